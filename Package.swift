@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "AlphaLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "alphalab", targets: ["alphalab"]),
+        .library(name: "AlphaLab", targets: ["AlphaLab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, each from Debian's packages (tools/bootstrap.sh installs them).
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // The engine: data, features, models, backtest, metrics. Pure Swift, no Lua.
+        .target(
+            name: "AlphaLab",
+            dependencies: [
+                "CXGBoost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The command-line tool.
+        .executableTarget(
+            name: "alphalab",
+            dependencies: [
+                "AlphaLab", "CLua",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Benchmarks: a plain release executable printing figures (see README, Development).
+        .executableTarget(name: "alphalab-bench", dependencies: ["AlphaLab"]),
+        .testTarget(name: "AlphaLabTests", dependencies: ["AlphaLab"]),
+    ]
+)

@@ -1,0 +1,173 @@
+/// A daily price field of a panel.
+public enum PriceField: String, CaseIterable, Sendable {
+    case open, high, low, close, volume
+}
+
+/// Aligned daily bars of many tickers over one trading calendar (dates x tickers).
+///
+/// Each field is one contiguous column per ticker (`values[ticker * dayCount + day]`),
+/// so the per-ticker indicator kernels stream through memory. A ticker with no bar
+/// on a date holds NaN there. Prices are split- and dividend-adjusted.
+public final class Panel: Sendable {
+    /// The master calendar: every date on which any ticker has a bar.
+    public let calendar: TradingCalendar
+    /// The tickers, sorted.
+    public let tickers: [String]
+    /// Name and sector of each ticker, in `tickers` order (empty strings when unknown).
+    public let info: [TickerInfo]
+    /// The benchmark index ticker (by convention `SPY`), when the panel has it.
+    public let benchmark: String?
+    /// Position of each ticker.
+    public let tickerIndex: [String: Int]
+    private let columns: [[Double]]
+
+    /// Aligns series onto the union of their dates. `info` supplies names and sectors.
+    public convenience init(series: [PriceSeries], info: [TickerInfo] = [], benchmark: String = "SPY") {
+        let sorted = series.sorted { $0.ticker < $1.ticker }
+        var allDays = Set<Day>()
+        for s in sorted { allDays.formUnion(s.days) }
+        let calendar = TradingCalendar(days: allDays)
+        let n = calendar.count
+        var columns = PriceField.allCases.map { _ in [Double](repeating: .nan, count: n * sorted.count) }
+        // Series days are ascending: walk the calendar alongside instead of searching per bar.
+        for (t, s) in sorted.enumerated() {
+            var d = calendar.firstIndex(onOrAfter: s.days.first ?? Day(ordinal: 0))
+            let base = t * n
+            for i in s.days.indices {
+                while calendar[d] < s.days[i] { d += 1 }
+                columns[0][base + d] = s.open[i]
+                columns[1][base + d] = s.high[i]
+                columns[2][base + d] = s.low[i]
+                columns[3][base + d] = s.close[i]
+                columns[4][base + d] = s.volume[i]
+            }
+        }
+        let byTicker = Dictionary(info.map { ($0.ticker, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(calendar: calendar, tickers: sorted.map(\.ticker),
+                  info: sorted.map { byTicker[$0.ticker] ?? TickerInfo(ticker: $0.ticker, name: "", sector: "") },
+                  benchmark: benchmark, columns: columns)
+    }
+
+    init(calendar: TradingCalendar, tickers: [String], info: [TickerInfo], benchmark: String?, columns: [[Double]]) {
+        self.calendar = calendar
+        self.tickers = tickers
+        self.info = info
+        self.benchmark = benchmark.flatMap { tickers.contains($0) ? $0 : nil }
+        self.tickerIndex = Dictionary(uniqueKeysWithValues: tickers.enumerated().map { ($1, $0) })
+        self.columns = columns
+    }
+
+    /// The number of trading days.
+    public var dayCount: Int { calendar.count }
+    /// The number of tickers (benchmark included).
+    public var tickerCount: Int { tickers.count }
+    /// The tradable tickers: all but the benchmark.
+    public var universe: [String] { tickers.filter { $0 != benchmark } }
+
+    /// One ticker's column of a field, over the whole calendar.
+    public func series(_ field: PriceField, ticker: Int) -> ArraySlice<Double> {
+        let n = dayCount
+        return columns[field.index][(ticker * n)..<((ticker + 1) * n)]
+    }
+
+    /// One ticker's column of a field, by symbol; nil when the panel lacks the ticker.
+    public func series(_ field: PriceField, _ symbol: String) -> ArraySlice<Double>? {
+        tickerIndex[symbol].map { series(field, ticker: $0) }
+    }
+
+    /// A field's value for a ticker on the calendar day at `day` (NaN when there is no bar).
+    public func value(_ field: PriceField, ticker: Int, day: Int) -> Double {
+        columns[field.index][ticker * dayCount + day]
+    }
+
+    /// Calls `body` with a field's whole column block (ticker-major) without copying.
+    public func withColumn<R>(_ field: PriceField, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try columns[field.index].withUnsafeBufferPointer(body)
+    }
+
+    /// The sector of a ticker ("" when unknown).
+    public func sector(ofTicker t: Int) -> String { info[t].sector }
+
+    /// The number of bars present (non-NaN closes).
+    public var barCount: Int { columns[PriceField.close.index].reduce(0) { $1.isNaN ? $0 : $0 + 1 } }
+
+    /// The same panel with only the dates up to and including `day`: what was known at that close.
+    public func truncated(through day: Day) -> Panel {
+        let keep = (calendar.lastIndex(onOrBefore: day) ?? -1) + 1
+        return sliced(days: 0..<keep)
+    }
+
+    /// The same panel restricted to the dates in `start...end`.
+    public func sliced(from start: Day, through end: Day) -> Panel {
+        let lo = calendar.firstIndex(onOrAfter: start)
+        let hi = max(lo, (calendar.lastIndex(onOrBefore: end) ?? -1) + 1)
+        return sliced(days: lo..<hi)
+    }
+
+    private func sliced(days range: Range<Int>) -> Panel {
+        let n = dayCount
+        let cols = columns.map { column in
+            var out: [Double] = []
+            out.reserveCapacity(range.count * tickerCount)
+            for t in 0..<tickerCount { out += column[(t * n + range.lowerBound)..<(t * n + range.upperBound)] }
+            return out
+        }
+        return Panel(calendar: TradingCalendar(sortedUniqueDays: Array(calendar.days[range])),
+                     tickers: tickers, info: info, benchmark: benchmark, columns: cols)
+    }
+
+    /// The same panel with only the given tickers (unknown symbols are ignored); the
+    /// calendar is kept, so dates stay aligned with the full panel.
+    public func selecting(tickers wanted: [String]) -> Panel {
+        let picks = Set(wanted).compactMap { tickerIndex[$0] }.sorted()
+        let n = dayCount
+        let cols = columns.map { column in picks.flatMap { column[($0 * n)..<(($0 + 1) * n)] } }
+        return Panel(calendar: calendar, tickers: picks.map { tickers[$0] }, info: picks.map { info[$0] },
+                     benchmark: benchmark, columns: cols)
+    }
+
+    /// Counts, span and sectors, for printing.
+    public var summary: PanelSummary {
+        var sectors: [String: Int] = [:]
+        for (t, i) in info.enumerated() where tickers[t] != benchmark { sectors[i.sector.isEmpty ? "(none)" : i.sector, default: 0] += 1 }
+        return PanelSummary(tickers: tickerCount, bars: barCount, first: calendar.days.first, last: calendar.days.last,
+                            tradingDays: dayCount, benchmark: benchmark, sectors: sectors)
+    }
+}
+
+extension PriceField {
+    var index: Int {
+        switch self {
+        case .open: return 0
+        case .high: return 1
+        case .low: return 2
+        case .close: return 3
+        case .volume: return 4
+        }
+    }
+}
+
+/// What a panel or store holds, in numbers.
+public struct PanelSummary: Sendable, Equatable, CustomStringConvertible {
+    public var tickers: Int
+    public var bars: Int
+    public var first: Day?
+    public var last: Day?
+    public var tradingDays: Int
+    public var benchmark: String?
+    /// Tickers per sector (the benchmark excluded).
+    public var sectors: [String: Int]
+
+    public var description: String {
+        var lines = [
+            "tickers      \(tickers)" + (benchmark.map { " (benchmark \($0))" } ?? ""),
+            "bars         \(bars)",
+            "dates        \(first?.description ?? "-") .. \(last?.description ?? "-") (\(tradingDays) trading days)",
+            "sectors      \(sectors.count)",
+        ]
+        for (name, count) in sectors.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import GRDB
+
+/// The SQLite price store.
+///
+/// `price_data` has the seed project's schema, so its `market.db` opens as is.
+/// Beside it, `price_series` keeps each ticker's adjusted history as packed
+/// columns (one row per ticker), rewritten in the same transaction as the rows
+/// it derives from; loading 500 tickers is then 500 blob reads instead of
+/// millions of row decodes. `ticker_info` holds names and sectors, `import_log`
+/// one line per import.
+public final class PriceStore: Sendable {
+    /// The database file.
+    public let path: String
+    private let database: any DatabaseWriter
+
+    /// The store used when none is named: `$ALPHALAB_DB`, else `data/market.db` under the current directory.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["ALPHALAB_DB"], !path.isEmpty { return path }
+        return FileManager.default.currentDirectoryPath + "/data/market.db"
+    }
+
+    /// Opens a store for writing, creating the file, its folder and the schema as needed.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        database = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(database)
+    }
+
+    /// Opens an existing store (or a seed `market.db`) for reading only: nothing in the file changes.
+    public init(readingExisting path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.missing(path: path) }
+        self.path = path
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(30)
+        database = try DatabaseQueue(path: path, configuration: config)
+        guard try database.read({ try $0.tableExists("price_data") || $0.tableExists("price_series") }) else {
+            throw StoreError.notAStore(path: path)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // IF NOT EXISTS: a seed market.db already has price_data, and keeps it.
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS price_data (
+                    ticker TEXT NOT NULL, date TEXT NOT NULL,
+                    open REAL, high REAL, low REAL, close REAL, volume REAL, adj_close REAL,
+                    PRIMARY KEY (ticker, date));
+                CREATE TABLE IF NOT EXISTS price_series (
+                    ticker TEXT PRIMARY KEY, rows INTEGER NOT NULL, first_date TEXT, last_date TEXT,
+                    days BLOB NOT NULL, open BLOB NOT NULL, high BLOB NOT NULL, low BLOB NOT NULL,
+                    close BLOB NOT NULL, volume BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS ticker_info (
+                    ticker TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', sector TEXT NOT NULL DEFAULT '');
+                CREATE TABLE IF NOT EXISTS import_log (
+                    id INTEGER PRIMARY KEY, imported_at TEXT NOT NULL, format TEXT NOT NULL, source TEXT NOT NULL,
+                    files INTEGER NOT NULL, rows INTEGER NOT NULL, rejected_files INTEGER NOT NULL,
+                    skipped_rows INTEGER NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Writing
+
+    /// What one write changed.
+    public struct WriteSummary: Sendable, Equatable {
+        public var tickers: Int
+        public var rows: Int
+        public var sectors: Int
+    }
+
+    /// Writes a batch (and optional ticker metadata) in one transaction: either all of it
+    /// lands or, on any error, nothing does. Rows for a (ticker, date) already stored are
+    /// replaced, so importing the same data twice leaves the store as it was.
+    @discardableResult
+    public func write(_ batch: ImportBatch, info: [TickerInfo] = [], format: ImportFormat? = nil, source: String = "") throws -> WriteSummary {
+        try database.write { db in
+            let insert = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO price_data (ticker, date, open, high, low, close, volume, adj_close)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for bars in batch.bars {
+                for i in 0..<bars.count {
+                    insert.setUncheckedArguments([bars.ticker, bars.days[i].description, bars.open[i], bars.high[i],
+                                                  bars.low[i], bars.close[i], bars.volume[i], bars.adjClose[i]])
+                    try insert.execute()
+                }
+                try rebuildSeries(db, ticker: bars.ticker)
+            }
+            let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO ticker_info (ticker, name, sector) VALUES (?, ?, ?)")
+            for i in info { try upsert.execute(arguments: [i.ticker, i.name, i.sector]) }
+            if let format {
+                try db.execute(sql: """
+                    INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [ISO8601DateFormatter().string(from: Date()), format.rawValue, source,
+                                     batch.filesRead, batch.rowCount, batch.rejectedFiles.count, batch.skippedRows.count])
+            }
+        }
+        return WriteSummary(tickers: batch.bars.count, rows: batch.rowCount, sectors: info.count)
+    }
+
+    /// Rewrites a ticker's packed adjusted series from all its stored rows.
+    private func rebuildSeries(_ db: Database, ticker: String) throws {
+        let raw = try Self.readRows(db, where: "WHERE ticker = ?", arguments: [ticker]).first ?? RawBars(ticker: ticker)
+        let s = PriceSeries(adjusting: raw)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO price_series (ticker, rows, first_date, last_date, days, open, high, low, close, volume)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [ticker, s.count, s.days.first?.description, s.days.last?.description,
+                             packed(s.days.map(\.ordinal)), packed(s.open), packed(s.high), packed(s.low),
+                             packed(s.close), packed(s.volume)])
+    }
+
+    // MARK: Reading
+
+    /// Loads the whole store (or the named tickers) into a panel.
+    public func loadPanel(tickers wanted: [String]? = nil) throws -> Panel {
+        try database.read { db in
+            let filter = wanted.map { Set($0) }
+            var series: [PriceSeries]
+            if try db.tableExists("price_series") {
+                series = []
+                let rows = try Row.fetchCursor(db, sql: "SELECT ticker, days, open, high, low, close, volume FROM price_series ORDER BY ticker")
+                while let row = try rows.next() {
+                    let ticker: String = row[0]
+                    if let filter, !filter.contains(ticker) { continue }
+                    series.append(PriceSeries(ticker: ticker, days: unpacked(row[1] as Data).map(Day.init(ordinal:)),
+                                              open: unpacked(row[2]), high: unpacked(row[3]), low: unpacked(row[4]),
+                                              close: unpacked(row[5]), volume: unpacked(row[6])))
+                }
+            } else {
+                series = try Self.readRows(db, where: "", arguments: [])
+                    .filter { filter?.contains($0.ticker) ?? true }
+                    .map(PriceSeries.init(adjusting:))
+            }
+            if series.isEmpty { throw StoreError.empty(path: path) }
+            return Panel(series: series, info: try Self.readInfo(db))
+        }
+    }
+
+    /// Names and sectors of every ticker that has them.
+    public func tickerInfo() throws -> [TickerInfo] {
+        try database.read { try Self.readInfo($0) }
+    }
+
+    /// Counts, span and sectors of what is stored.
+    public func summary() throws -> StoreSummary {
+        try database.read { db in
+            let fromSeries = try db.tableExists("price_series")
+            let row = try Row.fetchOne(db, sql: fromSeries
+                ? "SELECT COUNT(*), COALESCE(SUM(rows), 0), MIN(first_date), MAX(last_date) FROM price_series"
+                : "SELECT COUNT(DISTINCT ticker), COUNT(*), MIN(date), MAX(date) FROM price_data")!
+            let info = try Self.readInfo(db)
+            var sectors: [String: Int] = [:]
+            for i in info where !i.sector.isEmpty { sectors[i.sector, default: 0] += 1 }
+            return StoreSummary(path: path, tickers: row[0], rows: row[1],
+                                first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
+                                sectors: sectors)
+        }
+    }
+
+    private static func readInfo(_ db: Database) throws -> [TickerInfo] {
+        guard try db.tableExists("ticker_info") else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT ticker, name, sector FROM ticker_info ORDER BY ticker").map {
+            TickerInfo(ticker: $0[0], name: $0[1], sector: $0[2])
+        }
+    }
+
+    /// Reads `price_data` rows grouped by ticker, dates ascending.
+    private static func readRows(_ db: Database, where clause: String, arguments: StatementArguments) throws -> [RawBars] {
+        let adj = try db.columns(in: "price_data").contains { $0.name.lowercased() == "adj_close" } ? "adj_close" : "close"
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT ticker, date, open, high, low, close, volume, \(adj) FROM price_data \(clause) ORDER BY ticker, date
+            """, arguments: arguments)
+        var result: [RawBars] = []
+        while let row = try rows.next() {
+            let ticker: String = row[0]
+            guard let day = Day(row[1] as String) else { continue }
+            if result.last?.ticker != ticker { result.append(RawBars(ticker: ticker)) }
+            let close: Double = row[5]
+            result[result.count - 1].append(day: day, open: row[2], high: row[3], low: row[4], close: close,
+                                            adjClose: (row[7] as Double?) ?? close, volume: (row[6] as Double?) ?? 0)
+        }
+        return result
+    }
+}
+
+/// Store counts for `alphalab info`.
+public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var tickers: Int
+    public var rows: Int
+    public var first: Day?
+    public var last: Day?
+    public var sectors: [String: Int]
+
+    public var description: String {
+        var lines = [
+            "store        \(path)",
+            "tickers      \(tickers)",
+            "rows         \(rows)",
+            "dates        \(first?.description ?? "-") .. \(last?.description ?? "-")",
+            "sectors      \(sectors.count)",
+        ]
+        for (name, count) in sectors.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            lines.append("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Problems opening or reading a store.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case notAStore(path: String)
+    case empty(path: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path): return "\(path): no price store here (create one with `alphalab import`)"
+        case .notAStore(let path): return "\(path): not a price store (no price_data table)"
+        case .empty(let path): return "\(path): the store holds no prices"
+        }
+    }
+}
+
+/// Packs numbers as little-endian bytes (the byte order of every platform Swift runs on).
+func packed<T: BitwiseCopyable>(_ values: [T]) -> Data {
+    values.withUnsafeBytes { Data($0) }
+}
+
+/// Unpacks what `packed` wrote.
+func unpacked<T: BitwiseCopyable>(_ data: Data) -> [T] {
+    data.withUnsafeBytes { raw in
+        Array(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: T.self), count: raw.count / MemoryLayout<T>.stride))
+    }
+}
