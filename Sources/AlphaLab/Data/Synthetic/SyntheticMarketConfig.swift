@@ -74,6 +74,9 @@ public struct SyntheticMarketConfig: Sendable, Equatable, Hashable {
 
 /// A synthetic market knob out of range.
 public struct SyntheticMarketError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, naming the knob.
     public var message: String
+    /// Creates the error.
+    public init(message: String) { self.message = message }
     public var description: String { "synthetic market: \(message)" }
 }

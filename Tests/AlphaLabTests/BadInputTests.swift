@@ -1,0 +1,174 @@
+import AlphaLab
+import Foundation
+import Testing
+
+/// Every kind of bad input gets a message naming the file, the line and the problem,
+/// and never costs the store what it already held.
+@Suite struct BadInputTests {
+    static let header = "timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient\n"
+    static let good = header + """
+        2021-01-04,10.0,11.0,9.5,10.5,10.5,1000,0.0,1.0
+        2021-01-05,10.5,11.5,10.0,11.0,11.0,1200,0.0,1.0
+        2021-01-06,11.0,11.2,10.1,10.2,10.2,900,0.0,1.0
+
+        """
+
+    /// A store holding one good ticker, and its contents before the bad import.
+    func storeWithGoodData() throws -> (store: PriceStore, folder: String, before: [RawBars]) {
+        let folder = Fixtures.temporaryFolder()
+        let store = try PriceStore(path: folder + "/market.db")
+        let path = Fixtures.write(Self.good, to: folder + "/in/GOOD.csv")
+        try store.write(try PriceImporter(format: .alphavantage).read(source: path))
+        return (store, folder, try storedRows(store))
+    }
+
+    func storedRows(_ store: PriceStore) throws -> [RawBars] {
+        try PriceImporter(format: .marketdb).read(source: store.path).bars
+    }
+
+    /// Imports `text` as BAD.csv the way the CLI does (write only what was accepted) and
+    /// returns the problems met.
+    func importBad(_ text: String, into store: PriceStore, folder: String, format: ImportFormat = .alphavantage) throws -> ImportBatch {
+        let path = Fixtures.write(text, to: folder + "/bad/BAD.csv")
+        let batch = try PriceImporter(format: format).read(source: path)
+        if !batch.bars.isEmpty { try store.write(batch) }
+        return batch
+    }
+
+    /// A rejected file: the message, and the store exactly as before.
+    func expectRejected(_ text: String, message: String, line: Int?, format: ImportFormat = .alphavantage) throws {
+        let (store, folder, before) = try storeWithGoodData()
+        let batch = try importBad(text, into: store, folder: folder, format: format)
+        #expect(batch.bars.isEmpty)
+        let problem = try #require(batch.rejectedFiles.first)
+        #expect(problem.file.hasSuffix("bad/BAD.csv"))
+        #expect(problem.line == line)
+        #expect(problem.message.contains(message), "\(problem.message)")
+        #expect(try storedRows(store) == before)
+    }
+
+    /// A skipped row: the message, the other rows imported, and the old data untouched.
+    func expectSkipped(_ badRow: String, message: String) throws {
+        let (store, folder, before) = try storeWithGoodData()
+        let text = Self.header + "2021-01-04,5.0,5.5,4.5,5.2,5.2,10,0.0,1.0\n" + badRow + "\n2021-01-06,5.0,5.5,4.5,5.2,5.2,10,0.0,1.0\n"
+        let batch = try importBad(text, into: store, folder: folder)
+        let problem = try #require(batch.skippedRows.first)
+        #expect(batch.skippedRows.count == 1)
+        #expect(problem.line == 3)
+        #expect(problem.message.contains(message), "\(problem.message)")
+        #expect(problem.description.hasSuffix("bad/BAD.csv:3: \(problem.message) (row skipped)"))
+        let after = try storedRows(store)
+        #expect(after.first { $0.ticker == "GOOD" } == before.first)
+        #expect(after.first { $0.ticker == "BAD" }?.days == [Day("2021-01-04")!, Day("2021-01-06")!])
+    }
+
+    @Test func missingColumnRejectsTheFile() throws {
+        try expectRejected("timestamp,open,high,low,close,volume\n2021-01-04,1,1,1,1,1\n",
+                           message: "missing column adjusted_close", line: 1)
+    }
+
+    @Test func notCSVRejectsTheFile() throws {
+        try expectRejected("{\n    \"Error Message\": \"Invalid API call\"\n}\n", message: "missing columns timestamp", line: 1)
+    }
+
+    @Test func emptyFileRejectsTheFile() throws {
+        try expectRejected("", message: "empty file", line: nil)
+        try expectRejected(Self.header, message: "no data rows", line: nil)
+    }
+
+    @Test func duplicateDateRejectsTheFile() throws {
+        let text = Self.header + "2021-01-04,1,1,1,1,1,1,0,1\n2021-01-05,1,1,1,1,1,1,0,1\n2021-01-05,1,1,1,1,1,1,0,1\n"
+        try expectRejected(text, message: "duplicate date 2021-01-05 for BAD (first on line 3)", line: 4)
+    }
+
+    @Test func unsortedDatesRejectTheFile() throws {
+        let text = Self.header + "2021-01-05,1,1,1,1,1,1,0,1\n2021-01-04,1,1,1,1,1,1,0,1\n"
+        try expectRejected(text, message: "unsorted dates: 2021-01-04 for BAD comes after 2021-01-05 on line 2", line: 3)
+    }
+
+    @Test func unsortedDatesInALongFileRejectIt() throws {
+        let text = "ticker,date,open,high,low,close,volume\nAAA,2021-01-05,1,1,1,1,1\nBBB,2021-01-04,1,1,1,1,1\nAAA,2021-01-04,1,1,1,1,1\n"
+        try expectRejected(text, message: "unsorted dates: 2021-01-04 for AAA", line: 4, format: .long)
+    }
+
+    @Test func unparsableNumberSkipsTheRow() throws {
+        try expectSkipped("2021-01-05,5.0,5.5,4.5,abc,5.2,10,0.0,1.0", message: "unparsable number 'abc' in column close")
+    }
+
+    @Test func nonPositivePriceSkipsTheRow() throws {
+        try expectSkipped("2021-01-05,0.0,5.5,4.5,5.2,5.2,10,0.0,1.0", message: "non-positive price 0.0 in open")
+        try expectSkipped("2021-01-05,5.0,5.5,4.5,-5.2,5.2,10,0.0,1.0", message: "non-positive price -5.2 in close")
+    }
+
+    @Test func highBelowLowSkipsTheRow() throws {
+        try expectSkipped("2021-01-05,5.0,4.4,4.5,5.2,5.2,10,0.0,1.0", message: "high 4.4 is below low 4.5")
+    }
+
+    @Test func wrongFieldCountAndBadDateSkipTheRow() throws {
+        try expectSkipped("2021-01-05,5.0,5.5,4.5,5.2,5.2", message: "expected 9 fields, found 6")
+        try expectSkipped("2021-01-32,5.0,5.5,4.5,5.2,5.2,10,0.0,1.0", message: "unparsable date '2021-01-32'")
+    }
+
+    @Test func aBadFileAmongManyIsNamedAndTheRestImport() throws {
+        let folder = Fixtures.temporaryFolder()
+        Fixtures.write(Self.good, to: folder + "/in/AAA.csv")
+        Fixtures.write("", to: folder + "/in/BBB.csv")
+        Fixtures.write(Self.good, to: folder + "/in/CCC.csv")
+        let batch = try PriceImporter(format: .alphavantage).read(source: folder + "/in")
+        #expect(batch.bars.map(\.ticker) == ["AAA", "CCC"])
+        #expect(batch.rejectedFiles.map { ($0.file as NSString).lastPathComponent } == ["BBB.csv"])
+    }
+
+    @Test func aWriteThatFailsMidwayLeavesTheStoreAsItWas() throws {
+        let (store, folder, before) = try storeWithGoodData()
+        // Make the database refuse the second ticker's rows: the first ticker's rows,
+        // already inserted in the same transaction, must be rolled back too.
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [store.path, "CREATE TRIGGER refuse BEFORE INSERT ON price_data WHEN NEW.ticker = 'ZZZ' BEGIN SELECT RAISE(ABORT, 'refused'); END;"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        Fixtures.write(Self.good, to: folder + "/two/AAA.csv")
+        Fixtures.write(Self.good, to: folder + "/two/ZZZ.csv")
+        let batch = try PriceImporter(format: .alphavantage).read(source: folder + "/two")
+        #expect(throws: (any Error).self) { try store.write(batch) }
+        #expect(try storedRows(store) == before)
+    }
+
+    @Test func reimportingTheSameDataChangesNothing() throws {
+        let (store, folder, before) = try storeWithGoodData()
+        try store.write(try PriceImporter(format: .alphavantage).read(source: folder + "/in/GOOD.csv"))
+        #expect(try storedRows(store) == before)
+        #expect(try store.summary().rows == 3)
+    }
+
+    @Test func sectorFileProblemsRejectIt() throws {
+        let folder = Fixtures.temporaryFolder()
+        let missing = Fixtures.write("Symbol,Name\nAAA,A Corp\n", to: folder + "/a.csv")
+        #expect(throws: ImportError.self) { try readSectorFile(path: missing) }
+        do { _ = try readSectorFile(path: missing) } catch {
+            #expect(error.description.contains("a.csv:1: missing column Symbol or Sector"))
+        }
+        let duplicate = Fixtures.write("Symbol,Name,Sector\nAAA,A,Energy\nAAA,A,Energy\n", to: folder + "/b.csv")
+        do { _ = try readSectorFile(path: duplicate); Issue.record("accepted a duplicate symbol") } catch {
+            #expect(error.description.contains("b.csv:3: duplicate symbol AAA (first on line 2)"))
+        }
+        let quoted = Fixtures.write("Symbol,Name,Sector\nAAA,\"A, Inc.\",Energy\n", to: folder + "/c.csv")
+        #expect(try readSectorFile(path: quoted) == [TickerInfo(ticker: "AAA", name: "A, Inc.", sector: "Energy")])
+    }
+
+    @Test func otherFormatsImport() throws {
+        let folder = Fixtures.temporaryFolder()
+        let yahoo = Fixtures.write("Date,Open,High,Low,Close,Adj Close,Volume\r\n2021-01-04,10,11,9,10,5,100\r\n2021-01-05,10,12,9,11,5.5,100\r\n", to: folder + "/QQQ.csv")
+        let y = try PriceImporter(format: .yahoo).read(source: yahoo)
+        #expect(y.bars.map(\.ticker) == ["QQQ"])
+        #expect(PriceSeries(adjusting: y.bars[0]).high == [5.5, 6])
+        let long = Fixtures.write("date,ticker,open,high,low,close,volume\n2021-01-04,aaa,1,2,1,2,10\n2021-01-04,BBB,3,3,3,3,0\n2021-01-05,AAA,2,2,1,1,10\n", to: folder + "/long.csv")
+        let l = try PriceImporter(format: .long).read(source: long)
+        #expect(l.bars.map(\.ticker) == ["AAA", "BBB"])
+        #expect(l.bars[0].adjClose == [2, 1]) // no adjusted column: the close is used
+        #expect(tickerFromFileName("/x/DA-BRK.B-T-2021-04-21.csv") == "BRK.B")
+        #expect(tickerFromFileName("spy.csv") == "SPY")
+    }
+}

@@ -1,0 +1,156 @@
+import AlphaLab
+import Foundation
+import Testing
+
+@Suite struct SyntheticMarketTests {
+    static let market = try! SyntheticMarket.generate()
+    static let null = try! SyntheticMarket.generate(.null())
+
+    func bits(_ panel: Panel, _ field: PriceField) -> [UInt64] {
+        (0..<panel.tickerCount).flatMap { panel.series(field, ticker: $0).map(\.bitPattern) }
+    }
+
+    @Test func sameSeedSameMarketBitForBit() throws {
+        var small = SyntheticMarketConfig()
+        small.tickerCount = 40
+        let a = try SyntheticMarket.generate(small), b = try SyntheticMarket.generate(small)
+        for field in PriceField.allCases { #expect(bits(a, field) == bits(b, field)) }
+        small.seed = 7
+        let c = try SyntheticMarket.generate(small)
+        #expect(bits(a, .close) != bits(c, .close))
+    }
+
+    @Test func defaultMarketShape() {
+        let m = Self.market
+        #expect(m.tickerCount == 301)
+        #expect(m.benchmark == "SPY")
+        #expect(m.calendar.first == Day("2005-01-03"))
+        #expect(m.calendar.last == Day("2025-12-31"))
+        #expect(m.calendar.days == NYSEHolidays.tradingDays(from: Day("2005-01-01")!, through: Day("2025-12-31")!))
+        #expect(Set(m.universe.map { m.info[m.tickerIndex[$0]!].sector }).count == 10)
+        // Some tickers list late: NaN before their first bar, none after.
+        let late = (0..<m.tickerCount).filter { m.value(.close, ticker: $0, day: 0).isNaN }
+        #expect(late.count > 10 && late.count < 60)
+        for t in late {
+            let s = Array(m.series(.close, ticker: t))
+            let first = s.firstIndex { !$0.isNaN }!
+            #expect(s[first...].allSatisfy { !$0.isNaN })
+        }
+    }
+
+    @Test func barsAreConsistent() {
+        let m = Self.market
+        for t in 0..<m.tickerCount {
+            for d in 0..<m.dayCount where !m.value(.close, ticker: t, day: d).isNaN {
+                let o = m.value(.open, ticker: t, day: d), h = m.value(.high, ticker: t, day: d)
+                let l = m.value(.low, ticker: t, day: d), c = m.value(.close, ticker: t, day: d)
+                let v = m.value(.volume, ticker: t, day: d)
+                if !(l > 0 && l <= min(o, c) && h >= max(o, c) && v >= 0) {
+                    Issue.record("inconsistent bar \(m.tickers[t]) \(m.calendar[d]): \(o) \(h) \(l) \(c) \(v)")
+                    return
+                }
+            }
+        }
+    }
+
+    @Test func fatTailsAndVolatilityClustering() {
+        // Daily market (SPY) returns: excess kurtosis well above a normal's 0, and
+        // squared returns autocorrelated (volatility clusters).
+        let spy = Array(Self.market.series(.close, "SPY")!)
+        let r = (1..<spy.count).map { spy[$0] / spy[$0 - 1] - 1 }
+        let mean = r.reduce(0, +) / Double(r.count)
+        let variance = r.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(r.count)
+        let kurtosis = r.map { pow($0 - mean, 4) }.reduce(0, +) / Double(r.count) / (variance * variance) - 3
+        #expect(kurtosis > 2)
+        let sq = r.map { ($0 - mean) * ($0 - mean) }
+        #expect(correlation(Array(sq.dropLast()), Array(sq.dropFirst())) > 0.1)
+        let annualVol = (variance * 252).squareRoot()
+        #expect(annualVol > 0.10 && annualVol < 0.35)
+    }
+
+    /// Mean and t-statistic of the monthly Spearman correlation between 12-1 month momentum
+    /// (as of the month's first close) and the next month's return.
+    func momentumIC(_ m: Panel) -> (mean: Double, t: Double) {
+        let starts = m.calendar.monthStarts(from: m.calendar[260], through: m.calendar[m.dayCount - 22])
+        let ics = starts.compactMap { d -> Double? in
+            var signal: [Double] = [], forward: [Double] = []
+            for ticker in m.universe {
+                let c = m.series(.close, ticker)!
+                let base = c.startIndex
+                let (p252, p21, p0, p21f) = (c[base + d - 252], c[base + d - 21], c[base + d], c[base + d + 21])
+                guard !p252.isNaN else { continue }
+                signal.append(p21 / p252 - 1)
+                forward.append(p21f / p0 - 1)
+            }
+            return signal.count > 20 ? spearman(signal, forward) : nil
+        }
+        return tStatistic(ics)
+    }
+
+    /// The same for the short-term reversal: minus the day's return against the next day's.
+    func reversalIC(_ m: Panel) -> (mean: Double, t: Double) {
+        let ics = stride(from: 300, to: m.dayCount - 2, by: 5).map { d -> Double in
+            var signal: [Double] = [], forward: [Double] = []
+            for ticker in m.universe {
+                let c = m.series(.close, ticker)!
+                let base = c.startIndex
+                guard !c[base + d - 1].isNaN else { continue }
+                signal.append(-(c[base + d] / c[base + d - 1] - 1))
+                forward.append(c[base + d + 1] / c[base + d] - 1)
+            }
+            return spearman(signal, forward)
+        }
+        return tStatistic(ics)
+    }
+
+    @Test func plantedMomentumIsVisibleAndAbsentFromTheNullMarket() {
+        let planted = momentumIC(Self.market)
+        #expect(planted.t > 4, "momentum IC \(planted)")
+        #expect(planted.mean > 0.03)
+        let null = momentumIC(Self.null)
+        #expect(abs(null.t) < 3, "null momentum IC \(null)")
+    }
+
+    @Test func plantedReversalIsVisibleAndAbsentFromTheNullMarket() {
+        let planted = reversalIC(Self.market)
+        #expect(planted.t > 4, "reversal IC \(planted)")
+        let null = reversalIC(Self.null)
+        #expect(abs(null.t) < 3, "null reversal IC \(null)")
+    }
+
+    @Test func badKnobsAreRejectedByName() {
+        var config = SyntheticMarketConfig()
+        config.sectorCount = 12
+        #expect(throws: SyntheticMarketError(message: "sectorCount must be in 1...11 (got 12)")) {
+            try SyntheticMarket.generate(config)
+        }
+    }
+}
+
+func correlation(_ x: [Double], _ y: [Double]) -> Double {
+    let n = Double(x.count)
+    let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    for i in x.indices {
+        sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my)
+    }
+    return sxy / (sxx * syy).squareRoot()
+}
+
+/// Spearman rank correlation (ties broken by order; the inputs here are continuous).
+func spearman(_ x: [Double], _ y: [Double]) -> Double {
+    func ranks(_ v: [Double]) -> [Double] {
+        var r = [Double](repeating: 0, count: v.count)
+        for (rank, i) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[i] = Double(rank) }
+        return r
+    }
+    return correlation(ranks(x), ranks(y))
+}
+
+/// Mean of a sample and its t-statistic against zero.
+func tStatistic(_ values: [Double]) -> (mean: Double, t: Double) {
+    let n = Double(values.count)
+    let mean = values.reduce(0, +) / n
+    let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
+    return (mean, mean / (sd / n.squareRoot()))
+}
