@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "AlphaLab",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alphalab", targets: ["alphalab"]),
         .library(name: "AlphaLab", targets: ["AlphaLab"]),

@@ -19,6 +19,9 @@ public final class Panel: Sendable {
     public let benchmark: String?
     /// Position of each ticker.
     public let tickerIndex: [String: Int]
+    /// A hash of the panel's tickers, dates and prices: equal panels share it, and any
+    /// change to a price changes it (training cache keys and run records use it).
+    public let fingerprint: String
     private let columns: [[Double]]
 
     /// Aligns series onto the union of their dates. `info` supplies names and sectors.
@@ -55,6 +58,11 @@ public final class Panel: Sendable {
         self.benchmark = benchmark.flatMap { tickers.contains($0) ? $0 : nil }
         self.tickerIndex = Dictionary(uniqueKeysWithValues: tickers.enumerated().map { ($1, $0) })
         self.columns = columns
+        var hash = Fingerprint()
+        for t in tickers { hash.add(t) }
+        for d in calendar.days { hash.add(UInt64(bitPattern: Int64(d.ordinal))) }
+        for column in columns { hash.add(column) }
+        self.fingerprint = hash.hex
     }
 
     /// The number of trading days.
