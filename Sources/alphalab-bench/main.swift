@@ -5,6 +5,8 @@ import Foundation
 //
 //   alphalab-bench data [DATA_DIR]    import of ../shared/data/sp500 into a new store,
 //                                     then load time and peak memory of the whole store
+//   alphalab-bench models [DATA_DIR]  both feature sets on all of sp500, and one full
+//                                     ensemble training for a decision date in 2020
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -59,7 +61,37 @@ case "data":
     figure("synthetic market: generate", String(format: "%.3f s", synth.seconds))
     figure("synthetic market: size", "\(market.tickerCount) tickers x \(market.dayCount) days")
 
+case "models":
+    let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
+    let batch = try PriceImporter(format: .alphavantage).read(source: dataDir + "/sp500/daily_adjusted")
+    let panel = Panel(series: batch.bars.map(PriceSeries.init(adjusting:)))
+    print("features and models: \(panel.tickerCount) tickers x \(panel.dayCount) days on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    let clock = Stopwatch()
+    let legacy = try FeatureMatrix(set: FeatureCatalog.legacy, panel: panel)
+    let legacySeconds = clock.seconds
+    let momentum = try FeatureMatrix(set: FeatureCatalog.momentum, panel: panel)
+    let both = clock.seconds
+    figure("features: legacy (15)", String(format: "%.3f s", legacySeconds))
+    figure("features: momentum (10)", String(format: "%.3f s", both - legacySeconds))
+    figure("features: both sets", String(format: "%.3f s", both), target: "target < 1 s")
+    _ = momentum
+
+    let universe = Array(panel.tickers.indices)
+    let decision = panel.calendar.firstIndex(onOrAfter: Day("2020-06-01")!)
+    let train = Stopwatch()
+    let ensemble = try TrainedEnsemble.train(spec: .seedEnsemble, matrix: legacy, panel: panel, tickers: universe, decisionDay: decision)
+    let seconds = train.seconds
+    let rows = ensemble.members.reduce(0) { $0 + $1.trainingRows }
+    // Per horizon: 50 selection trees on all features + noise, then 100 final trees.
+    let trees = ensemble.members.count * (EnsembleSpec.seedEnsemble.selection!.model.trees + EnsembleSpec.seedEnsemble.model.trees)
+    figure("ensemble: one training (2020-06-01)", String(format: "%.1f s", seconds))
+    figure("ensemble: rows (3 horizons)", "\(rows)")
+    figure("ensemble: kept features", ensemble.members.map { "h\($0.horizon):\($0.columns.count)" }.joined(separator: " "))
+    figure("ensemble: trees per second", String(format: "%.1f", Double(trees) / seconds))
+    figure("ensemble: rows x trees per second", String(format: "%.2e", Double(rows / 3) * Double(trees) / seconds))
+    figure("peak memory", megabytes(peakResidentMemory()))
+
 default:
-    print("usage: alphalab-bench [data [DATA_DIR]]")
+    print("usage: alphalab-bench [data|models [DATA_DIR]]")
     exit(2)
 }
