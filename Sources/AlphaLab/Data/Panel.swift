@@ -167,15 +167,18 @@ public struct PanelSummary: Sendable, Equatable, CustomStringConvertible {
     public var sectors: [String: Int]
 
     public var description: String {
-        var lines = [
+        let lines = [
             "tickers      \(tickers)" + (benchmark.map { " (benchmark \($0))" } ?? ""),
             "bars         \(bars)",
             "dates        \(first?.description ?? "-") .. \(last?.description ?? "-") (\(tradingDays) trading days)",
-            "sectors      \(sectors.count)",
         ]
-        for (name, count) in sectors.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-            lines.append("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
-        }
-        return lines.joined(separator: "\n")
+        return (lines + sectorLines(sectors)).joined(separator: "\n")
+    }
+}
+
+/// `sectors N` and one line per sector, the largest first: the sector block of the summaries.
+func sectorLines(_ sectors: [String: Int]) -> [String] {
+    ["sectors      \(sectors.count)"] + sectors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+        "  " + $0.key.padding(toLength: 26, withPad: " ", startingAt: 0) + " \($0.value)"
     }
 }

@@ -204,17 +204,13 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
     public var sectors: [String: Int]
 
     public var description: String {
-        var lines = [
+        let lines = [
             "store        \(path)",
             "tickers      \(tickers)",
             "rows         \(rows)",
             "dates        \(first?.description ?? "-") .. \(last?.description ?? "-")",
-            "sectors      \(sectors.count)",
         ]
-        for (name, count) in sectors.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-            lines.append("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(count)")
-        }
-        return lines.joined(separator: "\n")
+        return (lines + sectorLines(sectors)).joined(separator: "\n")
     }
 }
 
