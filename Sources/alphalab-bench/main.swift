@@ -83,7 +83,7 @@ case "models":
     let seconds = train.seconds
     let rows = ensemble.members.reduce(0) { $0 + $1.trainingRows }
     // Per horizon: 50 selection trees on all features + noise, then 100 final trees.
-    let trees = ensemble.members.count * (EnsembleSpec.seedEnsemble.selection!.model.trees + EnsembleSpec.seedEnsemble.model.trees)
+    let trees = ensemble.members.count * (EnsembleSpec.seedEnsemble.selection!.model.trees + XGBoostParameters().trees)
     figure("ensemble: one training (2020-06-01)", String(format: "%.1f s", seconds))
     figure("ensemble: rows (3 horizons)", "\(rows)")
     figure("ensemble: kept features", ensemble.members.map { "h\($0.horizon):\($0.columns.count)" }.joined(separator: " "))

@@ -120,7 +120,7 @@ import Testing
         // The same ensemble trained with the future cut away predicts identically.
         var spec = EnsembleSpec.seedEnsemble
         spec.trainingStart = Day("2008-01-01")!
-        spec.model = XGBoostParameters(trees: 10, maxDepth: 3, learningRate: 0.1)
+        spec.model = AnyRegressorSpec(XGBoostParameters(trees: 10, maxDepth: 3, learningRate: 0.1))
         spec.selection?.model = XGBoostParameters(trees: 5, maxDepth: 3, learningRate: 0.1)
         let universe = Array(0..<40)
         let full = try TrainedEnsemble.train(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
@@ -133,6 +133,23 @@ import Testing
         #expect(full.members.map(\.columns) == cut.members.map(\.columns))
     }
 
+    @Test func ridgePlugsIntoTheEnsembleAndItsDiskCache() throws {
+        let m = Self.planted
+        let spec = EnsembleSpec(horizons: [5, 20], trainingStart: Day("2007-01-01")!, selection: nil, model: RidgeParameters(lambda: 10))
+        let universe = m.panel.universe.map { m.panel.tickerIndex[$0]! }
+        let d = m.panel.calendar.firstIndex(onOrAfter: Day("2010-01-04")!)
+        let folder = Fixtures.temporaryFolder() + "/cache"
+        let trained = try TrainingCache(directory: folder).ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        #expect(trained.members.allSatisfy { $0.model is RidgeModel })
+        let later = TrainingCache(directory: folder)
+        let reloaded = try later.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        #expect(later.diskHits == 1)
+        let a = try trained.predict(matrix: m.matrix, tickers: universe, day: d - 1)[20]!
+        let b = try reloaded.predict(matrix: m.matrix, tickers: universe, day: d - 1)[20]!
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+        #expect(a.filter(\.isFinite).count > universe.count / 2)
+    }
+
     @Test func combinedScoreWeighsDailyRates() {
         let combined = TrainedEnsemble.combine([1: [0.01, .nan], 5: [0.05, 0.1], 20: [0.2, 0.4]], weights: [1: 0.5, 5: 0.3, 20: 0.2])
         #expect(abs(combined[0] - (0.5 * 0.01 + 0.3 * 0.05 / 5 + 0.2 * 0.2 / 20)) < 1e-15)
@@ -143,19 +160,19 @@ import Testing
         let m = Self.planted
         var spec = EnsembleSpec.seedMomentumModel
         spec.trainingStart = Day("2008-01-01")!
-        spec.model = XGBoostParameters(trees: 10, maxDepth: 3, learningRate: 0.1)
+        spec.model = AnyRegressorSpec(XGBoostParameters(trees: 10, maxDepth: 3, learningRate: 0.1))
         let universe = Array(0..<40)
         let d = m.panel.calendar.firstIndex(onOrAfter: Day("2009-06-01")!)
         let folder = Fixtures.temporaryFolder() + "/cache"
         let cache = TrainingCache(directory: folder)
         let first = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
         let again = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
-        #expect(first.members[0].model === again.members[0].model)
+        #expect((first.members[0].model as! XGBoostModel) === (again.members[0].model as! XGBoostModel))
         #expect(cache.trainings == 1 && cache.memoryHits == 1)
         // Any changed input trains anew: decision date, parameters, universe.
         _ = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d + 5)
         var deeper = spec
-        deeper.model.maxDepth = 4
+        deeper.model = AnyRegressorSpec(XGBoostParameters(trees: 10, maxDepth: 4, learningRate: 0.1))
         _ = try cache.ensemble(spec: deeper, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
         _ = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: Array(0..<41), decisionDay: d)
         #expect(cache.trainings == 4)

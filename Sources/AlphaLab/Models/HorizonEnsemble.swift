@@ -41,19 +41,19 @@ public struct EnsembleSpec: Sendable, Hashable, CustomStringConvertible {
     public var trainingStart: Day
     /// Feature selection per horizon, or none (all features).
     public var selection: NoiseSelection?
-    /// The final model per horizon.
-    public var model: XGBoostParameters
+    /// The final model per horizon (XGBoost for the seed; ridge or any other spec plugs in).
+    public var model: AnyRegressorSpec
     /// Trading days dropped between the last usable label and the decision.
     public var embargo = 0
     /// A rolling window of this many trading days instead of the expanding one.
     public var windowDays: Int?
 
-    public init(horizons: [Int], trainingStart: Day, selection: NoiseSelection?, model: XGBoostParameters,
+    public init(horizons: [Int], trainingStart: Day, selection: NoiseSelection?, model: some RegressorSpec,
                 embargo: Int = 0, windowDays: Int? = nil) {
         self.horizons = horizons
         self.trainingStart = trainingStart
         self.selection = selection
-        self.model = model
+        self.model = AnyRegressorSpec(model)
         self.embargo = embargo
         self.windowDays = windowDays
     }
@@ -77,7 +77,7 @@ public struct TrainedEnsemble: Sendable {
     public struct Member: Sendable {
         public var horizon: Int
         public var columns: [Int]
-        public var model: XGBoostModel
+        public var model: any Regressor
         public var trainingRows: Int
     }
 
@@ -97,7 +97,7 @@ public struct TrainedEnsemble: Sendable {
             }
             let columns = try spec.selection?.select(rows, labels: labels) ?? all
             let final = columns == all ? rows : rows.selecting(columns: columns)
-            let model = try XGBoostModel.train(final, labels: labels, parameters: spec.model)
+            let model = try spec.model.fit(final, labels: labels)
             members.append(Member(horizon: h, columns: columns, model: model, trainingRows: rows.rowCount))
         }
         return TrainedEnsemble(members: members, featureNames: matrix.names)

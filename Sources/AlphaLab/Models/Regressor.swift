@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rows of features for training or prediction: row-major Float32, NaN for missing.
 public struct FeatureRows: Sendable {
     public var values: [Float]
@@ -41,6 +43,35 @@ public protocol RegressorSpec: Sendable, Hashable, CustomStringConvertible {
     /// Fits a model to rows and their labels.
     func fit(_ rows: FeatureRows, labels: [Float]) throws -> any Regressor
 }
+
+/// Any regressor spec, type-erased so a configuration can hold XGBoost, ridge, or a
+/// model added later, and still compare and hash (for the training cache).
+public struct AnyRegressorSpec: RegressorSpec {
+    /// The wrapped spec.
+    public let base: any RegressorSpec
+
+    public init(_ base: some RegressorSpec) { self.base = base }
+
+    public static func == (a: AnyRegressorSpec, b: AnyRegressorSpec) -> Bool { AnyHashable(a.base) == AnyHashable(b.base) }
+    public func hash(into hasher: inout Hasher) { AnyHashable(base).hash(into: &hasher) }
+    public var description: String { base.description }
+    public func fit(_ rows: FeatureRows, labels: [Float]) throws -> any Regressor { try base.fit(rows, labels: labels) }
+}
+
+/// A regressor that can be written to and read from a file (the disk training cache).
+public protocol PersistableRegressor: Regressor {
+    /// A short name stored beside the file, to know how to read it back.
+    static var kind: String { get }
+    /// The model's file contents.
+    func encoded() throws -> Data
+    /// A model from file contents.
+    static func decoded(_ data: Data, featureCount: Int) throws -> Self
+}
+
+/// The persistable regressors, by kind.
+let persistableRegressors: [String: any PersistableRegressor.Type] = [
+    XGBoostModel.kind: XGBoostModel.self, RidgeModel.kind: RidgeModel.self,
+]
 
 /// Errors of model training and prediction.
 public enum ModelError: Error, Equatable, CustomStringConvertible {

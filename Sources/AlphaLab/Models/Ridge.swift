@@ -1,3 +1,5 @@
+import Foundation
+
 /// Ridge regression, closed form: a fast linear baseline beside XGBoost.
 ///
 /// Features are standardised with the training rows' means and deviations; rows
@@ -17,7 +19,7 @@ public struct RidgeParameters: RegressorSpec {
 }
 
 /// A fitted ridge regression.
-public struct RidgeModel: Regressor {
+public struct RidgeModel: PersistableRegressor, Codable {
     public let featureCount: Int
     /// Per-feature mean and standard deviation of the training rows.
     public let means: [Double]
@@ -59,6 +61,18 @@ public struct RidgeModel: Regressor {
         for j in 0..<f { gram[j * f + j] += lambda; for k in 0..<j { gram[j * f + k] = gram[k * f + j] } }
         let b = try choleskySolve(gram, rhs, size: f)
         return RidgeModel(featureCount: f, means: means, deviations: deviations, coefficients: b, intercept: yMean)
+    }
+
+    public static let kind = "ridge"
+
+    public func encoded() throws -> Data { try JSONEncoder().encode(self) }
+
+    public static func decoded(_ data: Data, featureCount: Int) throws -> RidgeModel {
+        let model = try JSONDecoder().decode(RidgeModel.self, from: data)
+        guard model.featureCount == featureCount else {
+            throw ModelError.shape("the model file has \(model.featureCount) features, expected \(featureCount)")
+        }
+        return model
     }
 
     public func predict(_ rows: FeatureRows) throws -> [Float] {

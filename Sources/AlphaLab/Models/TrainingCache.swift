@@ -60,16 +60,19 @@ public final class TrainingCache: @unchecked Sendable {
     public func clearMemory() { lock.withLock { memory.removeAll() } }
 
     private struct Meta: Codable {
-        struct Member: Codable { var horizon: Int; var columns: [Int]; var rows: Int }
+        struct Member: Codable { var horizon: Int; var kind: String; var columns: [Int]; var rows: Int }
         var spec: String
         var features: [String]
         var members: [Member]
     }
 
     /// Writes the models and their description into a temporary folder, then renames
-    /// it into place: a crash leaves either the whole entry or none.
+    /// it into place: a crash leaves either the whole entry or none. Models that cannot
+    /// be written to a file stay in memory only.
     private func store(_ ensemble: TrainedEnsemble, key: String, spec: EnsembleSpec) throws {
         guard let directory else { return }
+        let models = ensemble.members.compactMap { $0.model as? any PersistableRegressor }
+        guard models.count == ensemble.members.count else { return }
         let fm = FileManager.default
         let final = (directory as NSString).appendingPathComponent(key)
         if fm.fileExists(atPath: final) { return }
@@ -77,9 +80,13 @@ public final class TrainingCache: @unchecked Sendable {
         let temporary = (directory as NSString).appendingPathComponent(".\(key)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         do {
-            for m in ensemble.members { try m.model.save(to: "\(temporary)/h\(m.horizon).json") }
+            for (m, model) in zip(ensemble.members, models) {
+                try model.encoded().write(to: URL(fileURLWithPath: "\(temporary)/h\(m.horizon).json"))
+            }
             let meta = Meta(spec: spec.description, features: ensemble.featureNames,
-                            members: ensemble.members.map { .init(horizon: $0.horizon, columns: $0.columns, rows: $0.trainingRows) })
+                            members: zip(ensemble.members, models).map {
+                                .init(horizon: $0.horizon, kind: type(of: $1).kind, columns: $0.columns, rows: $0.trainingRows)
+                            })
             try JSONEncoder().encode(meta).write(to: URL(fileURLWithPath: "\(temporary)/meta.json"))
             if rename(temporary, final) != 0 { try? fm.removeItem(atPath: temporary) } // another process won the race
         } catch {
@@ -95,9 +102,12 @@ public final class TrainingCache: @unchecked Sendable {
         let meta = try JSONDecoder().decode(Meta.self, from: data)
         guard meta.features == matrix.names else { return nil }
         let members = try meta.members.map { m in
-            TrainedEnsemble.Member(horizon: m.horizon, columns: m.columns,
-                                   model: try XGBoostModel.load(from: "\(folder)/h\(m.horizon).json", featureCount: m.columns.count),
-                                   trainingRows: m.rows)
+            guard let type = persistableRegressors[m.kind],
+                  let data = FileManager.default.contents(atPath: "\(folder)/h\(m.horizon).json") else {
+                throw ModelError.shape("\(folder): unreadable cached model for horizon \(m.horizon)")
+            }
+            return TrainedEnsemble.Member(horizon: m.horizon, columns: m.columns,
+                                          model: try type.decoded(data, featureCount: m.columns.count), trainingRows: m.rows)
         }
         return TrainedEnsemble(members: members, featureNames: meta.features)
     }

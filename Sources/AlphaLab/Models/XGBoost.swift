@@ -39,7 +39,7 @@ public struct XGBoostParameters: RegressorSpec {
 /// `base_score` is set to the training labels' mean, as XGBoost 2 does by default
 /// and 1.7 does not: with 1.7's 0.5, a 100-tree lr-0.05 model's every prediction
 /// would sit ~0.3% high and directional accuracy would be meaningless.
-public final class XGBoostModel: Regressor, @unchecked Sendable {
+public final class XGBoostModel: PersistableRegressor, @unchecked Sendable {
     // @unchecked: the handle is used under `lock`; XGBoost boosters are not thread-safe.
     private let handle: BoosterHandle
     private let lock = NSLock()
@@ -141,6 +141,14 @@ public final class XGBoostModel: Regressor, @unchecked Sendable {
     /// Reads an XGBoost JSON model file.
     public static func load(from path: String, featureCount: Int) throws -> XGBoostModel {
         try XGBoostModel(json: try Data(contentsOf: URL(fileURLWithPath: path)), featureCount: featureCount)
+    }
+
+    public static let kind = "xgboost"
+
+    public func encoded() throws -> Data { try json() }
+
+    public static func decoded(_ data: Data, featureCount: Int) throws -> XGBoostModel {
+        try XGBoostModel(json: data, featureCount: featureCount)
     }
 
     /// The linked library's version, e.g. `1.7.4`.
