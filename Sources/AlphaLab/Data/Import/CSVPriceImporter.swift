@@ -23,9 +23,8 @@ struct CSVPriceImporter {
         reader.forEachRecord { line, record in
             guard let columns else {
                 let header = (0..<record.count).map { record.string($0) }
-                do { columns = try Columns(header: header, layout: layout, line: line, validator: validator) }
-                catch let error as ImportError { failure = error; return false }
-                catch { return false }
+                do throws(ImportError) { columns = try Columns(header: header, layout: layout, line: line, validator: validator) }
+                catch { failure = error; return false }
                 return true
             }
             guard record.count == columns.width else {
@@ -63,12 +62,11 @@ struct CSVPriceImporter {
                 }
                 split = v
             }
-            do {
+            do throws(ImportError) {
                 guard try validator.accept(ticker: ticker, day: day, line: line, open: values[0], high: values[1],
                                            low: values[2], close: values[3], adjClose: adjClose, volume: values[4])
                 else { return true }
-            } catch let error as ImportError { failure = error; return false }
-            catch { return false }
+            } catch { failure = error; return false }
             let slot: Int
             if let existing = byTicker[ticker] { slot = existing } else {
                 slot = bars.count
