@@ -31,9 +31,9 @@ import Testing
                 let realised = TrainingSet.forwardReturn(m.panel, ticker: t, day: d - 1, horizon: 5)
                 if realised.isFinite { s.append(scores[i]); r.append(realised) }
             }
-            return spearman(s, r)
+            return Statistics.spearman(s, r)
         }
-        return tStatistic(ics)
+        return Statistics.tStatistic(ics)
     }
 
     @Test func momentumModelFindsThePlantedEffectAndNothingInTheNullMarket() throws {

@@ -63,7 +63,7 @@ import Testing
         let kurtosis = r.map { pow($0 - mean, 4) }.reduce(0, +) / Double(r.count) / (variance * variance) - 3
         #expect(kurtosis > 2)
         let sq = r.map { ($0 - mean) * ($0 - mean) }
-        #expect(correlation(Array(sq.dropLast()), Array(sq.dropFirst())) > 0.1)
+        #expect(Statistics.correlation(Array(sq.dropLast()), Array(sq.dropFirst())) > 0.1)
         let annualVol = (variance * 252).squareRoot()
         #expect(annualVol > 0.10 && annualVol < 0.35)
     }
@@ -82,9 +82,9 @@ import Testing
                 signal.append(p21 / p252 - 1)
                 forward.append(p21f / p0 - 1)
             }
-            return signal.count > 20 ? spearman(signal, forward) : nil
+            return signal.count > 20 ? Statistics.spearman(signal, forward) : nil
         }
-        return tStatistic(ics)
+        return Statistics.tStatistic(ics)
     }
 
     /// The same for the short-term reversal: minus the day's return against the next day's.
@@ -98,9 +98,9 @@ import Testing
                 signal.append(-(c[base + d] / c[base + d - 1] - 1))
                 forward.append(c[base + d + 1] / c[base + d] - 1)
             }
-            return spearman(signal, forward)
+            return Statistics.spearman(signal, forward)
         }
-        return tStatistic(ics)
+        return Statistics.tStatistic(ics)
     }
 
     @Test func plantedMomentumIsVisibleAndAbsentFromTheNullMarket() {
@@ -125,32 +125,4 @@ import Testing
             try SyntheticMarket.generate(config)
         }
     }
-}
-
-func correlation(_ x: [Double], _ y: [Double]) -> Double {
-    let n = Double(x.count)
-    let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
-    var sxy = 0.0, sxx = 0.0, syy = 0.0
-    for i in x.indices {
-        sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my)
-    }
-    return sxy / (sxx * syy).squareRoot()
-}
-
-/// Spearman rank correlation (ties broken by order; the inputs here are continuous).
-func spearman(_ x: [Double], _ y: [Double]) -> Double {
-    func ranks(_ v: [Double]) -> [Double] {
-        var r = [Double](repeating: 0, count: v.count)
-        for (rank, i) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[i] = Double(rank) }
-        return r
-    }
-    return correlation(ranks(x), ranks(y))
-}
-
-/// Mean of a sample and its t-statistic against zero.
-func tStatistic(_ values: [Double]) -> (mean: Double, t: Double) {
-    let n = Double(values.count)
-    let mean = values.reduce(0, +) / n
-    let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)).squareRoot()
-    return (mean, mean / (sd / n.squareRoot()))
 }
