@@ -25,7 +25,7 @@ public enum FeatureCatalog {
 
     static func macd(_ b: Bars) -> [Double] { zipMap(K.ewm(b.close, span: 12), K.ewm(b.close, span: 26), -) }
 
-    static func macdSignal(_ b: Bars) -> [Double] { K.ewm(macd(b), span: 9) }
+    static func signalLine(_ macd: [Double]) -> [Double] { K.ewm(macd, span: 9) }
 
     static func bollinger(_ b: Bars) -> (mid: [Double], upper: [Double], lower: [Double]) {
         let mid = K.mean(b.close, 20), sd = K.standardDeviation(b.close, 20)
@@ -90,8 +90,8 @@ public enum FeatureCatalog {
             return zipMap(gain, loss) { g, l in l == 0 ? (g.isNaN ? .nan : 100) : 100 - 100 / (1 + g / l) }
         },
         make("MACD", "EMA(12) - EMA(26) of the close, in price units") { macd($0) },
-        make("MACD_SIGNAL", "EMA(9) of MACD") { macdSignal($0) },
-        make("MACD_HIST", "MACD - its signal line") { zipMap(macd($0), macdSignal($0), -) },
+        make("MACD_SIGNAL", "EMA(9) of MACD") { signalLine(macd($0)) },
+        make("MACD_HIST", "MACD - its signal line") { b in let m = macd(b); return zipMap(m, signalLine(m), -) },
         make("BB_WIDTH", "Bollinger band width (20 days, 2 sd) over the middle band") { b in
             let bb = bollinger(b); return each(b.count) { (bb.upper[$0] - bb.lower[$0]) / bb.mid[$0] }
         },
@@ -100,7 +100,7 @@ public enum FeatureCatalog {
         make("RET_1D", "1-day return") { K.change($0.close, 1) },
         make("RET_5D", "5-day return") { K.change($0.close, 5) },
         make("OBV_MOM_10", "10-day change of on-balance volume over the 10-day volume") { b in
-            zipMap(zipMap(obv(b), K.lag(obv(b), 10), -), K.sum(b.volume, 10), /)
+            let o = obv(b); return zipMap(zipMap(o, K.lag(o, 10), -), K.sum(b.volume, 10), /)
         },
         make("VOLUME_RATIO", "SMA(5) / SMA(20) of volume") { b in zipMap(K.mean(b.volume, 5), K.mean(b.volume, 20), /) },
         make("VWAP_DEV", "close / 20-day VWAP - 1") { b in zipMap(b.close, vwap(b, 20)) { $0 / $1 - 1 } },

@@ -41,6 +41,7 @@ public struct FeatureMatrix: Sendable {
         // Per ticker: its per-ticker features straight into the matrix, and the bases
         // of cross-sectional features into a side buffer for the ranking pass.
         var bases = [[Double]](repeating: [], count: ranked.count)
+        for r in bases.indices { bases[r].reserveCapacity(m * n) }
         let failure: FeatureError? = values.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeSendable(buffer)
             let perTicker = parallelMap(m) { t -> Result<[[Double]], FeatureError> in
@@ -65,9 +66,9 @@ public struct FeatureMatrix: Sendable {
                 }
                 return .success(tickerBases)
             }
-            for (t, result) in perTicker.enumerated() {
+            for result in perTicker {
                 switch result {
-                case .success(let b): for r in ranked.indices { if t == 0 { bases[r].reserveCapacity(m) }; bases[r].append(contentsOf: b[r]) }
+                case .success(let b): for r in ranked.indices { bases[r].append(contentsOf: b[r]) }
                 case .failure(let error): return error
                 }
             }

@@ -57,7 +57,7 @@ public enum TrainingSet {
                 }
             }
         }
-        return (FeatureRows(values: values.isEmpty ? [] : values, featureCount: max(columns.count, 1)), labels)
+        return (FeatureRows(values: values, featureCount: max(columns.count, 1)), labels)
     }
 
     /// The rows scored on day `d` (one per ticker, NaN-filled when a feature is missing) and
