@@ -5,6 +5,13 @@ public enum Statistics {
         x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count)
     }
 
+    /// The middle value (the mean of the two middle values for an even count; NaN when empty).
+    public static func median(_ x: [Double]) -> Double {
+        guard !x.isEmpty else { return .nan }
+        let s = x.sorted(), n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+
     /// The sample standard deviation, n - 1 denominator (NaN below two values).
     public static func standardDeviation(_ x: [Double]) -> Double {
         guard x.count > 1 else { return .nan }

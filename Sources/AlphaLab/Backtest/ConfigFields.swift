@@ -1,0 +1,192 @@
+/// A dynamically typed config value, as a script or a JSON file supplies it.
+public enum ConfigValue: Sendable, Equatable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case list([ConfigValue])
+    /// A table with keys; numeric keys arrive as their decimal text ("1", "20").
+    case map([String: ConfigValue])
+
+    /// The name of the value's type, as messages show it.
+    public var typeName: String {
+        switch self {
+        case .number: "number"
+        case .string: "string"
+        case .bool: "boolean"
+        case .list: "list"
+        case .map: "table"
+        }
+    }
+}
+
+/// One settable field of ``ExperimentConfig``: its name, type, default and meaning.
+public struct ConfigField: Sendable {
+    /// The seed's snake_case name.
+    public let key: String
+    /// The expected type, as help and messages show it.
+    public let type: String
+    /// What the field does.
+    public let summary: String
+    let read: @Sendable (ExperimentConfig) -> ConfigValue
+    let write: @Sendable (inout ExperimentConfig, ConfigValue) throws(ConfigError) -> Void
+
+    /// The field's value in `config`.
+    public func value(in config: ExperimentConfig) -> ConfigValue { read(config) }
+}
+
+extension ExperimentConfig {
+    /// Every field, in the seed's order, then the additions.
+    public static let fields: [ConfigField] = [
+        text("name", "the experiment's name in tables and files", \.name),
+        integer("start_year", "first year of decisions (January 1)", \.startYear),
+        integer("end_year", "last year of decisions (December 31)", \.endYear),
+        integer("retrain_weeks", "retrain every this many decision periods", \.retrainWeeks),
+        integer("top_n", "number of tickers held", \.topN),
+        number("slippage_bps", "paid on entry and exit, basis points of the price", \.slippageBps),
+        number("initial_cash", "starting equity", \.initialCash),
+        flag("invert_signal", "buy the lowest scores instead of the highest", \.invertSignal),
+        flag("use_momentum_features", "the momentum model on momentum features instead of the legacy ensemble", \.useMomentumFeatures),
+        ConfigField(key: "horizon_weights", type: "table {horizon = weight}", summary: "weight of each horizon's prediction in the combined score",
+                    read: { c in .map(Dictionary(uniqueKeysWithValues: c.horizonWeights.map { (String($0.key), .number($0.value)) })) },
+                    write: { c, v throws(ConfigError) in c.horizonWeights = try horizonWeights(v) }),
+        flag("use_momentum_filter", "only buy tickers whose 12-1 momentum is at least momentum_threshold", \.useMomentumFilter),
+        number("momentum_threshold", "threshold of the momentum filter", \.momentumThreshold),
+        flag("use_stop_loss", "exit intraweek when the low breaches entry x (1 - stop_loss_pct)", \.useStopLoss),
+        number("stop_loss_pct", "stop-loss distance below the entry price", \.stopLossPct),
+        number("max_sector_pct", "at most this fraction of top_n picks from one sector", \.maxSectorPct),
+        integer("min_stocks", "periods with fewer than min_stocks / 2 picks hold cash", \.minStocks),
+        choice("signal_timing", "prior_close (honest) or same_day_close (the seed's look-ahead, audits only)", \.signalTiming),
+        choice("strategy", "ml (the model) or momentum_12_1 (rule-based ranking)", \.strategy),
+        choice("rebalance", "weekly or monthly", \.rebalance),
+        number("transaction_cost_bps", "paid on entry and exit in addition to slippage, basis points", \.transactionCostBps),
+        integer("embargo_days", "trading days dropped between the last training label and the decision", \.embargoDays),
+        integer("training_window_days", "rolling training window in trading days; 0 keeps the expanding window", \.trainingWindowDays),
+        integer("training_start_year", "training rows are pooled from January 1 of this year", \.trainingStartYear),
+        number("min_price", "skip tickers whose last close is below this", \.minPrice),
+        number("min_dollar_volume", "skip tickers whose 20-day mean dollar volume is below this", \.minDollarVolume),
+        strings("exclude_tickers", "tickers never bought", \.excludeTickers),
+        strings("exclude_sectors", "sectors never bought", \.excludeSectors),
+        number("circuit_breaker_drawdown", "go to cash when equity falls this fraction below its peak; 0 is off", \.circuitBreakerDrawdown),
+        integer("circuit_breaker_weeks", "periods in cash after the breaker trips", \.circuitBreakerWeeks),
+        number("circuit_breaker_recovery", "resume early once the shadow equity rises this fraction off its low; 0 is off", \.circuitBreakerRecovery),
+    ]
+
+    /// The field called `key`, if there is one.
+    public static func field(named key: String) -> ConfigField? { fields.first { $0.key == key } }
+
+    /// A config from named values over the seed's defaults. An unknown key is an error
+    /// that suggests the closest valid one; a wrong type or an out-of-range value is an
+    /// error naming the field.
+    public init(values: [String: ConfigValue]) throws(ConfigError) {
+        self.init()
+        for key in values.keys.sorted() {
+            guard let field = Self.field(named: key) else {
+                let valid = Self.fields.map(\.key)
+                let hint = closestMatch(to: key, in: valid).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ConfigError(key: key, problem: "unknown field\(hint); valid fields: \(valid.joined(separator: ", "))")
+            }
+            try field.write(&self, values[key]!)
+        }
+        try validate()
+    }
+
+    /// The config as named values (the inverse of ``init(values:)``).
+    public var values: [String: ConfigValue] {
+        Dictionary(uniqueKeysWithValues: Self.fields.map { ($0.key, $0.read(self)) })
+    }
+
+    private static func mismatch(_ key: String, _ expected: String, _ got: ConfigValue) -> ConfigError {
+        ConfigError(key: key, problem: "expected \(expected), got \(got.typeName)")
+    }
+
+    private static func text(_ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, String> & Sendable) -> ConfigField {
+        ConfigField(key: key, type: "string", summary: summary, read: { .string($0[keyPath: path]) }) { c, v throws(ConfigError) in
+            guard case .string(let s) = v else { throw mismatch(key, "a string", v) }
+            c[keyPath: path] = s
+        }
+    }
+
+    private static func number(_ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, Double> & Sendable) -> ConfigField {
+        ConfigField(key: key, type: "number", summary: summary, read: { .number($0[keyPath: path]) }) { c, v throws(ConfigError) in
+            guard case .number(let x) = v else { throw mismatch(key, "a number", v) }
+            c[keyPath: path] = x
+        }
+    }
+
+    private static func integer(_ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, Int> & Sendable) -> ConfigField {
+        ConfigField(key: key, type: "integer", summary: summary, read: { .number(Double($0[keyPath: path])) }) { c, v throws(ConfigError) in
+            guard case .number(let x) = v else { throw mismatch(key, "an integer", v) }
+            guard x.rounded() == x, abs(x) < 1e9 else { throw ConfigError(key: key, problem: "expected an integer, got \(x)") }
+            c[keyPath: path] = Int(x)
+        }
+    }
+
+    private static func flag(_ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, Bool> & Sendable) -> ConfigField {
+        ConfigField(key: key, type: "boolean", summary: summary, read: { .bool($0[keyPath: path]) }) { c, v throws(ConfigError) in
+            guard case .bool(let b) = v else { throw mismatch(key, "a boolean", v) }
+            c[keyPath: path] = b
+        }
+    }
+
+    private static func strings(_ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, [String]> & Sendable) -> ConfigField {
+        ConfigField(key: key, type: "list of strings", summary: summary, read: { .list($0[keyPath: path].map(ConfigValue.string)) }) { c, v throws(ConfigError) in
+            var items: [ConfigValue] = []
+            switch v {
+            case .list(let l): items = l
+            case .map(let m) where m.isEmpty: items = []
+            default: throw mismatch(key, "a list of strings", v)
+            }
+            var result: [String] = []
+            for item in items {
+                guard case .string(let s) = item else { throw mismatch(key, "a list of strings", item) }
+                result.append(s)
+            }
+            c[keyPath: path] = result
+        }
+    }
+
+    private static func choice<T: RawRepresentable<String> & CaseIterable & Sendable>(
+        _ key: String, _ summary: String, _ path: WritableKeyPath<ExperimentConfig, T> & Sendable) -> ConfigField {
+        let options = T.allCases.map(\.rawValue)
+        return ConfigField(key: key, type: options.joined(separator: " | "), summary: summary, read: { .string($0[keyPath: path].rawValue) }) { c, v throws(ConfigError) in
+            guard case .string(let s) = v else { throw mismatch(key, "one of \(options.joined(separator: ", "))", v) }
+            guard let value = T(rawValue: s) else {
+                let hint = closestMatch(to: s, in: options).map { " (did you mean '\($0)'?)" } ?? ""
+                throw ConfigError(key: key, problem: "'\(s)' is not one of \(options.joined(separator: ", "))\(hint)")
+            }
+            c[keyPath: path] = value
+        }
+    }
+
+    private static func horizonWeights(_ v: ConfigValue) throws(ConfigError) -> [Int: Double] {
+        guard case .map(let m) = v else { throw mismatch("horizon_weights", "a table {horizon = weight}", v) }
+        var result: [Int: Double] = [:]
+        for (k, w) in m {
+            guard let h = Int(k) else { throw ConfigError(key: "horizon_weights", problem: "key '\(k)' is not a horizon in days") }
+            guard case .number(let x) = w else { throw mismatch("horizon_weights", "a number as the weight of horizon \(h)", w) }
+            result[h] = x
+        }
+        return result
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, if it is close enough to be a typo.
+public func closestMatch(to word: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+    guard let best = scored.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }) else { return nil }
+    return best.1 <= max(2, word.count / 3) ? best.0 : nil
+}
+
+/// Levenshtein distance between two strings, by characters.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where !b.isEmpty {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return a.isEmpty ? b.count : previous[b.count]
+}

@@ -1,0 +1,159 @@
+/// Everything that defines one walk-forward experiment.
+///
+/// The first block is the seed's `ExperimentConfig`, with its defaults; the rest is
+/// what a research desk adds, each off by default so a seed config means what it
+/// meant there. Field names in ``ExperimentConfig/fields`` (and in JSON and Lua) are
+/// the seed's snake_case names.
+public struct ExperimentConfig: Sendable, Equatable {
+    // The seed's fields.
+    public var name = "experiment"
+    public var startYear = 2024
+    public var endYear = 2025
+    /// Retrain every this many decision periods.
+    public var retrainWeeks = 4
+    public var topN = 10
+    /// Paid on entry and on exit, in basis points of the price.
+    public var slippageBps = 10.0
+    public var initialCash = 100_000.0
+    /// Buy the lowest scores instead of the highest.
+    public var invertSignal = false
+    /// The momentum model on the momentum features instead of the legacy ensemble.
+    public var useMomentumFeatures = false
+    /// Weight of each horizon's prediction in the combined score.
+    public var horizonWeights: [Int: Double] = [1: 0.5, 5: 0.3, 20: 0.2]
+    /// Only buy tickers whose 12-1 momentum is at least `momentumThreshold`.
+    public var useMomentumFilter = false
+    public var momentumThreshold = 0.0
+    public var useStopLoss = false
+    public var stopLossPct = 0.08
+    /// At most this fraction of `topN` picks from one sector.
+    public var maxSectorPct = 1.0
+    /// Weeks with fewer than `minStocks / 2` picks hold cash.
+    public var minStocks = 10
+
+    // What real use adds.
+    public var signalTiming = SignalTiming.priorClose
+    public var strategy = StrategyKind.ml
+    public var rebalance = Rebalance.weekly
+    /// Paid on entry and on exit in addition to slippage, in basis points.
+    public var transactionCostBps = 0.0
+    /// Trading days dropped between the last training label and the decision.
+    public var embargoDays = 0
+    /// A rolling training window of this many trading days; 0 keeps the seed's expanding window.
+    public var trainingWindowDays = 0
+    /// Training rows are pooled from January 1 of this year (the seed: 2010).
+    public var trainingStartYear = 2010
+    /// Skip tickers whose close before the decision is below this.
+    public var minPrice = 0.0
+    /// Skip tickers whose mean daily dollar volume over the 20 days before the decision is below this.
+    public var minDollarVolume = 0.0
+    public var excludeTickers: [String] = []
+    public var excludeSectors: [String] = []
+    /// Go to cash when equity falls this fraction below its peak; 0 is off.
+    public var circuitBreakerDrawdown = 0.0
+    /// Periods spent in cash after the breaker trips.
+    public var circuitBreakerWeeks = 4
+    /// Resume early once the strategy's shadow equity rises this fraction above its low since the trip; 0 is off.
+    public var circuitBreakerRecovery = 0.0
+
+    /// The seed's defaults.
+    public init(name: String = "experiment") { self.name = name }
+
+    /// The config with `body` applied: `ExperimentConfig("x") { $0.topN = 5 }`.
+    public init(_ name: String, _ body: (inout ExperimentConfig) -> Void) {
+        self.name = name
+        body(&self)
+    }
+
+    /// Checks ranges and combinations; the message names the field.
+    public func validate() throws(ConfigError) {
+        func fail(_ key: String, _ problem: String) -> ConfigError { ConfigError(key: key, problem: problem) }
+        if name.isEmpty { throw fail("name", "must not be empty") }
+        if !(1900...2200).contains(startYear) { throw fail("start_year", "\(startYear) is not a plausible year") }
+        if endYear < startYear { throw fail("end_year", "\(endYear) is before start_year \(startYear)") }
+        if retrainWeeks < 1 { throw fail("retrain_weeks", "must be at least 1, got \(retrainWeeks)") }
+        if topN < 1 { throw fail("top_n", "must be at least 1, got \(topN)") }
+        if !(slippageBps >= 0 && slippageBps < 10_000) { throw fail("slippage_bps", "must be in [0, 10000), got \(slippageBps)") }
+        if !(transactionCostBps >= 0 && transactionCostBps < 10_000) { throw fail("transaction_cost_bps", "must be in [0, 10000), got \(transactionCostBps)") }
+        if !(initialCash > 0 && initialCash.isFinite) { throw fail("initial_cash", "must be positive, got \(initialCash)") }
+        if horizonWeights.isEmpty { throw fail("horizon_weights", "must name at least one horizon") }
+        for (h, w) in horizonWeights {
+            if h < 1 { throw fail("horizon_weights", "horizon \(h) is not a positive number of days") }
+            if !(w >= 0 && w.isFinite) { throw fail("horizon_weights", "weight of horizon \(h) must be non-negative, got \(w)") }
+        }
+        if horizonWeights.values.reduce(0, +) <= 0 { throw fail("horizon_weights", "weights must not all be zero") }
+        if !momentumThreshold.isFinite { throw fail("momentum_threshold", "must be a number") }
+        if !(stopLossPct > 0 && stopLossPct < 1) { throw fail("stop_loss_pct", "must be in (0, 1), got \(stopLossPct)") }
+        if !(maxSectorPct > 0 && maxSectorPct <= 1) { throw fail("max_sector_pct", "must be in (0, 1], got \(maxSectorPct)") }
+        if minStocks < 0 { throw fail("min_stocks", "must not be negative, got \(minStocks)") }
+        if embargoDays < 0 { throw fail("embargo_days", "must not be negative, got \(embargoDays)") }
+        if trainingWindowDays < 0 { throw fail("training_window_days", "must not be negative, got \(trainingWindowDays)") }
+        if !(1900...2200).contains(trainingStartYear) { throw fail("training_start_year", "\(trainingStartYear) is not a plausible year") }
+        if !(minPrice >= 0) { throw fail("min_price", "must not be negative, got \(minPrice)") }
+        if !(minDollarVolume >= 0) { throw fail("min_dollar_volume", "must not be negative, got \(minDollarVolume)") }
+        if !(circuitBreakerDrawdown >= 0 && circuitBreakerDrawdown < 1) { throw fail("circuit_breaker_drawdown", "must be in [0, 1), got \(circuitBreakerDrawdown)") }
+        if circuitBreakerWeeks < 1 { throw fail("circuit_breaker_weeks", "must be at least 1, got \(circuitBreakerWeeks)") }
+        if !(circuitBreakerRecovery >= 0) { throw fail("circuit_breaker_recovery", "must not be negative, got \(circuitBreakerRecovery)") }
+    }
+
+    /// Picks of one sector allowed among `topN`: at least one.
+    public var sectorLimit: Int { max(1, Int((maxSectorPct * Double(topN)).rounded(.down) + 1e-9)) }
+
+    /// The training recipe this config asks for.
+    public var ensembleSpec: EnsembleSpec {
+        var spec = useMomentumFeatures ? EnsembleSpec.seedMomentumModel : EnsembleSpec.seedEnsemble
+        spec.trainingStart = Day(year: trainingStartYear, month: 1, day: 1)!
+        spec.embargo = embargoDays
+        spec.windowDays = trainingWindowDays > 0 ? trainingWindowDays : nil
+        return spec
+    }
+
+    /// The feature set the model reads.
+    public var featureSet: FeatureSet { useMomentumFeatures ? FeatureCatalog.momentum : FeatureCatalog.legacy }
+}
+
+/// A config field with a bad value.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    /// The field's snake_case name.
+    public var key: String
+    public var problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String { "config field '\(key)': \(problem)" }
+}
+
+extension ExperimentConfig {
+    /// The seed's eight Phase 1 experiments, as its plan defines them.
+    public static let phaseOne: [ExperimentConfig] = [
+        ExperimentConfig(name: "0_Baseline_Current"),
+        ExperimentConfig("1_Signal_Inversion") { $0.invertSignal = true },
+        ExperimentConfig("2_Momentum_Features") { $0.useMomentumFeatures = true },
+        ExperimentConfig("3_Long_Horizon_Weights") { $0.horizonWeights = [1: 0.1, 5: 0.3, 20: 0.6] },
+        ExperimentConfig("4_ML_Momentum_Hybrid") { $0.useMomentumFilter = true; $0.momentumThreshold = 0 },
+        ExperimentConfig("5_Stop_Loss") { $0.useStopLoss = true; $0.stopLossPct = 0.08 },
+        ExperimentConfig("6_Combined_Improvements") {
+            $0.invertSignal = true
+            $0.useMomentumFilter = true
+            $0.momentumThreshold = 0
+            $0.useStopLoss = true
+            $0.stopLossPct = 0.08
+            $0.horizonWeights = [1: 0.2, 5: 0.3, 20: 0.5]
+        },
+        ExperimentConfig("7_Pure_Momentum_ML") { $0.useMomentumFeatures = true; $0.useStopLoss = true; $0.stopLossPct = 0.10 },
+    ]
+
+    /// The seed's rule-based comparison: top N by 12-1 momentum, rebalanced monthly.
+    public static func momentum12_1(name: String = "Momentum_12_1", startYear: Int, endYear: Int, topN: Int = 10) -> ExperimentConfig {
+        ExperimentConfig(name) {
+            $0.strategy = .momentum12_1
+            $0.rebalance = .monthly
+            $0.startYear = startYear
+            $0.endYear = endYear
+            $0.topN = topN
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// Everything a walk-forward run produced: the seed's metrics, prediction quality,
+/// curves, each period's picks and the figures of each retraining period.
+public struct ExperimentResult: Sendable, Equatable {
+    /// One position of one period.
+    public struct Pick: Sendable, Equatable {
+        public var ticker: String
+        public var sector: String
+        /// The scorer's value (before any inversion).
+        public var score: Double
+        /// Net of slippage and costs.
+        public var netReturn: Double
+        /// Whether the stop-loss closed it.
+        public var stopped: Bool
+    }
+
+    /// Why a period held cash.
+    public enum CashReason: String, Sendable, Codable {
+        /// Fewer than min_stocks / 2 picks.
+        case tooFewPicks = "too_few_picks"
+        /// The drawdown circuit breaker was tripped.
+        case circuitBreaker = "circuit_breaker"
+    }
+
+    /// One decision period.
+    public struct Period: Sendable, Equatable {
+        /// The decision date: entry at its open.
+        public var date: Day
+        /// The next decision date: exit at its open.
+        public var exitDate: Day
+        /// The close the scores were computed from.
+        public var scoringDate: Day
+        /// The portfolio's return (0 in cash).
+        public var netReturn: Double
+        /// What the picks returned, held or not (the shadow return while in cash).
+        public var picksReturn: Double
+        /// SPY open to open over the same days.
+        public var spyReturn: Double
+        /// Equity after the period.
+        public var equity: Double
+        public var cashReason: CashReason?
+        /// Whether the model was retrained for this decision.
+        public var retrained: Bool
+        /// The Spearman IC of the signal against realised returns this period.
+        public var ic: Double
+        public var picks: [Pick]
+    }
+
+    /// The periods between two retrainings.
+    public struct RetrainPeriod: Sendable, Equatable {
+        public var start: Day
+        public var end: Day
+        public var periods: Int
+        public var totalReturn: Double
+        public var sharpe: Double
+        public var meanIC: Double
+    }
+
+    public var name: String
+    public var config: ExperimentConfig
+    /// The scorer's description.
+    public var strategy: String
+    public var metrics: PerformanceMetrics
+    public var spyReturn: Double
+    /// total_return - spy_return.
+    public var excessReturn: Double
+    /// t-statistic of the mean per-period excess return over SPY.
+    public var excessTStat: Double
+    /// Periods holding positions.
+    public var weeksTraded: Int
+    public var finalValue: Double
+    /// Compounded return of the periods decided in each calendar year.
+    public var yearlyReturns: [Int: Double]
+    /// Mean share of positions replaced from one invested period to the next.
+    public var turnover: Double
+    public var quality: PredictionQuality
+    public var periods: [Period]
+    public var retrainPeriods: [RetrainPeriod]
+    /// Models obtained (trained or taken from the cache), one per retraining.
+    public var retrains: Int
+    /// Loud notes every reader must see (look-ahead timing).
+    public var warnings: [String]
+    /// The data's fingerprint (tickers, dates, values).
+    public var dataFingerprint: String
+
+    /// The first decision date.
+    public var startDate: Day? { periods.first?.date }
+    /// The last exit date.
+    public var endDate: Day? { periods.last?.exitDate }
+
+    /// Equity at each decision date and at the last exit.
+    public var equityCurve: [(date: Day, value: Double)] {
+        guard let first = periods.first else { return [] }
+        return [(first.date, config.initialCash)] + periods.map { ($0.exitDate, $0.equity) }
+    }
+
+    /// The fall from the running peak at each point of ``equityCurve``.
+    public var drawdownCurve: [(date: Day, value: Double)] {
+        let curve = equityCurve
+        return zip(curve, PerformanceMetrics.drawdowns(curve: curve.map(\.value))).map { ($0.date, $1) }
+    }
+
+    /// A readable summary, warnings first.
+    public var summary: String {
+        func pct(_ x: Double) -> String { x.isFinite ? String(format: "%+.1f%%", x * 100) : "n/a" }
+        func num(_ x: Double) -> String { x.isFinite ? String(format: "%.2f", x) : "n/a" }
+        var lines = warnings.map { "!! " + $0 }
+        let span = startDate.map { "\($0) .. \(endDate!)" } ?? "no periods"
+        lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue)")
+        lines.append("  return \(pct(metrics.totalReturn))  SPY \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
+        lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(pct(-metrics.maxDrawdown))  win rate \(pct(metrics.winRate))  turnover \(pct(turnover))")
+        lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(pct(quality.directionalAccuracy))  hit rate \(pct(quality.hitRate))  final value \(String(format: "%.0f", finalValue))")
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension ExperimentResult: CustomStringConvertible {
+    public var description: String { summary }
+}

@@ -1,0 +1,102 @@
+/// Turns scores into picks: rank (descending, or ascending when inverted), drop what
+/// the momentum filter rejects, respect the sector cap, keep the first `topN`.
+public struct Selection: Sendable, Equatable {
+    public var topN: Int
+    public var invert: Bool
+    /// Picks allowed per sector.
+    public var sectorLimit: Int
+    /// With a value, a candidate needs 12-1 momentum of at least this.
+    public var momentumThreshold: Double?
+
+    /// The selection `config` asks for.
+    public init(config: ExperimentConfig) {
+        topN = config.topN
+        invert = config.invertSignal
+        sectorLimit = config.sectorLimit
+        momentumThreshold = config.useMomentumFilter ? config.momentumThreshold : nil
+    }
+
+    public init(topN: Int, invert: Bool = false, sectorLimit: Int? = nil, momentumThreshold: Double? = nil) {
+        self.topN = topN
+        self.invert = invert
+        self.sectorLimit = sectorLimit ?? topN
+        self.momentumThreshold = momentumThreshold
+    }
+
+    /// A ticker that could be bought this period.
+    public struct Candidate: Sendable, Equatable {
+        public var ticker: Int
+        /// The scorer's value (before any inversion).
+        public var score: Double
+        /// 12-1 momentum at the scoring close (NaN when unknown or not needed).
+        public var momentum: Double
+        public var sector: String
+
+        public init(ticker: Int, score: Double, momentum: Double = .nan, sector: String = "") {
+            self.ticker = ticker
+            self.score = score
+            self.momentum = momentum
+            self.sector = sector
+        }
+    }
+
+    /// The ranking key: the score, negated when inverted.
+    public func signal(_ c: Candidate) -> Double { invert ? -c.score : c.score }
+
+    /// The picks, best first. Ties rank by ticker position, so results never depend on
+    /// the order candidates arrive in. A candidate with unknown momentum fails the filter;
+    /// one without a known sector is not capped.
+    public func pick(_ candidates: [Candidate]) -> [Candidate] {
+        let ranked = candidates.sorted {
+            let a = signal($0), b = signal($1)
+            return a != b ? a > b : $0.ticker < $1.ticker
+        }
+        var picks: [Candidate] = [], perSector: [String: Int] = [:]
+        for c in ranked {
+            if picks.count == topN { break }
+            if let momentumThreshold, !(c.momentum >= momentumThreshold) { continue }
+            if !c.sector.isEmpty {
+                if perSector[c.sector, default: 0] >= sectorLimit { continue }
+                perSector[c.sector, default: 0] += 1
+            }
+            picks.append(c)
+        }
+        return picks
+    }
+}
+
+/// Which tickers may be bought at all: price and liquidity floors and exclusions,
+/// judged on data up to the scoring close.
+public struct UniverseFilter: Sendable, Equatable {
+    public var minPrice: Double
+    public var minDollarVolume: Double
+    public var excludedTickers: Set<String>
+    public var excludedSectors: Set<String>
+
+    /// The filter `config` asks for.
+    public init(config: ExperimentConfig) {
+        minPrice = config.minPrice
+        minDollarVolume = config.minDollarVolume
+        excludedTickers = Set(config.excludeTickers)
+        excludedSectors = Set(config.excludeSectors)
+    }
+
+    /// Days in the dollar-volume average.
+    public static let dollarVolumeDays = 20
+
+    /// Whether ticker `t` passes on scoring day `s`.
+    public func admits(_ panel: Panel, ticker t: Int, scoringDay s: Int) -> Bool {
+        if excludedTickers.contains(panel.tickers[t]) || excludedSectors.contains(panel.sector(ofTicker: t)) { return false }
+        if minPrice > 0, !(panel.value(.close, ticker: t, day: s) >= minPrice) { return false }
+        if minDollarVolume > 0 {
+            let days = max(0, s - Self.dollarVolumeDays + 1)...s
+            var total = 0.0, count = 0
+            for d in days {
+                let value = panel.value(.close, ticker: t, day: d) * panel.value(.volume, ticker: t, day: d)
+                if value.isFinite { total += value; count += 1 }
+            }
+            if count == 0 || total / Double(count) < minDollarVolume { return false }
+        }
+        return true
+    }
+}
