@@ -7,6 +7,11 @@ import Foundation
 //                                     then load time and peak memory of the whole store
 //   alphalab-bench models [DATA_DIR]  both feature sets on all of sp500, and one full
 //                                     ensemble training for a decision date in 2020
+//   alphalab-bench backtest [DATA_DIR]
+//                                     the rule-based 12-1 momentum run over 2005-2021, then
+//                                     the seed's eight Phase 1 experiments on all of sp500
+//                                     (2020, monthly retraining): wall time, peak memory and
+//                                     the share of time in XGBoost training
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -91,7 +96,37 @@ case "models":
     figure("ensemble: rows x trees per second", String(format: "%.2e", Double(rows / 3) * Double(trees) / seconds))
     figure("peak memory", megabytes(peakResidentMemory()))
 
+case "backtest":
+    let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
+    let batch = try PriceImporter(format: .alphavantage).read(source: dataDir + "/sp500/daily_adjusted")
+    let spy = try PriceImporter(format: .yahoo).read(source: dataDir + "/benchmarks/SPY.csv")
+    let info = try readSectorFile(path: dataDir + "/sp500/constituents.csv")
+    let panel = Panel(series: (batch.bars + spy.bars).map(PriceSeries.init(adjusting:)), info: info)
+    print("walk-forward: \(panel.tickerCount) tickers x \(panel.dayCount) days on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+
+    let momentumClock = Stopwatch()
+    let momentum = try WalkForward(config: .momentum12_1(startYear: 2005, endYear: 2021), dataset: Dataset(panel: panel)).run()
+    figure("momentum 12-1, 2005-2021", String(format: "%.3f s", momentumClock.seconds), target: "target < 1 s")
+    figure("momentum 12-1: periods, return", String(format: "%d, %+.0f%%", momentum.periods.count, momentum.metrics.totalReturn * 100))
+
+    let dataset = Dataset(panel: panel)
+    let suiteClock = Stopwatch()
+    for config in ExperimentConfig.phaseOne {
+        var config = config
+        config.startYear = 2020
+        config.endYear = 2020
+        config.retrainWeeks = 4
+        let r = try WalkForward(config: config, dataset: dataset).run()
+        figure("  " + r.name, String(format: "%+.1f%%  Sharpe %+.2f", r.metrics.totalReturn * 100, r.metrics.sharpe))
+    }
+    let wall = suiteClock.seconds, training = dataset.trainingCache.trainingSeconds
+    figure("phase 1 suite: wall time", String(format: "%.1f s", wall))
+    figure("phase 1 suite: trainings", "\(dataset.trainingCache.trainings) (\(dataset.trainingCache.memoryHits) shared)")
+    figure("phase 1 suite: XGBoost training", String(format: "%.1f s (%.1f%%)", training, training / wall * 100))
+    figure("phase 1 suite: everything else", String(format: "%.1f s (%.1f%%)", wall - training, (wall - training) / wall * 100), target: "target < 5%")
+    figure("peak memory", megabytes(peakResidentMemory()), target: "target < 1.5 GB")
+
 default:
-    print("usage: alphalab-bench [data|models [DATA_DIR]]")
+    print("usage: alphalab-bench [data|models|backtest [DATA_DIR]]")
     exit(2)
 }

@@ -13,7 +13,7 @@ public final class TrainingCache: @unchecked Sendable {
     public let directory: String?
     private let lock = NSLock()
     private var memory: [String: TrainedEnsemble] = [:]
-    private var counts = (trainings: 0, memoryHits: 0, diskHits: 0)
+    private var counts = (trainings: 0, memoryHits: 0, diskHits: 0, seconds: 0.0)
 
     /// A cache; with `directory`, trainings are also stored there and found again by later runs.
     public init(directory: String? = nil) {
@@ -22,6 +22,8 @@ public final class TrainingCache: @unchecked Sendable {
 
     /// Trainings actually performed (cache misses).
     public var trainings: Int { lock.withLock { counts.trainings } }
+    /// Wall time spent in trainings, seconds.
+    public var trainingSeconds: Double { lock.withLock { counts.seconds } }
     /// Requests answered from memory.
     public var memoryHits: Int { lock.withLock { counts.memoryHits } }
     /// Requests answered from the disk cache.
@@ -50,8 +52,10 @@ public final class TrainingCache: @unchecked Sendable {
             lock.withLock { memory[key] = stored; counts.diskHits += 1 }
             return stored
         }
+        let clock = Stopwatch()
         let trained = try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay)
-        lock.withLock { memory[key] = trained; counts.trainings += 1 }
+        let seconds = clock.seconds
+        lock.withLock { memory[key] = trained; counts.trainings += 1; counts.seconds += seconds }
         try store(trained, key: key, spec: spec)
         return trained
     }

@@ -77,7 +77,10 @@ public final class XGBoostModel: PersistableRegressor, @unchecked Sendable {
             try Cancellation.check()
             try check(XGBoosterUpdateOneIter(model.handle, Int32(round), matrix.handle))
         }
-        return model
+        // A booster keeps its training matrix alive for its prediction cache: hundreds of
+        // megabytes per model when thousands of models are cached. A copy loaded from the
+        // model's own JSON predicts bit-identically and holds only the trees.
+        return try XGBoostModel(json: model.json(), featureCount: rows.featureCount)
     }
 
     public func predict(_ rows: FeatureRows) throws -> [Float] {
