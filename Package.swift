@@ -18,6 +18,11 @@ let package = Package(
         .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
+        // Lua's macros as C functions and the error trampolines (see DESIGN.md, Bridge rules).
+        .target(name: "CLuaShim", dependencies: ["CLua"]),
+        // libedit's C globals (completion, history) set from C, not from Swift.
+        .target(name: "CReplShim", dependencies: ["CEditLine"]),
+
         // The engine: data, features, models, backtest, metrics. Pure Swift, no Lua.
         .target(
             name: "AlphaLab",
@@ -26,16 +31,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // The command-line tool.
+        // The bridge: a Lua state owned by Swift, values both ways, the engine's objects
+        // as userdata, and the `lab` module.
+        .target(name: "AlphaLabLua", dependencies: ["AlphaLab", "CLua", "CLuaShim"]),
+        // The command-line tool: subcommands, the script runner and the REPL.
         .executableTarget(
             name: "alphalab",
             dependencies: [
-                "AlphaLab", "CLua",
+                "AlphaLab", "AlphaLabLua", "CLua", "CLuaShim", "CReplShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: a plain release executable printing figures (see README, Development).
         .executableTarget(name: "alphalab-bench", dependencies: ["AlphaLab"]),
-        .testTarget(name: "AlphaLabTests", dependencies: ["AlphaLab"]),
+        .testTarget(name: "AlphaLabTests", dependencies: ["AlphaLab", "AlphaLabLua"]),
     ]
 )

@@ -3,11 +3,20 @@ import ArgumentParser
 import CLua
 
 /// The `alphalab` command.
-@main
+
 struct AlphaLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alphalab",
         abstract: "Walk-forward research on ML stock-selection strategies.",
+        discussion: """
+        Lua scripts and the REPL follow the standalone lua interpreter's conventions:
+          alphalab                       start the REPL
+          alphalab FILE.lua [ARGS...]    run a script (also: alphalab run FILE.lua [ARGS...])
+          alphalab -e CHUNK              run a chunk; -l MODULE requires a module; -i enters
+                                         the REPL after the script; -v prints the version;
+                                         - reads the script from stdin
+        require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
+        """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",
         subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self]
     )

@@ -75,7 +75,7 @@ public struct ExperimentResult: Sendable, Equatable {
     public var quality: PredictionQuality
     public var periods: [Period]
     public var retrainPeriods: [RetrainPeriod]
-    /// Models obtained (trained or taken from the cache), one per retraining.
+    /// Models obtained (trained or taken from the cache), one per retraining; 0 for a rule or a caller's scorer.
     public var retrains: Int
     /// Loud notes every reader must see (look-ahead timing).
     public var warnings: [String]
@@ -103,12 +103,13 @@ public struct ExperimentResult: Sendable, Equatable {
     public var summary: String {
         func pct(_ x: Double) -> String { x.isFinite ? String(format: "%+.1f%%", x * 100) : "n/a" }
         func num(_ x: Double) -> String { x.isFinite ? String(format: "%.2f", x) : "n/a" }
+        func rate(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", x * 100) : "n/a" }
         var lines = warnings.map { "!! " + $0 }
         let span = startDate.map { "\($0) .. \(endDate!)" } ?? "no periods"
         lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue)")
         lines.append("  return \(pct(metrics.totalReturn))  SPY \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
-        lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(pct(-metrics.maxDrawdown))  win rate \(pct(metrics.winRate))  turnover \(pct(turnover))")
-        lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(pct(quality.directionalAccuracy))  hit rate \(pct(quality.hitRate))  final value \(String(format: "%.0f", finalValue))")
+        lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(rate(metrics.maxDrawdown))  win rate \(rate(metrics.winRate))  turnover \(rate(turnover))")
+        lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(rate(quality.directionalAccuracy))  hit rate \(rate(quality.hitRate))  final value \(String(format: "%.0f", finalValue))")
         return lines.joined(separator: "\n")
     }
 }

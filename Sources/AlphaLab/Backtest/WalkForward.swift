@@ -23,11 +23,11 @@ public struct WalkForwardProgress: Sendable, Equatable {
 public struct WalkForward {
     public let config: ExperimentConfig
     public let dataset: Dataset
-    /// Called after every period; it runs on the caller's thread.
-    public var progress: ((WalkForwardProgress) -> Void)?
+    /// Called after every period on the caller's thread; an error it throws stops the run.
+    public var progress: ((WalkForwardProgress) throws -> Void)?
 
     /// A run of `config` on `dataset`; the config is validated here.
-    public init(config: ExperimentConfig, dataset: Dataset, progress: ((WalkForwardProgress) -> Void)? = nil) throws(BacktestError) {
+    public init(config: ExperimentConfig, dataset: Dataset, progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
         do { try config.validate() } catch { throw .config(error) }
         self.config = config
         self.dataset = dataset
@@ -76,7 +76,7 @@ public struct WalkForward {
             let d = days[p], exit = days[p + 1]
             let s = config.signalTiming.scoringDay(forDecision: d)
             let retrain = p % config.retrainWeeks == 0
-            if retrain { retrains += 1 }
+            if retrain && scorer is ModelScorer { retrains += 1 }
             let context = ScoringContext(dataset: dataset, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tickers: universe)
             let scores = try scorer.scores(context)
 
@@ -123,7 +123,7 @@ public struct WalkForward {
                 picks: zip(picks, trades).map { c, trade in
                     .init(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, netReturn: trade.netReturn, stopped: trade.stopped)
                 }))
-            progress?(WalkForwardProgress(experiment: config.name, period: p + 1, total: days.count - 1, retrains: retrains, date: panel.calendar[d]))
+            try progress?(WalkForwardProgress(experiment: config.name, period: p + 1, total: days.count - 1, retrains: retrains, date: panel.calendar[d]))
         }
         return summarise(periods: periods, retrains: retrains, turnovers: turnovers, quality: quality.quality, strategy: scorer.label)
     }

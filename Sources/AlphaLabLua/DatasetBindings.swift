@@ -1,0 +1,200 @@
+import AlphaLab
+import Foundation
+
+/// `Dataset` userdata: a panel of prices with its shared features and trainings.
+enum DatasetBindings {
+    static func open(_ path: String) throws -> Dataset {
+        guard FileManager.default.fileExists(atPath: path) else { throw LuaError("no price store at '\(path)'") }
+        return Dataset(panel: try PriceStore(readingExisting: path).loadPanel())
+    }
+
+    static func synthetic(_ config: SyntheticMarketConfig) throws -> Dataset {
+        Dataset(panel: try SyntheticMarket.generate(config))
+    }
+
+    static func ticker(_ d: Dataset, _ call: LuaCall, _ i: Int32) throws -> Int {
+        let symbol = try call.string(i)
+        guard let t = d.panel.tickerIndex[symbol] else {
+            let hint = closestMatch(to: symbol, in: d.panel.tickers).map { " (did you mean '\($0)'?)" } ?? ""
+            throw call.argumentError(i, "unknown ticker '\(symbol)'\(hint)")
+        }
+        return t
+    }
+
+    /// Calendar positions from optional from/to date arguments at `i` and `i + 1`.
+    static func range(_ d: Dataset, _ call: LuaCall, _ i: Int32) throws -> Range<Int> {
+        let calendar = d.panel.calendar
+        let from = call.isNil(i) ? 0 : calendar.firstIndex(onOrAfter: try call.date(i))
+        let to = call.isNil(i + 1) ? calendar.count : (calendar.lastIndex(onOrBefore: try call.date(i + 1)).map { $0 + 1 } ?? 0)
+        return from..<max(from, to)
+    }
+
+    static func define(in state: LuaState) {
+        state.defineType(Dataset.self, name: "Dataset", methods: [
+            ("tickers", "ds:tickers() -> {symbol, ...} (the benchmark included)", { d, call in
+                call.results(.array(d.panel.tickers.map(LuaValue.string)))
+            }),
+            ("universe", "ds:universe() -> {symbol, ...} (tradable tickers: all but the benchmark)", { d, call in
+                call.results(.array(d.panel.universe.map(LuaValue.string)))
+            }),
+            ("dates", "ds:dates([from, to]) -> {\"YYYY-MM-DD\", ...} trading days", { d, call in
+                call.results(.array(try range(d, call, 2).map { .string(d.panel.calendar[$0].description) }))
+            }),
+            ("bars", "ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume} (adjusted; nil where absent)", { d, call in
+                let t = try ticker(d, call, 2), days = try range(d, call, 3)
+                var columns: [String: LuaValue] = ["date": .array(days.map { .string(d.panel.calendar[$0].description) })]
+                for field in PriceField.allCases {
+                    columns[field.rawValue] = .array(days.map { .finite(d.panel.value(field, ticker: t, day: $0)) })
+                }
+                return call.results(.map(columns))
+            }),
+            ("sector", "ds:sector(ticker) -> sector name (\"\" when unknown)", { d, call in
+                call.results(.string(d.panel.sector(ofTicker: try ticker(d, call, 2))))
+            }),
+            ("sectors", "ds:sectors() -> {ticker = sector, ...}", { d, call in
+                call.results(.map(Dictionary(uniqueKeysWithValues: d.panel.tickers.indices.map { (d.panel.tickers[$0], .string(d.panel.sector(ofTicker: $0))) })))
+            }),
+            ("slice", "ds:slice(from, to) -> dataset of the days from..to", { d, call in
+                call.result(object: Dataset(panel: d.panel.sliced(from: try call.date(2), through: try call.date(3))))
+            }),
+            ("select", "ds:select({ticker, ...}) -> dataset of those tickers (add \"SPY\" to keep the benchmark)", { d, call in
+                guard case .array(let items) = try call.table(2) else { throw call.argumentError(2, "list of tickers expected") }
+                let symbols = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                guard symbols.count == items.count else { throw call.argumentError(2, "list of ticker strings expected") }
+                for s in symbols where d.panel.tickerIndex[s] == nil { throw call.argumentError(2, "unknown ticker '\(s)'") }
+                return call.result(object: Dataset(panel: d.panel.selecting(tickers: symbols)))
+            }),
+            ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
+                let set: FeatureSet
+                switch try call.isNil(2) ? .string("legacy") : call.value(2) {
+                case .string(let name): set = try FeatureCatalog.set(named: name)
+                case .array(let names): set = try FeatureSet(name: "custom", featureNames: names.map { if case .string(let s) = $0 { s } else { "?" } })
+                default: throw call.argumentError(2, "set name or list of feature names expected")
+                }
+                return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
+            }),
+            ("summary", "ds:summary() -> {tickers, bars, first, last, trading_days, benchmark, sectors}", { d, call in
+                let s = d.panel.summary
+                return call.results(.map(["tickers": .integer(Int64(s.tickers)), "bars": .integer(Int64(s.bars)),
+                                          "first": s.first.map { .string($0.description) } ?? .nil,
+                                          "last": s.last.map { .string($0.description) } ?? .nil,
+                                          "trading_days": .integer(Int64(s.tradingDays)), "benchmark": s.benchmark.map(LuaValue.string) ?? .nil,
+                                          "sectors": .map(s.sectors.mapValues { .integer(Int64($0)) })]))
+            }),
+        ], fields: { d, key in
+            switch key {
+            case "ticker_count": .integer(Int64(d.panel.tickerCount))
+            case "day_count": .integer(Int64(d.panel.dayCount))
+            case "first": d.panel.calendar.first.map { .string($0.description) }
+            case "last": d.panel.calendar.last.map { .string($0.description) }
+            case "benchmark": d.panel.benchmark.map(LuaValue.string)
+            case "fingerprint": .string(d.panel.fingerprint)
+            default: nil
+            }
+        }, fieldNames: ["ticker_count", "day_count", "first", "last", "benchmark", "fingerprint"],
+           tostring: { "Dataset(\($0.panel.summary))" })
+    }
+}
+
+/// `FeatureMatrix` userdata: a feature set computed over a dataset.
+final class FeatureMatrixObject {
+    let matrix: FeatureMatrix
+    let dataset: Dataset
+    init(matrix: FeatureMatrix, dataset: Dataset) {
+        self.matrix = matrix
+        self.dataset = dataset
+    }
+
+    static func define(in state: LuaState) {
+        state.defineType(FeatureMatrixObject.self, name: "FeatureMatrix", methods: [
+            ("at", "fm:at(ticker, date) -> {feature = value, ...} as of that date's close", { o, call in
+                let t = try DatasetBindings.ticker(o.dataset, call, 2)
+                let date = try call.date(3)
+                guard let d = o.dataset.panel.calendar.index(of: date) else { throw call.argumentError(3, "\(date) is not a trading day") }
+                return call.results(.map(Dictionary(uniqueKeysWithValues: o.matrix.names.enumerated().map {
+                    ($1, .finite(Double(o.matrix.value(feature: $0, ticker: t, day: d))))
+                })))
+            }),
+            ("series", "fm:series(feature, ticker) -> {value, ...} over every trading day (nil where undefined)", { o, call in
+                let name = try call.string(2)
+                guard let f = o.matrix.names.firstIndex(of: name) else { throw call.argumentError(2, "'\(name)' is not in this matrix") }
+                let t = try DatasetBindings.ticker(o.dataset, call, 3)
+                return call.results(.array((0..<o.matrix.dayCount).map { .finite(Double(o.matrix.value(feature: f, ticker: t, day: $0))) }))
+            }),
+        ], fields: { o, key in
+            switch key {
+            case "names": .array(o.matrix.names.map(LuaValue.string))
+            case "day_count": .integer(Int64(o.matrix.dayCount))
+            case "ticker_count": .integer(Int64(o.matrix.tickerCount))
+            default: nil
+            }
+        }, fieldNames: ["names", "day_count", "ticker_count"],
+           tostring: { "FeatureMatrix(\($0.matrix.featureCount) features x \($0.matrix.tickerCount) tickers x \($0.matrix.dayCount) days)" })
+    }
+}
+
+/// `Model` userdata: a trained horizon ensemble for one decision date.
+final class ModelObject {
+    let ensemble: TrainedEnsemble
+    let matrix: FeatureMatrix
+    let dataset: Dataset
+    let decisionDay: Int
+    let spec: EnsembleSpec
+
+    init(ensemble: TrainedEnsemble, matrix: FeatureMatrix, dataset: Dataset, decisionDay: Int, spec: EnsembleSpec) {
+        self.ensemble = ensemble
+        self.matrix = matrix
+        self.dataset = dataset
+        self.decisionDay = decisionDay
+        self.spec = spec
+    }
+
+    static func define(in state: LuaState) {
+        state.defineType(ModelObject.self, name: "Model", methods: [
+            ("predict", """
+            model:predict([date [, weights]]) -> {ticker = score, ...}
+              Scores every tradable ticker from the features of `date`'s close (default: the
+              close before the model's decision date), combined as sum_h w_h pred_h / h / sum w
+              with `weights` ({[1] = 0.5, [5] = 0.3, [20] = 0.2} by default).
+            """, { o, call in
+                let panel = o.dataset.panel
+                var day = o.decisionDay - 1
+                if !call.isNil(2) {
+                    let date = try call.date(2)
+                    guard let d = panel.calendar.index(of: date) else { throw call.argumentError(2, "\(date) is not a trading day") }
+                    day = d
+                }
+                var weights: [Int: Double] = [1: 0.5, 5: 0.3, 20: 0.2]
+                if case .map(let m) = try call.optionalTable(3) ?? .nil {
+                    weights = Dictionary(uniqueKeysWithValues: m.compactMap { k, v in Int(k).flatMap { h in v.number.map { (h, $0) } } })
+                }
+                let universe = o.dataset.universe
+                let combined = TrainedEnsemble.combine(try o.ensemble.predict(matrix: o.matrix, tickers: universe, day: day), weights: weights)
+                guard !combined.isEmpty else { throw call.argumentError(3, "weights give no weight to the model's horizons \(o.spec.horizons)") }
+                return call.results(.map(Dictionary(uniqueKeysWithValues: zip(universe, combined).compactMap { t, s in
+                    s.isFinite ? (panel.tickers[t], LuaValue.number(s)) : nil
+                })))
+            }),
+            ("save", "model:save(folder) -> writes one XGBoost JSON file per horizon (h1.json, ...), loadable by Python's xgboost", { o, call in
+                let folder = try call.string(2)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                for m in o.ensemble.members {
+                    guard let model = m.model as? XGBoostModel else { continue }
+                    try model.save(to: "\(folder)/h\(m.horizon).json")
+                }
+                return 0
+            }),
+        ], fields: { o, key in
+            switch key {
+            case "date": .string(o.dataset.panel.calendar[o.decisionDay].description)
+            case "horizons": .array(o.ensemble.members.map { .integer(Int64($0.horizon)) })
+            case "features": .map(Dictionary(uniqueKeysWithValues: o.ensemble.members.map {
+                    (String($0.horizon), .array($0.columns.map { .string(o.matrix.names[$0]) }))
+                }))
+            case "rows": .map(Dictionary(uniqueKeysWithValues: o.ensemble.members.map { (String($0.horizon), .integer(Int64($0.trainingRows))) }))
+            default: nil
+            }
+        }, fieldNames: ["date", "horizons", "features", "rows"],
+           tostring: { o in "Model(horizons \(o.ensemble.members.map(\.horizon)) for \(o.dataset.panel.calendar[o.decisionDay]), \(o.ensemble.members.map(\.trainingRows).max() ?? 0) rows)" })
+    }
+}

@@ -1,0 +1,162 @@
+import AlphaLab
+import CLua
+import CLuaShim
+import Foundation
+
+extension LabModule {
+    /// A config from a Lua table: an error names the field (and suggests one for a typo).
+    static func config(_ call: LuaCall, _ i: Int32) throws -> ExperimentConfig {
+        guard case .map(let fields) = try call.table(i) == .array([]) ? .map([:]) : try call.table(i) else {
+            throw call.argumentError(i, "config table with named fields expected")
+        }
+        do {
+            return try ExperimentConfig(values: fields.compactMapValues(\.configValue))
+        } catch {
+            throw LuaError(error.description)
+        }
+    }
+
+    static var experimentFunctions: [Function] { [
+        ("config", """
+        lab.config(table) -> table
+          The experiment config with the seed's defaults filled in; an unknown field (with
+          the closest valid name), a wrong type or an out-of-range value is an error.
+        """, { call in
+            call.results(LuaValue(.map(try config(call, 1).values)))
+        }),
+        ("config_fields", """
+        lab.config_fields() -> {{key, type, default, summary}, ...}
+          Every config field in order, with its default and meaning.
+        """, { call in
+            let defaults = ExperimentConfig()
+            return call.results(.array(ExperimentConfig.fields.map {
+                .map(["key": .string($0.key), "type": .string($0.type), "summary": .string($0.summary),
+                      "default": LuaValue($0.value(in: defaults))])
+            }))
+        }),
+        ("run", """
+        lab.run(config, dataset [, options]) -> result
+          Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
+          Options: score = function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a
+          list aligned with ctx.tickers) to replace the model; ctx has date, scoring_date,
+          tickers, period, retrain, ctx:feature(name) and ctx:history(ticker, field, n), all
+          ending at the scoring close; progress = function(p) called each
+          period with p.experiment, p.period, p.total, p.retrains, p.date.
+          Ctrl-C stops the run.
+        """, { call in
+            let config = try config(call, 1)
+            let dataset = try call.object(2, Dataset.self)
+            let o = try LuaOptions(call, 3, allowed: ["score", "progress"])
+            let score = try o.values["score"].map { _ in try functionOption(call, 3, "score") }
+            let progress = try o.values["progress"].map { _ in try functionOption(call, 3, "progress") }
+            let L = call.L
+            var walk = try WalkForward(config: config, dataset: dataset)
+            if let progress {
+                walk.progress = { p in
+                    try progress.call(on: L, { stack in
+                        stack.push(.map(["experiment": .string(p.experiment), "period": .integer(Int64(p.period)),
+                                         "total": .integer(Int64(p.total)), "retrains": .integer(Int64(p.retrains)),
+                                         "date": .string(p.date.description)]))
+                        return 1
+                    }, read: { _ in })
+                }
+            }
+            let scorer = score.map { function in
+                FunctionScorer(label: "lua function") { context in
+                    try function.call(on: L, { _ in
+                        call.state.push(object: ScoringContextObject(context), in: L)
+                        return 1
+                    }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
+                }
+            }
+            return call.result(object: ResultObject(try walk.run(scorer: scorer)))
+        }),
+        ("write_file", """
+        lab.write_file(path, text)
+          Writes text to path atomically: a temporary file renamed into place, so an
+          interrupted run never leaves a half-written file and the previous one stays intact.
+        """, { call in
+            try AtomicFile.write(try call.string(2), to: try call.string(1))
+            return 0
+        }),
+        ("load_result", """
+        lab.load_result(path) -> result
+          A result saved with result:save(path) (the JSON AlphaLab writes).
+        """, { call in
+            let path = try call.string(1)
+            guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_result: cannot read '\(path)'") }
+            do {
+                return call.result(object: ResultObject(try ExperimentResult(json: data)))
+            } catch {
+                throw LuaError("lab.load_result: '\(path)' is not an AlphaLab result: \(error)")
+            }
+        }),
+    ] }
+
+    /// The function stored under `key` in the options table at `position`.
+    static func functionOption(_ call: LuaCall, _ position: Int32, _ key: String) throws -> LuaFunctionRef {
+        lua_getfield(call.L, position, key)
+        defer { call.stack.pop() }
+        guard lua_type(call.L, -1) == LUA_TFUNCTION else {
+            throw call.argumentError(position, "option '\(key)' must be a function, got \(call.stack.typeName(at: -1))")
+        }
+        return LuaFunctionRef(state: call.state, index: -1, in: call.L)
+    }
+}
+
+/// What a Lua scoring function sees: `ctx.date`, `ctx.scoring_date`, `ctx.tickers`,
+/// `ctx.period`, `ctx.retrain`, `ctx:feature(name)` and `ctx:history(ticker, field, n)`,
+/// all ending at the scoring close. It returns scores by ticker (`{AAPL = 0.3, ...}`)
+/// or a list aligned with `ctx.tickers`; a missing score means "not a candidate".
+final class ScoringContextObject {
+    let context: ScoringContext
+    init(_ context: ScoringContext) { self.context = context }
+
+    static func define(in state: LuaState) {
+        state.defineType(ScoringContextObject.self, name: "ScoringContext", methods: [
+            ("feature", "ctx:feature(name) -> {ticker = value, ...} at the scoring close (tickers without a value are absent)", { o, call in
+                let values = try o.context.feature(try call.string(2))
+                return call.results(.map(Dictionary(uniqueKeysWithValues: zip(o.context.symbols, values).compactMap { $1.isFinite ? ($0, .number($1)) : nil })))
+            }),
+            ("history", "ctx:history(ticker, field, n) -> the last n values of field (open, high, low, close, volume) up to the scoring close", { o, call in
+                let symbol = try call.string(2)
+                guard let t = o.context.dataset.panel.tickerIndex[symbol] else { throw call.argumentError(2, "unknown ticker '\(symbol)'") }
+                let fieldName = try call.string(3)
+                guard let field = PriceField(rawValue: fieldName) else { throw call.argumentError(3, "field must be open, high, low, close or volume") }
+                return call.results(.array(o.context.history(field, ticker: t, count: try call.integer(4)).map(LuaValue.finite)))
+            }),
+        ], fields: { o, key in
+            switch key {
+            case "date": .string(o.context.decisionDate.description)
+            case "scoring_date": .string(o.context.scoringDate.description)
+            case "tickers": .array(o.context.symbols.map(LuaValue.string))
+            case "period": .integer(Int64(o.context.period))
+            case "retrain": .boolean(o.context.retrain)
+            default: nil
+            }
+        }, fieldNames: ["date", "scoring_date", "tickers", "period", "retrain"],
+           tostring: { "ScoringContext(\($0.context.decisionDate), scores from \($0.context.scoringDate))" })
+    }
+
+    /// Scores from a scoring function's result: a list aligned with the tickers, or a
+    /// table by ticker symbol (missing tickers score nothing).
+    static func scores(from stack: LuaStack, context: ScoringContext) throws -> [Double] {
+        let value: LuaValue
+        do { value = try stack.value(at: -1) } catch { throw LuaError("score function: \(error)") }
+        switch value {
+        case .array(let items):
+            guard items.count == context.tickers.count || items.isEmpty else {
+                throw LuaError("score function returned \(items.count) scores for \(context.tickers.count) tickers")
+            }
+            return items.isEmpty ? context.tickers.map { _ in .nan } : items.map { $0.number ?? .nan }
+        case .map(let byKey):
+            // By ticker, or a list with holes (nil scores), whose positions arrive as "1", "2", ...
+            if byKey.keys.contains(where: { context.dataset.panel.tickerIndex[$0] != nil }) {
+                return context.symbols.map { byKey[$0]?.number ?? .nan }
+            }
+            return context.symbols.indices.map { byKey[String($0 + 1)]?.number ?? .nan }
+        default:
+            throw LuaError("score function must return a table of scores, got \(value.typeName)")
+        }
+    }
+}

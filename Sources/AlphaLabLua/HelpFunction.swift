@@ -1,0 +1,85 @@
+import AlphaLab
+import CLua
+import CLuaShim
+
+/// The global `help`: `help()` gives an overview, `help(fn)` the text of a documented
+/// function, `help(object)` the methods and fields of an engine object, `help(table)`
+/// the documented members of a module.
+enum HelpFunction {
+    static let overview = """
+    AlphaLab \(AlphaLabVersionText.text)
+      lab            the engine: data, features, models, experiments (help(lab))
+      require "experiment"   configs with the seed's defaults, runs, the seed's table
+      help(f)        explains a function, an object or a module
+    In the REPL: Tab completes names, fields and methods; Ctrl-C interrupts; Ctrl-D leaves.
+    """
+
+    static func install(in state: LuaState) {
+        state.push(function: "help") { call in
+            let L = call.L
+            if call.count == 0 {
+                call.stack.push(string: overview)
+                return 1
+            }
+            // A documented value: its text.
+            if let text = lookup(L, 1) {
+                call.stack.push(string: text.text)
+                return 1
+            }
+            var lines: [String] = []
+            // An engine object: its methods' help and its fields.
+            if lua_type(L, 1) == LUA_TUSERDATA, lua_getmetatable(L, 1) != 0 {
+                lua_getfield(L, -1, "__name")
+                lines.append((call.stack.string(at: -1) ?? "object") + " methods:")
+                call.stack.pop()
+                lua_getfield(L, -1, "__methods")
+                lines += memberHelp(L, lua_absindex(L, -1))
+                call.stack.pop()
+                lua_getfield(L, -1, "__fields")
+                if case .array(let fields)? = try? call.stack.value(at: -1), !fields.isEmpty {
+                    lines.append("fields: " + fields.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ", "))
+                }
+                call.stack.pop(2)
+            } else if lua_type(L, 1) == LUA_TTABLE {
+                lines += memberHelp(L, 1)
+            }
+            if lines.isEmpty { lines = ["no help for this \(call.stack.typeName(at: 1)) value"] }
+            call.stack.push(string: lines.joined(separator: "\n"))
+            return 1
+        }
+        // help returns its text; printing it is the caller's (the REPL prints return values).
+        lua_setglobal(state.L, "help")
+    }
+
+    /// The help record of the value at `index`, if it has one.
+    static func lookup(_ L: OpaquePointer, _ index: Int32) -> (name: String, text: String)? {
+        let index = lua_absindex(L, index)
+        lua_getfield(L, alab_registryindex(), LuaState.helpKey)
+        defer { alab_pop(L, 1) }
+        guard lua_type(L, -1) == LUA_TTABLE else { return nil }
+        lua_pushvalue(L, index)
+        lua_rawget(L, -2)
+        defer { alab_pop(L, 1) }
+        guard case .map(let record)? = try? LuaStack(L).value(at: -1),
+              case .string(let name)? = record["name"], case .string(let text)? = record["text"] else { return nil }
+        return (name, text)
+    }
+
+    /// One line per documented member of the table at `index`: the first line of its help.
+    static func memberHelp(_ L: OpaquePointer, _ index: Int32) -> [String] {
+        var lines: [String] = []
+        lua_pushnil(L)
+        while lua_next(L, index) != 0 {
+            if lua_type(L, -2) == LUA_TSTRING, let entry = lookup(L, -1) {
+                lines.append("  " + (entry.text.split(separator: "\n").first.map(String.init) ?? entry.name))
+            }
+            alab_pop(L, 1)
+        }
+        return lines.sorted()
+    }
+}
+
+/// The version line shown by `help()`.
+enum AlphaLabVersionText {
+    static var text: String { "\(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE))" }
+}

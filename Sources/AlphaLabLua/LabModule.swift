@@ -1,0 +1,154 @@
+import AlphaLab
+import CLua
+import CLuaShim
+import Foundation
+
+/// The `lab` table: the engine's primitives for Lua (raw bindings; the friendlier
+/// modules in `stdlib/` build on them, as Neovim's `vim.*` builds on `vim.api`).
+public enum LabModule {
+    /// Installs `lab` as a global (and as `package.loaded.lab`) with its object types and `help`.
+    public static func install(in state: LuaState) {
+        defineTypes(in: state)
+        let L = state.L
+        alab_newtable(L)
+        let lab = state.stack.top
+        state.stack.push(.string(AlphaLabVersion.string))
+        lua_setfield(L, lab, "version")
+        state.stack.push(.string("\(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE)"))
+        lua_setfield(L, lab, "lua_version")
+        state.stack.push(.string(XGBoostModel.libraryVersion))
+        lua_setfield(L, lab, "xgboost_version")
+        for f in dataFunctions + experimentFunctions {
+            state.setFunction(f.name, qualifiedName: "lab." + f.name, help: f.help, at: lab, f.body)
+        }
+        state.registerHelp(atTop: labHelp, name: "lab")
+        lua_pushvalue(L, lab)
+        lua_setglobal(L, "lab")
+        lua_getglobal(L, "package")
+        lua_getfield(L, -1, "loaded")
+        lua_pushvalue(L, lab)
+        lua_setfield(L, -2, "lab")
+        lua_settop(L, lab - 1)
+        HelpFunction.install(in: state)
+    }
+
+    typealias Function = (name: String, help: String, body: LuaFunctionBody)
+
+    static let labHelp = """
+    lab: AlphaLab's engine from Lua.
+      data:        lab.load, lab.open, lab.synthetic, lab.features, lab.feature_sets
+      models:      lab.train
+      experiments: lab.config, lab.config_fields, lab.run, lab.load_result
+    help(lab.run) explains one function; help(obj) lists an object's methods.
+    """
+
+    static func defineTypes(in state: LuaState) {
+        DatasetBindings.define(in: state)
+        FeatureMatrixObject.define(in: state)
+        ModelObject.define(in: state)
+        ResultObject.define(in: state)
+        ScoringContextObject.define(in: state)
+    }
+
+    static var dataFunctions: [Function] { [
+        ("load", """
+        lab.load([path]) -> dataset
+          The price store at `path`, or else the configured one ($ALPHALAB_DB, then
+          ./data/market.db) if it exists, or else the embedded synthetic market.
+        """, { call in
+            if let path = try call.optionalString(1) { return call.result(object: try DatasetBindings.open(path)) }
+            let configured = PriceStore.defaultPath()
+            if FileManager.default.fileExists(atPath: configured) { return call.result(object: try DatasetBindings.open(configured)) }
+            return call.result(object: try DatasetBindings.synthetic(SyntheticMarketConfig()))
+        }),
+        ("open", """
+        lab.open(path) -> dataset
+          The price store (SQLite, AlphaLab's or the seed's market.db) at `path`; an error if missing.
+        """, { call in
+            call.result(object: try DatasetBindings.open(try call.string(1)))
+        }),
+        ("synthetic", """
+        lab.synthetic([options]) -> dataset
+          The deterministic synthetic market. Options: seed, tickers, sectors, start, end
+          ("YYYY-MM-DD"), null (true: nothing predictable), drift, market_volatility,
+          sector_volatility, idiosyncratic_volatility, momentum_premium, reversal,
+          crash_probability, late_listing_share.
+        """, { call in
+            let o = try LuaOptions(call, 1, allowed: ["seed", "tickers", "sectors", "start", "end", "null", "drift", "market_volatility",
+                                                      "sector_volatility", "idiosyncratic_volatility", "momentum_premium", "reversal",
+                                                      "crash_probability", "late_listing_share"])
+            var config = try o.boolean("null") == true ? SyntheticMarketConfig.null() : SyntheticMarketConfig()
+            if let seed = try o.integer("seed") {
+                guard seed >= 0 else { throw call.argumentError(1, "option 'seed' must not be negative") }
+                config.seed = UInt64(seed)
+            }
+            if let v = try o.integer("tickers") { config.tickerCount = v }
+            if let v = try o.integer("sectors") { config.sectorCount = v }
+            if let v = try o.date("start") { config.start = v }
+            if let v = try o.date("end") { config.end = v }
+            if let v = try o.number("drift") { config.marketDrift = v }
+            if let v = try o.number("market_volatility") { config.marketVolatility = v }
+            if let v = try o.number("sector_volatility") { config.sectorVolatility = v }
+            if let v = try o.number("idiosyncratic_volatility") { config.idiosyncraticVolatility = v }
+            if let v = try o.number("momentum_premium") { config.momentumPremium = v }
+            if let v = try o.number("reversal") { config.shortTermReversal = v }
+            if let v = try o.number("crash_probability") { config.crashProbability = v }
+            if let v = try o.number("late_listing_share") { config.lateListingShare = v }
+            return call.result(object: try DatasetBindings.synthetic(config))
+        }),
+        ("features", """
+        lab.features() -> {name = summary, ...}
+          Every built-in feature with a one-line definition.
+        """, { call in
+            call.results(.map(Dictionary(uniqueKeysWithValues: FeatureCatalog.all.map { ($0.name, .string($0.summary)) })))
+        }),
+        ("feature_sets", """
+        lab.feature_sets() -> {set = {feature, ...}, ...}
+          The named feature sets: legacy (the seed's 15), momentum (10), seed_described (15).
+        """, { call in
+            call.results(.map(Dictionary(uniqueKeysWithValues: FeatureCatalog.sets.map { ($0.name, .array($0.features.map { .string($0.name) })) })))
+        }),
+        ("train", """
+        lab.train(dataset, options) -> model
+          Trains a horizon ensemble for a decision date, on rows whose labels were known
+          before it. Options: date ("YYYY-MM-DD", required), features (a set name or a list
+          of feature names; default "legacy"), horizons ({1, 5, 20}), trees (100), depth (5),
+          learning_rate (0.05), selection (true: the seed's noise-based selection),
+          start_year (2010), embargo (0), window (0: expanding).
+        """, { call in
+            let dataset = try call.object(1, Dataset.self)
+            let o = try LuaOptions(call, 2, allowed: ["date", "features", "horizons", "trees", "depth", "learning_rate", "selection",
+                                                      "start_year", "embargo", "window"])
+            guard let date = try o.date("date") else { throw call.argumentError(2, "option 'date' is required") }
+            let set = try featureSet(o, call: call)
+            var spec = EnsembleSpec.seedEnsemble
+            spec.horizons = try o.integers("horizons") ?? [1, 5, 20]
+            guard !spec.horizons.isEmpty, spec.horizons.allSatisfy({ $0 >= 1 }) else {
+                throw call.argumentError(2, "option 'horizons' must list positive horizons")
+            }
+            var model = XGBoostParameters()
+            if let v = try o.integer("trees") { model.trees = v }
+            if let v = try o.integer("depth") { model.maxDepth = v }
+            if let v = try o.number("learning_rate") { model.learningRate = v }
+            spec.model = AnyRegressorSpec(model)
+            spec.selection = try o.boolean("selection") ?? true ? NoiseSelection() : nil
+            spec.trainingStart = Day(year: try o.integer("start_year") ?? 2010, month: 1, day: 1)!
+            spec.embargo = try o.integer("embargo") ?? 0
+            spec.windowDays = (try o.integer("window")).flatMap { $0 > 0 ? $0 : nil }
+            let calendar = dataset.panel.calendar
+            let decision = calendar.firstIndex(onOrAfter: date)
+            guard decision < calendar.count else { throw call.argumentError(2, "option 'date': \(date) is after the data's last day \(calendar[calendar.count - 1])") }
+            let matrix = try dataset.matrix(set)
+            let ensemble = try dataset.trainingCache.ensemble(spec: spec, matrix: matrix, panel: dataset.panel,
+                                                              tickers: dataset.universe, decisionDay: decision)
+            return call.result(object: ModelObject(ensemble: ensemble, matrix: matrix, dataset: dataset, decisionDay: decision, spec: spec))
+        }),
+    ] }
+
+    /// A feature set from the `features` option: a set's name or a list of feature names.
+    static func featureSet(_ o: LuaOptions, call: LuaCall) throws -> FeatureSet {
+        guard let names = try o.strings("features") else { return FeatureCatalog.legacy }
+        if names.count == 1, let set = FeatureCatalog.sets.first(where: { $0.name == names[0] }) { return set }
+        return try FeatureSet(name: "custom:" + names.joined(separator: ","), featureNames: names)
+    }
+}

@@ -1,0 +1,112 @@
+import AlphaLab
+import CLua
+import CLuaShim
+import Foundation
+
+/// A Lua state set up as AlphaLab runs scripts: the standard libraries, `lab`, `help`,
+/// and a `require` path of the script's folder, AlphaLab's `stdlib/`, then the
+/// folders of `ALPHALAB_PATH` (colon-separated), so a team shares modules by pointing
+/// at a shared folder.
+public final class LuaHost {
+    public let state: LuaState
+    /// The stdlib folder found, if any.
+    public let stdlib: String?
+
+    /// A host whose `require` looks first in `scriptFolder` (the current folder if nil).
+    public init(scriptFolder: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        state = LuaState()
+        stdlib = Self.locateStdlib(environment: environment)
+        LabModule.install(in: state)
+        var folders = [scriptFolder ?? "."]
+        if let stdlib { folders.append(stdlib) }
+        folders += (environment["ALPHALAB_PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        let path = folders.flatMap { ["\($0)/?.lua", "\($0)/?/init.lua"] }.joined(separator: ";")
+        lua_getglobal(state.L, "package")
+        lua_getfield(state.L, -1, "path")
+        let standard = state.stack.string(at: -1) ?? ""
+        state.stack.pop()
+        state.stack.push(.string(path + ";" + standard))
+        lua_setfield(state.L, -2, "path")
+        state.stack.pop()
+    }
+
+    /// The stdlib folder: `$ALPHALAB_STDLIB`, or a `stdlib/` beside the executable or in
+    /// one of its parent folders (the repository, when run from `.build/`), or
+    /// `<prefix>/share/alphalab/stdlib` for an installed binary.
+    public static func locateStdlib(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let fm = FileManager.default
+        func valid(_ folder: String) -> Bool { fm.fileExists(atPath: folder + "/experiment.lua") }
+        if let configured = environment["ALPHALAB_STDLIB"] { return valid(configured) ? configured : nil }
+        var folder = URL(fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            for candidate in [folder.appendingPathComponent("stdlib").path, folder.appendingPathComponent("share/alphalab/stdlib").path] where valid(candidate) {
+                return candidate
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Sets the global `arg` as the `lua` interpreter does: the script at 0, its
+    /// arguments at 1..n, the interpreter and options before it at negative indices.
+    public func setArguments(script: String, arguments: [String], interpreter: [String]) {
+        lua_createtable(state.L, Int32(arguments.count), Int32(interpreter.count + 1))
+        for (i, a) in interpreter.enumerated() {
+            state.stack.push(.string(a))
+            lua_rawseti(state.L, -2, lua_Integer(i - interpreter.count))
+        }
+        state.stack.push(.string(script))
+        lua_rawseti(state.L, -2, 0)
+        for (i, a) in arguments.enumerated() {
+            state.stack.push(.string(a))
+            lua_rawseti(state.L, -2, lua_Integer(i + 1))
+        }
+        lua_setglobal(state.L, "arg")
+    }
+
+    /// Runs a script file with `arguments` also passed as `...`. A first line starting
+    /// with `#` (a shebang) is skipped, as `lua` does.
+    public func runFile(_ path: String, arguments: [String]) throws(LuaError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw LuaError("cannot open \(path)")
+        }
+        let chunk = text.hasPrefix("#") ? "--" + text : text // keeps line numbers
+        try interruptibly { () throws(LuaError) in
+            try state.load(chunk, name: "@" + path)
+            try state.callLoaded(arguments: arguments.map(LuaValue.string))
+        }
+    }
+
+    /// Runs a chunk given on the command line or typed in the REPL.
+    @discardableResult
+    public func run(_ chunk: String, name: String) throws(LuaError) -> [LuaValue] {
+        try interruptibly { () throws(LuaError) in try state.run(chunk, name: name) }
+    }
+
+    /// `require(name)` in protected mode, setting the global `name` to the module (as `lua -l`).
+    public func require(_ module: String) throws(LuaError) {
+        try interruptibly { () throws(LuaError) in
+            try state.load("local name = ...; _G[name:match('[^.]+$')] = require(name)", name: "=(-l)")
+            try state.callLoaded(arguments: [.string(module)])
+        }
+    }
+
+    /// Runs `body` with Ctrl-C interrupting both Lua code (a hook) and engine work
+    /// (the engine's cancellation flag); the previous SIGINT behaviour returns after.
+    public func interruptibly<T>(_ body: () throws(LuaError) -> T) throws(LuaError) -> T {
+        Cancellation.reset()
+        state.clearInterrupt()
+        alab_catchinterrupts(state.L, requestCancellation)
+        defer {
+            alab_catchinterrupts(nil, nil)
+            state.clearInterrupt()
+            Cancellation.reset()
+        }
+        return try body()
+    }
+}
+
+/// Called from the SIGINT handler: an atomic store, safe in a signal handler.
+private let requestCancellation: @convention(c) () -> Void = { Cancellation.request() }

@@ -1,0 +1,92 @@
+import AlphaLab
+import Foundation
+
+/// `Result` userdata: an experiment's result, its metrics as fields (the seed's JSON
+/// names) and its curves and weeks through methods.
+final class ResultObject {
+    let result: ExperimentResult
+    init(_ result: ExperimentResult) { self.result = result }
+
+    /// Field names readable as `r.name`, `r.sharpe`, ...
+    static let fieldNames = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar", "win_rate",
+                             "spy_return", "excess_return", "excess_t_stat", "weeks_traded", "final_value", "turnover",
+                             "directional_accuracy", "mean_ic", "ic_t_stat", "hit_rate", "signal_timing", "warnings", "strategy",
+                             "start_date", "end_date", "retrains", "yearly_returns", "config", "data_fingerprint"]
+
+    func field(_ key: String) -> LuaValue? {
+        let r = result, m = r.metrics
+        switch key {
+        case "name": return .string(r.name)
+        case "total_return": return .finite(m.totalReturn)
+        case "cagr": return .finite(m.cagr)
+        case "volatility": return .finite(m.volatility)
+        case "sharpe": return .finite(m.sharpe)
+        case "sortino": return .finite(m.sortino)
+        case "max_drawdown": return .finite(m.maxDrawdown)
+        case "calmar": return .finite(m.calmar)
+        case "win_rate": return .finite(m.winRate)
+        case "spy_return": return .finite(r.spyReturn)
+        case "excess_return": return .finite(r.excessReturn)
+        case "excess_t_stat": return .finite(r.excessTStat)
+        case "weeks_traded": return .integer(Int64(r.weeksTraded))
+        case "final_value": return .finite(r.finalValue)
+        case "turnover": return .finite(r.turnover)
+        case "directional_accuracy": return .finite(r.quality.directionalAccuracy)
+        case "mean_ic": return .finite(r.quality.meanIC)
+        case "ic_t_stat": return .finite(r.quality.icTStat)
+        case "hit_rate": return .finite(r.quality.hitRate)
+        case "signal_timing": return .string(r.config.signalTiming.rawValue)
+        case "warnings": return .array(r.warnings.map(LuaValue.string))
+        case "strategy": return .string(r.strategy)
+        case "start_date": return r.startDate.map { .string($0.description) }
+        case "end_date": return r.endDate.map { .string($0.description) }
+        case "retrains": return .integer(Int64(r.retrains))
+        case "yearly_returns": return .map(Dictionary(uniqueKeysWithValues: r.yearlyReturns.map { (String($0.key), .finite($0.value)) }))
+        case "config": return LuaValue(.map(r.config.values))
+        case "data_fingerprint": return .string(r.dataFingerprint)
+        default: return nil
+        }
+    }
+
+    static func curve(_ points: [(date: Day, value: Double)]) -> LuaValue {
+        .array(points.map { .map(["date": .string($0.date.description), "value": .finite($0.value)]) })
+    }
+
+    static func define(in state: LuaState) {
+        state.defineType(ResultObject.self, name: "Result", methods: [
+            ("equity", "r:equity() -> {{date, value}, ...} equity at each decision date and the last exit", { o, call in
+                call.results(curve(o.result.equityCurve))
+            }),
+            ("drawdowns", "r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)", { o, call in
+                call.results(curve(o.result.drawdownCurve))
+            }),
+            ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, picks = {{ticker, sector, score, return, stopped}, ...}}, ...}", { o, call in
+                call.results(.array(o.result.periods.map { p in
+                    .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),
+                          "scoring_date": .string(p.scoringDate.description), "return": .finite(p.netReturn),
+                          "picks_return": .finite(p.picksReturn), "spy_return": .finite(p.spyReturn), "equity": .finite(p.equity),
+                          "cash_reason": p.cashReason.map { .string($0.rawValue) } ?? .nil, "retrained": .boolean(p.retrained),
+                          "ic": .finite(p.ic),
+                          "picks": .array(p.picks.map { .map(["ticker": .string($0.ticker), "sector": .string($0.sector), "score": .finite($0.score),
+                                                              "return": .finite($0.netReturn), "stopped": .boolean($0.stopped)]) })])
+                }))
+            }),
+            ("periods", "r:periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining", { o, call in
+                call.results(.array(o.result.retrainPeriods.map {
+                    .map(["start": .string($0.start.description), "end": .string($0.end.description), "periods": .integer(Int64($0.periods)),
+                          "total_return": .finite($0.totalReturn), "sharpe": .finite($0.sharpe), "mean_ic": .finite($0.meanIC)])
+                }))
+            }),
+            ("json", "r:json() -> the result as JSON text (the seed's top-level names)", { o, call in
+                call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
+            }),
+            ("save", "r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)", { o, call in
+                try AtomicFile.write(try o.result.json(), to: try call.string(2))
+                return 0
+            }),
+            ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in
+                call.results(.string(o.result.summary))
+            }),
+        ], fields: { o, key in o.field(key) }, fieldNames: fieldNames, tostring: { $0.result.summary })
+    }
+}

@@ -1,0 +1,44 @@
+// Lua's API as plain C functions for Swift: its macros, and the trampolines that
+// keep Lua's longjmp away from Swift frames.
+#ifndef ALPHALAB_CLUASHIM_H
+#define ALPHALAB_CLUASHIM_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+/// A Swift function called from Lua. It returns the number of results it pushed, or -1
+/// after pushing an error value: the trampoline then raises it with lua_error, once the
+/// Swift frame has returned.
+typedef int (*alab_callback)(lua_State *L, void *context);
+
+/// Pushes a Lua function that calls `callback(L, context)` through the trampoline.
+void alab_pushfunction(lua_State *L, alab_callback callback, void *context);
+
+/// The registry pseudo-index.
+int alab_registryindex(void);
+/// The pseudo-index of upvalue `i` of the running C function.
+int alab_upvalueindex(int i);
+
+void alab_pop(lua_State *L, int n);
+void alab_newtable(lua_State *L);
+const char *alab_tostring(lua_State *L, int index, size_t *length);
+int alab_pcall(lua_State *L, int nargs, int nresults, int msgh);
+void *alab_newuserdata(lua_State *L, size_t size);
+int alab_isinteger(lua_State *L, int index);
+
+/// Pushes the message handler used for protected calls: it turns an error into its
+/// message plus a traceback (as lua.c does), leaving non-string errors with a
+/// __tostring alone.
+void alab_pushtraceback(lua_State *L);
+
+/// Makes running Lua code raise "interrupted!" at its next instruction (safe to call
+/// from a signal handler, as lua.c does). `alab_clearinterrupt` removes the hook.
+void alab_interrupt(lua_State *L);
+void alab_clearinterrupt(lua_State *L);
+
+/// Installs (or, with NULL, removes) a SIGINT handler that interrupts `L` and then
+/// calls `also` (for example to cancel engine work).
+void alab_catchinterrupts(lua_State *L, void (*also)(void));
+
+#endif

@@ -1,0 +1,121 @@
+--- experiment: walk-forward experiments with the seed's config, defaults and table.
+--
+--   local experiment = require "experiment"
+--   local cfg = experiment.config{ name = "1_Signal_Inversion", invert_signal = true }
+--   local r   = experiment.run(cfg, lab.load())
+--   experiment.summary{ r }
+--
+-- Configs are plain tables; `experiment.config` fills in the seed's defaults and
+-- rejects unknown fields (suggesting the closest valid name), wrong types and
+-- out-of-range values, naming the field.
+
+local tabulate = require "tabulate"
+
+local M = {}
+
+--- The fields of a config, in order: { {key, type, default, summary}, ... }.
+M.fields = lab.config_fields()
+
+--- The seed's defaults, by field name.
+M.defaults = {}
+for _, f in ipairs(M.fields) do M.defaults[f.key] = f.default end
+
+--- A validated config: `t` over the seed's defaults. Errors point at the caller's line.
+---@param t table
+---@return table
+function M.config(t)
+  if type(t) ~= "table" then error("experiment.config: table expected, got " .. type(t), 2) end
+  local ok, result = pcall(lab.config, t)
+  if not ok then error(result, 2) end
+  return result
+end
+
+--- The seed's eight Phase 1 experiments (names and the fields they change).
+M.phase_one = {
+  { name = "0_Baseline_Current" },
+  { name = "1_Signal_Inversion", invert_signal = true },
+  { name = "2_Momentum_Features", use_momentum_features = true },
+  { name = "3_Long_Horizon_Weights", horizon_weights = { [1] = 0.1, [5] = 0.3, [20] = 0.6 } },
+  { name = "4_ML_Momentum_Hybrid", use_momentum_filter = true, momentum_threshold = 0.0 },
+  { name = "5_Stop_Loss", use_stop_loss = true, stop_loss_pct = 0.08 },
+  { name = "6_Combined_Improvements", invert_signal = true, use_momentum_filter = true, momentum_threshold = 0.0,
+    use_stop_loss = true, stop_loss_pct = 0.08, horizon_weights = { [1] = 0.2, [5] = 0.3, [20] = 0.5 } },
+  { name = "7_Pure_Momentum_ML", use_momentum_features = true, use_stop_loss = true, stop_loss_pct = 0.10 },
+}
+
+--- A copy of `base` with the fields of `changes` applied (neither is modified).
+function M.with(base, changes)
+  local copy = {}
+  for k, v in pairs(base) do copy[k] = v end
+  for k, v in pairs(changes or {}) do copy[k] = v end
+  return copy
+end
+
+--- Runs one experiment. `options` as for lab.run (score, progress).
+---@return userdata result
+function M.run(cfg, data, options)
+  local ok, result = pcall(lab.run, M.config(cfg), data, options)
+  if not ok then error(result, 2) end
+  return result
+end
+
+--- Runs several experiments on the same data (trainings are shared between them),
+--- printing progress lines to `options.log` (a function taking a line; default: stderr).
+function M.run_all(configs, data, options)
+  options = options or {}
+  local log = options.log or function(line) io.stderr:write(line, "\n") end
+  local results = {}
+  for i, cfg in ipairs(configs) do
+    local started = os.clock()
+    log(string.format("[%d/%d] %s", i, #configs, cfg.name or "experiment"))
+    local r = M.run(cfg, data, {
+      score = options.score,
+      progress = options.progress and function(p) options.progress(p, i, #configs) end or nil,
+    })
+    log(string.format("[%d/%d] %s: %+.1f%%, Sharpe %.2f, %d retrains (%.1f s cpu)", i, #configs, r.name,
+      (r.total_return or 0) * 100, r.sharpe or 0 / 0, r.retrains, os.clock() - started))
+    results[#results + 1] = r
+  end
+  return results
+end
+
+local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local function plain_pct(x) return x and string.format("%.1f%%", x * 100) or "n/a" end
+local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+
+--- The seed's summary table (Experiment, Return, vs SPY, Sharpe, MaxDD, WinRate) with
+--- the best Sharpe and best return; returns the text (printed unless options.quiet).
+function M.summary(results, options)
+  options = options or {}
+  local rows, best_sharpe, best_return = {}, nil, nil
+  for _, r in ipairs(results) do
+    rows[#rows + 1] = { r.name, pct(r.total_return), pct(r.excess_return), num(r.sharpe), plain_pct(r.max_drawdown), plain_pct(r.win_rate) }
+    if r.sharpe and (not best_sharpe or r.sharpe > best_sharpe.sharpe) then best_sharpe = r end
+    if r.total_return and (not best_return or r.total_return > best_return.total_return) then best_return = r end
+  end
+  local rule = string.rep("=", 80)
+  local lines = { rule, "EXPERIMENT RESULTS SUMMARY", rule }
+  for _, r in ipairs(results) do
+    for _, w in ipairs(r.warnings) do lines[#lines + 1] = "!! " .. r.name .. ": " .. w end
+  end
+  lines[#lines + 1] = tabulate.format(rows, {
+    header = { "Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate" },
+    align = { "left", "right", "right", "right", "right", "right" },
+    rule = "-",
+  })
+  lines[#lines + 1] = string.rep("-", 80)
+  lines[#lines + 1] = " Best Sharpe: " .. (best_sharpe and best_sharpe.name or "n/a")
+  lines[#lines + 1] = " Best Return: " .. (best_return and best_return.name or "n/a")
+  local text = table.concat(lines, "\n")
+  if not options.quiet then print(text) end
+  return text
+end
+
+--- Saves results as one JSON array (the seed's results file), atomically.
+function M.save(results, path)
+  local parts = {}
+  for i, r in ipairs(results) do parts[i] = r:json() end
+  lab.write_file(path, "[\n" .. table.concat(parts, ",\n") .. "\n]\n")
+end
+
+return M

@@ -1,0 +1,73 @@
+--- repl: the interactive loop's Lua half: completion and printing of results.
+
+local pretty = require "pretty"
+
+local M = {}
+
+local keywords = { "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "goto", "if", "in",
+  "local", "nil", "not", "or", "repeat", "return", "then", "true", "until", "while" }
+
+--- Names of the fields and methods of `value` (tables, their __index tables, engine objects).
+local function members(value, methods_only)
+  local names, seen = {}, {}
+  local function add(k, v)
+    if type(k) == "string" and k:match("^[%a_][%w_]*$") and not seen[k] then
+      if not methods_only or type(v) == "function" then seen[k] = true; names[#names + 1] = k end
+    end
+  end
+  local t = type(value)
+  if t == "table" then
+    for k, v in pairs(value) do add(k, v) end
+  end
+  local mt = getmetatable(value)
+  if type(mt) == "table" then
+    if type(mt.__methods) == "table" then for k, v in pairs(mt.__methods) do add(k, v) end end
+    if not methods_only and type(mt.__fields) == "table" then for _, k in ipairs(mt.__fields) do add(k, 0) end end
+    if type(mt.__index) == "table" then for k, v in pairs(mt.__index) do add(k, v) end end
+  end
+  if t == "string" then for k, v in pairs(string) do add(k, v) end end
+  table.sort(names)
+  return names
+end
+
+--- Completions of `word` (as typed before the cursor): globals and keywords, or the
+--- fields after `a.b.` and the methods after `a:`.
+---@param word string
+---@return string[]
+function M.complete(word)
+  local path, sep, partial = word:match("^(.-)([.:])([%w_]*)$")
+  local candidates, prefix = {}, ""
+  if path then
+    local value = _G
+    for part in path:gmatch("[^.]+") do
+      local ok, next_value = pcall(function() return value[part] end)
+      if not ok or next_value == nil then return {} end
+      value = next_value
+    end
+    candidates, prefix = members(value, sep == ":"), path .. sep
+  else
+    partial = word
+    candidates = members(_G)
+    for _, k in ipairs(keywords) do candidates[#candidates + 1] = k end
+  end
+  local result = {}
+  for _, name in ipairs(candidates) do
+    if name:sub(1, #partial) == partial then result[#result + 1] = prefix .. name end
+  end
+  table.sort(result)
+  return result
+end
+
+--- Prints the values an expression returned (nothing for none).
+function M.show(...)
+  local n = select("#", ...)
+  if n == 0 then return end
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    parts[i] = type(v) == "string" and not v:find("\n") and pretty.format(v) or (type(v) == "string" and v or pretty.format(v))
+  end
+  print(table.concat(parts, "\t"))
+end
+
+return M
