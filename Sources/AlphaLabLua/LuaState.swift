@@ -91,6 +91,12 @@ public final class LuaState {
         lua_setglobal(L, name)
     }
 
+    /// Pops the value on top of the stack into the global `name` (a function pushed with
+    /// ``push(function:_:in:)``, an object pushed with ``push(object:in:)``).
+    public func setGlobalFromTop(_ name: String) {
+        lua_setglobal(L, name)
+    }
+
     /// A global's value, if it is a plain value.
     public func global(_ name: String) -> LuaValue? {
         lua_getglobal(L, name)

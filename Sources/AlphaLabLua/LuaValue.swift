@@ -70,12 +70,14 @@ public struct LuaStack {
         case .number(let x): lua_pushnumber(L, x)
         case .string(let s): push(string: s)
         case .array(let items):
+            _ = lua_checkstack(L, 3) // nested tables need room beyond LUA_MINSTACK
             lua_createtable(L, Int32(items.count), 0)
             for (i, item) in items.enumerated() {
                 push(item)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
         case .map(let entries):
+            _ = lua_checkstack(L, 3)
             lua_createtable(L, 0, Int32(entries.count))
             for (key, item) in entries {
                 push(string: key)
@@ -123,6 +125,8 @@ public struct LuaStack {
     }
 
     private func table(at index: Int32, depth: Int) throws(LuaBridgeError) -> LuaValue {
+        // A C function is only guaranteed LUA_MINSTACK free slots; nesting needs more.
+        guard lua_checkstack(L, 4) != 0 else { throw LuaBridgeError("table nested too deeply for the Lua stack") }
         var integers: [Int64: LuaValue] = [:], strings: [String: LuaValue] = [:]
         lua_pushnil(L)
         while lua_next(L, index) != 0 {

@@ -4,22 +4,8 @@ import Testing
 
 /// The `alphalab` executable, run as a user runs it.
 @Suite struct CommandLineTests {
-    struct Outcome { var status: Int32; var out: String; var err: String }
-
     func alphalab(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Fixtures.products.appendingPathComponent("alphalab")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                       err: String(decoding: errData, as: UTF8.self))
+        try Fixtures.alphalab(arguments, environment: environment)
     }
 
     @Test func versionNamesTheLinkedLibraries() throws {
