@@ -67,4 +67,12 @@ void alab_catchinterrupts(lua_State *L, void (*also)(void)) {
     action.sa_flags = 0;
     action.sa_handler = L != NULL ? alab_onsigint : SIG_DFL;
     sigaction(SIGINT, &action, NULL);
+    if (L != NULL) {
+        // A parent may have started us with SIGINT blocked (threads of a test runner
+        // often block signals, and exec keeps the mask): Ctrl-C must still reach us.
+        sigset_t interrupt;
+        sigemptyset(&interrupt);
+        sigaddset(&interrupt, SIGINT);
+        sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+    }
 }

@@ -12,6 +12,7 @@ import Foundation
 //                                     the seed's eight Phase 1 experiments on all of sp500
 //                                     (2020, monthly retraining): wall time, peak memory and
 //                                     the share of time in XGBoost training
+//   alphalab-bench startup            start-up time of `alphalab -e ''` (the binary beside this one)
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -126,7 +127,27 @@ case "backtest":
     figure("phase 1 suite: everything else", String(format: "%.1f s (%.1f%%)", wall - training, (wall - training) / wall * 100), target: "target < 5%")
     figure("peak memory", megabytes(peakResidentMemory()), target: "target < 1.5 GB")
 
+case "startup":
+    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]).deletingLastPathComponent()
+    let binary = folder.appendingPathComponent("alphalab").path
+    var times: [Double] = []
+    // posix_spawn and waitpid: Foundation's Process adds tens of milliseconds of its own.
+    for _ in 0..<30 {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("-e"), strdup(""), nil]
+        defer { argv.forEach { free($0) } }
+        let clock = Stopwatch()
+        guard posix_spawn(&pid, binary, nil, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        times.append(clock.seconds * 1000)
+        guard status == 0 else { fatalError("\(binary) -e '' failed") }
+    }
+    times.sort()
+    figure("start-up: alphalab -e '' (median)", String(format: "%.1f ms", times[times.count / 2]), target: "target < 50 ms")
+    figure("start-up: fastest, slowest of 30", String(format: "%.1f ms, %.1f ms", times[0], times[times.count - 1]))
+
 default:
-    print("usage: alphalab-bench [data|models|backtest [DATA_DIR]]")
+    print("usage: alphalab-bench [data|models|backtest [DATA_DIR]] | startup")
     exit(2)
 }

@@ -28,6 +28,7 @@ struct Repl {
         alab_history_load(Self.historyPath, 1000)
         let hasReplModule = (try? host.run("return package.searchpath('repl', package.path) ~= nil", name: "=repl")) == [.boolean(true)]
         while let chunk = readChunk() {
+            if chunk.allSatisfy(\.isWhitespace) { continue }
             alab_history_add(chunk)
             _ = alab_history_save(Self.historyPath)
             evaluate(chunk, pretty: hasReplModule)

@@ -3,6 +3,13 @@ import Foundation
 
 // `alphalab import|info|market ...` and --help/--version go to the subcommands;
 // everything else follows the standalone `lua` interpreter's conventions.
+// Start with no blocked signals whatever the parent had (threads of test runners and
+// some shells block them, and exec keeps the mask): Ctrl-C, SIGHUP when the terminal
+// goes away and SIGTERM must reach us.
+var unblocked = sigset_t()
+sigemptyset(&unblocked)
+sigprocmask(SIG_SETMASK, &unblocked, nil)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 if let first = arguments.first, AlphaLabCommand.isSubcommand(first) {
     AlphaLabCommand.main(arguments)

@@ -159,7 +159,13 @@ extension ExperimentConfig {
     }
 
     private static func horizonWeights(_ v: ConfigValue) throws(ConfigError) -> [Int: Double] {
-        guard case .map(let m) = v else { throw mismatch("horizon_weights", "a table {horizon = weight}", v) }
+        var m: [String: ConfigValue]
+        switch v {
+        case .map(let entries): m = entries
+        // {[1] = 0.5} is a list in Lua: positions are horizons.
+        case .list(let weights): m = Dictionary(uniqueKeysWithValues: weights.enumerated().map { (String($0.offset + 1), $0.element) })
+        default: throw mismatch("horizon_weights", "a table {horizon = weight}", v)
+        }
         var result: [Int: Double] = [:]
         for (k, w) in m {
             guard let h = Int(k) else { throw ConfigError(key: "horizon_weights", problem: "key '\(k)' is not a horizon in days") }

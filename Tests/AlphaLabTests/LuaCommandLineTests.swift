@@ -1,0 +1,70 @@
+import AlphaLab
+import Foundation
+import Testing
+
+/// `alphalab` as a Lua interpreter: the standalone `lua`'s conventions, the stdlib's
+/// Lua tests, and the errors a script author sees.
+@Suite("Lua command line")
+struct LuaCommandLineTests {
+    @Test("The stdlib's Lua tests pass (Tests/lua/run.lua)")
+    func luaTests() throws {
+        let r = try Fixtures.alphalab([Fixtures.root.appendingPathComponent("Tests/lua/run.lua").path])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        #expect(r.out.contains(" passed, 0 failed"))
+        #expect(!r.out.contains("FAIL"), "\(r.out)")
+    }
+
+    @Test("-e runs a chunk; -v prints the version; -l requires a module into a global")
+    func options() throws {
+        #expect(try Fixtures.alphalab(["-e", "print(lab.version)"]).out == AlphaLabVersion.string + "\n")
+        let v = try Fixtures.alphalab(["-v"])
+        #expect(v.status == 0 && v.out.hasPrefix("AlphaLab \(AlphaLabVersion.string) (Lua 5.4"))
+        let l = try Fixtures.alphalab(["-l", "tabulate", "-e", "print(type(tabulate.format))"])
+        #expect(l.out == "function\n")
+        let bad = try Fixtures.alphalab(["-x"])
+        #expect(bad.status == 2 && bad.err.contains("unrecognized option '-x'") && bad.err.contains("usage: alphalab"))
+    }
+
+    @Test("A script with a shebang runs directly and with 'run', with arg and ... set; require finds its folder, stdlib and ALPHALAB_PATH")
+    func scripts() throws {
+        let folder = Fixtures.temporaryFolder()
+        let shared = folder + "/team"
+        Fixtures.write("return { greet = function(n) return 'hello ' .. n end }\n", to: shared + "/teamlib.lua")
+        Fixtures.write("return 42\n", to: folder + "/scripts/local_module.lua")
+        let script = Fixtures.write("""
+        #!/usr/bin/env alphalab
+        local t = require "teamlib"
+        local tab = require "tabulate"
+        print(t.greet(arg[1]), require("local_module"), select("#", ...), arg[0]:match("[^/]+$"), type(tab.format))
+        """, to: folder + "/scripts/hello.lua")
+        chmod(script, 0o755)
+        let environment = ["ALPHALAB_PATH": shared, "PATH": Fixtures.products.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]
+        let direct = try Fixtures.alphalab(["world", "two"], environment: environment, executable: script)
+        #expect(direct.status == 0, "\(direct.err)")
+        #expect(direct.out == "hello world\t42\t2\thello.lua\tfunction\n")
+        let run = try Fixtures.alphalab(["run", script, "x"], environment: environment, directory: "/")
+        #expect(run.out == "hello x\t42\t1\thello.lua\tfunction\n")
+    }
+
+    @Test("A failing script exits non-zero with the error and a traceback on stderr, after what it printed")
+    func failingScript() throws {
+        let folder = Fixtures.temporaryFolder()
+        let script = Fixtures.write("print('before')\nlocal function f() error('it broke') end\nf()\n", to: folder + "/fail.lua")
+        let r = try Fixtures.alphalab([script])
+        #expect(r.status == 1)
+        #expect(r.out == "before\n")
+        #expect(r.err.contains("alphalab: \(script):2: it broke") && r.err.contains("stack traceback:") && r.err.contains("in local 'f'"))
+        let missing = try Fixtures.alphalab([folder + "/nope.lua"])
+        #expect(missing.status == 1 && missing.err.contains("cannot open \(folder)/nope.lua"))
+        let syntax = try Fixtures.alphalab(["-e", "for"])
+        #expect(syntax.status == 1 && syntax.err.contains("(command line):1:"))
+        let engine = try Fixtures.alphalab(["-e", "lab.run({name = 'x', top_n = 0}, lab.synthetic{tickers = 3})"])
+        #expect(engine.status == 1 && engine.err.contains("config field 'top_n': must be at least 1, got 0"))
+    }
+
+    @Test("A script on stdin runs, as with lua -")
+    func stdin() throws {
+        let r = try Fixtures.alphalab(["-"], input: "print(1 + 2)\n")
+        #expect(r.out == "3\n")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// The real REPL, driven through a pseudo-terminal as a person would use it.
+@Suite("REPL")
+struct ReplTests {
+    @Test("Multi-line input, Tab completion, pretty printing, errors, Ctrl-C of Lua loops and engine runs, history across restarts")
+    func session() throws {
+        let folder = Fixtures.temporaryFolder()
+        let environment = ["ALPHALAB_HISTORY": folder + "/history", "HOME": folder]
+        let alphalab = Fixtures.products.appendingPathComponent("alphalab").path
+        let tty = try PseudoTerminal(alphalab, environment: environment)
+        #expect(tty.expect("help() for help").contains("AlphaLab"))
+        tty.expect("> ")
+
+        // An incomplete `for` loop continues over several lines with the >> prompt.
+        tty.send("for i = 1, 3 do\n")
+        tty.expect(">> ")
+        tty.send("  print(i * 10)\n")
+        tty.expect(">> ")
+        tty.send("end\n")
+        #expect(tty.expect("30\n").hasSuffix("10\n20\n30\n"))
+        tty.expect("> ")
+
+        // Tab completes `lab.synthe` to `lab.synthetic`; the rest is typed after it.
+        tty.send("lab.synthe\t")
+        tty.expect("tic")
+        tty.send("{tickers = 5}.ticker_count\n")
+        #expect(tty.expect("\n> ").contains("\n6\n"))
+        // Tab twice after `lab.` lists the module's functions.
+        tty.send("lab.\t\t")
+        let listing = tty.expect("> lab.") // the listing, then the prompt redrawn
+        #expect(listing.contains("lab.run") && listing.contains("lab.synthetic"))
+        tty.send("\u{15}\n") // clear the line; an empty line just prompts again
+        tty.expect("\n> ")
+
+        // Expressions print through the pretty printer: sorted keys, nested tables.
+        tty.send("{z = 1, a = {b = {1, 2}}, s = 'text'}\n")
+        #expect(tty.expect("\n> ").contains(#"{ a = { b = { 1, 2 } }, s = "text", z = 1 }"#))
+
+        // An error shows its traceback, and the REPL lives on.
+        tty.send("error('boom')\n")
+        let failure = tty.expect("\n> ")
+        #expect(failure.contains("stdin:1: boom") && failure.contains("stack traceback:"))
+        tty.send("1 + 1\n")
+        #expect(tty.expect("\n> ").contains("\n2\n"))
+
+        // Ctrl-C interrupts a Lua loop...
+        tty.send("while true do end\n")
+        Thread.sleep(forTimeInterval: 0.5)
+        tty.send("\u{03}")
+        #expect(tty.expect("\n> ").contains("interrupted!"))
+        // ... and a long engine run.
+        tty.send("lab.run({name = 'long', start_year = 2012, end_year = 2024, retrain_weeks = 1}, lab.synthetic{tickers = 40})\n")
+        Thread.sleep(forTimeInterval: 2)
+        tty.send("\u{03}")
+        #expect(tty.expect("\n> ", timeout: 30).contains("interrupted"))
+        tty.send("2 + 3\n")
+        #expect(tty.expect("\n> ").contains("\n5\n"))
+
+        // Ctrl-D leaves.
+        tty.send("\u{04}")
+        #expect(tty.exitStatus() == 0)
+
+        // The history survives a restart: Up brings back the last line.
+        let again = try PseudoTerminal(alphalab, environment: environment)
+        again.expect("> ")
+        again.send("\u{1b}[A\n")
+        #expect(again.expect("\n> ").contains("2 + 3\n5\n"))
+        again.send("\u{04}")
+        #expect(again.exitStatus() == 0)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// Runs a program on a pseudo-terminal that is its controlling terminal (through
+/// util-linux's `setsid --ctty`), so it sees a real tty and Ctrl-C (byte 0x03) becomes
+/// SIGINT, as when a person types at it.
+final class PseudoTerminal {
+    let master: Int32
+    let process = Process()
+    private(set) var transcript = ""
+    private var consumed = 0
+
+    init(_ executable: String, arguments: [String] = [], environment: [String: String]) throws {
+        master = PTY.openpt(O_RDWR | O_NOCTTY)
+        guard master >= 0, PTY.grantpt(master) == 0, PTY.unlockpt(master) == 0, let name = PTY.ptsname(master) else {
+            throw POSIXError(.ENOTTY)
+        }
+        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        guard slave >= 0 else { throw POSIXError(.ENOTTY) }
+        let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["--ctty", "--wait", executable] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment.merging(["TERM": "xterm"]) { $1 }) { $1 }
+        process.standardInput = terminal
+        process.standardOutput = terminal
+        process.standardError = terminal
+        try process.run()
+        try terminal.close()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        close(master)
+    }
+
+    /// Types `text`.
+    func send(_ text: String) {
+        _ = text.withCString { write(master, $0, strlen($0)) }
+    }
+
+    /// Waits until the output since the last `expect` contains `fragment`; returns that
+    /// output (terminal line endings normalised). Records an issue on timeout.
+    @discardableResult
+    func expect(_ fragment: String, timeout: Double = 20) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let pending = String(transcript.dropFirst(consumed))
+            if let range = pending.range(of: fragment) {
+                let waited = timeout - deadline.timeIntervalSinceNow
+                if waited > 3 { FileHandle.standardError.write(Data("pty: waited \(Int(waited)) s for \(fragment.debugDescription)\n".utf8)) }
+                consumed += pending.distance(from: pending.startIndex, to: range.upperBound)
+                return String(pending[..<range.upperBound])
+            }
+            readAvailable(wait: 0.05)
+        }
+        return "<timeout waiting for \(fragment.debugDescription); output so far: \(String(transcript.dropFirst(consumed)).debugDescription)>"
+    }
+
+    private func readAvailable(wait: Double) {
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, Int32(wait * 1000)) > 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = read(master, &buffer, buffer.count)
+        if n > 0 { transcript += String(decoding: buffer[..<n], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n") }
+    }
+
+    /// Waits for the program to end and returns its exit status.
+    func exitStatus(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { readAvailable(wait: 0.05) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+}
+
+/// glibc's pseudo-terminal functions, which Swift's Glibc module does not export
+/// (they sit behind _XOPEN_SOURCE): looked up in the C library at run time.
+private enum PTY {
+    static func symbol<T>(_ name: String, as type: T.Type) -> T {
+        guard let pointer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { fatalError("\(name) not found in libc") }
+        return unsafeBitCast(pointer, to: type)
+    }
+    static let openpt = symbol("posix_openpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let grantpt = symbol("grantpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let unlockpt = symbol("unlockpt", as: (@convention(c) (Int32) -> Int32).self)
+    static let ptsname = symbol("ptsname", as: (@convention(c) (Int32) -> UnsafeMutablePointer<CChar>?).self)
+}

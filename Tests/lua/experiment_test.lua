@@ -1,0 +1,89 @@
+local experiment = require "experiment"
+local check = require "assert"
+
+local tests = {}
+
+function tests.defaults_are_the_seeds()
+  local cfg = experiment.config{ name = "x" }
+  check.equal(cfg.start_year, 2024); check.equal(cfg.end_year, 2025); check.equal(cfg.retrain_weeks, 4)
+  check.equal(cfg.top_n, 10); check.equal(cfg.slippage_bps, 10); check.equal(cfg.initial_cash, 100000)
+  check.equal(cfg.invert_signal, false); check.equal(cfg.use_momentum_features, false)
+  check.equal(cfg.horizon_weights["1"], 0.5, "weight of horizon 1"); check.equal(cfg.horizon_weights["20"], 0.2)
+  check.equal(cfg.stop_loss_pct, 0.08); check.equal(cfg.max_sector_pct, 1); check.equal(cfg.min_stocks, 10)
+  check.equal(cfg.signal_timing, "prior_close")
+  check.equal(cfg.circuit_breaker_drawdown, 0, "the circuit breaker is off by default")
+end
+
+function tests.unknown_key_suggests_the_valid_one()
+  local message = check.raises(function() local c = experiment.config{ name = "x", invert_sinal = true }; return c end)
+  check.contains(message, "config field 'invert_sinal': unknown field (did you mean 'invert_signal'?)")
+  -- The error points at the caller's line, not inside the module.
+  check.contains(message, "experiment_test.lua:")
+end
+
+function tests.wrong_types_and_ranges_name_the_field()
+  check.contains(check.raises(experiment.config, { top_n = "ten" }), "config field 'top_n': expected an integer, got string")
+  check.contains(check.raises(experiment.config, { stop_loss_pct = 2 }), "config field 'stop_loss_pct': must be in (0, 1), got 2")
+  check.contains(check.raises(experiment.config, { use_stop_loss = "yes" }), "config field 'use_stop_loss': expected a boolean, got string")
+  check.contains(check.raises(experiment.config, { signal_timing = "same_day" }), "'same_day' is not one of prior_close, same_day_close")
+  check.contains(check.raises(experiment.config, { horizon_weights = { [1] = -1 } }), "weight of horizon 1 must be non-negative")
+  check.contains(check.raises(experiment.config, "x"), "experiment.config: table expected, got string")
+end
+
+function tests.phase_one_holds_the_seeds_eight_experiments()
+  check.equal(#experiment.phase_one, 8)
+  check.equal(experiment.phase_one[2].invert_signal, true)
+  check.equal(experiment.phase_one[7].horizon_weights[20], 0.5)
+  for _, cfg in ipairs(experiment.phase_one) do experiment.config(cfg) end
+  local changed = experiment.with(experiment.phase_one[1], { top_n = 5 })
+  check.equal(changed.top_n, 5); check.equal(experiment.phase_one[1].top_n, nil, "with() leaves the original alone")
+end
+
+function tests.run_summary_and_save()
+  local data = lab.synthetic{ tickers = 30 }
+  local lines = {}
+  local results = experiment.run_all({
+    { name = "mom", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2014, end_year = 2015 },
+    { name = "rev", start_year = 2014, end_year = 2014, min_stocks = 0 },
+  }, data, {
+    log = function(line) lines[#lines + 1] = line end,
+    score = nil,
+  })
+  check.equal(#results, 2)
+  check.contains(lines[1], "[1/2] mom")
+  local text = experiment.summary(results, { quiet = true })
+  check.contains(text, "EXPERIMENT RESULTS SUMMARY")
+  check.contains(text, "Experiment")
+  check.contains(text, "WinRate")
+  check.contains(text, " Best Sharpe: ")
+  local row = text:match("\nmom[^\n]*")
+  check.contains(row, string.format("%+.1f%%", results[1].total_return * 100), "the mom row shows its return")
+  local path = os.tmpname()
+  experiment.save(results, path)
+  local saved = io.open(path):read("a")
+  os.remove(path)
+  check.contains(saved, '"name" : "mom"'); check.contains(saved, '"total_return"'); check.contains(saved, '"final_value"')
+end
+
+function tests.custom_scoring_function_sees_only_the_past()
+  local data = lab.synthetic{ tickers = 20 }
+  local seen = {}
+  local r = experiment.run({ name = "lua", start_year = 2015, end_year = 2015, min_stocks = 0, top_n = 3 }, data, {
+    score = function(ctx)
+      seen[#seen + 1] = { ctx.date, ctx.scoring_date }
+      local closes = {}
+      for _, ticker in ipairs(ctx.tickers) do
+        local h = ctx:history(ticker, "close", 2)
+        if h[1] and h[2] then closes[ticker] = h[2] / h[1] - 1 end
+      end
+      return closes
+    end,
+  })
+  check.equal(#seen, #r:weeks())
+  for _, d in ipairs(seen) do
+    if not (d[2] < d[1]) then error("scored with " .. d[2] .. " for a decision on " .. d[1]) end
+  end
+  check.equal(#r:weeks()[1].picks, 3)
+end
+
+return tests
