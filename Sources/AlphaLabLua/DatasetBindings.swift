@@ -73,6 +73,14 @@ enum DatasetBindings {
                 }
                 return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
             }),
+            ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
+                call.result(object: Dataset(panel: d.panel, trainingCache: TrainingCache(directory: try call.string(2))))
+            }),
+            ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in
+                let c = d.trainingCache
+                return call.results(.map(["trainings": .integer(Int64(c.trainings)), "memory_hits": .integer(Int64(c.memoryHits)),
+                                          "disk_hits": .integer(Int64(c.diskHits)), "seconds": .number(c.trainingSeconds)]))
+            }),
             ("summary", "ds:summary() -> {tickers, bars, first, last, trading_days, benchmark, sectors}", { d, call in
                 let s = d.panel.summary
                 return call.results(.map(["tickers": .integer(Int64(s.tickers)), "bars": .integer(Int64(s.bars)),

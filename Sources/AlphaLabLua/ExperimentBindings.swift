@@ -79,6 +79,25 @@ extension LabModule {
             try AtomicFile.write(try call.string(2), to: try call.string(1))
             return 0
         }),
+        ("load_results", """
+        lab.load_results(path) -> {result, ...}
+          Every result in a results file: a JSON array (experiment.save) or a single result.
+        """, { call in
+            let path = try call.string(1)
+            guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_results: cannot read '\(path)'") }
+            let results: [ExperimentResult]
+            do {
+                if let list = try? JSONDecoder().decode([ExperimentResult].self, from: data) { results = list } else { results = [try ExperimentResult(json: data)] }
+            } catch {
+                throw LuaError("lab.load_results: '\(path)' is not an AlphaLab results file: \(error)")
+            }
+            lua_createtable(call.L, Int32(results.count), 0)
+            for (i, r) in results.enumerated() {
+                call.state.push(object: ResultObject(r), in: call.L)
+                lua_rawseti(call.L, -2, lua_Integer(i + 1))
+            }
+            return 1
+        }),
         ("load_result", """
         lab.load_result(path) -> result
           A result saved with result:save(path) (the JSON AlphaLab writes).

@@ -38,7 +38,9 @@ public enum LabModule {
     lab: AlphaLab's engine from Lua.
       data:        lab.load, lab.open, lab.synthetic, lab.features, lab.feature_sets
       models:      lab.train
-      experiments: lab.config, lab.config_fields, lab.run, lab.load_result
+      experiments: lab.config, lab.config_fields, lab.run, lab.load_result, lab.load_results,
+                   lab.write_file
+      data files:  lab.read_csv
     help(lab.run) explains one function; help(obj) lists an object's methods.
     """
 
@@ -66,6 +68,29 @@ public enum LabModule {
           The price store (SQLite, AlphaLab's or the seed's market.db) at `path`; an error if missing.
         """, { call in
             call.result(object: try DatasetBindings.open(try call.string(1)))
+        }),
+        ("read_csv", """
+        lab.read_csv(source [, options]) -> dataset
+          Prices straight from CSV files (a folder or one file), without a store. Options:
+          format ("alphavantage", "yahoo", "long"; default alphavantage), sectors (a
+          constituents CSV: Symbol, Name, Sector), benchmark (a Yahoo CSV of SPY),
+          limit (keep the first N tickers alphabetically, as the seed's 100-ticker runs).
+        """, { call in
+            let source = try call.string(1)
+            let o = try LuaOptions(call, 2, allowed: ["format", "sectors", "benchmark", "limit"])
+            let formatName = try o.string("format") ?? "alphavantage"
+            guard let format = ImportFormat(rawValue: formatName), format != .marketdb else {
+                throw call.argumentError(2, "option 'format' must be alphavantage, yahoo or long, got '\(formatName)'")
+            }
+            var batch = try PriceImporter(format: format).read(source: source)
+            if let limit = try o.integer("limit") {
+                batch.bars = Array(batch.bars.sorted { $0.ticker < $1.ticker }.prefix(max(0, limit)))
+            }
+            if let benchmark = try o.string("benchmark") {
+                batch.bars += try PriceImporter(format: .yahoo).read(source: benchmark).bars
+            }
+            let info = try (try o.string("sectors")).map { try readSectorFile(path: $0) } ?? []
+            return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info)))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset

@@ -3,8 +3,15 @@ import Foundation
 import Testing
 
 @Suite struct SyntheticMarketTests {
-    static let market = try! SyntheticMarket.generate()
-    static let null = try! SyntheticMarket.generate(.null())
+    /// 300 tickers: the effects' t-statistics grow with the cross-section.
+    static let market = try! SyntheticMarket.generate(wide(SyntheticMarketConfig()))
+    static let null = try! SyntheticMarket.generate(wide(.null()))
+
+    static func wide(_ config: SyntheticMarketConfig) -> SyntheticMarketConfig {
+        var config = config
+        config.tickerCount = 300
+        return config
+    }
 
     func bits(_ panel: Panel, _ field: PriceField) -> [UInt64] {
         (0..<panel.tickerCount).flatMap { panel.series(field, ticker: $0).map(\.bitPattern) }

@@ -63,10 +63,21 @@ final class PseudoTerminal {
         if n > 0 { transcript += String(decoding: buffer[..<n], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n") }
     }
 
-    /// Waits for the program to end and returns its exit status.
-    func exitStatus(timeout: Double = 10) -> Int32? {
+    /// Waits for the program to end and returns its exit status. The end shows first on
+    /// the terminal (reading the master fails once no process holds the terminal open);
+    /// Foundation reaps the child on a dispatch queue, which a loaded machine may delay.
+    func exitStatus(timeout: Double = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { readAvailable(wait: 0.05) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 50) > 0 {
+                let n = read(master, &buffer, buffer.count)
+                if n <= 0 { break }
+                transcript += String(decoding: buffer[..<n], as: UTF8.self)
+            }
+        }
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         return process.isRunning ? nil : process.terminationStatus
     }
 }

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Every script in scripts/ run as an analyst runs it, on a small synthetic market.
+@Suite("Scripts", .serialized)
+struct ScriptTests {
+    static let folder = Fixtures.temporaryFolder("scripts")
+    static let out = folder + "/results"
+    /// 30 tickers, 2016, retraining twice a year: seconds, not minutes.
+    static let small = ["--tickers", "30", "--out", out, "--cache", out + "/cache", "--quiet"]
+
+    static func script(_ name: String, _ arguments: [String]) throws -> Outcome {
+        try Fixtures.alphalab([Fixtures.root.appendingPathComponent("scripts/\(name)").path] + arguments, directory: folder)
+    }
+
+    static func json(_ path: String) throws -> [[String: Any]] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [[String: Any]]
+    }
+
+    static let names = ["0_Baseline_Current", "1_Signal_Inversion", "2_Momentum_Features", "3_Long_Horizon_Weights",
+                        "4_ML_Momentum_Hybrid", "5_Stop_Loss", "6_Combined_Improvements", "7_Pure_Momentum_ML"]
+
+    @Test("Every script in scripts/ has a test here")
+    func everyScriptIsCovered() throws {
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
+        #expect(scripts == ["lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
+                            "phase3_robustness.lua", "phase4_out_of_sample.lua"])
+    }
+
+    @Test("Phase 1, then Phases 2-4 on its results; a re-run reuses the trainings from the disk cache")
+    func phases() throws {
+        let phase1 = try Self.script("ml_improvement_experiments.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26"])
+        #expect(phase1.status == 0, "\(phase1.err)")
+        for name in Self.names { #expect(phase1.out.contains("\n" + name + " "), "row \(name)") }
+        for header in ["Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate", " Best Sharpe: ", " Best Return: ", "DECISION MATRIX"] {
+            #expect(phase1.out.contains(header), "\(header)")
+        }
+        let results = try Self.json(Self.out + "/ml_experiments_results.json")
+        #expect(results.map { $0["name"] as! String } == Self.names)
+        for key in ["total_return", "cagr", "sharpe", "max_drawdown", "win_rate", "spy_return", "excess_return", "weeks_traded", "final_value"] {
+            #expect(results.allSatisfy { $0[key] != nil }, "\(key)")
+        }
+        let log = try String(contentsOfFile: Self.out + "/ml_experiments_log.txt", encoding: .utf8)
+        #expect(log.contains("trainings: 4 done, 0 from the disk cache") && log.contains("EXPERIMENT RESULTS SUMMARY"))
+
+        // A change that does not touch training (a stop, a weight) trains nothing.
+        let rerun = Self.folder + "/rerun"
+        let again = try Self.script("ml_improvement_experiments.lua", ["--tickers", "30", "--out", rerun, "--cache", Self.out + "/cache", "--quiet",
+                                                                       "--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "3,5"])
+        #expect(again.status == 0)
+        let againLog = try String(contentsOfFile: rerun + "/ml_experiments_log.txt", encoding: .utf8)
+        #expect(againLog.contains("trainings: 0 done, 2 from the disk cache"), "\(againLog)")
+
+        let phase2 = try Self.script("phase2_validation.lua", Self.small + ["--from", Self.out + "/ml_experiments_results.json",
+                                                                              "--top", "2", "--start", "2016", "--end", "2017", "--retrain-weeks", "26"])
+        #expect(phase2.status == 0, "\(phase2.err)")
+        #expect(phase2.out.contains("PHASE 2: FULL VALIDATION 2016-2017"))
+        let validated = try Self.json(Self.out + "/phase2_results.json")
+        #expect(validated.count == 2)
+        let bestSharpe = results.map { $0["sharpe"] as! Double }.max()!
+        #expect(results.first { $0["sharpe"] as! Double == bestSharpe }!["name"] as! String == validated[0]["name"] as! String)
+
+        let phase3 = try Self.script("phase3_robustness.lua", Self.small + ["--from", Self.out + "/phase2_results.json",
+                                                                              "--grid", "{top_n = {5, 10}, stop_loss_pct = {0.05, 0.1}}", "--blocks", "4"])
+        #expect(phase3.status == 0, "\(phase3.err)")
+        #expect(phase3.out.contains("PHASE 3: ROBUSTNESS GRID") && phase3.out.contains("top_n=5"))
+        #expect(phase3.out.contains("Deflated Sharpe Ratio: 0.") || phase3.out.contains("Deflated Sharpe Ratio: 1."))
+        #expect(phase3.out.contains("Probability of Backtest Overfitting: ") && phase3.out.contains("(CSCV, 4 blocks, 6 combinations)"))
+        #expect(try Self.json(Self.out + "/phase3_results.json").count == 4)
+
+        let phase4 = try Self.script("phase4_out_of_sample.lua", Self.small + ["--from", Self.out + "/phase2_results.json",
+                                                                                 "--train-start", "2012", "--train-end", "2016", "--test-end", "2017"])
+        #expect(phase4.status == 0, "\(phase4.err)")
+        #expect(phase4.out.contains("PHASE 4: OUT OF SAMPLE") && phase4.out.contains("tested 2017-2017 without retraining"))
+        let outOfSample = try Self.json(Self.out + "/phase4_results.json")
+        #expect(outOfSample[0]["retrains"] as! Int == 1)
+    }
+
+    @Test("The look-ahead audit shows both timings side by side and the conclusions that change")
+    func audit() throws {
+        let r = try Self.script("lookahead_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("same_day_close") && r.out.contains("prior_close") && r.out.contains("Difference"))
+        for name in Self.names { #expect(r.out.contains("\n" + name + " "), "row \(name)") }
+        #expect(r.out.contains("DECISION MATRIX under each timing") && r.out.contains("conclusions change with the timing"))
+        #expect(FileManager.default.fileExists(atPath: Self.out + "/lookahead_audit.txt"))
+    }
+
+    @Test("Momentum against SPY prints both and the years")
+    func momentumVersusSpy() throws {
+        let r = try Self.script("momentum_vs_spy.lua", ["--tickers", "30", "--start", "2010", "--end", "2015", "--out", Self.out])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("MOMENTUM 12-1 (top 10, monthly) vs SPY") && r.out.contains("\nSPY "))
+        for year in 2010...2015 { #expect(r.out.contains("\n\(year) ")) }
+    }
+
+    @Test("A mistyped option is an error that suggests the right one")
+    func badOption() throws {
+        let r = try Self.script("ml_improvement_experiments.lua", ["--retrain-week", "4"])
+        #expect(r.status == 1 && r.err.contains("unknown option --retrain-week (did you mean --retrain-weeks?)"))
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env alphalab
+--- Phase 1 of the seed's plan: the eight ML improvement experiments, their summary
+--- table, the decision matrix, results/ml_experiments_results.json and the log.
+---
+---   alphalab scripts/ml_improvement_experiments.lua                 # the seed's quick test (2024-2025) on the embedded market
+---   alphalab scripts/ml_improvement_experiments.lua --csv ../shared/data/sp500/daily_adjusted \
+---       --sectors ../shared/data/sp500/constituents.csv --benchmark ../shared/data/benchmarks/SPY.csv \
+---       --start 2020 --end 2020                                     # a 2020 quick test on real data
+---
+--- --timing same_day_close reproduces the seed's look-ahead (audits only).
+
+local cli = require "cli"
+local experiment = require "experiment"
+local decision = require "decision"
+
+local options = cli.parse(arg, cli.with_data_options{
+  start = { type = "integer", default = 2024, help = "first year of decisions" },
+  ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
+  ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks (the seed's quick test: 4)" },
+  timing = { default = "prior_close", choices = { "prior_close", "same_day_close" }, help = "signal timing" },
+  only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
+  out = { default = "results", help = "folder for the results JSON and the log" },
+  quiet = { flag = true, help = "no progress lines" },
+}, "usage: alphalab scripts/ml_improvement_experiments.lua [options]")
+
+local log_lines = {}
+local function log(line)
+  log_lines[#log_lines + 1] = line
+  if not options.quiet then io.stderr:write(line, "\n") end
+end
+
+local data, description = cli.dataset(options)
+log("data: " .. description)
+
+local configs = {}
+for i, base in ipairs(experiment.phase_one) do
+  local wanted = not options.only
+  for n in (options.only or ""):gmatch("%d+") do if tonumber(n) == i - 1 then wanted = true end end
+  if wanted then
+    configs[#configs + 1] = experiment.with(base, {
+      start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
+      signal_timing = options.timing,
+    })
+  end
+end
+log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s", #configs, options.start,
+  options["end"], options["retrain-weeks"], options.timing))
+
+local results = experiment.run_all(configs, data, {
+  log = log,
+  progress = function(p, i, n)
+    if not options.quiet and (p.period % 13 == 0 or p.period == p.total) then
+      io.stderr:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains\n", i, n, p.experiment, p.period, p.total, p.retrains))
+    end
+  end,
+})
+
+local stats = data:training_stats()
+log(string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
+  stats.trainings, stats.disk_hits, stats.memory_hits, stats.seconds))
+
+local table_text = experiment.summary(results)
+local decision_text = decision.report(results)
+print()
+print(decision_text)
+
+experiment.save(results, options.out .. "/ml_experiments_results.json")
+lab.write_file(options.out .. "/ml_experiments_log.txt",
+  table.concat(log_lines, "\n") .. "\n\n" .. table_text .. "\n\n" .. decision_text .. "\n")
+log("wrote " .. options.out .. "/ml_experiments_results.json and " .. options.out .. "/ml_experiments_log.txt")

@@ -1,0 +1,57 @@
+#!/usr/bin/env alphalab
+--- Phase 2 of the seed's plan, full validation: the top experiments of Phase 1 (by
+--- Sharpe) over the full available period with weekly retraining (the seed: 2017-2025,
+--- retrain_weeks = 1), each next to its Phase 1 figures.
+
+local cli = require "cli"
+local experiment = require "experiment"
+local tabulate = require "tabulate"
+
+local options = cli.parse(arg, cli.with_data_options{
+  from = { default = "results/ml_experiments_results.json", help = "Phase 1 results" },
+  top = { type = "integer", default = 3, help = "how many of the best to validate" },
+  by = { default = "sharpe", choices = { "sharpe", "total_return", "excess_return" }, help = "ranking of Phase 1" },
+  start = { type = "integer", default = 2017, help = "first year" },
+  ["end"] = { type = "integer", default = 2025, help = "last year" },
+  ["retrain-weeks"] = { type = "integer", default = 1, help = "retrain every N weeks" },
+  out = { default = "results", help = "folder for phase2_results.json" },
+  quiet = { flag = true, help = "no progress lines" },
+}, "usage: alphalab scripts/phase2_validation.lua [options]")
+
+local phase1 = lab.load_results(options.from)
+table.sort(phase1, function(a, b) return (a[options.by] or -math.huge) > (b[options.by] or -math.huge) end)
+local data, description = cli.dataset(options)
+local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+log("data: " .. description)
+
+local configs, chosen = {}, {}
+for i = 1, math.min(options.top, #phase1) do
+  chosen[i] = phase1[i]
+  configs[i] = experiment.with(phase1[i].config, { start_year = options.start, end_year = options["end"],
+    retrain_weeks = options["retrain-weeks"] })
+  log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
+end
+local results = experiment.run_all(configs, data, { log = log })
+
+local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local rows = {}
+for i, r in ipairs(results) do
+  local p = chosen[i]
+  rows[i] = { r.name, pct(p.total_return), num(p.sharpe), pct(r.total_return), pct(r.cagr), num(r.sharpe),
+    pct(r.max_drawdown), r.mean_ic and string.format("%.3f", r.mean_ic) or "n/a" }
+end
+print(string.format("PHASE 2: FULL VALIDATION %d-%d, retraining every %d week(s)", options.start, options["end"], options["retrain-weeks"]))
+print(tabulate.format(rows, {
+  header = { "Experiment", "P1 Return", "P1 Sharpe", "Return", "CAGR", "Sharpe", "MaxDD", "IC" },
+  align = { "left" }, rule = "-" }))
+-- Stability: each experiment's results per retraining period, summarised by year.
+for _, r in ipairs(results) do
+  local years = {}
+  for y in pairs(r.yearly_returns) do years[#years + 1] = y end
+  table.sort(years)
+  local parts = {}
+  for _, y in ipairs(years) do parts[#parts + 1] = y .. " " .. pct(r.yearly_returns[y]) end
+  print(string.format("  %s by year: %s", r.name, table.concat(parts, ", ")))
+end
+experiment.save(results, options.out .. "/phase2_results.json")

@@ -1,0 +1,154 @@
+--- cli: command-line options for scripts, and choosing the data a script runs on.
+--
+--   local cli = require "cli"
+--   local opts = cli.parse(arg, {
+--     start = { default = 2024, type = "integer", help = "first year" },
+--     quiet = { flag = true, help = "no progress" },
+--   }, "usage: alphalab script.lua [options]")
+--
+-- `--name value` and `--name=value`; flags take no value. An unknown option is an
+-- error that suggests the closest one; `--help` prints the options and exits.
+
+local M = {}
+
+local function distance(a, b)
+  local previous = {}
+  for j = 0, #b do previous[j] = j end
+  for i = 1, #a do
+    local current = { [0] = i }
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    end
+    previous = current
+  end
+  return previous[#b]
+end
+
+--- The candidate closest to `word`, if it is close enough to be a typo.
+function M.closest(word, candidates)
+  local best, best_distance
+  for _, c in ipairs(candidates) do
+    local d = distance(word, c)
+    if not best_distance or d < best_distance or (d == best_distance and c < best) then best, best_distance = c, d end
+  end
+  if best and best_distance <= math.max(2, #word // 3) then return best end
+end
+
+local function usage_text(spec, usage)
+  local names = {}
+  for name in pairs(spec) do names[#names + 1] = name end
+  table.sort(names)
+  local lines = { usage or "options:" }
+  for _, name in ipairs(names) do
+    local o = spec[name]
+    local left = "  --" .. name .. (o.flag and "" or " " .. (o.type or "value"):upper())
+    local default = o.default ~= nil and not o.flag and ("  (default " .. tostring(o.default) .. ")") or ""
+    lines[#lines + 1] = string.format("%-28s %s%s", left, o.help or "", default)
+  end
+  return table.concat(lines, "\n")
+end
+
+local function convert(name, value, o)
+  if o.type == "integer" then
+    local n = math.tointeger(tonumber(value))
+    if not n then error(string.format("option --%s: '%s' is not an integer", name, value), 0) end
+    return n
+  elseif o.type == "number" then
+    local n = tonumber(value)
+    if not n then error(string.format("option --%s: '%s' is not a number", name, value), 0) end
+    return n
+  elseif o.choices then
+    for _, c in ipairs(o.choices) do if c == value then return value end end
+    error(string.format("option --%s: '%s' is not one of %s", name, value, table.concat(o.choices, ", ")), 0)
+  end
+  return value
+end
+
+--- Parses `args` (a script's `arg`) against `spec` ({name = {default, type =
+--- "integer"|"number"|"string", flag, choices, help}}). Returns the options (with
+--- defaults) and the remaining positional arguments. A bad option raises an error
+--- naming it; `--help` prints the usage and exits.
+function M.parse(args, spec, usage)
+  local options, rest, names = {}, {}, {}
+  for name, o in pairs(spec) do
+    names[#names + 1] = name
+    if o.flag then options[name] = false else options[name] = o.default end
+  end
+  table.sort(names)
+  local i = 1
+  while args[i] do
+    local a = args[i]
+    if a == "--help" or a == "-h" then
+      print(usage_text(spec, usage))
+      os.exit(0)
+    end
+    local name, value = a:match("^%-%-([%w_-]+)=(.*)$")
+    name = name or a:match("^%-%-([%w_-]+)$")
+    if name then
+      local o = spec[name]
+      if not o then
+        local hint = M.closest(name, names)
+        error(string.format("unknown option --%s%s\n%s", name, hint and (" (did you mean --" .. hint .. "?)") or "",
+          usage_text(spec, usage)), 0)
+      end
+      if o.flag then
+        if value then error("option --" .. name .. " takes no value", 0) end
+        options[name] = true
+      else
+        if not value then
+          i = i + 1
+          value = args[i]
+          if value == nil then error("option --" .. name .. " needs a value", 0) end
+        end
+        options[name] = convert(name, value, o)
+      end
+    else
+      rest[#rest + 1] = a
+    end
+    i = i + 1
+  end
+  return options, rest
+end
+
+--- Options every experiment script accepts: its data, the training cache, --quiet.
+M.data_options = {
+  store = { help = "a price store (SQLite; AlphaLab's or the seed's market.db)" },
+  csv = { help = "a folder of AlphaVantage CSVs, e.g. ../shared/data/sp500/daily_adjusted" },
+  sectors = { help = "with --csv: a constituents CSV (Symbol, Name, Sector)" },
+  benchmark = { help = "with --csv: SPY as a Yahoo CSV" },
+  limit = { type = "integer", help = "with --csv: the first N tickers only" },
+  tickers = { type = "integer", help = "synthetic market: number of tickers (default: the embedded market's)" },
+  seed = { type = "integer", help = "synthetic market: seed" },
+  null = { flag = true, help = "synthetic market: the null market (nothing predictable)" },
+  cache = { default = "results/cache", help = "folder of trained models reused across runs ('' for none)" },
+  quiet = { flag = true, help = "no progress lines" },
+}
+
+--- The options of `extra` plus the data options.
+function M.with_data_options(extra)
+  local spec = {}
+  for k, v in pairs(M.data_options) do spec[k] = v end
+  for k, v in pairs(extra) do spec[k] = v end
+  return spec
+end
+
+--- The dataset the options ask for (the embedded synthetic market by default), with
+--- the on-disk training cache, and a one-line description of it.
+function M.dataset(options)
+  local data, label
+  if options.store then
+    data, label = lab.open(options.store), "store " .. options.store
+  elseif options.csv then
+    data = lab.read_csv(options.csv, { sectors = options.sectors, benchmark = options.benchmark, limit = options.limit })
+    label = "CSV " .. options.csv
+  else
+    local synthetic = { seed = options.seed, tickers = options.tickers, null = options.null or nil }
+    data = lab.synthetic(synthetic)
+    label = (options.null and "null " or "") .. "synthetic market"
+  end
+  if options.cache and options.cache ~= "" then data = data:with_cache(options.cache) end
+  return data, string.format("%s: %d tickers, %s .. %s", label, data.ticker_count, data.first, data.last)
+end
+
+return M
