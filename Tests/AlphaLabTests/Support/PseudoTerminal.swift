@@ -14,7 +14,10 @@ final class PseudoTerminal {
         guard master >= 0, PTY.grantpt(master) == 0, PTY.unlockpt(master) == 0, let name = PTY.ptsname(master) else {
             throw POSIXError(.ENOTTY)
         }
-        let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+        // Close-on-exec: children that other tests start meanwhile must not inherit the
+        // terminal, or it would stay open after our program ends.
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        let slave = open(String(cString: name), O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard slave >= 0 else { throw POSIXError(.ENOTTY) }
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
@@ -32,9 +35,23 @@ final class PseudoTerminal {
         close(master)
     }
 
-    /// Types `text`.
+    /// Types `text`, after a pause: libedit switches the terminal to raw mode after it
+    /// prints its prompt, and input typed before that may be discarded, as a person
+    /// typing ahead of a slow prompt would find too.
     func send(_ text: String) {
+        Thread.sleep(forTimeInterval: 0.1)
         _ = text.withCString { write(master, $0, strlen($0)) }
+    }
+
+    /// Ends the session with Ctrl-D, repeated until the program has gone (a Ctrl-D that
+    /// arrives while the line editor is still setting up the terminal is discarded).
+    func leave(timeout: Double = 60) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            send("\u{04}")
+            if let status = exitStatus(timeout: 1) { return status }
+        }
+        return nil
     }
 
     /// Waits until the output since the last `expect` contains `fragment`; returns that
@@ -67,17 +84,24 @@ final class PseudoTerminal {
     /// the terminal (reading the master fails once no process holds the terminal open);
     /// Foundation reaps the child on a dispatch queue, which a loaded machine may delay.
     func exitStatus(timeout: Double = 60) -> Int32? {
+        if !process.isRunning { return process.terminationStatus }
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 4096)
+        var closed = false
         while Date() < deadline {
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             if poll(&descriptor, 1, 50) > 0 {
                 let n = read(master, &buffer, buffer.count)
-                if n <= 0 { break }
+                if n <= 0 { closed = true; break }
                 transcript += String(decoding: buffer[..<n], as: UTF8.self)
             }
         }
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning && closed {
+            // The terminal is closed: the program has ended; Foundation reaps it on a queue.
+            let late = Date().addingTimeInterval(60)
+            while process.isRunning && Date() < late { Thread.sleep(forTimeInterval: 0.05) }
+        }
         return process.isRunning ? nil : process.terminationStatus
     }
 }
