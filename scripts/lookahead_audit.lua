@@ -29,7 +29,7 @@ local function suite(timing)
       retrain_weeks = options["retrain-weeks"], signal_timing = timing })
   end
   log("running the suite with signal_timing = " .. timing)
-  return experiment.run_all(configs, data, { log = log })
+  return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 end
 
 local seed, honest = suite("same_day_close"), suite("prior_close")

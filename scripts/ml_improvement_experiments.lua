@@ -20,13 +20,16 @@ local options = cli.parse(arg, cli.with_data_options{
   timing = { default = "prior_close", choices = { "prior_close", "same_day_close" }, help = "signal timing" },
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
   out = { default = "results", help = "folder for the results JSON and the log" },
+  runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
   quiet = { flag = true, help = "no progress lines" },
 }, "usage: alphalab scripts/ml_improvement_experiments.lua [options]")
 
 local log_lines = {}
+local terminal = lab.is_terminal("stderr")
 local function log(line)
   log_lines[#log_lines + 1] = line
-  if not options.quiet then io.stderr:write(line, "\n") end
+  -- On a terminal the progress bar is redrawn in place: clear it before a line of its own.
+  if not options.quiet then io.stderr:write(terminal and "\r\27[K" or "", line, "\n") end
 end
 
 local data, description = cli.dataset(options)
@@ -46,14 +49,11 @@ end
 log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s", #configs, options.start,
   options["end"], options["retrain-weeks"], options.timing))
 
-local results = experiment.run_all(configs, data, {
-  log = log,
-  progress = function(p, i, n)
-    if not options.quiet and (p.period % 13 == 0 or p.period == p.total) then
-      io.stderr:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains\n", i, n, p.experiment, p.period, p.total, p.retrains))
-    end
-  end,
-})
+local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
+if options.runs ~= "" then
+  local ids = require("runs").record(lab.runs(options.runs), results)
+  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
+end
 
 local stats = data:training_stats()
 log(string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
@@ -67,4 +67,5 @@ print(decision_text)
 experiment.save(results, options.out .. "/ml_experiments_results.json")
 lab.write_file(options.out .. "/ml_experiments_log.txt",
   table.concat(log_lines, "\n") .. "\n\n" .. table_text .. "\n\n" .. decision_text .. "\n")
-log("wrote " .. options.out .. "/ml_experiments_results.json and " .. options.out .. "/ml_experiments_log.txt")
+lab.report(results, options.out .. "/ml_experiments_report.html", { title = "Phase 1: ML improvement experiments (" .. description .. ")" })
+log("wrote " .. options.out .. "/ml_experiments_results.json, ml_experiments_log.txt and ml_experiments_report.html")

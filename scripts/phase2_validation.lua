@@ -31,7 +31,7 @@ for i = 1, math.min(options.top, #phase1) do
     retrain_weeks = options["retrain-weeks"] })
   log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
 end
-local results = experiment.run_all(configs, data, { log = log })
+local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 
 local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
 local function num(x) return x and string.format("%+.2f", x) or "n/a" end

@@ -38,7 +38,7 @@ local log = options.quiet and function() end or function(line) io.stderr:write(l
 log("data: " .. description .. "; base: " .. base.name)
 
 local configs = validation.grid(config, grid)
-local results = experiment.run_all(configs, data, { log = log })
+local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 
 -- The grid as a table of Sharpe ratios when it has two axes, else one row per point.
 local axes = {}
@@ -84,3 +84,5 @@ end
 print(deflated.dsr > 0.95 and "The best point survives the deflation at 95%."
   or "The best point does not survive the deflation at 95%: treat its edge as selection luck until shown otherwise.")
 experiment.save(results, options.out .. "/phase3_results.json")
+lab.report(results, options.out .. "/phase3_report.html", { title = "Phase 3: robustness grid around " .. base.name,
+  grid = #axes == 2 and { rows = axes[1], columns = axes[2], metric = "sharpe" } or nil })

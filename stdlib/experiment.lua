@@ -59,21 +59,59 @@ function M.run(cfg, data, options)
   return result
 end
 
---- Runs several experiments on the same data (trainings are shared between them),
---- printing progress lines to `options.log` (a function taking a line; default: stderr).
+local function clock_text(seconds)
+  seconds = math.floor(seconds + 0.5)
+  return string.format("%d:%02d", seconds // 60, seconds % 60)
+end
+
+--- A progress display for `count` experiments: on a terminal, one bar redrawn in
+--- place (experiment i of n, week, retrains, elapsed, estimated time left); otherwise
+--- plain lines every quarter of a run, for logs and pipes.
+function M.progress_display(count, stream)
+  stream = stream or io.stderr
+  local terminal = lab.is_terminal("stderr")
+  local started = lab.clock()
+  local display = {}
+  function display.update(p, i)
+    local done = (i - 1 + p.period / p.total) / count
+    local elapsed = lab.clock() - started
+    local left = done > 0 and elapsed * (1 - done) / done or 0
+    if terminal then
+      local width = 24
+      local filled = math.floor(p.period / p.total * width + 0.5)
+      stream:write(string.format("\r\27[K[%d/%d] %-24s [%s%s] week %d/%d  retrains %d  %s elapsed  ~%s left", i, count,
+        p.experiment:sub(1, 24), string.rep("#", filled), string.rep(".", width - filled), p.period, p.total, p.retrains,
+        clock_text(elapsed), clock_text(left)))
+    elseif p.period == p.total or p.period % math.max(1, p.total // 4) == 0 then
+      stream:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains, %s elapsed, ~%s left\n", i, count, p.experiment,
+        p.period, p.total, p.retrains, clock_text(elapsed), clock_text(left)))
+    end
+  end
+  --- Writes a line of its own (clearing the bar first on a terminal).
+  function display.line(text)
+    stream:write((terminal and "\r\27[K" or "") .. text .. "\n")
+  end
+  return display
+end
+
+--- Runs several experiments on the same data (trainings are shared between them).
+--- Options: log (a function taking a line; default: stderr), quiet (no progress and no
+--- log lines), progress (a function(p, i, n) replacing the progress display), score.
 function M.run_all(configs, data, options)
   options = options or {}
-  local log = options.log or function(line) io.stderr:write(line, "\n") end
+  local display = M.progress_display(#configs)
+  local log = options.log or (options.quiet and function() end) or display.line
+  local progress = options.progress
+  if not progress and not options.quiet then progress = function(p, i) display.update(p, i) end end
   local results = {}
   for i, cfg in ipairs(configs) do
-    local started = os.clock()
     log(string.format("[%d/%d] %s", i, #configs, cfg.name or "experiment"))
     local r = M.run(cfg, data, {
       score = options.score,
-      progress = options.progress and function(p) options.progress(p, i, #configs) end or nil,
+      progress = progress and function(p) progress(p, i, #configs) end or nil,
     })
-    log(string.format("[%d/%d] %s: %+.1f%%, Sharpe %.2f, %d retrains (%.1f s cpu)", i, #configs, r.name,
-      (r.total_return or 0) * 100, r.sharpe or 0 / 0, r.retrains, os.clock() - started))
+    log(string.format("[%d/%d] %s: %+.1f%%, Sharpe %.2f, %d retrains (%.1f s)", i, #configs, r.name,
+      (r.total_return or 0) * 100, r.sharpe or 0 / 0, r.retrains, r.seconds))
     results[#results + 1] = r
   end
   return results

@@ -69,7 +69,9 @@ extension LabModule {
                     }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
                 }
             }
-            return call.result(object: ResultObject(try walk.run(scorer: scorer)))
+            let clock = Stopwatch()
+            let result = try walk.run(scorer: scorer)
+            return call.result(object: ResultObject(result, seconds: clock.seconds))
         }),
         ("write_file", """
         lab.write_file(path, text)
@@ -78,6 +80,64 @@ extension LabModule {
         """, { call in
             try AtomicFile.write(try call.string(2), to: try call.string(1))
             return 0
+        }),
+        ("report", """
+        lab.report(results, path [, options]) -> writes a self-contained HTML report
+          The seed's table, equity curves against SPY, drawdowns, yearly returns as bars,
+          and with options.grid = {rows = field, columns = field, metric = "sharpe"} a heatmap
+          of a parameter grid. options.title names it. SVG charts, no JavaScript; written atomically.
+        """, { call in
+            guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.argumentError(1, "list of results expected") }
+            var results: [ExperimentResult] = []
+            var i: lua_Integer = 1
+            while lua_rawgeti(call.L, 1, i) != LUA_TNIL {
+                guard let r = call.state.object(at: -1, in: call.L) as? ResultObject else {
+                    throw call.argumentError(1, "element \(i) is not a result")
+                }
+                results.append(r.result)
+                call.stack.pop()
+                i += 1
+            }
+            call.stack.pop()
+            let path = try call.string(2)
+            let o = try LuaOptions(call, 3, allowed: ["title", "grid"])
+            var grid: HTMLReport.Grid?
+            if case .map(let g)? = o.values["grid"] {
+                guard case .string(let rows)? = g["rows"], case .string(let columns)? = g["columns"] else {
+                    throw call.argumentError(3, "option 'grid' needs rows and columns (config field names)")
+                }
+                var metric = "sharpe"
+                if case .string(let m)? = g["metric"] { metric = m }
+                guard ["sharpe", "total_return", "max_drawdown", "excess_return"].contains(metric) else {
+                    throw call.argumentError(3, "grid metric must be sharpe, total_return, max_drawdown or excess_return")
+                }
+                grid = HTMLReport.Grid(rows: rows, columns: columns, metric: metric)
+            }
+            let report = HTMLReport(title: try o.string("title") ?? "AlphaLab report", results: results, grid: grid)
+            try AtomicFile.write(report.render(), to: path)
+            return 0
+        }),
+        ("is_terminal", """
+        lab.is_terminal(stream) -> whether "stdout" or "stderr" is a terminal (progress bars
+          for people, plain lines for pipes and logs)
+        """, { call in
+            let name = try call.string(1)
+            guard let fd: Int32 = ["stdin": 0, "stdout": 1, "stderr": 2][name] else {
+                throw call.argumentError(1, "stream must be stdin, stdout or stderr")
+            }
+            return call.results(.boolean(isatty(fd) != 0))
+        }),
+        ("clock", """
+        lab.clock() -> seconds on a monotonic wall clock (for elapsed times; os.clock is CPU time)
+        """, { call in
+            call.results(.number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9))
+        }),
+        ("runs", """
+        lab.runs([path]) -> run store
+          The SQLite store of recorded runs at `path` (default $ALPHALAB_RUNS, else
+          results/runs.db), created if needed. Safe with several writers at once.
+        """, { call in
+            call.result(object: try RunStore(path: try call.optionalString(1) ?? RunStore.defaultPath()))
         }),
         ("load_results", """
         lab.load_results(path) -> {result, ...}

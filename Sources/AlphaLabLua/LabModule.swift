@@ -39,7 +39,7 @@ public enum LabModule {
       data:        lab.load, lab.open, lab.synthetic, lab.features, lab.feature_sets
       models:      lab.train
       experiments: lab.config, lab.config_fields, lab.run, lab.load_result, lab.load_results,
-                   lab.write_file
+                   lab.write_file, lab.runs (stored runs)
       data files:  lab.read_csv
     help(lab.run) explains one function; help(obj) lists an object's methods.
     """
@@ -50,6 +50,7 @@ public enum LabModule {
         ModelObject.define(in: state)
         ResultObject.define(in: state)
         ScoringContextObject.define(in: state)
+        RunStoreBindings.define(in: state)
     }
 
     static var dataFunctions: [Function] { [

@@ -5,13 +5,18 @@ import Foundation
 /// names) and its curves and weeks through methods.
 final class ResultObject {
     let result: ExperimentResult
-    init(_ result: ExperimentResult) { self.result = result }
+    /// Wall time of the run that made it (0 when loaded from a file or store).
+    let seconds: Double
+    init(_ result: ExperimentResult, seconds: Double = 0) {
+        self.result = result
+        self.seconds = seconds
+    }
 
     /// Field names readable as `r.name`, `r.sharpe`, ...
     static let fieldNames = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar", "win_rate",
                              "spy_return", "excess_return", "excess_t_stat", "weeks_traded", "final_value", "turnover",
                              "directional_accuracy", "mean_ic", "ic_t_stat", "hit_rate", "signal_timing", "warnings", "strategy",
-                             "start_date", "end_date", "retrains", "yearly_returns", "config", "data_fingerprint"]
+                             "start_date", "end_date", "retrains", "yearly_returns", "config", "data_fingerprint", "seconds"]
 
     func field(_ key: String) -> LuaValue? {
         let r = result, m = r.metrics
@@ -44,6 +49,7 @@ final class ResultObject {
         case "yearly_returns": return .map(Dictionary(uniqueKeysWithValues: r.yearlyReturns.map { (String($0.key), .finite($0.value)) }))
         case "config": return LuaValue(.map(r.config.values))
         case "data_fingerprint": return .string(r.dataFingerprint)
+        case "seconds": return .number(seconds)
         default: return nil
         }
     }

@@ -40,6 +40,11 @@ struct ScriptTests {
         for key in ["total_return", "cagr", "sharpe", "max_drawdown", "win_rate", "spy_return", "excess_return", "weeks_traded", "final_value"] {
             #expect(results.allSatisfy { $0[key] != nil }, "\(key)")
         }
+        let report = try String(contentsOfFile: Self.out + "/ml_experiments_report.html", encoding: .utf8)
+        #expect(report.components(separatedBy: "<svg").count == 4 && !report.contains("<script"))
+        for part in ["Cumulative return", "Drawdown", "Yearly returns", ">SPY</text>", "6_Combined_Improvements</td>", "Best Sharpe:"] {
+            #expect(report.contains(part), "\(part)")
+        }
         let log = try String(contentsOfFile: Self.out + "/ml_experiments_log.txt", encoding: .utf8)
         #expect(log.contains("trainings: 4 done, 0 from the disk cache") && log.contains("EXPERIMENT RESULTS SUMMARY"))
 
@@ -67,6 +72,8 @@ struct ScriptTests {
         #expect(phase3.out.contains("Deflated Sharpe Ratio: 0.") || phase3.out.contains("Deflated Sharpe Ratio: 1."))
         #expect(phase3.out.contains("Probability of Backtest Overfitting: ") && phase3.out.contains("(CSCV, 4 blocks, 6 combinations)"))
         #expect(try Self.json(Self.out + "/phase3_results.json").count == 4)
+        let heatmap = try String(contentsOfFile: Self.out + "/phase3_report.html", encoding: .utf8)
+        #expect(heatmap.contains("Grid: sharpe by stop_loss_pct and top_n") && heatmap.contains("aria-label=\"Grid heatmap\""))
 
         let phase4 = try Self.script("phase4_out_of_sample.lua", Self.small + ["--from", Self.out + "/phase2_results.json",
                                                                                  "--train-start", "2012", "--train-end", "2016", "--test-end", "2017"])
@@ -92,6 +99,25 @@ struct ScriptTests {
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("MOMENTUM 12-1 (top 10, monthly) vs SPY") && r.out.contains("\nSPY "))
         for year in 2010...2015 { #expect(r.out.contains("\n\(year) ")) }
+    }
+
+    @Test("Progress: a bar redrawn in place on a terminal, plain lines in a pipe, nothing with --quiet")
+    func progress() throws {
+        let arguments = ["--tickers", "20", "--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "0,5",
+                         "--out", Self.folder + "/progress", "--cache", Self.out + "/cache", "--runs", ""]
+        let piped = try Self.script("ml_improvement_experiments.lua", arguments)
+        #expect(piped.status == 0)
+        #expect(piped.err.contains("  [1/2] 0_Baseline_Current: week 51/51, 2 retrains") && !piped.err.contains("\r"))
+        let quiet = try Self.script("ml_improvement_experiments.lua", arguments + ["--quiet"])
+        #expect(quiet.status == 0 && quiet.err.isEmpty)
+
+        let tty = try PseudoTerminal(Fixtures.products.appendingPathComponent("alphalab").path,
+                                     arguments: [Fixtures.root.appendingPathComponent("scripts/ml_improvement_experiments.lua").path] + arguments,
+                                     environment: [:])
+        let bar = tty.expect("Best Return", timeout: 120)
+        #expect(bar.contains("\r\u{1b}[K[2/2] 5_Stop_Loss") && bar.contains("] week 51/51  retrains 2") && bar.contains("left"))
+        #expect(bar.contains("########################"))
+        #expect(tty.exitStatus() == 0)
     }
 
     @Test("A mistyped option is an error that suggests the right one")

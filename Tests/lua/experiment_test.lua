@@ -47,6 +47,7 @@ function tests.run_summary_and_save()
     { name = "rev", start_year = 2014, end_year = 2014, min_stocks = 0 },
   }, data, {
     log = function(line) lines[#lines + 1] = line end,
+    quiet = true,
     score = nil,
   })
   check.equal(#results, 2)

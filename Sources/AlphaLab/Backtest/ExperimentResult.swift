@@ -109,7 +109,10 @@ public struct ExperimentResult: Sendable, Equatable {
         lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue)")
         lines.append("  return \(pct(metrics.totalReturn))  SPY \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
         lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(rate(metrics.maxDrawdown))  win rate \(rate(metrics.winRate))  turnover \(rate(turnover))")
-        lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(rate(quality.directionalAccuracy))  hit rate \(rate(quality.hitRate))  final value \(String(format: "%.0f", finalValue))")
+        if !periods.isEmpty {
+            lines.append("  equity \(Sparkline.render(equityCurve.map(\.value)))  \(String(format: "%.0f", config.initialCash)) -> \(String(format: "%.0f", finalValue))")
+        }
+        lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(rate(quality.directionalAccuracy))  hit rate \(rate(quality.hitRate))")
         return lines.joined(separator: "\n")
     }
 }

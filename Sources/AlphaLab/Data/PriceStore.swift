@@ -219,12 +219,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case missing(path: String)
     case notAStore(path: String)
     case empty(path: String)
+    /// A query the run store cannot answer (a bad order, an unknown id).
+    case badQuery(String)
 
     public var description: String {
         switch self {
         case .missing(let path): return "\(path): no price store here (create one with `alphalab import`)"
         case .notAStore(let path): return "\(path): not a price store (no price_data table)"
         case .empty(let path): return "\(path): the store holds no prices"
+        case .badQuery(let why): return why
         }
     }
 }

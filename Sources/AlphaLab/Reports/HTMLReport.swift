@@ -1,0 +1,134 @@
+import Foundation
+
+/// One self-contained HTML page for a set of results (a suite, a grid, stored runs):
+/// the seed's summary table, equity curves against SPY, drawdowns, yearly returns,
+/// and a grid's heatmap. SVG drawn by the engine; no script, no external file.
+public struct HTMLReport {
+    public var title: String
+    public var results: [ExperimentResult]
+    /// A grid to draw as a heatmap: two config fields and the metric to colour by.
+    public var grid: Grid?
+
+    /// A two-field parameter grid over `results`.
+    public struct Grid {
+        public var rows: String
+        public var columns: String
+        /// "sharpe", "total_return", "max_drawdown" or "excess_return".
+        public var metric: String
+
+        public init(rows: String, columns: String, metric: String = "sharpe") {
+            self.rows = rows
+            self.columns = columns
+            self.metric = metric
+        }
+    }
+
+    public init(title: String, results: [ExperimentResult], grid: Grid? = nil) {
+        self.title = title
+        self.results = results
+        self.grid = grid
+    }
+
+    static func metric(_ r: ExperimentResult, _ name: String) -> Double {
+        switch name {
+        case "total_return": r.metrics.totalReturn
+        case "max_drawdown": r.metrics.maxDrawdown
+        case "excess_return": r.excessReturn
+        default: r.metrics.sharpe
+        }
+    }
+
+    /// The page.
+    public func render() -> String {
+        let esc = SVGChart.escape
+        func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
+        func pct(_ x: Double, signed: Bool = true) -> String { x.isFinite ? String(format: signed ? "%+.1f%%" : "%.1f%%", x * 100) : "n/a" }
+        func num(_ x: Double) -> String { x.isFinite ? String(format: "%+.2f", x) : "n/a" }
+
+        var body = "<h1>\(esc(title))</h1>"
+        body += "<p class=\"meta\">AlphaLab \(AlphaLabVersion.string), \(results.count) run(s)"
+        if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
+        body += "</p>"
+        for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
+
+        // The seed's table, plus CAGR, Sortino and IC.
+        body += "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th></tr></thead><tbody>"
+        let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
+        for (i, r) in results.enumerated() {
+            let mark = r.name == bestSharpe?.name ? " class=\"best\"" : ""
+            body += "<tr\(mark)><td><span class=\"swatch\" style=\"background:\(color(i))\"></span>\(esc(r.name))</td>"
+            body += "<td>\(pct(r.metrics.totalReturn))</td><td>\(pct(r.excessReturn))</td><td>\(num(r.metrics.sharpe))</td>"
+            body += "<td>\(pct(r.metrics.maxDrawdown, signed: false))</td><td>\(pct(r.metrics.winRate, signed: false))</td>"
+            body += "<td>\(pct(r.metrics.cagr))</td><td>\(num(r.metrics.sortino))</td>"
+            body += "<td>\(r.quality.meanIC.isFinite ? String(format: "%.3f", r.quality.meanIC) : "n/a")</td><td>\(r.weeksTraded)</td></tr>"
+        }
+        body += "</tbody></table>"
+        if let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }
+
+        // Equity curves as cumulative returns, SPY over the first run's span dashed.
+        var lines = results.enumerated().map { i, r in
+            SVGChart.Series(name: r.name, points: r.equityCurve.map { ($0.date, $0.value / r.config.initialCash - 1) }, color: color(i))
+        }
+        if let first = results.first, !first.periods.isEmpty {
+            var spy = 1.0
+            let points = [(first.periods[0].date, 0.0)] + first.periods.map { p -> (Day, Double) in
+                spy *= 1 + (p.spyReturn.isFinite ? p.spyReturn : 0)
+                return (p.exitDate, spy - 1)
+            }
+            lines.append(.init(name: "SPY", points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
+        }
+        body += "<h2>Cumulative return</h2>" + SVGChart.lines(lines, title: "Cumulative return against SPY")
+        body += "<h2>Drawdown</h2>" + SVGChart.lines(results.enumerated().map { i, r in
+            SVGChart.Series(name: r.name, points: r.drawdownCurve.map { ($0.date, -$0.value) }, color: color(i))
+        }, title: "Drawdown from the running peak")
+
+        let years = Array(Set(results.flatMap(\.yearlyReturns.keys))).sorted()
+        body += "<h2>Yearly returns</h2>" + SVGChart.bars(
+            categories: years.map(String.init),
+            series: results.enumerated().map { i, r in (r.name, years.map { r.yearlyReturns[$0] ?? .nan }, color(i)) },
+            title: "Yearly returns")
+
+        if let grid {
+            let values = results.map(\.config.values)
+            func label(_ v: ConfigValue?) -> String {
+                switch v {
+                case .number(let x)?: x.rounded() == x ? String(Int(x)) : String(x)
+                case .string(let s)?: s
+                case .bool(let b)?: String(b)
+                default: "?"
+                }
+            }
+            var rowLabels: [String] = [], columnLabels: [String] = []
+            for v in values {
+                let r = label(v[grid.rows]), c = label(v[grid.columns])
+                if !rowLabels.contains(r) { rowLabels.append(r) }
+                if !columnLabels.contains(c) { columnLabels.append(c) }
+            }
+            var cells = Array(repeating: Array(repeating: Double.nan, count: columnLabels.count), count: rowLabels.count)
+            for (r, v) in zip(results, values) {
+                cells[rowLabels.firstIndex(of: label(v[grid.rows]))!][columnLabels.firstIndex(of: label(v[grid.columns]))!] = Self.metric(r, grid.metric)
+            }
+            body += "<h2>Grid: \(esc(grid.metric)) by \(esc(grid.rows)) and \(esc(grid.columns))</h2>"
+            body += SVGChart.heatmap(rowName: grid.rows, rows: rowLabels, columnName: grid.columns, columns: columnLabels, values: cells,
+                                     format: grid.metric == "sharpe" ? { String(format: "%+.2f", $0) } : { pct($0) },
+                                     title: "Grid heatmap")
+        }
+
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
+        <style>
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 960px; color: #222; }
+        h1 { font-size: 22px; } h2 { font-size: 16px; margin-top: 28px; }
+        .meta { color: #666; } .warning { background: #fde2e1; border: 1px solid #e15759; padding: 8px; font-weight: bold; }
+        table { border-collapse: collapse; font-size: 13px; } th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #ddd; }
+        th:first-child, td:first-child { text-align: left; } tr.best td { font-weight: bold; }
+        .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; }
+        svg { width: 100%; height: auto; font-family: inherit; }
+        </style></head><body>
+        \(body)
+        </body></html>
+
+        """
+    }
+}

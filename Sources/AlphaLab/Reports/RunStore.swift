@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+
+/// Every run an analyst keeps, in SQLite (default `results/runs.db`): the config,
+/// the headline metrics as columns (to filter and sort), the whole result as JSON
+/// (curves, weeks, picks), the run's timing, the data's fingerprint and span, and
+/// the AlphaLab version.
+///
+/// WAL mode and one transaction per write: two processes can record runs at once,
+/// and a process killed mid-write leaves the store as it was before that write.
+public final class RunStore: Sendable {
+    /// The database file.
+    public let path: String
+    private let database: DatabasePool
+
+    /// The store used when none is named: `$ALPHALAB_RUNS`, else `results/runs.db`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["ALPHALAB_RUNS"], !path.isEmpty { return path }
+        return "results/runs.db"
+    }
+
+    /// Opens (creating as needed) the store at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(60)
+        database = try DatabasePool(path: path, configuration: config)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    seconds REAL NOT NULL,
+                    alphalab_version TEXT NOT NULL,
+                    data_fingerprint TEXT NOT NULL,
+                    start_date TEXT, end_date TEXT,
+                    signal_timing TEXT NOT NULL,
+                    total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL,
+                    spy_return REAL, excess_return REAL, mean_ic REAL,
+                    config TEXT NOT NULL,
+                    result BLOB NOT NULL);
+                CREATE INDEX runs_name ON runs(name);
+                CREATE INDEX runs_created ON runs(created_at);
+                """)
+        }
+        try migrator.migrate(database)
+    }
+
+    /// One stored run's headline (without its curves).
+    public struct Summary: Sendable, Equatable {
+        public var id: Int64
+        public var name: String
+        public var createdAt: String
+        public var seconds: Double
+        public var version: String
+        public var dataFingerprint: String
+        public var startDate: String?
+        public var endDate: String?
+        public var signalTiming: String
+        public var totalReturn: Double
+        public var sharpe: Double
+        public var maxDrawdown: Double
+        public var excessReturn: Double
+    }
+
+    /// Which runs to list.
+    public struct Filter: Sendable {
+        /// SQL LIKE pattern on the name (`%` and `_` wildcards); nil for all.
+        public var name: String?
+        /// Runs recorded on or after this ISO date or timestamp.
+        public var since: String?
+        /// Runs with at least this Sharpe ratio.
+        public var minSharpe: Double?
+        /// Order: "created" (newest first), "sharpe", "total_return" (best first).
+        public var orderBy = "created"
+        public var limit = 1000
+
+        public init(name: String? = nil, since: String? = nil, minSharpe: Double? = nil, orderBy: String = "created", limit: Int = 1000) {
+            self.name = name
+            self.since = since
+            self.minSharpe = minSharpe
+            self.orderBy = orderBy
+            self.limit = limit
+        }
+    }
+
+    /// Records a run; returns its id.
+    @discardableResult
+    public func save(_ result: ExperimentResult, seconds: Double = 0) throws -> Int64 {
+        let json = try result.json(pretty: false)
+        let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
+        let created = ISO8601DateFormatter().string(from: Date())
+        func n(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        return try database.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs (name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
+                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, config, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [result.name, created, seconds, AlphaLabVersion.string, result.dataFingerprint,
+                                 result.startDate?.description, result.endDate?.description, result.config.signalTiming.rawValue,
+                                 n(result.metrics.totalReturn), n(result.metrics.cagr), n(result.metrics.sharpe),
+                                 n(result.metrics.maxDrawdown), n(result.metrics.winRate), n(result.spyReturn),
+                                 n(result.excessReturn), n(result.quality.meanIC), config, json])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The runs matching `filter`.
+    public func list(_ filter: Filter = Filter()) throws -> [Summary] {
+        var clauses: [String] = [], arguments: StatementArguments = []
+        if let name = filter.name { clauses.append("name LIKE ?"); arguments += [name] }
+        if let since = filter.since { clauses.append("created_at >= ?"); arguments += [since] }
+        if let minSharpe = filter.minSharpe { clauses.append("sharpe >= ?"); arguments += [minSharpe] }
+        let order: String
+        switch filter.orderBy {
+        case "created": order = "created_at DESC, id DESC"
+        case "sharpe": order = "sharpe DESC, id"
+        case "total_return": order = "total_return DESC, id"
+        default: throw StoreError.badQuery("order must be created, sharpe or total_return, got '\(filter.orderBy)'")
+        }
+        let sql = "SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing, "
+            + "total_return, sharpe, max_drawdown, excess_return FROM runs"
+            + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY \(order) LIMIT \(max(0, filter.limit))"
+        return try database.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                Summary(id: row["id"], name: row["name"], createdAt: row["created_at"], seconds: row["seconds"],
+                        version: row["alphalab_version"], dataFingerprint: row["data_fingerprint"], startDate: row["start_date"],
+                        endDate: row["end_date"], signalTiming: row["signal_timing"],
+                        totalReturn: row["total_return"] ?? .nan, sharpe: row["sharpe"] ?? .nan,
+                        maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan)
+            }
+        }
+    }
+
+    /// The stored result of run `id`.
+    public func load(id: Int64) throws -> ExperimentResult {
+        guard let data = try database.read({ try Data.fetchOne($0, sql: "SELECT result FROM runs WHERE id = ?", arguments: [id]) }) else {
+            throw StoreError.badQuery("no run with id \(id) in \(path)")
+        }
+        return try ExperimentResult(json: data)
+    }
+
+    /// Deletes run `id`; returns whether it existed.
+    @discardableResult
+    public func delete(id: Int64) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The number of runs stored.
+    public func count() throws -> Int {
+        try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") ?? 0 }
+    }
+}

@@ -1,0 +1,43 @@
+import AlphaLab
+import CLua
+
+/// `RunStore` userdata: stored runs from Lua.
+enum RunStoreBindings {
+    static func summary(_ s: RunStore.Summary) -> LuaValue {
+        .map(["id": .integer(s.id), "name": .string(s.name), "created_at": .string(s.createdAt), "seconds": .number(s.seconds),
+              "alphalab_version": .string(s.version), "data_fingerprint": .string(s.dataFingerprint),
+              "start_date": s.startDate.map(LuaValue.string) ?? .nil, "end_date": s.endDate.map(LuaValue.string) ?? .nil,
+              "signal_timing": .string(s.signalTiming), "total_return": .finite(s.totalReturn), "sharpe": .finite(s.sharpe),
+              "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn)])
+    }
+
+    static func define(in state: LuaState) {
+        state.defineType(RunStore.self, name: "RunStore", methods: [
+            ("save", "store:save(result) -> id: records the run (config, metrics, curves, picks, timing, data fingerprint, version)", { store, call in
+                let result = try call.object(2, ResultObject.self)
+                return call.results(.integer(try store.save(result.result, seconds: result.seconds)))
+            }),
+            ("list", """
+            store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
+              filter: name (a LIKE pattern, % as wildcard), since ("YYYY-MM-DD"), min_sharpe,
+              order ("created", newest first; "sharpe"; "total_return"), limit.
+            """, { store, call in
+                let o = try LuaOptions(call, 2, allowed: ["name", "since", "min_sharpe", "order", "limit"])
+                let filter = RunStore.Filter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
+                                             orderBy: try o.string("order") ?? "created", limit: try o.integer("limit") ?? 1000)
+                return call.results(.array(try store.list(filter).map(summary)))
+            }),
+            ("load", "store:load(id) -> the stored result", { store, call in
+                let r = ResultObject(try store.load(id: Int64(try call.integer(2))))
+                return call.result(object: r)
+            }),
+            ("delete", "store:delete(id) -> whether the run existed", { store, call in
+                call.results(.boolean(try store.delete(id: Int64(try call.integer(2)))))
+            }),
+            ("count", "store:count() -> the number of stored runs", { store, call in
+                call.results(.integer(Int64(try store.count())))
+            }),
+        ], fields: { store, key in key == "path" ? .string(store.path) : nil }, fieldNames: ["path"],
+           tostring: { store in "RunStore(\(store.path), \((try? store.count()) ?? 0) runs)" })
+    }
+}

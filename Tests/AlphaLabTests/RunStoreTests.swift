@@ -1,0 +1,87 @@
+import AlphaLab
+import Foundation
+import Testing
+
+/// The run store: round trips, filters, concurrent writers, a writer killed mid-write.
+@Suite("Run store")
+struct RunStoreTests {
+    static let result: ExperimentResult = {
+        var config = SyntheticMarketConfig()
+        config.tickerCount = 30
+        let dataset = Dataset(panel: try! SyntheticMarket.generate(config))
+        return try! WalkForward(config: .momentum12_1(startYear: 2012, endYear: 2015), dataset: dataset).run()
+    }()
+
+    @Test("A stored run loads back equal to the original, and lists with its metrics")
+    func roundTrip() throws {
+        let store = try RunStore(path: Fixtures.temporaryFolder() + "/runs.db")
+        let id = try store.save(Self.result, seconds: 1.5)
+        #expect(try store.load(id: id).json() == Self.result.json())
+        let listed = try store.list()
+        #expect(listed.count == 1 && listed[0].id == id && listed[0].name == "Momentum_12_1" && listed[0].seconds == 1.5)
+        #expect(listed[0].sharpe == Self.result.metrics.sharpe && listed[0].dataFingerprint == Self.result.dataFingerprint)
+        #expect(listed[0].version == AlphaLabVersion.string)
+    }
+
+    @Test("Filters by name, date and Sharpe; orders; deletes")
+    func filters() throws {
+        let store = try RunStore(path: Fixtures.temporaryFolder() + "/runs.db")
+        var other = Self.result
+        other.name = "Other"
+        other.metrics.sharpe = 9
+        let a = try store.save(Self.result), b = try store.save(other)
+        #expect(try store.list(.init(name: "Mom%")).map(\.id) == [a])
+        #expect(try store.list(.init(minSharpe: 5)).map(\.id) == [b])
+        #expect(try store.list(.init(orderBy: "sharpe")).map(\.id) == [b, a])
+        #expect(try store.list(.init(since: "2999-01-01")).isEmpty)
+        #expect(throws: StoreError.badQuery("order must be created, sharpe or total_return, got 'speed'")) { try store.list(.init(orderBy: "speed")) }
+        #expect(try store.delete(id: a) && !(try store.delete(id: a)))
+        #expect(try store.count() == 1)
+        #expect(throws: StoreError.badQuery("no run with id \(a) in \(store.path)")) { try store.load(id: a) }
+    }
+
+    @Test("Two processes recording runs at once lose nothing")
+    func concurrentWriters() throws {
+        let folder = Fixtures.temporaryFolder()
+        try AtomicFile.write(try Self.result.json(), to: folder + "/result.json")
+        let script = "local r = lab.load_result('\(folder)/result.json'); local s = lab.runs('\(folder)/runs.db'); for i = 1, 40 do s:save(r) end"
+        let group = DispatchGroup()
+        nonisolated(unsafe) var statuses: [Int32] = [0, 0]
+        for i in 0..<2 {
+            DispatchQueue.global().async(group: group) { statuses[i] = (try? Fixtures.alphalab(["-e", script]).status) ?? -1 }
+        }
+        group.wait()
+        #expect(statuses == [0, 0])
+        let store = try RunStore(path: folder + "/runs.db")
+        #expect(try store.count() == 80)
+        #expect(Set(try store.list(.init(limit: 100)).map(\.id)).count == 80)
+    }
+
+    @Test("A writer killed mid-write leaves the store readable and the previous results file intact")
+    func killedWriter() throws {
+        let folder = Fixtures.temporaryFolder()
+        let previous = try Self.result.json()
+        try AtomicFile.write(previous, to: folder + "/results.json")
+        try AtomicFile.write(previous, to: folder + "/result.json")
+        let process = Process()
+        process.executableURL = Fixtures.products.appendingPathComponent("alphalab")
+        process.arguments = ["-e", """
+            local r = lab.load_result('\(folder)/result.json')
+            local s = lab.runs('\(folder)/runs.db')
+            local big = r:json() .. string.rep(' ', 20000000)
+            while true do s:save(r); lab.write_file('\(folder)/results.json', big) end
+            """]
+        try process.run()
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let store = try RunStore(path: folder + "/runs.db")
+        let count = try store.count()
+        #expect(count >= 1)
+        #expect(try store.load(id: try store.list(.init(limit: 1))[0].id).json() == previous)
+        // The results file is the previous one or a whole new one, never a torn write.
+        let text = try Data(contentsOf: URL(fileURLWithPath: folder + "/results.json"))
+        #expect(text == previous || text.count == previous.count + 20_000_000)
+        #expect(try ExperimentResult(json: text).json() == previous)
+    }
+}

@@ -1,0 +1,71 @@
+--- runs: the run store from Lua: record, list, load back, compare, delete.
+--
+--   local runs = require "runs"
+--   local store = runs.open()                    -- results/runs.db (or $ALPHALAB_RUNS)
+--   runs.record(store, results)                  -- after experiment.run_all
+--   runs.print_list(store, { name = "%Momentum%" })
+--   print(runs.compare{ store:load(3), store:load(7) })
+
+local tabulate = require "tabulate"
+
+local M = {}
+
+--- The store at `path` (default results/runs.db, or $ALPHALAB_RUNS).
+function M.open(path) return lab.runs(path) end
+
+--- Records each result; returns their ids.
+function M.record(store, results)
+  local ids = {}
+  for i, r in ipairs(results) do ids[i] = store:save(r) end
+  return ids
+end
+
+local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+
+--- The stored runs matching `filter` (as store:list) as an aligned table.
+function M.list_text(store, filter)
+  local rows = {}
+  for i, s in ipairs(store:list(filter)) do
+    rows[i] = { s.id, s.name, s.created_at:sub(1, 19), pct(s.total_return), num(s.sharpe), pct(s.max_drawdown),
+      string.format("%.1f s", s.seconds), s.signal_timing }
+  end
+  return tabulate.format(rows, { header = { "id", "name", "recorded", "Return", "Sharpe", "MaxDD", "time", "timing" },
+    align = { "right", "left", "left" }, rule = "-" })
+end
+
+function M.print_list(store, filter) print(M.list_text(store, filter)) end
+
+local metrics = {
+  { "total_return", "Return", pct }, { "cagr", "CAGR", pct }, { "sharpe", "Sharpe", num }, { "sortino", "Sortino", num },
+  { "max_drawdown", "MaxDD", pct }, { "win_rate", "WinRate", pct }, { "excess_return", "vs SPY", pct },
+  { "mean_ic", "IC", function(x) return x and string.format("%.3f", x) or "n/a" end },
+  { "weeks_traded", "Weeks", tostring },
+}
+
+--- Two or more results side by side, with each one's difference from the first.
+function M.compare(results)
+  assert(#results >= 2, "runs.compare: needs at least two results")
+  local header = { "metric" }
+  for i, r in ipairs(results) do
+    header[#header + 1] = r.name
+    if i > 1 then header[#header + 1] = "diff" end
+  end
+  local rows = {}
+  for _, m in ipairs(metrics) do
+    local key, label, fmt = m[1], m[2], m[3]
+    local row = { label }
+    local first = results[1][key]
+    for i, r in ipairs(results) do
+      row[#row + 1] = fmt(r[key])
+      if i > 1 then
+        local v = r[key]
+        row[#row + 1] = (v and first) and (key == "weeks_traded" and string.format("%+d", v - first) or fmt(v - first)) or "n/a"
+      end
+    end
+    rows[#rows + 1] = row
+  end
+  return tabulate.format(rows, { header = header, rule = "-" })
+end
+
+return M
