@@ -58,6 +58,13 @@ struct ReplTests {
         tty.send("2 + 3\n")
         #expect(tty.expect("\n> ").contains("\n5\n"))
 
+        // A result prints its summary with a sparkline of its equity curve.
+        tty.send("lab.run({name = 'mom', strategy = 'momentum_12_1', rebalance = 'monthly', start_year = 2012, end_year = 2014}, lab.synthetic{tickers = 10})\n")
+        let summary = tty.expect("\n> ", timeout: 60)
+        #expect(summary.contains("mom: 2012-01-03 .. 2014-12-01, 35 months") && summary.range(of: "equity [▁▂▃▄▅▆▇█]{35,36} ", options: .regularExpression) != nil)
+        tty.send("2 + 3\n")
+        #expect(tty.expect("\n> ").contains("\n5\n"))
+
         // Ctrl-D leaves.
         #expect(tty.leave() == 0)
 

@@ -53,7 +53,7 @@ public enum SVGChart {
     static func legend(_ items: [(name: String, color: String, dashed: Bool)]) -> (svg: String, extra: Double) {
         var x = left, row = 0.0, svg = ""
         for item in items {
-            let itemWidth = 34 + Double(item.name.count) * 7
+            let itemWidth = 40 + Double(item.name.count) * 7.2
             if x + itemWidth > width - right, x > left { x = left; row += 1 }
             let y = height - 8 + row * 18
             let dash = item.dashed ? " stroke-dasharray=\"6 4\"" : ""
