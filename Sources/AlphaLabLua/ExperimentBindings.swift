@@ -6,8 +6,11 @@ import Foundation
 extension LabModule {
     /// A config from a Lua table: an error names the field (and suggests one for a typo).
     static func config(_ call: LuaCall, _ i: Int32) throws -> ExperimentConfig {
-        guard case .map(let fields) = try call.table(i) == .array([]) ? .map([:]) : try call.table(i) else {
-            throw call.argumentError(i, "config table with named fields expected")
+        let fields: [String: LuaValue]
+        switch try call.table(i) {
+        case .map(let named): fields = named
+        case .array(let items) where items.isEmpty: fields = [:] // {} arrives as an empty list
+        default: throw call.argumentError(i, "config table with named fields expected")
         }
         do {
             return try ExperimentConfig(values: fields.compactMapValues(\.configValue))

@@ -23,11 +23,7 @@ public final class PriceStore: Sendable {
     /// Opens a store for writing, creating the file, its folder and the schema as needed.
     public init(path: String) throws {
         self.path = path
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        var config = Configuration()
-        config.busyMode = .timeout(30)
-        database = try DatabasePool(path: path, configuration: config)
+        database = try openDatabasePool(at: path, busyTimeout: 30)
         try Self.migrator.migrate(database)
     }
 

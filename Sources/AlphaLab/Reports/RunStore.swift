@@ -22,11 +22,7 @@ public final class RunStore: Sendable {
     /// Opens (creating as needed) the store at `path`.
     public init(path: String) throws {
         self.path = path
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        var config = Configuration()
-        config.busyMode = .timeout(60)
-        database = try DatabasePool(path: path, configuration: config)
+        database = try openDatabasePool(at: path, busyTimeout: 60)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
