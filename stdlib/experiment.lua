@@ -66,25 +66,29 @@ end
 
 --- A progress display for `count` experiments: on a terminal, one bar redrawn in
 --- place (experiment i of n, week, retrains, elapsed, estimated time left); otherwise
---- plain lines every quarter of a run, for logs and pipes.
+--- plain lines every quarter of a run, for logs and pipes. The estimate is for the
+--- running experiment: later ones reuse its trainings, so extrapolating the first
+--- over the suite would overstate the wait many times.
 function M.progress_display(count, stream)
   stream = stream or io.stderr
   local terminal = lab.is_terminal("stderr")
-  local started = lab.clock()
+  local started, run_started, current = lab.clock(), lab.clock(), nil
   local display = {}
   function display.update(p, i)
-    local done = (i - 1 + p.period / p.total) / count
-    local elapsed = lab.clock() - started
-    local left = done > 0 and elapsed * (1 - done) / done or 0
+    local now = lab.clock()
+    if current ~= i then current, run_started = i, now end
+    local run_elapsed = now - run_started
+    local left = run_elapsed * (p.total - p.period) / p.period
+    local elapsed = now - started
     if terminal then
       local width = 24
       local filled = math.floor(p.period / p.total * width + 0.5)
-      stream:write(string.format("\r\27[K[%d/%d] %-24s [%s%s] week %d/%d  retrains %d  %s elapsed  ~%s left", i, count,
-        p.experiment:sub(1, 24), string.rep("#", filled), string.rep(".", width - filled), p.period, p.total, p.retrains,
-        clock_text(elapsed), clock_text(left)))
+      stream:write(string.format("\r\27[K[%d/%d] %-24s [%s%s] week %d/%d  retrains %d  %s elapsed  ~%s left in this run", i,
+        count, p.experiment:sub(1, 24), string.rep("#", filled), string.rep(".", width - filled), p.period, p.total,
+        p.retrains, clock_text(elapsed), clock_text(left)))
     elseif p.period == p.total or p.period % math.max(1, p.total // 4) == 0 then
-      stream:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains, %s elapsed, ~%s left\n", i, count, p.experiment,
-        p.period, p.total, p.retrains, clock_text(elapsed), clock_text(left)))
+      stream:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains, %s elapsed, ~%s left in this run\n", i, count,
+        p.experiment, p.period, p.total, p.retrains, clock_text(elapsed), clock_text(left)))
     end
   end
   --- Writes a line of its own (clearing the bar first on a terminal).

@@ -115,7 +115,7 @@ struct ScriptTests {
                                      arguments: [Fixtures.root.appendingPathComponent("scripts/ml_improvement_experiments.lua").path] + arguments,
                                      environment: [:])
         let bar = tty.expect("Best Return", timeout: 120)
-        #expect(bar.contains("\r\u{1b}[K[2/2] 5_Stop_Loss") && bar.contains("] week 51/51  retrains 2") && bar.contains("left"))
+        #expect(bar.contains("\r\u{1b}[K[2/2] 5_Stop_Loss") && bar.contains("] week 51/51  retrains 2") && bar.contains("left in this run"))
         #expect(bar.contains("########################"))
         #expect(tty.exitStatus() == 0)
     }
