@@ -15,7 +15,6 @@ local options = cli.parse(arg, cli.with_data_options{
   ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
   ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks" },
   out = { default = "results", help = "folder for lookahead_audit.txt" },
-  quiet = { flag = true, help = "no progress lines" },
 }, "usage: alphalab scripts/lookahead_audit.lua [options]")
 
 local data, description = cli.dataset(options)
@@ -23,11 +22,8 @@ local log = options.quiet and function() end or function(line) io.stderr:write(l
 log("data: " .. description)
 
 local function suite(timing)
-  local configs = {}
-  for i, base in ipairs(experiment.phase_one) do
-    configs[i] = experiment.with(base, { start_year = options.start, end_year = options["end"],
-      retrain_weeks = options["retrain-weeks"], signal_timing = timing })
-  end
+  local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
+    retrain_weeks = options["retrain-weeks"], signal_timing = timing })
   log("running the suite with signal_timing = " .. timing)
   return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 end

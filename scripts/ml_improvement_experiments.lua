@@ -21,7 +21,6 @@ local options = cli.parse(arg, cli.with_data_options{
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
   out = { default = "results", help = "folder for the results JSON and the log" },
   runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
-  quiet = { flag = true, help = "no progress lines" },
 }, "usage: alphalab scripts/ml_improvement_experiments.lua [options]")
 
 local log_lines = {}
@@ -35,17 +34,13 @@ end
 local data, description = cli.dataset(options)
 log("data: " .. description)
 
-local configs = {}
-for i, base in ipairs(experiment.phase_one) do
-  local wanted = not options.only
-  for n in (options.only or ""):gmatch("%d+") do if tonumber(n) == i - 1 then wanted = true end end
-  if wanted then
-    configs[#configs + 1] = experiment.with(base, {
-      start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
-      signal_timing = options.timing,
-    })
-  end
+local only
+for n in (options.only or ""):gmatch("%d+") do
+  only = only or {}
+  only[tonumber(n)] = true
 end
+local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
+  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing }, only)
 log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s", #configs, options.start,
   options["end"], options["retrain-weeks"], options.timing))
 

@@ -15,7 +15,6 @@ local options = cli.parse(arg, cli.with_data_options{
   ["end"] = { type = "integer", default = 2025, help = "last year" },
   ["retrain-weeks"] = { type = "integer", default = 1, help = "retrain every N weeks" },
   out = { default = "results", help = "folder for phase2_results.json" },
-  quiet = { flag = true, help = "no progress lines" },
 }, "usage: alphalab scripts/phase2_validation.lua [options]")
 
 local phase1 = lab.load_results(options.from)

@@ -19,7 +19,6 @@ local options = cli.parse(arg, cli.with_data_options{
   ["end"] = { type = "integer", help = "last year (default: the base config's)" },
   blocks = { type = "integer", default = 16, help = "CSCV blocks for the PBO (even)" },
   out = { default = "results", help = "folder for phase3_results.json" },
-  quiet = { flag = true, help = "no progress lines" },
 }, "usage: alphalab scripts/phase3_robustness.lua [options]")
 
 local chunk, problem = load("return " .. options.grid, "=--grid", "t", {})

@@ -43,6 +43,16 @@ M.phase_one = {
   { name = "7_Pure_Momentum_ML", use_momentum_features = true, use_stop_loss = true, stop_loss_pct = 0.10 },
 }
 
+--- The Phase 1 configs with `changes` applied to each (period, cadence, timing, ...).
+--- `only`, if given, is a set of experiment numbers to keep ({[0] = true, [5] = true}).
+function M.phase_one_with(changes, only)
+  local configs = {}
+  for i, base in ipairs(M.phase_one) do
+    if not only or only[i - 1] then configs[#configs + 1] = M.with(base, changes) end
+  end
+  return configs
+end
+
 --- A copy of `base` with the fields of `changes` applied (neither is modified).
 function M.with(base, changes)
   local copy = {}

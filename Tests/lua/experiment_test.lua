@@ -35,6 +35,9 @@ function tests.phase_one_holds_the_seeds_eight_experiments()
   check.equal(experiment.phase_one[2].invert_signal, true)
   check.equal(experiment.phase_one[7].horizon_weights[20], 0.5)
   for _, cfg in ipairs(experiment.phase_one) do experiment.config(cfg) end
+  local two = experiment.phase_one_with({ top_n = 5 }, { [0] = true, [5] = true })
+  check.equal(#two, 2); check.equal(two[2].name, "5_Stop_Loss"); check.equal(two[2].top_n, 5)
+  check.equal(#experiment.phase_one_with({ start_year = 2020 }), 8)
   local changed = experiment.with(experiment.phase_one[1], { top_n = 5 })
   check.equal(changed.top_n, 5); check.equal(experiment.phase_one[1].top_n, nil, "with() leaves the original alone")
 end
