@@ -65,12 +65,7 @@ enum DatasetBindings {
                 return call.result(object: Dataset(panel: d.panel.selecting(tickers: symbols)))
             }),
             ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
-                let set: FeatureSet
-                switch try call.isNil(2) ? .string("legacy") : call.value(2) {
-                case .string(let name): set = try FeatureCatalog.set(named: name)
-                case .array(let names): set = try FeatureSet(name: "custom", featureNames: names.map { if case .string(let s) = $0 { s } else { "?" } })
-                default: throw call.argumentError(2, "set name or list of feature names expected")
-                }
+                let set = try LabModule.featureSet(call.isNil(2) ? .string("legacy") : call.value(2), call: call, position: 2)
                 return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
             }),
             ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in

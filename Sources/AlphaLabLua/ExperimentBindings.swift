@@ -201,8 +201,7 @@ final class ScoringContextObject {
                 return call.results(.map(Dictionary(uniqueKeysWithValues: zip(o.context.symbols, values).compactMap { $1.isFinite ? ($0, .number($1)) : nil })))
             }),
             ("history", "ctx:history(ticker, field, n) -> the last n values of field (open, high, low, close, volume) up to the scoring close", { o, call in
-                let symbol = try call.string(2)
-                guard let t = o.context.dataset.panel.tickerIndex[symbol] else { throw call.argumentError(2, "unknown ticker '\(symbol)'") }
+                let t = try DatasetBindings.ticker(o.context.dataset, call, 2)
                 let fieldName = try call.string(3)
                 guard let field = PriceField(rawValue: fieldName) else { throw call.argumentError(3, "field must be open, high, low, close or volume") }
                 return call.results(.array(o.context.history(field, ticker: t, count: try call.integer(4)).map(LuaValue.finite)))

@@ -146,7 +146,7 @@ public enum LabModule {
             let o = try LuaOptions(call, 2, allowed: ["date", "features", "horizons", "trees", "depth", "learning_rate", "selection",
                                                       "start_year", "embargo", "window"])
             guard let date = try o.date("date") else { throw call.argumentError(2, "option 'date' is required") }
-            let set = try featureSet(o, call: call)
+            let set = try featureSet(o.values["features"] ?? .string("legacy"), call: call, position: 2)
             var spec = EnsembleSpec.seedEnsemble
             spec.horizons = try o.integers("horizons") ?? [1, 5, 20]
             guard !spec.horizons.isEmpty, spec.horizons.allSatisfy({ $0 >= 1 }) else {
@@ -171,10 +171,18 @@ public enum LabModule {
         }),
     ] }
 
-    /// A feature set from the `features` option: a set's name or a list of feature names.
-    static func featureSet(_ o: LuaOptions, call: LuaCall) throws -> FeatureSet {
-        guard let names = try o.strings("features") else { return FeatureCatalog.legacy }
-        if names.count == 1, let set = FeatureCatalog.sets.first(where: { $0.name == names[0] }) { return set }
-        return try FeatureSet(name: "custom:" + names.joined(separator: ","), featureNames: names)
+    /// A feature set from a Lua value: a set's name (legacy, momentum, seed_described) or a
+    /// list of feature names. Shared by `lab.train` and `ds:features`.
+    static func featureSet(_ value: LuaValue, call: LuaCall, position: Int32) throws -> FeatureSet {
+        switch value {
+        case .string(let name):
+            return try FeatureCatalog.set(named: name)
+        case .array(let items):
+            let names = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            guard !names.isEmpty, names.count == items.count else { throw call.argumentError(position, "list of feature names expected") }
+            return try FeatureSet(name: "custom:" + names.joined(separator: ","), featureNames: names)
+        default:
+            throw call.argumentError(position, "set name or list of feature names expected")
+        }
     }
 }

@@ -115,10 +115,6 @@ public struct LuaCall {
         return LuaFunctionRef(state: state, index: i, in: L)
     }
 
-    public func optionalFunction(_ i: Int32) throws(LuaArgumentError) -> LuaFunctionRef? {
-        isNil(i) ? nil : try function(i)
-    }
-
     /// Pushes results and returns their count, for `return call.results(...)`.
     public func results(_ values: LuaValue...) -> Int32 {
         for v in values { stack.push(v) }

@@ -97,13 +97,6 @@ public final class LuaState {
         lua_setglobal(L, name)
     }
 
-    /// A global's value, if it is a plain value.
-    public func global(_ name: String) -> LuaValue? {
-        lua_getglobal(L, name)
-        defer { stack.pop() }
-        return try? stack.value(at: -1)
-    }
-
     /// Pushes a Swift function as a Lua function. `name` is its qualified name in messages.
     public func push(function name: String, _ body: @escaping LuaFunctionBody, in thread: OpaquePointer? = nil) {
         let box = LuaFunctionBox(name: name, body: body, state: self)
@@ -229,9 +222,6 @@ public final class LuaState {
 
     // MARK: Interrupts
 
-    /// Makes running Lua code stop with "interrupted!" (see ``catchInterrupts(_:)``).
-    public func interrupt() { alab_interrupt(L) }
-
-    /// Removes a pending interrupt.
+    /// Removes a pending interrupt (the hook the SIGINT handler set; see ``LuaHost/interruptibly(_:)``).
     public func clearInterrupt() { alab_clearinterrupt(L) }
 }

@@ -28,6 +28,15 @@ public final class Dataset: @unchecked Sendable {
         return computed
     }
 
+    /// The one-column matrix of a catalog feature (the 12-1 momentum the filter and the
+    /// momentum rule both read, a feature a Lua strategy asks for), computed once.
+    public func matrix(feature name: String) throws -> FeatureMatrix {
+        guard let feature = FeatureCatalog.feature(named: name) else {
+            throw BacktestError.unknownFeature(name, FeatureCatalog.names)
+        }
+        return try matrix(FeatureSet(name: "feature:" + name, features: [feature]))
+    }
+
     /// Positions of the tradable tickers: every ticker but the benchmark.
     public var universe: [Int] {
         panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }

@@ -33,10 +33,7 @@ public struct ScoringContext {
 
     /// A feature's values at the scoring day for every ticker of ``tickers``.
     public func feature(_ name: String) throws -> [Double] {
-        guard let feature = FeatureCatalog.feature(named: name) else {
-            throw BacktestError.unknownFeature(name, FeatureCatalog.names)
-        }
-        let matrix = try dataset.matrix(FeatureSet(name: "feature:" + name, features: [feature]))
+        let matrix = try dataset.matrix(feature: name)
         return tickers.map { Double(matrix.value(feature: 0, ticker: $0, day: scoringDay)) }
     }
 }

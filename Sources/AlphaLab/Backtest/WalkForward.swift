@@ -62,7 +62,7 @@ public struct WalkForward {
         let selection = Selection(config: config)
         let filter = UniverseFilter(config: config)
         let execution = Execution(config: config)
-        let momentum = config.useMomentumFilter ? try dataset.matrix(Self.momentumSet) : nil
+        let momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1") : nil
         let spy = panel.benchmark.flatMap { panel.tickerIndex[$0] }
         var breaker = CircuitBreaker(config: config)
         var quality = PredictionQuality.Accumulator()
@@ -127,9 +127,6 @@ public struct WalkForward {
         }
         return summarise(periods: periods, retrains: retrains, turnovers: turnovers, quality: quality.quality, strategy: scorer.label)
     }
-
-    /// The feature set the momentum filter reads.
-    static let momentumSet = try! FeatureSet(name: "momentum_filter", featureNames: ["MOM_12_1"])
 
     private func summarise(periods: [ExperimentResult.Period], retrains: Int, turnovers: [Double],
                            quality: PredictionQuality, strategy: String) -> ExperimentResult {
