@@ -7,7 +7,8 @@
 ---       --sectors ../shared/data/sp500/constituents.csv --benchmark ../shared/data/benchmarks/SPY.csv \
 ---       --start 2020 --end 2020                                     # a 2020 quick test on real data
 ---
---- --timing same_day_close reproduces the seed's look-ahead (audits only).
+--- --timing same_day_close reproduces the seed's look-ahead (audits only); --execution
+--- round_trip the seed's trading (every position sold and bought again each week).
 
 local cli = require "cli"
 local experiment = require "experiment"
@@ -18,6 +19,7 @@ local options = cli.parse(arg, cli.with_data_options{
   ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
   ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks (the seed's quick test: 4)" },
   timing = { default = "prior_close", choices = { "prior_close", "same_day_close" }, help = "signal timing" },
+  execution = cli.execution_option(),
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
   out = { default = "results", help = "folder for the results JSON and the log" },
   runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
@@ -40,9 +42,9 @@ for n in (options.only or ""):gmatch("%d+") do
   only[tonumber(n)] = true
 end
 local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing }, only)
-log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s", #configs, options.start,
-  options["end"], options["retrain-weeks"], options.timing))
+  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing, execution = options.execution }, only)
+log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s, %s execution", #configs, options.start,
+  options["end"], options["retrain-weeks"], options.timing, options.execution))
 
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 if options.runs ~= "" then

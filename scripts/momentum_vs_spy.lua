@@ -9,12 +9,13 @@ local options = cli.parse(arg, cli.with_data_options{
   start = { type = "integer", default = 2006, help = "first year" },
   ["end"] = { type = "integer", default = 2025, help = "last year" },
   top = { type = "integer", default = 10, help = "number of tickers held" },
+  execution = cli.execution_option(),
   out = { default = "results", help = "folder for momentum_vs_spy.json" },
 }, "usage: alphalab scripts/momentum_vs_spy.lua [options]")
 
 local data, description = cli.dataset(options)
 local r = lab.run({ name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly",
-  start_year = options.start, end_year = options["end"], top_n = options.top }, data)
+  start_year = options.start, end_year = options["end"], top_n = options.top, execution = options.execution }, data)
 
 local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
 local years = {}
@@ -40,6 +41,8 @@ print(tabulate.format({
   { "SPY", pct(r.spy_return), "", "", "" },
 }, { header = { "", "Return", "CAGR", "Sharpe", "MaxDD" }, rule = "-" }))
 print(string.format("excess return %s (t %.2f over %d months)", pct(r.excess_return), r.excess_t_stat, #r:weeks()))
+print(string.format("%s execution: turnover %.1f%% a month, cost drag %.2f%% a year, positions held %.0f trading days",
+  r.execution, r.turnover * 100, r.cost_drag * 100, r.holding_days))
 print()
 print(tabulate.format(rows, { header = { "Year", "Momentum", "SPY", "Difference" }, rule = "-" }))
 r:save(options.out .. "/momentum_vs_spy.json")

@@ -14,6 +14,7 @@ local options = cli.parse(arg, cli.with_data_options{
   start = { type = "integer", default = 2017, help = "first year" },
   ["end"] = { type = "integer", default = 2025, help = "last year" },
   ["retrain-weeks"] = { type = "integer", default = 1, help = "retrain every N weeks" },
+  execution = cli.execution_option(true),
   out = { default = "results", help = "folder for phase2_results.json" },
 }, "usage: alphalab scripts/phase2_validation.lua [options]")
 
@@ -27,7 +28,7 @@ local configs, chosen = {}, {}
 for i = 1, math.min(options.top, #phase1) do
   chosen[i] = phase1[i]
   configs[i] = experiment.with(phase1[i].config, { start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"] })
+    retrain_weeks = options["retrain-weeks"], execution = options.execution })
   log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
 end
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })

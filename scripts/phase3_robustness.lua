@@ -18,6 +18,7 @@ local options = cli.parse(arg, cli.with_data_options{
   start = { type = "integer", help = "first year (default: the base config's)" },
   ["end"] = { type = "integer", help = "last year (default: the base config's)" },
   blocks = { type = "integer", default = 16, help = "CSCV blocks for the PBO (even)" },
+  execution = cli.execution_option(true),
   out = { default = "results", help = "folder for phase3_results.json" },
 }, "usage: alphalab scripts/phase3_robustness.lua [options]")
 
@@ -30,7 +31,7 @@ for _, r in ipairs(lab.load_results(options.from)) do
   if not base or (r.sharpe or -math.huge) > (base.sharpe or -math.huge) then base = r end
 end
 local config = experiment.with(base.config, { name = "grid", start_year = options.start or base.config.start_year,
-  end_year = options["end"] or base.config.end_year })
+  end_year = options["end"] or base.config.end_year, execution = options.execution })
 if grid.stop_loss_pct then config.use_stop_loss = true end
 local data, description = cli.dataset(options)
 local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end

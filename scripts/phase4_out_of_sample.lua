@@ -11,6 +11,7 @@ local options = cli.parse(arg, cli.with_data_options{
   ["train-start"] = { type = "integer", default = 2017, help = "first training year" },
   ["train-end"] = { type = "integer", default = 2023, help = "last training year" },
   ["test-end"] = { type = "integer", default = 2025, help = "last test year" },
+  execution = cli.execution_option(true),
   out = { default = "results", help = "folder for phase4_results.json" },
 }, "usage: alphalab scripts/phase4_out_of_sample.lua [options]")
 
@@ -24,6 +25,7 @@ local config = experiment.with(best.config, {
   training_start_year = options["train-start"],
   start_year = options["train-end"] + 1, end_year = options["test-end"],
   retrain_weeks = 100000, -- one training, before the first test decision
+  execution = options.execution,
 })
 local r = experiment.run(config, data)
 print(string.format("PHASE 4: OUT OF SAMPLE  %s; trained on %d-%d once, tested %d-%d without retraining",

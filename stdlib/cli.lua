@@ -125,6 +125,24 @@ M.data_options = {
   quiet = { flag = true, help = "no progress lines" },
 }
 
+--- The `--execution` option: the config field's choices, from the engine. With
+--- `inherit`, it has no default (a script keeps the execution of the config it reads).
+function M.execution_option(inherit)
+  local choices
+  for _, f in ipairs(lab.config_fields()) do
+    if f.key == "execution" then
+      choices = {}
+      for choice in f.type:gmatch("[%w_]+") do choices[#choices + 1] = choice end
+    end
+  end
+  return {
+    default = not inherit and "rebalance" or nil,
+    choices = choices,
+    help = inherit and "execution model (default: the config's own)"
+      or "execution model: rebalance (hold what stays, trade the difference) or round_trip (the seed's)",
+  }
+end
+
 --- The options of `extra` plus the data options.
 function M.with_data_options(extra)
   local spec = {}

@@ -135,27 +135,29 @@ local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" en
 local function plain_pct(x) return x and string.format("%.1f%%", x * 100) or "n/a" end
 local function num(x) return x and string.format("%+.2f", x) or "n/a" end
 
---- The seed's summary table (Experiment, Return, vs SPY, Sharpe, MaxDD, WinRate) with
---- the best Sharpe and best return; returns the text (printed unless options.quiet).
+--- The seed's summary table (Experiment, Return, vs SPY, Sharpe, MaxDD, WinRate), then
+--- how each run traded (Execution, Turnover a period, CostDrag a year), with the best
+--- Sharpe and best return; returns the text (printed unless options.quiet).
 function M.summary(results, options)
   options = options or {}
   local rows, best_sharpe, best_return = {}, nil, nil
   for _, r in ipairs(results) do
-    rows[#rows + 1] = { r.name, pct(r.total_return), pct(r.excess_return), num(r.sharpe), plain_pct(r.max_drawdown), plain_pct(r.win_rate) }
+    rows[#rows + 1] = { r.name, pct(r.total_return), pct(r.excess_return), num(r.sharpe), plain_pct(r.max_drawdown),
+      plain_pct(r.win_rate), r.execution, plain_pct(r.turnover), plain_pct(r.cost_drag) }
     if r.sharpe and (not best_sharpe or r.sharpe > best_sharpe.sharpe) then best_sharpe = r end
     if r.total_return and (not best_return or r.total_return > best_return.total_return) then best_return = r end
   end
-  local rule = string.rep("=", 80)
+  local rule = string.rep("=", 108)
   local lines = { rule, "EXPERIMENT RESULTS SUMMARY", rule }
   for _, r in ipairs(results) do
     for _, w in ipairs(r.warnings) do lines[#lines + 1] = "!! " .. r.name .. ": " .. w end
   end
   lines[#lines + 1] = tabulate.format(rows, {
-    header = { "Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate" },
-    align = { "left", "right", "right", "right", "right", "right" },
+    header = { "Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate", "Execution", "Turnover", "CostDrag" },
+    align = { "left", "right", "right", "right", "right", "right", "left", "right", "right" },
     rule = "-",
   })
-  lines[#lines + 1] = string.rep("-", 80)
+  lines[#lines + 1] = string.rep("-", 108)
   lines[#lines + 1] = " Best Sharpe: " .. (best_sharpe and best_sharpe.name or "n/a")
   lines[#lines + 1] = " Best Return: " .. (best_return and best_return.name or "n/a")
   local text = table.concat(lines, "\n")

@@ -28,9 +28,11 @@ function M.list_text(store, filter)
   local rows = {}
   for i, s in ipairs(store:list(filter)) do
     rows[i] = { s.id, s.name, s.created_at:sub(1, 19), pct(s.total_return), num(s.sharpe), pct(s.max_drawdown),
-      string.format("%.1f s", s.seconds), s.signal_timing }
+      s.cost_drag and string.format("%.1f%%", s.cost_drag * 100) or "n/a", string.format("%.1f s", s.seconds), s.signal_timing,
+      s.execution }
   end
-  return tabulate.format(rows, { header = { "id", "name", "recorded", "Return", "Sharpe", "MaxDD", "time", "timing" },
+  return tabulate.format(rows, { header = { "id", "name", "recorded", "Return", "Sharpe", "MaxDD", "CostDrag", "time", "timing",
+    "execution" },
     align = { "right", "left", "left" }, rule = "-" })
 end
 
@@ -41,6 +43,8 @@ local metrics = {
   { "max_drawdown", "MaxDD", pct }, { "win_rate", "WinRate", pct }, { "excess_return", "vs SPY", pct },
   { "mean_ic", "IC", function(x) return x and string.format("%.3f", x) or "n/a" end },
   { "weeks_traded", "Weeks", tostring },
+  { "turnover", "Turnover", pct }, { "cost_drag", "CostDrag", pct },
+  { "holding_days", "Held (days)", function(x) return x and string.format("%.1f", x) or "n/a" end },
 }
 
 --- Two or more results side by side, with each one's difference from the first.

@@ -15,6 +15,7 @@ final class ResultObject {
     /// Field names readable as `r.name`, `r.sharpe`, ...
     static let fieldNames = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar", "win_rate",
                              "spy_return", "excess_return", "excess_t_stat", "weeks_traded", "final_value", "turnover",
+                             "name_turnover", "execution", "cost_drag", "costs_paid", "holding_days", "unfilled_fraction",
                              "directional_accuracy", "mean_ic", "ic_t_stat", "hit_rate", "signal_timing", "warnings", "strategy",
                              "start_date", "end_date", "retrains", "yearly_returns", "config", "data_fingerprint", "seconds"]
 
@@ -36,6 +37,12 @@ final class ResultObject {
         case "weeks_traded": return .integer(Int64(r.weeksTraded))
         case "final_value": return .finite(r.finalValue)
         case "turnover": return .finite(r.turnover)
+        case "name_turnover": return .finite(r.nameTurnover)
+        case "execution": return .string(r.config.execution.rawValue)
+        case "cost_drag": return .finite(r.costDrag)
+        case "costs_paid": return .finite(r.costsPaid)
+        case "holding_days": return .finite(r.holdingDays)
+        case "unfilled_fraction": return .finite(r.unfilledFraction)
         case "directional_accuracy": return .finite(r.quality.directionalAccuracy)
         case "mean_ic": return .finite(r.quality.meanIC)
         case "ic_t_stat": return .finite(r.quality.icTStat)
@@ -66,14 +73,16 @@ final class ResultObject {
             ("drawdowns", "r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)", { o, call in
                 call.results(curve(o.result.drawdownCurve))
             }),
-            ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, picks = {{ticker, sector, score, return, stopped}, ...}}, ...}", { o, call in
+            ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}", { o, call in
                 call.results(.array(o.result.periods.map { p in
                     .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),
                           "scoring_date": .string(p.scoringDate.description), "return": .finite(p.netReturn),
                           "picks_return": .finite(p.picksReturn), "spy_return": .finite(p.spyReturn), "equity": .finite(p.equity),
                           "cash_reason": p.cashReason.map { .string($0.rawValue) } ?? .nil, "retrained": .boolean(p.retrained),
-                          "ic": .finite(p.ic),
+                          "ic": .finite(p.ic), "traded": .finite(p.traded), "turnover": .finite(p.turnover),
+                          "costs": .finite(p.costs), "unfilled": .finite(p.unfilled),
                           "picks": .array(p.picks.map { .map(["ticker": .string($0.ticker), "sector": .string($0.sector), "score": .finite($0.score),
+                                                              "weight": .finite($0.weight),
                                                               "return": .finite($0.netReturn), "stopped": .boolean($0.stopped)]) })])
                 }))
             }),

@@ -8,7 +8,9 @@ enum RunStoreBindings {
               "alphalab_version": .string(s.version), "data_fingerprint": .string(s.dataFingerprint),
               "start_date": s.startDate.map(LuaValue.string) ?? .nil, "end_date": s.endDate.map(LuaValue.string) ?? .nil,
               "signal_timing": .string(s.signalTiming), "total_return": .finite(s.totalReturn), "sharpe": .finite(s.sharpe),
-              "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn)])
+              "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn),
+              "execution": .string(s.execution), "turnover": .finite(s.turnover), "cost_drag": .finite(s.costDrag),
+              "holding_days": .finite(s.holdingDays)])
     }
 
     static func define(in state: LuaState) {

@@ -2,7 +2,8 @@ import AlphaLab
 import Foundation
 import Testing
 
-/// The walk-forward's mechanics pinned on hand-built tiny panels, each figure computed by hand.
+/// The walk-forward's mechanics under the seed's `round_trip` execution, pinned on
+/// hand-built tiny panels, each figure computed by hand.
 @Suite("Backtest mechanics")
 struct BacktestMechanicsTests {
     let ranked: [String: Double] = ["A1": 6, "A2": 5, "A3": 4, "A4": 3, "A5": 2, "A6": 1]
@@ -10,7 +11,7 @@ struct BacktestMechanicsTests {
 
     @Test("Decision dates are the first trading day of each week; a Monday holiday moves it to Tuesday")
     func mondayHoliday() throws {
-        let r = try TinyMarket().run(ranked) { $0.topN = 1 }
+        let r = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 1 }
         let dates = r.periods.map(\.date.description)
         #expect(dates.contains("2024-01-16")) // Monday 15th is Martin Luther King Day
         #expect(!dates.contains("2024-01-15"))
@@ -24,12 +25,12 @@ struct BacktestMechanicsTests {
     func slippageArithmetic() throws {
         var market = TinyMarket()
         market.flat("A1", 110, from: "2024-01-09")
-        let r = try market.run(ranked) { $0.topN = 1 }
+        let r = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 1 }
         let expected = 110 * (1 - slip) / (100 * (1 + slip)) - 1
         #expect(abs(r.period("2024-01-08").netReturn - expected) < 1e-12)
         // A flat week loses the round trip of slippage.
         #expect(abs(r.period("2024-01-22").netReturn - ((1 - slip) / (1 + slip) - 1)) < 1e-12)
-        let costly = try market.run(ranked) { $0.topN = 1; $0.transactionCostBps = 5 }
+        let costly = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 1; $0.transactionCostBps = 5 }
         #expect(abs(costly.period("2024-01-08").netReturn - (expected - 2 * 0.0005)) < 1e-12)
     }
 
@@ -40,7 +41,7 @@ struct BacktestMechanicsTests {
         market.set("A2", "2024-02-07", open: 100, low: 93, close: 95)   // above the stop
         market.set("A2", "2024-02-08", open: 85, low: 84, close: 86)    // Thursday: opens below it
         market.set("A3", "2024-02-08", open: 100, low: 92.5, close: 100) // 92.5 > 92.092: no stop
-        let r = try market.run(ranked) { $0.topN = 3; $0.useStopLoss = true; $0.stopLossPct = 0.08 }
+        let r = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 3; $0.useStopLoss = true; $0.stopLossPct = 0.08 }
         let week = r.period("2024-02-05")
         let entry = 100 * (1 + slip), level = entry * 0.92
         let a1 = week.picks.first { $0.ticker == "A1" }!, a2 = week.picks.first { $0.ticker == "A2" }!, a3 = week.picks.first { $0.ticker == "A3" }!
@@ -49,23 +50,23 @@ struct BacktestMechanicsTests {
         #expect(!a3.stopped && abs(a3.netReturn - ((1 - slip) / (1 + slip) - 1)) < 1e-12)
         #expect(abs(week.netReturn - (a1.netReturn + a2.netReturn + a3.netReturn) / 3) < 1e-15)
         // Without the stop, A1 rides the week out.
-        let held = try market.run(ranked) { $0.topN = 3 }
+        let held = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 3 }
         #expect(held.period("2024-02-05").picks.allSatisfy { !$0.stopped })
     }
 
     @Test("Inversion buys the lowest scores")
     func inversion() throws {
-        let r = try TinyMarket().run(ranked) { $0.topN = 2; $0.invertSignal = true }
+        let r = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 2; $0.invertSignal = true }
         #expect(r.periods.allSatisfy { $0.picks.map(\.ticker) == ["A6", "A5"] })
-        let straight = try TinyMarket().run(ranked) { $0.topN = 2 }
+        let straight = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 2 }
         #expect(straight.periods.allSatisfy { $0.picks.map(\.ticker) == ["A1", "A2"] })
     }
 
     @Test("The sector cap limits picks per sector to max_sector_pct of top_n")
     func sectorCap() throws {
-        let r = try TinyMarket().run(ranked) { $0.topN = 4; $0.maxSectorPct = 0.5 }
+        let r = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 4; $0.maxSectorPct = 0.5 }
         #expect(r.periods.allSatisfy { $0.picks.map(\.ticker) == ["A1", "A2", "A5", "A6"] })
-        let uncapped = try TinyMarket().run(ranked) { $0.topN = 4 }
+        let uncapped = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 4 }
         #expect(uncapped.periods.allSatisfy { $0.picks.map(\.ticker) == ["A1", "A2", "A3", "A4"] })
     }
 
@@ -74,18 +75,18 @@ struct BacktestMechanicsTests {
         var market = TinyMarket()
         market.flat("A1", 200, from: "2022-01-03", through: "2023-05-31") // falls to 100: 12-1 momentum -0.5
         market.flat("A3", 50, from: "2022-01-03", through: "2023-05-31")  // rises to 100: +1
-        let r = try market.run(ranked) { $0.topN = 2; $0.useMomentumFilter = true; $0.momentumThreshold = 0 }
+        let r = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 2; $0.useMomentumFilter = true; $0.momentumThreshold = 0 }
         #expect(r.period("2024-03-04").picks.map(\.ticker) == ["A2", "A3"])
-        let strict = try market.run(ranked) { $0.topN = 2; $0.useMomentumFilter = true; $0.momentumThreshold = 0.5 }
+        let strict = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 2; $0.useMomentumFilter = true; $0.momentumThreshold = 0.5 }
         #expect(strict.period("2024-03-04").picks.map(\.ticker) == ["A3"])
     }
 
     @Test("Fewer than min_stocks / 2 picks hold cash")
     func tooFewPicks() throws {
-        let r = try TinyMarket().run(ranked) { $0.minStocks = 10; $0.excludeTickers = ["A5", "A6"] }
+        let r = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.minStocks = 10; $0.excludeTickers = ["A5", "A6"] }
         #expect(r.periods.allSatisfy { $0.cashReason == .tooFewPicks && $0.netReturn == 0 && $0.picks.count == 4 })
         #expect(r.weeksTraded == 0 && r.finalValue == 100_000)
-        let enough = try TinyMarket().run(ranked) { $0.minStocks = 10 }
+        let enough = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.minStocks = 10 }
         #expect(enough.periods.allSatisfy { $0.cashReason == nil && $0.picks.count == 6 })
     }
 
@@ -93,13 +94,13 @@ struct BacktestMechanicsTests {
     func circuitBreaker() throws {
         var market = TinyMarket()
         for s in ["A1", "A2"] { market.flat(s, 80, from: "2024-01-09") }
-        let r = try market.run(ranked) { $0.topN = 2; $0.circuitBreakerDrawdown = 0.1; $0.circuitBreakerWeeks = 2 }
+        let r = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 2; $0.circuitBreakerDrawdown = 0.1; $0.circuitBreakerWeeks = 2 }
         #expect(r.period("2024-01-08").cashReason == nil)
         #expect(r.period("2024-01-16").cashReason == .circuitBreaker && r.period("2024-01-16").netReturn == 0)
         #expect(r.period("2024-01-22").cashReason == .circuitBreaker)
         #expect(r.period("2024-01-29").cashReason == nil)
         #expect(r.period("2024-02-05").cashReason == nil) // the old peak is not held against it again
-        let off = try market.run(ranked) { $0.topN = 2 }
+        let off = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 2 }
         #expect(off.periods.allSatisfy { $0.cashReason == nil })
     }
 
@@ -109,13 +110,14 @@ struct BacktestMechanicsTests {
         market.flat("A1", 110, from: "2024-01-09")            // +10% in the week of Jan 8
         market.flat("A6", 120, from: "2024-01-09")            // the lowest score earns the most
         market.flat("SPY", 105, from: "2024-01-09")
-        let r = try market.run(ranked) { $0.topN = 1; $0.slippageBps = 0; $0.startYear = 2024; $0.endYear = 2024 }
+        let r = try market.run(ranked) { $0.execution = .roundTrip; $0.topN = 1; $0.slippageBps = 0; $0.startYear = 2024; $0.endYear = 2024 }
         #expect(abs(r.metrics.totalReturn - 0.1) < 1e-12)
         #expect(abs(r.spyReturn - 0.05) < 1e-12)
         #expect(abs(r.excessReturn - 0.05) < 1e-12)
         #expect(abs(r.yearlyReturns[2024]! - 0.1) < 1e-12)
         #expect(r.weeksTraded == 25 && abs(r.finalValue - 110_000) < 1e-6)
-        #expect(abs(r.turnover - 1.0 / 25) < 1e-12) // A1 every week: only the first week buys new names
+        #expect(abs(r.nameTurnover - 1.0 / 25) < 1e-12) // A1 every week: only the first week buys new names
+        #expect(abs(r.turnover - 2) < 0.01) // but the round trip trades the whole book twice a week
         #expect(abs(r.metrics.winRate - 1.0 / 25) < 1e-12)
         // In the week of Jan 8 realised returns are A1 +10%, A6 +20%, the rest 0: by hand,
         // the Spearman correlation of scores 6..1 with ranks (5, 2.5, 2.5, 2.5, 2.5, 6).
@@ -132,11 +134,11 @@ struct BacktestMechanicsTests {
 
     @Test("Same-day-close timing scores with the decision day's close and says so loudly")
     func sameDayTiming() throws {
-        let r = try TinyMarket().run(ranked) { $0.topN = 1; $0.signalTiming = .sameDayClose }
+        let r = try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 1; $0.signalTiming = .sameDayClose }
         #expect(r.period("2024-01-16").scoringDate == Day("2024-01-16")!)
         #expect(r.warnings == [SignalTiming.lookAheadWarning] && r.summary.hasPrefix("!! LOOK-AHEAD"))
         let json = String(decoding: try r.json(), as: UTF8.self)
         #expect(json.contains("LOOK-AHEAD") && json.contains("\"signal_timing\" : \"same_day_close\""))
-        #expect(try TinyMarket().run(ranked) { $0.topN = 1 }.warnings.isEmpty)
+        #expect(try TinyMarket().run(ranked) { $0.execution = .roundTrip; $0.topN = 1 }.warnings.isEmpty)
     }
 }

@@ -11,8 +11,11 @@ struct PhaseOneRealDataTests {
         return Dataset(panel: panel.selecting(tickers: Array(panel.universe.prefix(100)) + ["SPY"]))
     }()
 
-    static func suite(_ timing: SignalTiming) -> [ExperimentConfig] {
-        ExperimentConfig.phaseOne.map { $0.with { $0.startYear = 2020; $0.endYear = 2020; $0.retrainWeeks = 4; $0.signalTiming = timing } }
+    /// The suite as the seed traded it (`round_trip`), unless `execution` says otherwise.
+    static func suite(_ timing: SignalTiming, execution: ExecutionModel = .roundTrip) -> [ExperimentConfig] {
+        ExperimentConfig.phaseOne.map {
+            $0.with { $0.startYear = 2020; $0.endYear = 2020; $0.retrainWeeks = 4; $0.signalTiming = timing; $0.execution = execution }
+        }
     }
 
     @Test("The eight experiments run; those differing only in selection, stops or weights share trainings")
@@ -43,5 +46,16 @@ struct PhaseOneRealDataTests {
         #expect(seedTiming[1].metrics.totalReturn - seedTiming[0].metrics.totalReturn > 0.2)
         #expect(honest[0].metrics.totalReturn > honest[1].metrics.totalReturn)
         #expect(honest[1].metrics.totalReturn < 0.05 && seedTiming[1].metrics.totalReturn > 0.5)
+
+        // A portfolio that keeps what stays trades on the same scores with the same
+        // trainings, and pays less for it than the seed's weekly round trips.
+        let rebalanced = try Self.suite(.priorClose, execution: .rebalance).map { try WalkForward(config: $0, dataset: Self.dataset).run() }
+        #expect(Self.dataset.trainingCache.trainings - before == 26)
+        for (r, h) in zip(rebalanced, honest) {
+            print(String(format: "%-26@ rebalance %+7.1f%% (Sharpe %+.2f, turnover %.0f%%, cost drag %.1f%%)   round_trip cost drag %.1f%%",
+                         r.name, r.metrics.totalReturn * 100, r.metrics.sharpe, r.turnover * 100, r.costDrag * 100, h.costDrag * 100))
+            #expect(r.costDrag < h.costDrag && r.turnover < h.turnover, "\(r.name)")
+            #expect(r.periods.map(\.picks).map { $0.map(\.ticker) } == h.periods.map(\.picks).map { $0.map(\.ticker) }) // the same decisions
+        }
     }
 }

@@ -23,7 +23,7 @@ struct ScriptTests {
     @Test("Every script in scripts/ has a test here")
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
-        #expect(scripts == ["lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
+        #expect(scripts == ["execution_audit.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
                             "phase3_robustness.lua", "phase4_out_of_sample.lua"])
     }
 
@@ -32,14 +32,18 @@ struct ScriptTests {
         let phase1 = try Self.script("ml_improvement_experiments.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26"])
         #expect(phase1.status == 0, "\(phase1.err)")
         for name in Self.names { #expect(phase1.out.contains("\n" + name + " "), "row \(name)") }
-        for header in ["Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate", " Best Sharpe: ", " Best Return: ", "DECISION MATRIX"] {
+        for header in ["Experiment", "Return", "vs SPY", "Sharpe", "MaxDD", "WinRate", "Execution", "Turnover", "CostDrag",
+                       " Best Sharpe: ", " Best Return: ", "DECISION MATRIX"] {
             #expect(phase1.out.contains(header), "\(header)")
         }
         let results = try Self.json(Self.out + "/ml_experiments_results.json")
         #expect(results.map { $0["name"] as! String } == Self.names)
-        for key in ["total_return", "cagr", "sharpe", "max_drawdown", "win_rate", "spy_return", "excess_return", "weeks_traded", "final_value"] {
+        for key in ["total_return", "cagr", "sharpe", "max_drawdown", "win_rate", "spy_return", "excess_return", "weeks_traded", "final_value",
+                    "execution", "turnover", "cost_drag", "holding_days"] {
             #expect(results.allSatisfy { $0[key] != nil }, "\(key)")
         }
+        #expect(results.allSatisfy { $0["execution"] as? String == "rebalance" })
+        for name in Self.names { #expect(phase1.out.contains("\n" + name + " ") && phase1.out.contains(" rebalance "), "row \(name)") }
         let report = try String(contentsOfFile: Self.out + "/ml_experiments_report.html", encoding: .utf8)
         #expect(report.components(separatedBy: "<svg").count == 4 && !report.contains("<script"))
         for part in ["Cumulative return", "Drawdown", "Yearly returns", ">SPY</text>", "6_Combined_Improvements</td>", "Best Sharpe:"] {
@@ -93,11 +97,31 @@ struct ScriptTests {
         #expect(FileManager.default.fileExists(atPath: Self.out + "/lookahead_audit.txt"))
     }
 
+    @Test("The execution audit shows round trips and the held portfolio side by side, with turnover, cost drag and changed conclusions")
+    func executionAudit() throws {
+        let r = try Self.script("execution_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("EXECUTION AUDIT") && r.out.contains("round_trip") && r.out.contains("rebalance"))
+        #expect(r.out.contains("Turnover") && r.out.contains("CostDrag") && r.out.contains("Difference"))
+        for name in Self.names { #expect(r.out.contains("\n" + name + " "), "row \(name)") }
+        #expect(r.out.contains("DECISION MATRIX under each execution") && r.out.contains("conclusions change with the execution"))
+        #expect(r.out.contains("Mean cost drag: ") && r.out.contains("Verdict: "))
+        // Round trips of the whole book cost far more a year than trading the difference.
+        let drags = r.out.components(separatedBy: "Mean cost drag: ")[1].components(separatedBy: "%").compactMap { Double($0.components(separatedBy: " ").last!) }
+        #expect(drags.count >= 2 && drags[0] > 2 * drags[1], "\(drags)")
+        #expect(FileManager.default.fileExists(atPath: Self.out + "/execution_audit.txt"))
+        let only = try Self.script("execution_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "0,5"])
+        #expect(only.status == 0 && only.out.contains("\n5_Stop_Loss ") && !only.out.contains("\n1_Signal_Inversion "))
+    }
+
     @Test("Momentum against SPY prints both and the years")
     func momentumVersusSpy() throws {
         let r = try Self.script("momentum_vs_spy.lua", ["--tickers", "30", "--start", "2010", "--end", "2015", "--out", Self.out])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("MOMENTUM 12-1 (top 10, monthly) vs SPY") && r.out.contains("\nSPY "))
+        #expect(r.out.contains("rebalance execution: turnover "))
+        let seed = try Self.script("momentum_vs_spy.lua", ["--tickers", "30", "--start", "2010", "--end", "2015", "--out", Self.out, "--execution", "round_trip"])
+        #expect(seed.status == 0 && seed.out.contains("round_trip execution: turnover "))
         for year in 2010...2015 { #expect(r.out.contains("\n\(year) ")) }
     }
 

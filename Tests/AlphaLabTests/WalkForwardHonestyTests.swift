@@ -18,14 +18,16 @@ struct WalkForwardHonestyTests {
     static let planted = market(SyntheticMarketConfig())
 
     /// The seed's experiments 0, 1, 2 and 7 over 2013-2018, retraining twice a year.
-    /// Slippage is off: its drag alone (20 bps a week) would read as a negative edge.
-    static func seedExperiments(timing: SignalTiming) -> [ExperimentConfig] {
+    /// Under `round_trip` slippage is off: its drag alone (20 bps a week) would read as a
+    /// negative edge. Under `rebalance` the seed's 10 bps are paid on what is traded.
+    static func seedExperiments(timing: SignalTiming, execution: ExecutionModel = .roundTrip) -> [ExperimentConfig] {
         ExperimentConfig.phaseOne.filter { ["0", "1", "2", "7"].contains($0.name.prefix(1)) }.map {
             var c = $0
             c.startYear = 2013
             c.endYear = 2018
             c.retrainWeeks = 26
-            c.slippageBps = 0
+            c.execution = execution
+            c.slippageBps = execution == .roundTrip ? 0 : 10
             c.signalTiming = timing
             return c
         }
@@ -34,28 +36,35 @@ struct WalkForwardHonestyTests {
     /// The short-term reversal probe: minus the 1-day return as of the scoring close.
     static var reversalProbe: FunctionScorer { FunctionScorer(label: "reversal probe") { context in try context.feature("RET_1D").map { -$0 } } }
 
-    static func probeConfig(_ timing: SignalTiming) -> ExperimentConfig {
-        ExperimentConfig("reversal_probe") { $0.startYear = 2013; $0.endYear = 2018; $0.slippageBps = 0; $0.signalTiming = timing }
+    static func probeConfig(_ timing: SignalTiming, execution: ExecutionModel = .roundTrip) -> ExperimentConfig {
+        ExperimentConfig("reversal_probe") {
+            $0.startYear = 2013; $0.endYear = 2018; $0.signalTiming = timing; $0.execution = execution
+            $0.slippageBps = execution == .roundTrip ? 0 : 10
+        }
     }
 
-    @Test("Null market, honest timing: no experiment and no probe shows an edge (|t| < 3)")
-    func nullMarketHonest() throws {
-        var results = try Self.seedExperiments(timing: .priorClose).map { try WalkForward(config: $0, dataset: Self.null).run() }
-        results.append(try WalkForward(config: Self.probeConfig(.priorClose), dataset: Self.null).run(scorer: Self.reversalProbe))
+    @Test("Null market, honest timing: no experiment and no probe shows an edge (|t| < 3) under either execution model",
+          arguments: [ExecutionModel.roundTrip, .rebalance])
+    func nullMarketHonest(execution: ExecutionModel) throws {
+        var results = try Self.seedExperiments(timing: .priorClose, execution: execution).map { try WalkForward(config: $0, dataset: Self.null).run() }
+        results.append(try WalkForward(config: Self.probeConfig(.priorClose, execution: execution), dataset: Self.null).run(scorer: Self.reversalProbe))
         var momentum = ExperimentConfig.momentum12_1(startYear: 2013, endYear: 2018)
-        momentum.slippageBps = 0
+        momentum.execution = execution
+        momentum.slippageBps = execution == .roundTrip ? 0 : 10
         results.append(try WalkForward(config: momentum, dataset: Self.null).run())
         for r in results {
-            print("null/prior_close \(r.name): excess t \(r.excessTStat), IC \(r.quality.meanIC) (t \(r.quality.icTStat))")
+            print("null/prior_close/\(execution.rawValue) \(r.name): excess t \(r.excessTStat), IC \(r.quality.meanIC) (t \(r.quality.icTStat)), cost drag \(r.costDrag)")
             #expect(r.periods.count > 250 || r.config.rebalance == .monthly)
             #expect(abs(r.excessTStat) < 3, "\(r.name): t = \(r.excessTStat)")
         }
     }
 
-    @Test("Null market, the seed's same-day-close timing: the leak shows (|t| far above 3)")
+    @Test("Null market, the seed's same-day-close timing: the leak shows (|t| far above 3) under either execution model")
     func nullMarketLeakDetected() throws {
         let probe = try WalkForward(config: Self.probeConfig(.sameDayClose), dataset: Self.null).run(scorer: Self.reversalProbe)
-        print("null/same_day_close probe: excess t \(probe.excessTStat)")
+        let rebalanced = try WalkForward(config: Self.probeConfig(.sameDayClose, execution: .rebalance), dataset: Self.null).run(scorer: Self.reversalProbe)
+        print("null/same_day_close probe: excess t \(probe.excessTStat) round_trip, \(rebalanced.excessTStat) rebalance")
+        #expect(rebalanced.excessTStat < -6, "rebalance: t = \(rebalanced.excessTStat)")
         #expect(probe.excessTStat < -6, "the probe buys the decision day's losers at its open: t = \(probe.excessTStat)")
         let results = try Self.seedExperiments(timing: .sameDayClose).map { try WalkForward(config: $0, dataset: Self.null).run() }
         for r in results {
@@ -75,6 +84,25 @@ struct WalkForwardHonestyTests {
             print("planted \(r.name): excess \(r.excessReturn) t \(r.excessTStat) IC \(r.quality.meanIC)")
             #expect(r.excessReturn > 0.5 && r.excessTStat > 2, "\(r.name): excess \(r.excessReturn), t \(r.excessTStat)")
         }
+    }
+
+    /// Weekly decisions with the seed's 10 bps: round trips of the whole book cost about
+    /// 10% a year, while a portfolio that keeps what stays trades a fraction of that.
+    @Test("Planted momentum, weekly with 10 bps: rebalance keeps the edge that round trips pay away")
+    func weeklyMomentumWithCosts() throws {
+        func weekly(_ execution: ExecutionModel) throws -> ExperimentResult {
+            var config = ExperimentConfig.momentum12_1(startYear: 2013, endYear: 2018)
+            config.rebalance = .weekly
+            config.execution = execution
+            return try WalkForward(config: config, dataset: Self.planted).run()
+        }
+        let rebalanced = try weekly(.rebalance), seed = try weekly(.roundTrip)
+        for r in [rebalanced, seed] {
+            print("planted weekly momentum \(r.config.execution.rawValue): excess \(r.excessReturn) t \(r.excessTStat), turnover \(r.turnover), cost drag \(r.costDrag), held \(r.holdingDays) days")
+        }
+        #expect(rebalanced.excessReturn > 0 && rebalanced.excessTStat > 2, "excess \(rebalanced.excessReturn), t \(rebalanced.excessTStat)")
+        #expect(rebalanced.costDrag < seed.costDrag / 3 && rebalanced.holdingDays > 3 * seed.holdingDays)
+        #expect(seed.excessTStat < rebalanced.excessTStat)
     }
 }
 

@@ -12,6 +12,9 @@ function tests.defaults_are_the_seeds()
   check.equal(cfg.stop_loss_pct, 0.08); check.equal(cfg.max_sector_pct, 1); check.equal(cfg.min_stocks, 10)
   check.equal(cfg.signal_timing, "prior_close")
   check.equal(cfg.circuit_breaker_drawdown, 0, "the circuit breaker is off by default")
+  check.equal(cfg.execution, "rebalance", "a portfolio that holds what stays, unless round_trip is asked for")
+  check.equal(cfg.no_trade_band, 0.25); check.equal(cfg.weighting, "equal"); check.equal(cfg.cost_model, "flat")
+  check.equal(cfg.max_adv_pct, 0)
 end
 
 function tests.unknown_key_suggests_the_valid_one()
@@ -28,6 +31,11 @@ function tests.wrong_types_and_ranges_name_the_field()
   check.contains(check.raises(experiment.config, { signal_timing = "same_day" }), "'same_day' is not one of prior_close, same_day_close")
   check.contains(check.raises(experiment.config, { horizon_weights = { [1] = -1 } }), "weight of horizon 1 must be non-negative")
   check.contains(check.raises(experiment.config, "x"), "experiment.config: table expected, got string")
+  check.contains(check.raises(experiment.config, { execution = "roundtrip" }),
+    "config field 'execution': 'roundtrip' is not one of rebalance, round_trip (did you mean 'round_trip'?)")
+  check.contains(check.raises(experiment.config, { execution = "round_trip", max_adv_pct = 0.01 }),
+    "config field 'max_adv_pct': needs execution = rebalance")
+  check.contains(check.raises(experiment.config, { weighting = "inverse_volatilty" }), "(did you mean 'inverse_volatility'?)")
 end
 
 function tests.phase_one_holds_the_seeds_eight_experiments()
@@ -60,13 +68,19 @@ function tests.run_summary_and_save()
   check.contains(text, "Experiment")
   check.contains(text, "WinRate")
   check.contains(text, " Best Sharpe: ")
+  check.contains(text, "Execution"); check.contains(text, "CostDrag")
   local row = text:match("\nmom[^\n]*")
   check.contains(row, string.format("%+.1f%%", results[1].total_return * 100), "the mom row shows its return")
+  check.contains(row, "rebalance"); check.contains(row, string.format("%.1f%%", results[1].cost_drag * 100), "and its cost drag")
+  local week = results[1]:weeks()[2]
+  check.equal(type(week.traded), "number"); check.equal(type(week.costs), "number")
+  check.equal(week.picks[1].weight, 0.1, "equal weights of top 10")
   local path = os.tmpname()
   experiment.save(results, path)
   local saved = io.open(path):read("a")
   os.remove(path)
   check.contains(saved, '"name" : "mom"'); check.contains(saved, '"total_return"'); check.contains(saved, '"final_value"')
+  check.contains(saved, '"execution" : "rebalance"'); check.contains(saved, '"cost_drag"'); check.contains(saved, '"holding_days"')
 end
 
 function tests.custom_scoring_function_sees_only_the_past()

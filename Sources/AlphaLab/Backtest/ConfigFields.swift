@@ -69,6 +69,13 @@ extension ExperimentConfig {
         number("circuit_breaker_drawdown", "go to cash when equity falls this fraction below its peak; 0 is off", \.circuitBreakerDrawdown),
         integer("circuit_breaker_weeks", "periods in cash after the breaker trips", \.circuitBreakerWeeks),
         number("circuit_breaker_recovery", "resume early once the shadow equity rises this fraction off its low; 0 is off", \.circuitBreakerRecovery),
+        choice("execution", "rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)", \.execution),
+        number("no_trade_band", "rebalance: skip trims and top-ups smaller than this fraction of the target weight", \.noTradeBand),
+        choice("weighting", "equal, inverse_volatility (1 / 60-day volatility at the scoring close) or score_rank (proportional to rank among the picks)", \.weighting),
+        choice("cost_model", "flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either", \.costModelKind),
+        number("half_spread_bps", "square_root cost model: half the bid-ask spread, basis points", \.halfSpreadBps),
+        number("impact_coefficient", "square_root cost model: the market impact coefficient k", \.impactCoefficient),
+        number("max_adv_pct", "rebalance: largest trade as a fraction of 20-day dollar volume, the rest unfilled; 0 is no limit", \.maxADVPct),
     ]
 
     /// The field called `key`, if there is one.

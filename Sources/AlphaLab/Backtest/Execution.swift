@@ -1,5 +1,6 @@
-/// How a position is filled: bought at the decision day's open plus slippage, sold at
-/// the next decision day's open minus slippage, or earlier by a stop-loss.
+/// How a position makes the seed's round trip: bought at the decision day's open plus
+/// slippage, sold at the next decision day's open minus slippage, or earlier by a
+/// stop-loss. (`rebalance` runs trade through ``Rebalancer`` instead.)
 public struct Execution: Sendable, Equatable {
     /// Fraction of the price paid on each fill (slippage_bps / 10000).
     public var slippage: Double
@@ -19,6 +20,13 @@ public struct Execution: Sendable, Equatable {
         self.slippage = slippage
         self.cost = cost
         self.stop = stop
+    }
+
+    /// The same fills with another slippage (a cost model's fraction for one trade).
+    public func with(slippage: Double) -> Execution {
+        var copy = self
+        copy.slippage = slippage
+        return copy
     }
 
     /// One position's life.

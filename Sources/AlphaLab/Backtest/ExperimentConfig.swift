@@ -56,6 +56,22 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Resume early once the strategy's shadow equity rises this fraction above its low since the trip; 0 is off.
     public var circuitBreakerRecovery = 0.0
 
+    // How the portfolio trades (the seed's semantics are `execution = .roundTrip`).
+    /// Hold what stays and trade the difference (the default), or the seed's round trips.
+    public var execution = ExecutionModel.rebalance
+    /// Under `rebalance`, trims and top-ups smaller than this fraction of the target weight are skipped.
+    public var noTradeBand = 0.25
+    /// How the picks share the portfolio.
+    public var weighting = Weighting.equal
+    /// How a fill's cost is estimated.
+    public var costModelKind = CostModelKind.flat
+    /// Half the bid-ask spread under the square-root cost model, in basis points.
+    public var halfSpreadBps = 2.0
+    /// The coefficient k of the square-root market impact.
+    public var impactCoefficient = 1.0
+    /// Under `rebalance`, the largest trade as a fraction of the ticker's 20-day dollar volume; 0 is no limit.
+    public var maxADVPct = 0.0
+
     /// The seed's defaults.
     public init(name: String = "experiment") { self.name = name }
 
@@ -94,6 +110,13 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(circuitBreakerDrawdown >= 0 && circuitBreakerDrawdown < 1) { throw fail("circuit_breaker_drawdown", "must be in [0, 1), got \(circuitBreakerDrawdown)") }
         if circuitBreakerWeeks < 1 { throw fail("circuit_breaker_weeks", "must be at least 1, got \(circuitBreakerWeeks)") }
         if !(circuitBreakerRecovery >= 0) { throw fail("circuit_breaker_recovery", "must not be negative, got \(circuitBreakerRecovery)") }
+        if !(noTradeBand >= 0 && noTradeBand < 1) { throw fail("no_trade_band", "must be in [0, 1), got \(noTradeBand)") }
+        if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
+        if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }
+        if !(maxADVPct >= 0 && maxADVPct <= 1) { throw fail("max_adv_pct", "must be in [0, 1], got \(maxADVPct)") }
+        if maxADVPct > 0, execution == .roundTrip {
+            throw fail("max_adv_pct", "needs execution = rebalance: round_trip always buys and sells the whole book")
+        }
     }
 
     /// Picks of one sector allowed among `topN`: at least one.

@@ -7,10 +7,13 @@ public struct ExperimentResult: Sendable, Equatable {
         public var sector: String
         /// The scorer's value (before any inversion).
         public var score: Double
-        /// Net of slippage and costs.
+        /// Net of slippage and costs: the round trip's, or under `rebalance` the position's
+        /// return over the period with the costs of its trades.
         public var netReturn: Double
         /// Whether the stop-loss closed it.
         public var stopped: Bool
+        /// Its target weight.
+        public var weight: Double
     }
 
     /// Why a period held cash.
@@ -43,6 +46,14 @@ public struct ExperimentResult: Sendable, Equatable {
         /// The Spearman IC of the signal against realised returns this period.
         public var ic: Double
         public var picks: [Pick]
+        /// Notional traded at reference prices (buys and sells, stops included).
+        public var traded: Double
+        /// `traded` as a fraction of equity at the decision.
+        public var turnover: Double
+        /// Slippage (or spread and impact) and transaction costs paid, in dollars.
+        public var costs: Double
+        /// Notional the dollar-volume cap left undone.
+        public var unfilled: Double
     }
 
     /// The periods between two retrainings.
@@ -70,8 +81,18 @@ public struct ExperimentResult: Sendable, Equatable {
     public var finalValue: Double
     /// Compounded return of the periods decided in each calendar year.
     public var yearlyReturns: [Int: Double]
-    /// Mean share of positions replaced from one invested period to the next.
+    /// Mean share of names replaced from one invested period to the next.
+    public var nameTurnover: Double
+    /// Mean traded notional per period as a fraction of equity (a round trip of the whole book is 2).
     public var turnover: Double
+    /// Costs paid as a fraction of equity, per year.
+    public var costDrag: Double
+    /// Costs paid over the run, in dollars.
+    public var costsPaid: Double
+    /// Mean trading days a position was held, from its first buy to its last sale.
+    public var holdingDays: Double
+    /// Notional the dollar-volume cap left undone, as a fraction of the notional wanted.
+    public var unfilledFraction: Double
     public var quality: PredictionQuality
     public var periods: [Period]
     public var retrainPeriods: [RetrainPeriod]
@@ -106,9 +127,12 @@ public struct ExperimentResult: Sendable, Equatable {
         func rate(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", x * 100) : "n/a" }
         var lines = warnings.map { "!! " + $0 }
         let span = startDate.map { "\($0) .. \(endDate!)" } ?? "no periods"
-        lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue)")
+        lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue), \(config.execution.rawValue)")
         lines.append("  return \(pct(metrics.totalReturn))  SPY \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
-        lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(rate(metrics.maxDrawdown))  win rate \(rate(metrics.winRate))  turnover \(rate(turnover))")
+        lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(rate(metrics.maxDrawdown))  win rate \(rate(metrics.winRate))")
+        var trading = "  turnover \(rate(turnover)) a period (names \(rate(nameTurnover)))  cost drag \(rate(costDrag)) a year  held \(String(format: "%.1f", holdingDays)) days"
+        if unfilledFraction > 0 { trading += "  unfilled \(rate(unfilledFraction))" }
+        lines.append(trading)
         if !periods.isEmpty {
             lines.append("  equity \(Sparkline.render(equityCurve.map(\.value)))  \(String(format: "%.0f", config.initialCash)) -> \(String(format: "%.0f", finalValue))")
         }

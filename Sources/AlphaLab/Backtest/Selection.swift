@@ -81,22 +81,11 @@ public struct UniverseFilter: Sendable, Equatable {
         excludedSectors = Set(config.excludeSectors)
     }
 
-    /// Days in the dollar-volume average.
-    public static let dollarVolumeDays = 20
-
     /// Whether ticker `t` passes on scoring day `s`.
     public func admits(_ panel: Panel, ticker t: Int, scoringDay s: Int) -> Bool {
         if excludedTickers.contains(panel.tickers[t]) || excludedSectors.contains(panel.sector(ofTicker: t)) { return false }
         if minPrice > 0, !(panel.value(.close, ticker: t, day: s) >= minPrice) { return false }
-        if minDollarVolume > 0 {
-            let days = max(0, s - Self.dollarVolumeDays + 1)...s
-            var total = 0.0, count = 0
-            for d in days {
-                let value = panel.value(.close, ticker: t, day: d) * panel.value(.volume, ticker: t, day: d)
-                if value.isFinite { total += value; count += 1 }
-            }
-            if count == 0 || total / Double(count) < minDollarVolume { return false }
-        }
+        if minDollarVolume > 0, !(Liquidity.dollarVolume(panel, ticker: t, day: s) >= minDollarVolume) { return false }
         return true
     }
 }

@@ -17,9 +17,11 @@ public struct WalkForwardProgress: Sendable, Equatable {
 /// Each period's decision day D is the first trading day of the week (or month).
 /// Scores come from the scoring close (the close before D unless the config asks for
 /// the seed's look-ahead), the ranking goes through the momentum filter and sector
-/// cap, the picks enter at D's open with slippage and exit at the next decision
-/// day's open, or at a stop. Equal weights; cash when too few picks or while the
-/// circuit breaker is tripped.
+/// cap, the picks get target weights, and the portfolio trades to them at D's open:
+/// under `rebalance` only the difference to what it holds, under the seed's
+/// `round_trip` the whole book, bought at D's open and sold at the next decision
+/// day's open or at a stop. Cash when too few picks or while the circuit breaker is
+/// tripped.
 public struct WalkForward {
     public let config: ExperimentConfig
     public let dataset: Dataset
@@ -54,6 +56,10 @@ public struct WalkForward {
     }
 
     /// Runs the walk-forward with the config's scorer, or with `scorer` (a caller's strategy).
+    ///
+    /// Each period reads score -> select -> size (target weights) -> execute -> record.
+    /// Execution is the seed's round trip of every position, or a ``Rebalancer`` that
+    /// carries a ``Portfolio`` from one period to the next.
     public func run(scorer custom: (any Scorer)? = nil) throws -> ExperimentResult {
         var scorer = custom ?? defaultScorer
         let panel = dataset.panel
@@ -62,14 +68,17 @@ public struct WalkForward {
         let selection = Selection(config: config)
         let filter = UniverseFilter(config: config)
         let execution = Execution(config: config)
+        let costModel = config.costModel
         let momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1") : nil
         let spy = panel.benchmark.flatMap { panel.tickerIndex[$0] }
         var breaker = CircuitBreaker(config: config)
         var quality = PredictionQuality.Accumulator()
+        var rebalancer = config.execution == .rebalance ? Rebalancer(config: config, panel: panel) : nil
 
         var periods: [ExperimentResult.Period] = []
         var equity = config.initialCash, retrains = 0
-        var previousHoldings: Set<Int> = [], turnovers: [Double] = []
+        var previousHoldings: Set<Int> = [], nameTurnovers: [Double] = [], holdingDays: [Int] = []
+        var costFractions = 0.0
 
         for p in 0..<(days.count - 1) {
             try Cancellation.check()
@@ -89,27 +98,58 @@ public struct WalkForward {
                                         sector: panel.sector(ofTicker: t)))
             }
             let picks = selection.pick(candidates)
-            let trades = picks.map { execution.trade(panel, ticker: $0.ticker, entryDay: d, exitDay: exit)! }
+            let weights = config.weighting.weights(picks, panel: panel, scoringDay: s)
 
             let realised = candidates.map { Execution.realisedReturn(panel, ticker: $0.ticker, entryDay: d, exitDay: exit) }
             let pickedPositions = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.ticker, $0) })
             let ic = quality.add(signals: candidates.map(selection.signal), realised: realised,
                                  picked: picks.map { pickedPositions[$0.ticker]! })
 
-            let picksReturn = trades.isEmpty ? 0 : trades.reduce(0) { $0 + $1.netReturn } / Double(trades.count)
+            // The picks' round trips: the seed's execution, and under `rebalance` the shadow
+            // return the circuit breaker follows while the portfolio is in cash.
+            let fractions = zip(picks, weights).map { c, w in costModel.fraction(panel, ticker: c.ticker, notional: w * equity, scoringDay: s) }
+            let trades = zip(picks, fractions).map { c, f in execution.with(slippage: f).trade(panel, ticker: c.ticker, entryDay: d, exitDay: exit)! }
+            let picksReturn = trades.isEmpty ? 0
+                : config.weighting == .equal ? trades.reduce(0) { $0 + $1.netReturn } / Double(trades.count)
+                : zip(trades, weights).reduce(0) { $0 + $1.0.netReturn * $1.1 }
             var cashReason: ExperimentResult.CashReason?
             if Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty {
                 cashReason = .tooFewPicks
             } else if breaker.inCash {
                 cashReason = .circuitBreaker
             }
-            let periodReturn = cashReason == nil ? picksReturn : 0
-            equity *= 1 + periodReturn
+
+            let startEquity = equity
+            var periodReturn: Double, traded = 0.0, costs = 0.0, unfilled = 0.0
+            var pickReturns = trades.map(\.netReturn), stopped = trades.map(\.stopped)
+            if var portfolio = rebalancer {
+                let invested = cashReason == nil
+                let outcome = portfolio.period(decision: d, exit: exit, scoringDay: s, picks: invested ? picks : [],
+                                               weights: invested ? weights : [], isLast: p == days.count - 2)
+                rebalancer = portfolio
+                periodReturn = outcome.endValue / outcome.startValue - 1
+                equity = outcome.endValue
+                (traded, costs, unfilled) = (outcome.traded, outcome.costs, outcome.unfilled)
+                if invested { (pickReturns, stopped) = (outcome.pickReturns, outcome.stopped) }
+            } else {
+                periodReturn = cashReason == nil ? picksReturn : 0
+                equity *= 1 + periodReturn
+                if cashReason == nil {
+                    for i in picks.indices {
+                        let open = panel.value(.open, ticker: picks[i].ticker, day: d), trade = trades[i]
+                        let shares = weights[i] * startEquity / trade.entry, exitPrice = trade.exit / (1 - fractions[i])
+                        traded += shares * (open + exitPrice)
+                        costs += shares * (trade.entry - open + exitPrice - trade.exit) + 2 * execution.cost * weights[i] * startEquity
+                        holdingDays.append(trade.exitDay - d)
+                    }
+                }
+            }
+            costFractions += costs / startEquity
             breaker.record(equity: equity, shadowReturn: cashReason == .tooFewPicks ? 0 : picksReturn)
 
             if cashReason == nil {
                 let holdings = Set(picks.map(\.ticker))
-                turnovers.append(1 - Double(holdings.intersection(previousHoldings).count) / Double(holdings.count))
+                nameTurnovers.append(1 - Double(holdings.intersection(previousHoldings).count) / Double(holdings.count))
                 previousHoldings = holdings
             } else {
                 previousHoldings = []
@@ -118,24 +158,29 @@ public struct WalkForward {
             let spyReturn = spy.map { Execution.realisedReturn(panel, ticker: $0, entryDay: d, exitDay: exit) } ?? .nan
             periods.append(.init(
                 date: panel.calendar[d], exitDate: panel.calendar[exit], scoringDate: panel.calendar[s],
-                netReturn: periodReturn, picksReturn: picksReturn, spyReturn: spyReturn, equity: equity,
+                netReturn: periodReturn, picksReturn: cashReason == nil ? periodReturn : picksReturn, spyReturn: spyReturn, equity: equity,
                 cashReason: cashReason, retrained: retrain, ic: ic,
-                picks: zip(picks, trades).map { c, trade in
-                    .init(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, netReturn: trade.netReturn, stopped: trade.stopped)
-                }))
+                picks: picks.indices.map { i in
+                    .init(ticker: panel.tickers[picks[i].ticker], sector: picks[i].sector, score: picks[i].score,
+                          netReturn: pickReturns[i], stopped: stopped[i], weight: weights[i])
+                },
+                traded: traded, turnover: traded / startEquity, costs: costs, unfilled: unfilled))
             try progress?(WalkForwardProgress(experiment: config.name, period: p + 1, total: days.count - 1, retrains: retrains, date: panel.calendar[d]))
         }
-        return summarise(periods: periods, retrains: retrains, turnovers: turnovers, quality: quality.quality, strategy: scorer.label)
+        if let rebalancer { holdingDays = rebalancer.portfolio.holdingDays }
+        return summarise(periods: periods, retrains: retrains, nameTurnovers: nameTurnovers, holdingDays: holdingDays,
+                         costFractions: costFractions, quality: quality.quality, strategy: scorer.label)
     }
 
-    private func summarise(periods: [ExperimentResult.Period], retrains: Int, turnovers: [Double],
-                           quality: PredictionQuality, strategy: String) -> ExperimentResult {
+    private func summarise(periods: [ExperimentResult.Period], retrains: Int, nameTurnovers: [Double], holdingDays: [Int],
+                           costFractions: Double, quality: PredictionQuality, strategy: String) -> ExperimentResult {
         let returns = periods.map(\.netReturn)
         let first = periods.first!.date, last = periods.last!.exitDate
         let years = Double(last.ordinal - first.ordinal) / 365.25
         let metrics = PerformanceMetrics(returns: returns, years: years, periodsPerYear: config.rebalance.periodsPerYear)
         let spyReturn = periods.reduce(1.0) { $0 * (1 + ($1.spyReturn.isFinite ? $1.spyReturn : 0)) } - 1
         let excess = periods.map { $0.netReturn - $0.spyReturn }.filter(\.isFinite)
+        let unfilled = periods.reduce(0) { $0 + $1.unfilled }
 
         var yearly: [Int: Double] = [:]
         for period in periods { yearly[period.date.year] = (1 + yearly[period.date.year, default: 0]) * (1 + period.netReturn) - 1 }
@@ -160,7 +205,13 @@ public struct WalkForward {
             excessTStat: Statistics.tStatistic(excess).t,
             weeksTraded: periods.filter { $0.cashReason == nil }.count,
             finalValue: periods.last!.equity, yearlyReturns: yearly,
-            turnover: turnovers.isEmpty ? 0 : Statistics.mean(turnovers), quality: quality,
+            nameTurnover: nameTurnovers.isEmpty ? 0 : Statistics.mean(nameTurnovers),
+            turnover: Statistics.mean(periods.map(\.turnover)),
+            costDrag: years > 0 ? costFractions / years : 0,
+            costsPaid: periods.reduce(0) { $0 + $1.costs },
+            holdingDays: holdingDays.isEmpty ? 0 : Double(holdingDays.reduce(0, +)) / Double(holdingDays.count),
+            unfilledFraction: unfilled == 0 ? 0 : unfilled / (unfilled + periods.reduce(0) { $0 + $1.traded }),
+            quality: quality,
             periods: periods, retrainPeriods: blocks, retrains: retrains,
             warnings: config.signalTiming == .sameDayClose ? [SignalTiming.lookAheadWarning] : [],
             dataFingerprint: dataset.panel.fingerprint)

@@ -51,8 +51,8 @@ public struct HTMLReport {
         body += "</p>"
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
 
-        // The seed's table, plus CAGR, Sortino and IC.
-        body += "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th></tr></thead><tbody>"
+        // The seed's table, plus CAGR, Sortino, IC and how the run traded.
+        body += "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
             let mark = r.name == bestSharpe?.name ? " class=\"best\"" : ""
@@ -60,7 +60,9 @@ public struct HTMLReport {
             body += "<td>\(pct(r.metrics.totalReturn))</td><td>\(pct(r.excessReturn))</td><td>\(num(r.metrics.sharpe))</td>"
             body += "<td>\(pct(r.metrics.maxDrawdown, signed: false))</td><td>\(pct(r.metrics.winRate, signed: false))</td>"
             body += "<td>\(pct(r.metrics.cagr))</td><td>\(num(r.metrics.sortino))</td>"
-            body += "<td>\(r.quality.meanIC.isFinite ? String(format: "%.3f", r.quality.meanIC) : "n/a")</td><td>\(r.weeksTraded)</td></tr>"
+            body += "<td>\(r.quality.meanIC.isFinite ? String(format: "%.3f", r.quality.meanIC) : "n/a")</td><td>\(r.weeksTraded)</td>"
+            body += "<td>\(esc(r.config.execution.rawValue))</td><td>\(pct(r.turnover, signed: false))</td>"
+            body += "<td>\(pct(r.costDrag, signed: false))</td><td>\(r.holdingDays.isFinite ? String(format: "%.1f", r.holdingDays) : "n/a")</td></tr>"
         }
         body += "</tbody></table>"
         if let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }

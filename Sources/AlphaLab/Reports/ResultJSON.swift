@@ -72,7 +72,7 @@ extension ExperimentConfig: Codable {
 }
 
 extension ExperimentResult.Pick: Codable {
-    enum CodingKeys: String, CodingKey { case ticker, sector, score, `return`, stopped }
+    enum CodingKeys: String, CodingKey { case ticker, sector, score, `return`, stopped, weight }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -81,13 +81,14 @@ extension ExperimentResult.Pick: Codable {
         try c.encodeNumber(score, forKey: .score)
         try c.encodeNumber(netReturn, forKey: .return)
         try c.encode(stopped, forKey: .stopped)
+        try c.encodeNumber(weight, forKey: .weight)
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(ticker: try c.decode(String.self, forKey: .ticker), sector: try c.decode(String.self, forKey: .sector),
                   score: try c.decodeNumber(forKey: .score), netReturn: try c.decodeNumber(forKey: .return),
-                  stopped: try c.decode(Bool.self, forKey: .stopped))
+                  stopped: try c.decode(Bool.self, forKey: .stopped), weight: try c.decodeNumber(forKey: .weight))
     }
 }
 
@@ -95,6 +96,7 @@ extension ExperimentResult.Period: Codable {
     enum CodingKeys: String, CodingKey {
         case date, exitDate = "exit_date", scoringDate = "scoring_date", `return`, picksReturn = "picks_return"
         case spyReturn = "spy_return", equity, cashReason = "cash_reason", retrained, ic, picks
+        case traded, turnover, costs, unfilled
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,6 +112,10 @@ extension ExperimentResult.Period: Codable {
         try c.encode(retrained, forKey: .retrained)
         try c.encodeNumber(ic, forKey: .ic)
         try c.encode(picks, forKey: .picks)
+        try c.encodeNumber(traded, forKey: .traded)
+        try c.encodeNumber(turnover, forKey: .turnover)
+        try c.encodeNumber(costs, forKey: .costs)
+        try c.encodeNumber(unfilled, forKey: .unfilled)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -120,7 +126,9 @@ extension ExperimentResult.Period: Codable {
                   equity: try c.decodeNumber(forKey: .equity),
                   cashReason: try c.decodeIfPresent(ExperimentResult.CashReason.self, forKey: .cashReason),
                   retrained: try c.decode(Bool.self, forKey: .retrained), ic: try c.decodeNumber(forKey: .ic),
-                  picks: try c.decode([ExperimentResult.Pick].self, forKey: .picks))
+                  picks: try c.decode([ExperimentResult.Pick].self, forKey: .picks),
+                  traded: try c.decodeNumber(forKey: .traded), turnover: try c.decodeNumber(forKey: .turnover),
+                  costs: try c.decodeNumber(forKey: .costs), unfilled: try c.decodeNumber(forKey: .unfilled))
     }
 }
 
@@ -152,7 +160,8 @@ extension ExperimentResult: Codable {
         case spyReturn = "spy_return", excessReturn = "excess_return", weeksTraded = "weeks_traded", finalValue = "final_value"
         // The rest.
         case volatility, sortino, calmar, periodsCount = "periods_count", excessTStat = "excess_t_stat"
-        case yearlyReturns = "yearly_returns", turnover
+        case yearlyReturns = "yearly_returns", turnover, nameTurnover = "name_turnover"
+        case execution, costDrag = "cost_drag", costsPaid = "costs_paid", holdingDays = "holding_days", unfilledFraction = "unfilled_fraction"
         case directionalAccuracy = "directional_accuracy", meanIC = "mean_ic", icTStat = "ic_t_stat", hitRate = "hit_rate", icPeriods = "ic_periods"
         case signalTiming = "signal_timing", warnings, strategy, startDate = "start_date", endDate = "end_date"
         case retrains, dataFingerprint = "data_fingerprint", alphalabVersion = "alphalab_version", config
@@ -179,6 +188,12 @@ extension ExperimentResult: Codable {
         var yearly = c.nestedContainer(keyedBy: AnyKey.self, forKey: .yearlyReturns)
         for (year, r) in yearlyReturns.sorted(by: { $0.key < $1.key }) { try yearly.encodeNumber(r, forKey: AnyKey(String(year))) }
         try c.encodeNumber(turnover, forKey: .turnover)
+        try c.encodeNumber(nameTurnover, forKey: .nameTurnover)
+        try c.encode(config.execution, forKey: .execution)
+        try c.encodeNumber(costDrag, forKey: .costDrag)
+        try c.encodeNumber(costsPaid, forKey: .costsPaid)
+        try c.encodeNumber(holdingDays, forKey: .holdingDays)
+        try c.encodeNumber(unfilledFraction, forKey: .unfilledFraction)
         try c.encodeNumber(quality.directionalAccuracy, forKey: .directionalAccuracy)
         try c.encodeNumber(quality.meanIC, forKey: .meanIC)
         try c.encodeNumber(quality.icTStat, forKey: .icTStat)
@@ -199,7 +214,11 @@ extension ExperimentResult: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let config = try c.decode(ExperimentConfig.self, forKey: .config)
+        var config = try c.decode(ExperimentConfig.self, forKey: .config)
+        // Results recorded before execution models existed were the seed's round trips.
+        if try c.nestedContainer(keyedBy: AnyKey.self, forKey: .config).allKeys.allSatisfy({ $0.stringValue != "execution" }) {
+            config.execution = .roundTrip
+        }
         let periods = try c.decode([Period].self, forKey: .weeks)
         var metrics = PerformanceMetrics(returns: [], years: 0)
         metrics.totalReturn = try c.decodeNumber(forKey: .totalReturn)
@@ -218,7 +237,10 @@ extension ExperimentResult: Codable {
             name: try c.decode(String.self, forKey: .name), config: config, strategy: try c.decode(String.self, forKey: .strategy),
             metrics: metrics, spyReturn: try c.decodeNumber(forKey: .spyReturn), excessReturn: try c.decodeNumber(forKey: .excessReturn),
             excessTStat: try c.decodeNumber(forKey: .excessTStat), weeksTraded: try c.decode(Int.self, forKey: .weeksTraded),
-            finalValue: try c.decodeNumber(forKey: .finalValue), yearlyReturns: yearly, turnover: try c.decodeNumber(forKey: .turnover),
+            finalValue: try c.decodeNumber(forKey: .finalValue), yearlyReturns: yearly,
+            nameTurnover: try c.decodeNumber(forKey: .nameTurnover), turnover: try c.decodeNumber(forKey: .turnover),
+            costDrag: try c.decodeNumber(forKey: .costDrag), costsPaid: try c.decodeNumber(forKey: .costsPaid),
+            holdingDays: try c.decodeNumber(forKey: .holdingDays), unfilledFraction: try c.decodeNumber(forKey: .unfilledFraction),
             quality: PredictionQuality(directionalAccuracy: try c.decodeNumber(forKey: .directionalAccuracy),
                                        meanIC: try c.decodeNumber(forKey: .meanIC), icTStat: try c.decodeNumber(forKey: .icTStat),
                                        hitRate: try c.decodeNumber(forKey: .hitRate), periods: try c.decode(Int.self, forKey: .icPeriods)),

@@ -43,6 +43,15 @@ public final class RunStore: Sendable {
                 CREATE INDEX runs_created ON runs(created_at);
                 """)
         }
+        migrator.registerMigration("v2: execution") { db in
+            // Runs recorded before execution models existed were the seed's round trips.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN execution TEXT NOT NULL DEFAULT 'round_trip';
+                ALTER TABLE runs ADD COLUMN turnover REAL;
+                ALTER TABLE runs ADD COLUMN cost_drag REAL;
+                ALTER TABLE runs ADD COLUMN holding_days REAL;
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -61,6 +70,14 @@ public final class RunStore: Sendable {
         public var sharpe: Double
         public var maxDrawdown: Double
         public var excessReturn: Double
+        /// `rebalance` or `round_trip`.
+        public var execution: String
+        /// Mean traded notional per period as a fraction of equity.
+        public var turnover: Double
+        /// Costs as a fraction of equity per year.
+        public var costDrag: Double
+        /// Mean trading days a position was held.
+        public var holdingDays: Double
     }
 
     /// Which runs to list.
@@ -94,13 +111,15 @@ public final class RunStore: Sendable {
         return try database.write { db in
             try db.execute(sql: """
                 INSERT INTO runs (name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
-                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, config, result)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, config, result,
+                    execution, turnover, cost_drag, holding_days)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [result.name, created, seconds, AlphaLabVersion.string, result.dataFingerprint,
                                  result.startDate?.description, result.endDate?.description, result.config.signalTiming.rawValue,
                                  n(result.metrics.totalReturn), n(result.metrics.cagr), n(result.metrics.sharpe),
                                  n(result.metrics.maxDrawdown), n(result.metrics.winRate), n(result.spyReturn),
-                                 n(result.excessReturn), n(result.quality.meanIC), config, json])
+                                 n(result.excessReturn), n(result.quality.meanIC), config, json,
+                                 result.config.execution.rawValue, n(result.turnover), n(result.costDrag), n(result.holdingDays)])
             return db.lastInsertedRowID
         }
     }
@@ -119,7 +138,7 @@ public final class RunStore: Sendable {
         default: throw StoreError.badQuery("order must be created, sharpe or total_return, got '\(filter.orderBy)'")
         }
         let sql = "SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing, "
-            + "total_return, sharpe, max_drawdown, excess_return FROM runs"
+            + "total_return, sharpe, max_drawdown, excess_return, execution, turnover, cost_drag, holding_days FROM runs"
             + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY \(order) LIMIT \(max(0, filter.limit))"
         return try database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
@@ -127,7 +146,9 @@ public final class RunStore: Sendable {
                         version: row["alphalab_version"], dataFingerprint: row["data_fingerprint"], startDate: row["start_date"],
                         endDate: row["end_date"], signalTiming: row["signal_timing"],
                         totalReturn: row["total_return"] ?? .nan, sharpe: row["sharpe"] ?? .nan,
-                        maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan)
+                        maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan,
+                        execution: row["execution"], turnover: row["turnover"] ?? .nan, costDrag: row["cost_drag"] ?? .nan,
+                        holdingDays: row["holding_days"] ?? .nan)
             }
         }
     }

@@ -39,6 +39,23 @@ struct TinyMarket {
         }
     }
 
+    /// No bars from `from` on: the ticker's history ends (delisted).
+    mutating func end(_ symbol: String, from: String) {
+        for i in index(from)..<calendar.count {
+            bars[symbol]!.open[i] = .nan; bars[symbol]!.high[i] = .nan
+            bars[symbol]!.low[i] = .nan; bars[symbol]!.close[i] = .nan
+        }
+    }
+
+    /// Closes alternating between `price` and `price x (1 + swing)` on the days before
+    /// `through` (opens, highs and lows equal to the close): a known daily volatility.
+    mutating func zigzag(_ symbol: String, _ price: Double, swing: Double, through: String) {
+        for i in 0..<index(through) {
+            let p = i % 2 == 0 ? price : price * (1 + swing)
+            bars[symbol]!.open[i] = p; bars[symbol]!.high[i] = p; bars[symbol]!.low[i] = p; bars[symbol]!.close[i] = p
+        }
+    }
+
     var panel: Panel {
         let series = bars.map { symbol, b in
             PriceSeries(ticker: symbol, days: calendar.days, open: b.open, high: b.high, low: b.low, close: b.close,
@@ -49,6 +66,11 @@ struct TinyMarket {
 
     /// Runs `config` over 2024 with fixed scores per symbol (missing symbols score NaN).
     func run(_ scores: [String: Double], _ body: (inout ExperimentConfig) -> Void) throws -> ExperimentResult {
+        try run(scoring: { _ in scores }, body)
+    }
+
+    /// Runs `config` over 2024 with scores per symbol that may change with the period.
+    func run(scoring: @escaping (ScoringContext) -> [String: Double], _ body: (inout ExperimentConfig) -> Void) throws -> ExperimentResult {
         var config = ExperimentConfig("tiny") {
             $0.startYear = 2024
             $0.endYear = 2024
@@ -56,7 +78,10 @@ struct TinyMarket {
         }
         body(&config)
         let walk = try WalkForward(config: config, dataset: Dataset(panel: panel))
-        return try walk.run(scorer: FunctionScorer(label: "fixed") { context in context.symbols.map { scores[$0] ?? .nan } })
+        return try walk.run(scorer: FunctionScorer(label: "fixed") { context in
+            let scores = scoring(context)
+            return context.symbols.map { scores[$0] ?? .nan }
+        })
     }
 }
 

@@ -1,0 +1,72 @@
+--- audit: one suite of experiments under two settings side by side, and the
+--- conclusions of the decision matrix that change between them. The look-ahead audit
+--- (timing) and the execution audit (round trips against a held portfolio) are both
+--- this comparison.
+--
+--   local audit = require "audit"
+--   local report = audit.compare(
+--     { label = "same_day_close", results = seed },
+--     { label = "prior_close", results = honest },
+--     { what = "timing" })
+--   print(report.text)   -- report.changed, report.before, report.after as well
+
+local decision = require "decision"
+local tabulate = require "tabulate"
+
+local M = {}
+
+local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+
+--- Compares the suites `a` and `b` ({label, results}, results in the same order).
+--- Options: what (the setting's name in the text, e.g. "timing"), columns (extra
+--- columns per side: { {header, function(result) -> text}, ... }), thresholds (for the
+--- decision matrix). Returns {text, changed, before, after}: the table, the matrix
+--- under each and the number of conclusions that change.
+function M.compare(a, b, options)
+  options = options or {}
+  local what = options.what or "setting"
+  local columns = options.columns or {}
+  local header = { "Experiment" }
+  for _, side in ipairs({ a, b }) do
+    header[#header + 1] = side.label
+    header[#header + 1] = "Sharpe"
+    for _, c in ipairs(columns) do header[#header + 1] = c[1] end
+  end
+  header[#header + 1] = "Difference"
+  local rows = {}
+  for i = 1, #a.results do
+    local row = { a.results[i].name }
+    for _, side in ipairs({ a, b }) do
+      local r = side.results[i]
+      row[#row + 1] = pct(r.total_return)
+      row[#row + 1] = num(r.sharpe)
+      for _, c in ipairs(columns) do row[#row + 1] = c[2](r) end
+    end
+    local x, y = a.results[i].total_return, b.results[i].total_return
+    row[#row + 1] = (x and y) and pct(y - x) or "n/a"
+    rows[i] = row
+  end
+  local align = { "left" }
+  for k = 2, #header do align[k] = "right" end
+  local lines = { tabulate.format(rows, { header = header, align = align, rule = "-" }), "" }
+
+  local before = decision.evaluate(a.results, options.thresholds)
+  local after = decision.evaluate(b.results, options.thresholds)
+  local changed = 0
+  lines[#lines + 1] = "DECISION MATRIX under each " .. what
+  for i, c in ipairs(before) do
+    local d = after[i]
+    local function mark(x) return x.holds == nil and "n/a" or (x.holds and "YES" or "no") end
+    local flip = (c.holds ~= d.holds) and "  <- CHANGES" or ""
+    if flip ~= "" then changed = changed + 1 end
+    lines[#lines + 1] = string.format("  %-18s %s %-3s   %s %-3s%s", c.rule, a.label, mark(c), b.label, mark(d), flip)
+    lines[#lines + 1] = string.format("      %-14s %s", a.label .. ":", c.reason)
+    lines[#lines + 1] = string.format("      %-14s %s", b.label .. ":", d.reason)
+  end
+  lines[#lines + 1] = ""
+  lines[#lines + 1] = string.format("%d of %d conclusions change with the %s.", changed, #before, what)
+  return { text = table.concat(lines, "\n"), changed = changed, before = before, after = after }
+end
+
+return M
