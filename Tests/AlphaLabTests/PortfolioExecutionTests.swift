@@ -172,4 +172,26 @@ struct PortfolioExecutionTests {
         #expect(abs(r.periods[0].costs - expected) < 1e-9, "\(r.periods[0].costs) vs \(expected)")
         #expect(fractions[0] > 0.0002 + 0.0001) // impact is not negligible at this size
     }
+
+    @Test("Too few picks and a tripped circuit breaker sell the book and hold cash; the rules of selection are the same")
+    func cashRules() throws {
+        let few = try TinyMarket().run(ranked) { $0.minStocks = 10; $0.excludeTickers = ["A5", "A6"] }
+        #expect(few.periods.allSatisfy { $0.cashReason == .tooFewPicks && $0.traded == 0 && $0.netReturn == 0 })
+        #expect(few.finalValue == 100_000)
+
+        var market = TinyMarket()
+        for s in ["A1", "A2"] { market.flat(s, 80, from: "2024-01-09") }
+        let r = try market.run(ranked) { $0.topN = 2; $0.slippageBps = 0; $0.circuitBreakerDrawdown = 0.1; $0.circuitBreakerWeeks = 2 }
+        #expect(r.periods.prefix(5).map(\.cashReason) == [nil, nil, .circuitBreaker, .circuitBreaker, nil])
+        #expect(abs(r.period("2024-01-08").netReturn - (-0.2)) < 1e-12)
+        // The Jan 8 week trips it: sold at the Jan 16 open, cash through Jan 22, bought again Jan 29.
+        #expect(abs(r.period("2024-01-16").traded - 80_000) < 1e-9 && r.period("2024-01-22").traded == 0)
+        #expect(abs(r.period("2024-01-29").traded - 80_000) < 1e-9)
+
+        // Selection does not depend on execution.
+        let capped = try TinyMarket().run(ranked) { $0.topN = 4; $0.maxSectorPct = 0.5 }
+        #expect(capped.periods.allSatisfy { $0.picks.map(\.ticker) == ["A1", "A2", "A5", "A6"] })
+        let inverted = try TinyMarket().run(ranked) { $0.topN = 2; $0.invertSignal = true }
+        #expect(inverted.periods.allSatisfy { $0.picks.map(\.ticker) == ["A6", "A5"] })
+    }
 }

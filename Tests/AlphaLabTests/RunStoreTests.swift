@@ -84,4 +84,44 @@ struct RunStoreTests {
         #expect(text == previous || text.count == previous.count + 20_000_000)
         #expect(try ExperimentResult(json: text).json() == previous)
     }
+
+    @Test("A store and results written before execution models open: their runs are the seed's round trips, nothing is lost")
+    func olderStore() throws {
+        let folder = Fixtures.temporaryFolder()
+        // The result as the previous version wrote it: no execution in its config, no cost figures.
+        var json = try JSONSerialization.jsonObject(with: try Self.result.json()) as! [String: Any]
+        var config = json["config"] as! [String: Any]
+        for key in ["execution", "no_trade_band", "weighting", "cost_model", "half_spread_bps", "impact_coefficient", "max_adv_pct"] { config[key] = nil }
+        json["config"] = config
+        for key in ["execution", "name_turnover", "cost_drag", "costs_paid", "holding_days", "unfilled_fraction"] { json[key] = nil }
+        let old = try JSONSerialization.data(withJSONObject: json)
+        try old.write(to: URL(fileURLWithPath: folder + "/old.json"))
+        let loaded = try ExperimentResult(json: old)
+        #expect(loaded.config.execution == .roundTrip && loaded.costDrag.isNaN && loaded.metrics.sharpe == Self.result.metrics.sharpe)
+
+        // The first version's schema, with one run in it.
+        let sql = """
+            CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+            INSERT INTO grdb_migrations VALUES ('v1');
+            CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created_at TEXT NOT NULL, seconds REAL NOT NULL,
+                alphalab_version TEXT NOT NULL, data_fingerprint TEXT NOT NULL, start_date TEXT, end_date TEXT, signal_timing TEXT NOT NULL,
+                total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL, spy_return REAL, excess_return REAL, mean_ic REAL,
+                config TEXT NOT NULL, result BLOB NOT NULL);
+            INSERT INTO runs (name, created_at, seconds, alphalab_version, data_fingerprint, signal_timing, sharpe, config, result)
+                VALUES ('old', '2026-11-01T00:00:00Z', 1, '0.1', 'x', 'prior_close', 0.5, '{}', readfile('\(folder)/old.json'));
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [folder + "/runs.db", sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+
+        let store = try RunStore(path: folder + "/runs.db")
+        let listed = try store.list()
+        #expect(listed.count == 1 && listed[0].name == "old" && listed[0].execution == "round_trip" && listed[0].costDrag.isNaN)
+        #expect(try store.load(id: listed[0].id).config.execution == .roundTrip)
+        let id = try store.save(Self.result)
+        #expect(try store.list(.init(name: "Momentum%"))[0].execution == "rebalance" && id > listed[0].id)
+    }
 }
