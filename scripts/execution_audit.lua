@@ -32,7 +32,7 @@ end
 
 local function suite(execution)
   local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], slippage_bps = options.slippage, execution = execution }, only)
+    retrain_weeks = options["retrain-weeks"], slippage_bps = options.slippage, execution = execution, universe = options.universe }, only)
   log("running the suite with execution = " .. execution)
   return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 end

@@ -23,7 +23,7 @@ log("data: " .. description)
 
 local function suite(timing)
   local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], signal_timing = timing, execution = options.execution })
+    retrain_weeks = options["retrain-weeks"], signal_timing = timing, execution = options.execution, universe = options.universe })
   log("running the suite with signal_timing = " .. timing)
   return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 end

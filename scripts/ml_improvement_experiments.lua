@@ -42,7 +42,7 @@ for n in (options.only or ""):gmatch("%d+") do
   only[tonumber(n)] = true
 end
 local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing, execution = options.execution }, only)
+  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing, execution = options.execution, universe = options.universe }, only)
 log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s, %s execution", #configs, options.start,
   options["end"], options["retrain-weeks"], options.timing, options.execution))
 

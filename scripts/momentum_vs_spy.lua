@@ -15,7 +15,7 @@ local options = cli.parse(arg, cli.with_data_options{
 
 local data, description = cli.dataset(options)
 local r = lab.run({ name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly",
-  start_year = options.start, end_year = options["end"], top_n = options.top, execution = options.execution }, data)
+  start_year = options.start, end_year = options["end"], top_n = options.top, execution = options.execution, universe = options.universe }, data)
 
 local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
 local years = {}

@@ -28,7 +28,7 @@ local configs, chosen = {}, {}
 for i = 1, math.min(options.top, #phase1) do
   chosen[i] = phase1[i]
   configs[i] = experiment.with(phase1[i].config, { start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], execution = options.execution })
+    retrain_weeks = options["retrain-weeks"], execution = options.execution, universe = options.universe })
   log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
 end
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })

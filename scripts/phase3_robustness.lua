@@ -31,7 +31,8 @@ for _, r in ipairs(lab.load_results(options.from)) do
   if not base or (r.sharpe or -math.huge) > (base.sharpe or -math.huge) then base = r end
 end
 local config = experiment.with(base.config, { name = "grid", start_year = options.start or base.config.start_year,
-  end_year = options["end"] or base.config.end_year, execution = options.execution })
+  end_year = options["end"] or base.config.end_year, execution = options.execution,
+  universe = options.universe })
 if grid.stop_loss_pct then config.use_stop_loss = true end
 local data, description = cli.dataset(options)
 local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end

@@ -26,6 +26,7 @@ local config = experiment.with(best.config, {
   start_year = options["train-end"] + 1, end_year = options["test-end"],
   retrain_weeks = 100000, -- one training, before the first test decision
   execution = options.execution,
+  universe = options.universe,
 })
 local r = experiment.run(config, data)
 print(string.format("PHASE 4: OUT OF SAMPLE  %s; trained on %d-%d once, tested %d-%d without retraining",

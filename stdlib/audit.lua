@@ -50,6 +50,7 @@ function M.compare(a, b, options)
   local align = { "left" }
   for k = 2, #header do align[k] = "right" end
   local lines = { tabulate.format(rows, { header = header, align = align, rule = "-" }), "" }
+  if options.matrix == false then return { text = table.concat(lines, "\n"), changed = 0, before = {}, after = {} } end
 
   local before = decision.evaluate(a.results, options.thresholds)
   local after = decision.evaluate(b.results, options.thresholds)

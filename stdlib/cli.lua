@@ -118,6 +118,9 @@ M.data_options = {
   sectors = { help = "with --csv: a constituents CSV (Symbol, Name, Sector)" },
   benchmark = { help = "with --csv: SPY as a Yahoo CSV" },
   limit = { type = "integer", help = "with --csv: the first N tickers only" },
+  membership = { help = "with --csv: a point-in-time membership file (ticker,start_date,end_date; Qlib; snapshots)" },
+  universe = { help = "the universe decisions pick from: all, survivors, or a point-in-time one (the store's, "
+    .. "--membership's, the synthetic market's index)" },
   tickers = { type = "integer", help = "synthetic market: number of tickers (default: the embedded market's)" },
   seed = { type = "integer", help = "synthetic market: seed" },
   null = { flag = true, help = "synthetic market: the null market (nothing predictable)" },
@@ -151,6 +154,13 @@ function M.with_data_options(extra)
   return spec
 end
 
+--- The name `--membership`'s universe gets: `--universe` unless that names a built-in one.
+function M.membership_name(options)
+  local name = options.universe
+  if not name or name == "all" or name == "survivors" then return "members" end
+  return name
+end
+
 --- The dataset the options ask for (the embedded synthetic market by default), with
 --- the on-disk training cache, and a one-line description of it.
 function M.dataset(options)
@@ -158,7 +168,8 @@ function M.dataset(options)
   if options.store then
     data, label = lab.open(options.store), "store " .. options.store
   elseif options.csv then
-    data = lab.read_csv(options.csv, { sectors = options.sectors, benchmark = options.benchmark, limit = options.limit })
+    data = lab.read_csv(options.csv, { sectors = options.sectors, benchmark = options.benchmark, limit = options.limit,
+      membership = options.membership, universe = options.membership and M.membership_name(options) or nil })
     label = "CSV " .. options.csv
   else
     local synthetic = { seed = options.seed, tickers = options.tickers, null = options.null or nil }

@@ -5,11 +5,12 @@ import Foundation
 enum DatasetBindings {
     static func open(_ path: String) throws -> Dataset {
         guard FileManager.default.fileExists(atPath: path) else { throw LuaError("no price store at '\(path)'") }
-        return Dataset(panel: try PriceStore(readingExisting: path).loadPanel())
+        let store = try PriceStore(readingExisting: path)
+        return Dataset(panel: try store.loadPanel(), memberships: try store.memberships())
     }
 
     static func synthetic(_ config: SyntheticMarketConfig) throws -> Dataset {
-        Dataset(panel: try SyntheticMarket.generate(config))
+        try SyntheticMarket.market(config).dataset()
     }
 
     static func ticker(_ d: Dataset, _ call: LuaCall, _ i: Int32) throws -> Int {
@@ -37,6 +38,23 @@ enum DatasetBindings {
             ("universe", "ds:universe() -> {symbol, ...} (tradable tickers: all but the benchmark)", { d, call in
                 call.results(.array(d.panel.universe.map(LuaValue.string)))
             }),
+            ("universes", "ds:universes() -> {name, ...} the universes a config's `universe` may name: all, survivors, and the data's point-in-time ones", { d, call in
+                call.results(.array(d.universeNames.map(LuaValue.string)))
+            }),
+            ("members", "ds:members(universe, date) -> {symbol, ...} the universe's members with prices on the trading day on or before `date`", { d, call in
+                let universe = try d.universe(named: try call.string(2))
+                guard let day = d.panel.calendar.lastIndex(onOrBefore: try call.date(3)) else { return call.results(.array([])) }
+                return call.results(.array(universe.members(day: day).map { .string(d.panel.tickers[$0]) }))
+            }),
+            ("spells", "ds:spells(universe) -> {{ticker, start, end}, ...} a point-in-time universe's membership spells (end nil: still a member)", { d, call in
+                let name = try call.string(2)
+                guard let membership = d.memberships[name] else {
+                    throw call.argumentError(2, BacktestError.unknownUniverse(name, Array(d.memberships.keys.sorted())).description)
+                }
+                return call.results(.array(membership.spells.map {
+                    .map(["ticker": .string($0.ticker), "start": .string($0.start.description), "end": $0.end.map { .string($0.description) } ?? .nil])
+                }))
+            }),
             ("dates", "ds:dates([from, to]) -> {\"YYYY-MM-DD\", ...} trading days", { d, call in
                 call.results(.array(try range(d, call, 2).map { .string(d.panel.calendar[$0].description) }))
             }),
@@ -55,21 +73,23 @@ enum DatasetBindings {
                 call.results(.map(Dictionary(uniqueKeysWithValues: d.panel.tickers.indices.map { (d.panel.tickers[$0], .string(d.panel.sector(ofTicker: $0))) })))
             }),
             ("slice", "ds:slice(from, to) -> dataset of the days from..to", { d, call in
-                call.result(object: Dataset(panel: d.panel.sliced(from: try call.date(2), through: try call.date(3))))
+                call.result(object: Dataset(panel: d.panel.sliced(from: try call.date(2), through: try call.date(3)),
+                                            memberships: Array(d.memberships.values)))
             }),
             ("select", "ds:select({ticker, ...}) -> dataset of those tickers (add \"SPY\" to keep the benchmark)", { d, call in
                 guard case .array(let items) = try call.table(2) else { throw call.argumentError(2, "list of tickers expected") }
                 let symbols = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
                 guard symbols.count == items.count else { throw call.argumentError(2, "list of ticker strings expected") }
                 for s in symbols where d.panel.tickerIndex[s] == nil { throw call.argumentError(2, "unknown ticker '\(s)'") }
-                return call.result(object: Dataset(panel: d.panel.selecting(tickers: symbols)))
+                return call.result(object: Dataset(panel: d.panel.selecting(tickers: symbols), memberships: Array(d.memberships.values)))
             }),
             ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
                 let set = try LabModule.featureSet(call.isNil(2) ? .string("legacy") : call.value(2), call: call, position: 2)
                 return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
             }),
             ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
-                call.result(object: Dataset(panel: d.panel, trainingCache: TrainingCache(directory: try call.string(2))))
+                call.result(object: Dataset(panel: d.panel, trainingCache: TrainingCache(directory: try call.string(2)),
+                                            memberships: Array(d.memberships.values)))
             }),
             ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in
                 let c = d.trainingCache
@@ -171,7 +191,7 @@ final class ModelObject {
                 if case .map(let m) = try call.optionalTable(3) ?? .nil {
                     weights = Dictionary(uniqueKeysWithValues: m.compactMap { k, v in Int(k).flatMap { h in v.number.map { (h, $0) } } })
                 }
-                let universe = o.dataset.universe
+                let universe = o.dataset.tradableTickers
                 let combined = TrainedEnsemble.combine(try o.ensemble.predict(matrix: o.matrix, tickers: universe, day: day), weights: weights)
                 guard !combined.isEmpty else { throw call.argumentError(3, "weights give no weight to the model's horizons \(o.spec.horizons)") }
                 return call.results(.map(Dictionary(uniqueKeysWithValues: zip(universe, combined).compactMap { t, s in

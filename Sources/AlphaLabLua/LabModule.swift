@@ -75,15 +75,20 @@ public enum LabModule {
           Prices straight from CSV files (a folder or one file), without a store. Options:
           format ("alphavantage", "yahoo", "long"; default alphavantage), sectors (a
           constituents CSV: Symbol, Name, Sector), benchmark (a Yahoo CSV of SPY),
-          limit (keep the first N tickers alphabetically, as the seed's 100-ticker runs).
+          limit (keep the first N tickers alphabetically, as the seed's 100-ticker runs),
+          date_format (e.g. "MM/DD/YYYY"), membership (a point-in-time membership file:
+          spells, Qlib instruments or snapshots) with universe (the name configs use for it).
         """, { call in
             let source = try call.string(1)
-            let o = try LuaOptions(call, 2, allowed: ["format", "sectors", "benchmark", "limit"])
+            let o = try LuaOptions(call, 2, allowed: ["format", "sectors", "benchmark", "limit", "membership", "universe", "date_format"])
             let formatName = try o.string("format") ?? "alphavantage"
             guard let format = ImportFormat(rawValue: formatName), format != .marketdb else {
                 throw call.argumentError(2, "option 'format' must be alphavantage, yahoo or long, got '\(formatName)'")
             }
-            var batch = try PriceImporter(format: format).read(source: source)
+            let dates = try (try o.string("date_format")).map { text in
+                do throws(DateFormatError) { return try DateFormat(text) } catch { throw call.argumentError(2, error.description) }
+            } ?? .iso
+            var batch = try PriceImporter(format: format, options: CSVImportOptions(dateFormat: dates)).read(source: source)
             if let limit = try o.integer("limit") {
                 batch.bars = Array(batch.bars.sorted { $0.ticker < $1.ticker }.prefix(max(0, limit)))
             }
@@ -91,7 +96,14 @@ public enum LabModule {
                 batch.bars += try PriceImporter(format: .yahoo).read(source: benchmark).bars
             }
             let info = try (try o.string("sectors")).map { try readSectorFile(path: $0) } ?? []
-            return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info)))
+            var memberships: [Membership] = []
+            if let file = try o.string("membership") {
+                guard let name = try o.string("universe") else { throw call.argumentError(2, "option 'membership' needs option 'universe' (its name)") }
+                do throws(MembershipError) { memberships.append(try MembershipFile.read(path: file, name: name, dateFormat: dates)) }
+                catch { throw LuaError(error.description) }
+            }
+            return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info),
+                                               memberships: memberships))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset
@@ -166,7 +178,7 @@ public enum LabModule {
             guard decision < calendar.count else { throw call.argumentError(2, "option 'date': \(date) is after the data's last day \(calendar[calendar.count - 1])") }
             let matrix = try dataset.matrix(set)
             let ensemble = try dataset.trainingCache.ensemble(spec: spec, matrix: matrix, panel: dataset.panel,
-                                                              tickers: dataset.universe, decisionDay: decision)
+                                                              tickers: dataset.tradableTickers, decisionDay: decision)
             return call.result(object: ModelObject(ensemble: ensemble, matrix: matrix, dataset: dataset, decisionDay: decision, spec: spec))
         }),
     ] }

@@ -76,19 +76,66 @@ import Testing
         try expectRejected(Self.header, message: "no data rows", line: nil)
     }
 
-    @Test func duplicateDateRejectsTheFile() throws {
+    @Test func duplicateDateRejectsTheFileNamingBothLines() throws {
         let text = Self.header + "2021-01-04,1,1,1,1,1,1,0,1\n2021-01-05,1,1,1,1,1,1,0,1\n2021-01-05,1,1,1,1,1,1,0,1\n"
-        try expectRejected(text, message: "duplicate date 2021-01-05 for BAD (first on line 3)", line: 4)
+        try expectRejected(text, message: "duplicate date 2021-01-05 for BAD on lines 3 and 4", line: 4)
+        // Also when the two rows are far apart in a shuffled file.
+        let shuffled = "ticker,date,open,high,low,close,volume\nAAA,2021-01-05,1,1,1,1,1\nBBB,2021-01-04,1,1,1,1,1\nAAA,2021-01-04,1,1,1,1,1\nAAA,2021-01-05,2,2,2,2,2\n"
+        try expectRejected(shuffled, message: "duplicate date 2021-01-05 for AAA on lines 2 and 5", line: 5, format: .long)
     }
 
-    @Test func unsortedDatesRejectTheFile() throws {
-        let text = Self.header + "2021-01-05,1,1,1,1,1,1,0,1\n2021-01-04,1,1,1,1,1,1,0,1\n"
-        try expectRejected(text, message: "unsorted dates: 2021-01-04 for BAD comes after 2021-01-05 on line 2", line: 3)
+    @Test("A newest-first AlphaVantage file and a shuffled long file import to exactly the rows of their ascending twins")
+    func unsortedRowsAreSorted() throws {
+        let folder = Fixtures.temporaryFolder()
+        let rows = Self.good.split(separator: "\n").dropFirst().map(String.init)
+        let newestFirst = Fixtures.write(Self.header + rows.reversed().joined(separator: "\n") + "\n", to: folder + "/desc/GOOD.csv")
+        let ascending = Fixtures.write(Self.good, to: folder + "/asc/GOOD.csv")
+        let a = try PriceImporter(format: .alphavantage).read(source: newestFirst), b = try PriceImporter(format: .alphavantage).read(source: ascending)
+        #expect(a.problems.isEmpty && a.bars == b.bars && a.bars[0].days.count == 3)
+
+        let long = ["AAA,2021-01-04,10,11,9,10.5,100", "BBB,2021-01-04,20,21,19,20.5,200", "AAA,2021-01-05,10.5,12,10,11,150",
+                    "BBB,2021-01-05,20.5,22,20,21,250", "AAA,2021-01-06,11,11.5,10,10.2,120"]
+        let header = "ticker,date,open,high,low,close,volume\n"
+        let shuffled = Fixtures.write(header + [long[4], long[1], long[2], long[0], long[3]].joined(separator: "\n") + "\n", to: folder + "/shuffled.csv")
+        let sorted = Fixtures.write(header + long.joined(separator: "\n") + "\n", to: folder + "/sorted.csv")
+        let c = try PriceImporter(format: .long).read(source: shuffled), d = try PriceImporter(format: .long).read(source: sorted)
+        #expect(c.problems.isEmpty && c.bars.sorted { $0.ticker < $1.ticker } == d.bars.sorted { $0.ticker < $1.ticker })
+        #expect(c.bars.first { $0.ticker == "AAA" }!.close == [10.5, 11, 10.2])
     }
 
-    @Test func unsortedDatesInALongFileRejectIt() throws {
-        let text = "ticker,date,open,high,low,close,volume\nAAA,2021-01-05,1,1,1,1,1\nBBB,2021-01-04,1,1,1,1,1\nAAA,2021-01-04,1,1,1,1,1\n"
-        try expectRejected(text, message: "unsorted dates: 2021-01-04 for AAA", line: 4, format: .long)
+    @Test("Dates in another format: the error names the first value and the expected format; --date-format imports them")
+    func otherDateFormats() throws {
+        let folder = Fixtures.temporaryFolder()
+        let text = "Date,Open,High,Low,Close,Adj Close,Volume\n01/29/1993,43.97,43.97,43.75,43.94,25.8,1003200\n02/01/1993,43.97,44.25,43.97,44.25,25.9,480500\n"
+        let path = Fixtures.write(text, to: folder + "/SPY.csv")
+        let batch = try PriceImporter(format: .yahoo).read(source: path)
+        let problem = try #require(batch.rejectedFiles.first)
+        #expect(problem.message == "no valid rows (2 skipped; the first, line 2: unparsable date '01/29/1993' (expected YYYY-MM-DD; other formats with --date-format))")
+        let us = try PriceImporter(format: .yahoo, options: CSVImportOptions(dateFormat: try DateFormat("MM/DD/YYYY"))).read(source: path)
+        #expect(us.problems.isEmpty && us.bars[0].days == [Day("1993-01-29")!, Day("1993-02-01")!])
+
+        // The same through the command line, with a bad pattern refused by name.
+        let db = folder + "/market.db"
+        let refused = try Fixtures.alphalab(["import", "yahoo", path, "--db", db])
+        #expect(refused.status != 0 && refused.err.contains("unparsable date '01/29/1993' (expected YYYY-MM-DD"))
+        let imported = try Fixtures.alphalab(["import", "yahoo", path, "--date-format", "MM/DD/YYYY", "--db", db])
+        #expect(imported.status == 0 && imported.out.contains("imported 2 rows for 1 tickers"), "\(imported.err)")
+        let badPattern = try Fixtures.alphalab(["import", "yahoo", path, "--date-format", "MM/DD/YY", "--db", db])
+        #expect(badPattern.status != 0 && badPattern.err.contains("date format 'MM/DD/YY': 'Y' is neither YYYY, MM, DD nor a separator"))
+        #expect(try DateFormat("DD.MM.YYYY").parse("29.01.1993") == Day("1993-01-29") && DateFormat.iso.parse("1993-02-30") == nil)
+        #expect(throws: DateFormatError(pattern: "DD/MM", problem: "needs YYYY exactly once")) { try DateFormat("DD/MM") }
+    }
+
+    @Test("--ticker-column reads long files whose ticker column has another name")
+    func tickerColumn() throws {
+        let folder = Fixtures.temporaryFolder()
+        let path = Fixtures.write("date,open,high,low,close,volume,Name\n2013-02-08,15.07,15.12,14.63,14.75,8407500,AAL\n", to: folder + "/all_stocks_5yr.csv")
+        let missing = try PriceImporter(format: .long).read(source: path)
+        #expect(missing.rejectedFiles.first?.message.contains("missing column ticker") == true)
+        let named = try PriceImporter(format: .long, options: CSVImportOptions(tickerColumn: "Name")).read(source: path)
+        #expect(named.problems.isEmpty && named.bars.map(\.ticker) == ["AAL"])
+        let cli = try Fixtures.alphalab(["import", "long", path, "--ticker-column", "Name", "--db", folder + "/m.db"])
+        #expect(cli.status == 0 && cli.out.contains("imported 1 rows for 1 tickers"), "\(cli.err)")
     }
 
     @Test func unparsableNumberSkipsTheRow() throws {

@@ -3,11 +3,11 @@ import Foundation
 import Testing
 
 @Suite struct ModelTests {
-    /// A small market: 120 tickers over 2005..2013.
+    /// A market of 300 tickers over 2005..2013.
     static func market(null: Bool) -> (panel: Panel, matrix: FeatureMatrix) {
         var config = null ? SyntheticMarketConfig.null(seed: 11) : SyntheticMarketConfig()
         config.seed = 11
-        config.tickerCount = 120
+        config.tickerCount = 300
         config.end = Day("2013-12-31")!
         let panel = try! SyntheticMarket.generate(config)
         return (panel, try! FeatureMatrix(set: FeatureCatalog.momentum, panel: panel))
@@ -38,7 +38,10 @@ import Testing
 
     @Test func momentumModelFindsThePlantedEffectAndNothingInTheNullMarket() throws {
         let planted = try outOfSampleIC(Self.planted)
-        #expect(planted.mean > 0.02 && planted.t > 3, "planted IC \(planted)")
+        // Bankruptcies (5-day labels of -50% and worse) and acquisitions (a jump in momentum,
+        // then a price pinned to the deal) are in the training rows too, as in real data:
+        // the IC is smaller than on a market without them, and still clearly there.
+        #expect(planted.mean > 0.015 && planted.t > 3, "planted IC \(planted)")
         let null = try outOfSampleIC(Self.null)
         #expect(abs(null.t) < 2.5, "null IC \(null)")
     }

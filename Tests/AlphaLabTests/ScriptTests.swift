@@ -24,7 +24,7 @@ struct ScriptTests {
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
         #expect(scripts == ["execution_audit.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
-                            "phase3_robustness.lua", "phase4_out_of_sample.lua"])
+                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "survivorship_audit.lua"])
     }
 
     @Test("Phase 1, then Phases 2-4 on its results; a re-run reuses the trainings from the disk cache")
@@ -112,6 +112,27 @@ struct ScriptTests {
         #expect(FileManager.default.fileExists(atPath: Self.out + "/execution_audit.txt"))
         let only = try Self.script("execution_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "0,5"])
         #expect(only.status == 0 && only.out.contains("\n5_Stop_Loss ") && !only.out.contains("\n1_Signal_Inversion "))
+    }
+
+    @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market and on the real data")
+    func survivorshipAudit() throws {
+        let synthetic = try Self.script("survivorship_audit.lua", Self.small + ["--start", "2012", "--end", "2014", "--only", "0,2",
+                                                                                 "--retrain-weeks", "26"])
+        #expect(synthetic.status == 0, "\(synthetic.err)")
+        for part in ["SURVIVORSHIP AUDIT", "survivors", "index", "\nMomentum_12_1 ", "\n0_Baseline_Current ", "\n2_Momentum_Features ",
+                     "DECISION MATRIX under each universe", "12-1 momentum: ", "this is the whole survivorship bias"] {
+            #expect(synthetic.out.contains(part), "\(part)")
+        }
+        #expect(FileManager.default.fileExists(atPath: Self.out + "/survivorship_audit.txt"))
+
+        let membership = Fixtures.sharedData.appendingPathComponent("sp500/membership/sp500_ticker_start_end.csv").path
+        let real = try Self.script("survivorship_audit.lua", ["--csv", Fixtures.sp500Folder, "--benchmark", Fixtures.spyCSV,
+                                                              "--membership", membership, "--universe", "sp500", "--start", "2005", "--end", "2020",
+                                                              "--out", Self.out, "--quiet"])
+        #expect(real.status == 0, "\(real.err)")
+        #expect(real.out.contains("(sp500)") && real.out.contains("this measures inclusion bias only"))
+        let none = try Self.script("survivorship_audit.lua", ["--csv", Fixtures.sp500Folder, "--limit", "5", "--out", Self.out, "--quiet"])
+        #expect(none.status != 0 && none.err.contains("the data has no point-in-time universe"))
     }
 
     @Test("Momentum against SPY prints both and the years")

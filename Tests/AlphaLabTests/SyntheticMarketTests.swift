@@ -35,14 +35,52 @@ import Testing
         #expect(m.calendar.last == Day("2025-12-31"))
         #expect(m.calendar.days == NYSEHolidays.tradingDays(from: Day("2005-01-01")!, through: Day("2025-12-31")!))
         #expect(Set(m.universe.map { m.info[m.tickerIndex[$0]!].sector }).count == 10)
-        // Some tickers list late: NaN before their first bar, none after.
+        // Some tickers list late, some leave: each has one unbroken run of bars.
         let late = (0..<m.tickerCount).filter { m.value(.close, ticker: $0, day: 0).isNaN }
         #expect(late.count > 10 && late.count < 60)
-        for t in late {
+        for t in 0..<m.tickerCount {
             let s = Array(m.series(.close, ticker: t))
-            let first = s.firstIndex { !$0.isNaN }!
-            #expect(s[first...].allSatisfy { !$0.isNaN })
+            let first = s.firstIndex { !$0.isNaN }!, last = s.lastIndex { !$0.isNaN }!
+            #expect(s[first...last].allSatisfy { !$0.isNaN } && last == m.lastBar[t])
         }
+    }
+
+    @Test("Bankruptcies and acquisitions end tickers' bars with a delisting return; the index is their top by capitalisation")
+    func delistingsAndTheIndex() throws {
+        let market = try SyntheticMarket.market(Self.wide(SyntheticMarketConfig()))
+        let m = market.panel
+        let ended = (0..<m.tickerCount).filter { m.lastBar[$0] < m.dayCount - 1 }
+        let bankrupt = ended.filter { m.delistingReturns[$0] <= -0.3 }
+        let acquired = ended.filter { abs(m.delistingReturns[$0]) < 0.05 }
+        // About 1% a year each over 21 years.
+        let (bankruptCount, acquiredCount) = (bankrupt.count, acquired.count)
+        #expect(bankruptCount > 20 && bankruptCount < 90, "\(bankruptCount) bankruptcies")
+        #expect(acquiredCount > 20 && acquiredCount < 90, "\(acquiredCount) acquisitions")
+        #expect(ended.allSatisfy { m.delistingReturns[$0].isFinite } && bankrupt.count + acquired.count == ended.count)
+        for t in bankrupt {
+            let d = m.lastBar[t]
+            let crash = m.value(.close, ticker: t, day: d) / m.value(.close, ticker: t, day: d - 1) - 1
+            #expect(crash <= -0.5 + 1e-9 && crash >= -0.9 - 1e-9 && m.delistingReturns[t] >= -0.9 - 1e-9)
+        }
+        #expect((0..<m.tickerCount).filter { m.lastBar[$0] == m.dayCount - 1 }.allSatisfy { m.delistingReturns[$0].isNaN })
+
+        // The index: two thirds of the listed tickers, spells that never overlap, members with bars.
+        let index = Universe(market.index, panel: m)
+        for year in [2006, 2012, 2018, 2024] {
+            let d = m.calendar.firstIndex(onOrAfter: Day(year: year, month: 6, day: 1)!)
+            let listed = (0..<m.tickerCount).filter { m.tickers[$0] != "SPY" && m.value(.close, ticker: $0, day: d).isFinite }
+            let members = index.members(day: d)
+            let expected: Double = 2.0 / 3 * Double(listed.count)
+            let size = Double(members.count)
+            #expect(abs(size - expected) <= 6, "\(year): \(size) of \(listed.count)")
+            #expect(members.allSatisfy { m.value(.close, ticker: $0, day: d).isFinite })
+        }
+        for (a, b) in zip(market.index.spells, market.index.spells.dropFirst()) where a.ticker == b.ticker {
+            #expect(a.end! < b.start)
+        }
+        // The null market keeps them.
+        let null = try SyntheticMarket.market(.null())
+        #expect((0..<null.panel.tickerCount).contains { null.panel.delistingReturns[$0].isFinite } && !null.index.spells.isEmpty)
     }
 
     @Test func barsAreConsistent() {
@@ -85,7 +123,7 @@ import Testing
                 let c = m.series(.close, ticker)!
                 let base = c.startIndex
                 let (p252, p21, p0, p21f) = (c[base + d - 252], c[base + d - 21], c[base + d], c[base + d + 21])
-                guard !p252.isNaN else { continue }
+                guard !p252.isNaN, !p21.isNaN, !p0.isNaN, !p21f.isNaN else { continue } // listed for the year, not delisted
                 signal.append(p21 / p252 - 1)
                 forward.append(p21f / p0 - 1)
             }
@@ -101,7 +139,7 @@ import Testing
             for ticker in m.universe {
                 let c = m.series(.close, ticker)!
                 let base = c.startIndex
-                guard !c[base + d - 1].isNaN else { continue }
+                guard !c[base + d - 1].isNaN, !c[base + d].isNaN, !c[base + d + 1].isNaN else { continue }
                 signal.append(-(c[base + d] / c[base + d - 1] - 1))
                 forward.append(c[base + d + 1] / c[base + d] - 1)
             }

@@ -35,6 +35,22 @@ function tests.features_are_read_by_ticker_and_date()
   check.contains(check.raises(d.features, d, "legacyy"), "unknown feature set 'legacyy'")
 end
 
+function tests.universes_of_a_dataset()
+  local d = lab.synthetic{ tickers = 30 }
+  local names = d:universes()
+  check.equal(table.concat(names, ","), "all,survivors,index")
+  local members = d:members("index", "2015-06-01")
+  check.equal(#members >= 15 and #members <= 22, true, "two thirds of the listed tickers")
+  local spells = d:spells("index")
+  check.equal(type(spells[1].ticker), "string"); check.equal(type(spells[1].start), "string")
+  check.contains(check.raises(d.members, d, "sp500", "2015-06-01"), "'sp500' is not a universe of this data")
+  local r = lab.run({ name = "pit", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2014, end_year = 2015,
+    universe = "index", top_n = 5 }, d)
+  local known = {}
+  for _, t in ipairs(d:members("index", "2014-01-02")) do known[t] = true end
+  for _, p in ipairs(r:weeks()[1].picks) do check.equal(known[p.ticker], true, p.ticker .. " is a member") end
+end
+
 function tests.train_and_predict()
   local d = lab.synthetic{ tickers = 20, start = "2008-01-01", ["end"] = "2013-12-31" }
   local model = lab.train(d, { date = "2013-06-03", features = "momentum", horizons = { 5 }, trees = 20, depth = 3,
@@ -44,7 +60,10 @@ function tests.train_and_predict()
   local scores = model:predict(nil, { [5] = 1 })
   local n = 0
   for ticker, s in pairs(scores) do n = n + 1; check.equal(type(s), "number", ticker) end
-  check.equal(n, 20)
+  -- Every ticker still trading on the last day is scored; one that delisted has no features to score.
+  local alive = #d:members("survivors", d.last)
+  check.equal(n, alive)
+  check.equal(alive >= 15, true, "most of the 20 tickers survive")
   check.contains(tostring(model), "Model(horizons [5]")
   check.contains(check.raises(lab.train, d, { features = "momentum" }), "option 'date' is required")
 end

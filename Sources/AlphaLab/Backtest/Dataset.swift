@@ -1,44 +1,69 @@
 import Foundation
 
 /// A panel with what experiments on it share: feature matrices computed once per
-/// feature set, and a training cache, so a suite of experiments pays for each
-/// feature and each training only once.
+/// feature set (and universe), the universes its data knows, and a training cache, so
+/// a suite of experiments pays for each feature and each training only once.
 public final class Dataset: @unchecked Sendable {
-    // @unchecked: the matrix memo is guarded by `lock`; everything else is immutable.
+    // @unchecked: the memos are guarded by `lock`; everything else is immutable.
     /// The prices.
     public let panel: Panel
     /// Shared trainings (in memory, and on disk when it has a directory).
     public let trainingCache: TrainingCache
+    /// Point-in-time memberships that come with the data (a store's, the synthetic index), by name.
+    public let memberships: [String: Membership]
     private let lock = NSLock()
     private var matrices: [String: FeatureMatrix] = [:]
+    private var universes: [String: Universe] = [:]
 
-    /// A dataset over `panel`; trainings go through `trainingCache`.
-    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache()) {
+    /// A dataset over `panel` with its `memberships`; trainings go through `trainingCache`.
+    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = []) {
         self.panel = panel
         self.trainingCache = trainingCache
+        self.memberships = Dictionary(memberships.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The names a config's `universe` may take: `all`, `survivors` and each membership's.
+    public var universeNames: [String] { [Universe.allName, Universe.survivorsName] + memberships.keys.sorted() }
+
+    /// The universe called `name` on this panel, built on first use.
+    public func universe(named name: String) throws(BacktestError) -> Universe {
+        if let hit = lock.withLock({ universes[name] }) { return hit }
+        let built: Universe
+        switch name {
+        case Universe.allName: built = Universe(all: panel)
+        case Universe.survivorsName: built = Universe(survivors: panel)
+        default:
+            guard let membership = memberships[name] else { throw .unknownUniverse(name, universeNames) }
+            built = Universe(membership, panel: panel)
+        }
+        lock.withLock { universes[name] = built }
+        return built
     }
 
     /// The matrix of `set` on this panel, computed on first use. Sets are told apart by
-    /// name and feature names.
-    public func matrix(_ set: FeatureSet) throws -> FeatureMatrix {
-        let key = set.name + ":" + set.features.map(\.name).joined(separator: ",")
+    /// name and feature names. With a universe, cross-sectional features rank within
+    /// each day's members; a set without them is the same matrix in every universe.
+    public func matrix(_ set: FeatureSet, universe: Universe? = nil) throws -> FeatureMatrix {
+        let ranked = set.features.contains { if case .crossSectionalRank = $0.computation { true } else { false } }
+        let scoped = ranked ? universe.flatMap { $0.isAll ? nil : $0 } : nil
+        let key = set.name + ":" + set.features.map(\.name).joined(separator: ",") + (scoped.map { "@" + $0.name } ?? "")
         if let hit = lock.withLock({ matrices[key] }) { return hit }
-        let computed = try FeatureMatrix(set: set, panel: panel)
+        let computed = try FeatureMatrix(set: set, panel: panel, universe: scoped)
         lock.withLock { matrices[key] = computed }
         return computed
     }
 
     /// The one-column matrix of a catalog feature (the 12-1 momentum the filter and the
     /// momentum rule both read, a feature a Lua strategy asks for), computed once.
-    public func matrix(feature name: String) throws -> FeatureMatrix {
+    public func matrix(feature name: String, universe: Universe? = nil) throws -> FeatureMatrix {
         guard let feature = FeatureCatalog.feature(named: name) else {
             throw BacktestError.unknownFeature(name, FeatureCatalog.names)
         }
-        return try matrix(FeatureSet(name: "feature:" + name, features: [feature]))
+        return try matrix(FeatureSet(name: "feature:" + name, features: [feature]), universe: universe)
     }
 
     /// Positions of the tradable tickers: every ticker but the benchmark.
-    public var universe: [Int] {
+    public var tradableTickers: [Int] {
         panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
     }
 }

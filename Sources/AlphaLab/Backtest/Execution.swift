@@ -49,7 +49,8 @@ public struct Execution: Sendable, Equatable {
     /// With a stop at `entry x (1 - stop)`, the first day in `entryDay..<exitDay` whose low
     /// falls below it closes the position at the stop price, or at that day's open when
     /// the day opened below the stop (a gap: the stop fills no better than the open).
-    /// A ticker without an open on `exitDay` (delisted, halted) is sold at its last close.
+    /// A ticker without an open on `exitDay` (delisted, halted) is sold at its last close,
+    /// with its delisting return when it left the market for good.
     public func trade(_ panel: Panel, ticker t: Int, entryDay: Int, exitDay: Int) -> Trade? {
         let open = panel.value(.open, ticker: t, day: entryDay)
         guard open.isFinite, open > 0 else { return nil }
@@ -79,19 +80,15 @@ public struct Execution: Sendable, Equatable {
     }
 
     /// The price a position held to `exitDay` is sold at, before slippage: that day's open,
-    /// or the last close before it when the ticker has no open then.
+    /// or when the ticker has none, its last close (with its delisting return when its
+    /// bars ended for good), see ``Panel/settlementPrice(ticker:day:)``.
     static func exitPrice(_ panel: Panel, ticker t: Int, entryDay: Int, exitDay: Int, fallback: Double) -> Double {
         if exitDay < panel.dayCount {
             let open = panel.value(.open, ticker: t, day: exitDay)
             if open.isFinite, open > 0 { return open }
         }
-        var k = min(exitDay, panel.dayCount) - 1
-        while k >= entryDay {
-            let close = panel.value(.close, ticker: t, day: k)
-            if close.isFinite, close > 0 { return close }
-            k -= 1
-        }
-        return fallback
+        let settlement = panel.settlementPrice(ticker: t, day: exitDay)
+        return settlement.isFinite ? settlement : fallback
     }
 
     /// The open-to-open return of a ticker over a period, without costs: what the

@@ -56,6 +56,10 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Resume early once the strategy's shadow equity rises this fraction above its low since the trip; 0 is off.
     public var circuitBreakerRecovery = 0.0
 
+    /// The universe decisions pick from and models train on: `all` (every tradable
+    /// ticker, the seed's), `survivors`, or a point-in-time membership the data carries.
+    public var universe = Universe.allName
+
     // How the portfolio trades (the seed's semantics are `execution = .roundTrip`).
     /// Hold what stays and trade the difference (the default), or the seed's round trips.
     public var execution = ExecutionModel.rebalance
@@ -110,6 +114,7 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(circuitBreakerDrawdown >= 0 && circuitBreakerDrawdown < 1) { throw fail("circuit_breaker_drawdown", "must be in [0, 1), got \(circuitBreakerDrawdown)") }
         if circuitBreakerWeeks < 1 { throw fail("circuit_breaker_weeks", "must be at least 1, got \(circuitBreakerWeeks)") }
         if !(circuitBreakerRecovery >= 0) { throw fail("circuit_breaker_recovery", "must not be negative, got \(circuitBreakerRecovery)") }
+        if universe.isEmpty { throw fail("universe", "must not be empty (all, survivors, or a stored universe's name)") }
         if !(noTradeBand >= 0 && noTradeBand < 1) { throw fail("no_trade_band", "must be in [0, 1), got \(noTradeBand)") }
         if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
         if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }

@@ -5,7 +5,7 @@
 /// One call of ``period(decision:exit:scoringDay:picks:weights:isLast:)`` does a
 /// decision's trades and holds the result to the next decision day:
 /// 1. A held ticker without an open on the decision day (its bars ended, or a halt) is
-///    sold at its last close. A held position that opens below its stop is stopped at
+///    sold at its last close, with its delisting return when it left the market. A held position that opens below its stop is stopped at
 ///    that open and is not bought again before the next decision.
 /// 2. Targets are `weight x equity` at the open's prices. What left the picks is sold,
 ///    what entered is bought; a position that stayed is trimmed or topped up unless the
@@ -61,19 +61,15 @@ public struct Rebalancer {
         public var stopped: [Bool] = []
     }
 
-    /// The price a held ticker is worth on `day`: its open, or its last close before it.
+    /// The price a held ticker is worth on `day`: its open, or its settlement price (the
+    /// last close, with the delisting return once its bars ended for good).
     func mark(_ t: Int, day: Int) -> Double {
         if day < panel.dayCount {
             let open = panel.value(.open, ticker: t, day: day)
             if open.isFinite, open > 0 { return open }
         }
-        var k = min(day, panel.dayCount) - 1
-        while k >= 0 {
-            let close = panel.value(.close, ticker: t, day: k)
-            if close.isFinite, close > 0 { return close }
-            k -= 1
-        }
-        return 0
+        let settlement = panel.settlementPrice(ticker: t, day: day)
+        return settlement.isFinite ? settlement : 0
     }
 
     /// Cash plus every position at ``mark(_:day:)``.

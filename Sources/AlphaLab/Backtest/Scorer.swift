@@ -12,8 +12,10 @@ public struct ScoringContext {
     public let period: Int
     /// Whether this period retrains (every `retrain_weeks` periods).
     public let retrain: Bool
-    /// Ticker positions to score, in this order.
+    /// Ticker positions to score, in this order: the universe's members at the scoring close.
     public let tickers: [Int]
+    /// The run's universe: who was a member on each day.
+    public let universe: Universe
 
     /// The decision date.
     public var decisionDate: Day { dataset.panel.calendar[decisionDay] }
@@ -33,7 +35,7 @@ public struct ScoringContext {
 
     /// A feature's values at the scoring day for every ticker of ``tickers``.
     public func feature(_ name: String) throws -> [Double] {
-        let matrix = try dataset.matrix(feature: name)
+        let matrix = try dataset.matrix(feature: name, universe: universe)
         return tickers.map { Double(matrix.value(feature: 0, ticker: $0, day: scoringDay)) }
     }
 }
@@ -65,11 +67,11 @@ public struct ModelScorer: Scorer {
     public var label: String { "model(\(featureSet.name); \(spec))" }
 
     public mutating func scores(_ context: ScoringContext) throws -> [Double] {
-        let matrix = try context.dataset.matrix(featureSet)
+        let matrix = try context.dataset.matrix(featureSet, universe: context.universe)
         if context.retrain || current == nil {
             current = try context.dataset.trainingCache.ensemble(
                 spec: spec, matrix: matrix, panel: context.dataset.panel,
-                tickers: context.dataset.universe, decisionDay: context.decisionDay)
+                tickers: context.dataset.tradableTickers, decisionDay: context.decisionDay, universe: context.universe)
         }
         let predictions = try current!.predict(matrix: matrix, tickers: context.tickers, day: context.scoringDay)
         let combined = TrainedEnsemble.combine(predictions, weights: weights)
@@ -116,6 +118,7 @@ public enum BacktestError: Error, Equatable, CustomStringConvertible {
     case unknownFeature(String, [String])
     case noUsableHorizon(weights: [Int: Double], horizons: [Int])
     case scoreCount(label: String, expected: Int, got: Int)
+    case unknownUniverse(String, [String])
 
     public var description: String {
         switch self {
@@ -127,6 +130,10 @@ public enum BacktestError: Error, Equatable, CustomStringConvertible {
             "horizon_weights \(weights.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) give no weight to the model's horizons \(horizons)"
         case .scoreCount(let label, let expected, let got):
             "scorer '\(label)' returned \(got) scores for \(expected) tickers"
+        case .unknownUniverse(let name, let valid):
+            "config field 'universe': '\(name)' is not a universe of this data"
+                + (closestMatch(to: name, in: valid).map { " (did you mean '\($0)'?)" } ?? "")
+                + "; it has: \(valid.joined(separator: ", ")) (import one with `alphalab import membership FILE --universe NAME`)"
         }
     }
 }

@@ -64,12 +64,12 @@ public struct WalkForward {
         var scorer = custom ?? defaultScorer
         let panel = dataset.panel
         let days = try decisionDays()
-        let universe = dataset.universe
+        let universe = try dataset.universe(named: config.universe)
         let selection = Selection(config: config)
         let filter = UniverseFilter(config: config)
         let execution = Execution(config: config)
         let costModel = config.costModel
-        let momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1") : nil
+        let momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1", universe: universe) : nil
         let spy = panel.benchmark.flatMap { panel.tickerIndex[$0] }
         var breaker = CircuitBreaker(config: config)
         var quality = PredictionQuality.Accumulator()
@@ -86,11 +86,14 @@ public struct WalkForward {
             let s = config.signalTiming.scoringDay(forDecision: d)
             let retrain = p % config.retrainWeeks == 0
             if retrain && scorer is ModelScorer { retrains += 1 }
-            let context = ScoringContext(dataset: dataset, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tickers: universe)
+            // Only the members at the scoring close may be bought.
+            let members = universe.members(day: s)
+            let context = ScoringContext(dataset: dataset, decisionDay: d, scoringDay: s, period: p, retrain: retrain,
+                                         tickers: members, universe: universe)
             let scores = try scorer.scores(context)
 
             var candidates: [Selection.Candidate] = []
-            for (i, t) in universe.enumerated() where scores[i].isFinite {
+            for (i, t) in members.enumerated() where scores[i].isFinite {
                 let open = panel.value(.open, ticker: t, day: d)
                 guard open.isFinite, open > 0, filter.admits(panel, ticker: t, scoringDay: s) else { continue }
                 candidates.append(.init(ticker: t, score: scores[i],

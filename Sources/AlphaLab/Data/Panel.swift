@@ -22,10 +22,17 @@ public final class Panel: Sendable {
     /// A hash of the panel's tickers, dates and prices: equal panels share it, and any
     /// change to a price changes it (training cache keys and run records use it).
     public let fingerprint: String
+    /// Each ticker's delisting return (NaN when it has none): what a holder gets on top of
+    /// the last close when the ticker leaves the market for good (a bankruptcy's recovery,
+    /// CRSP's DLRET). It is realised by a position still held after the last bar.
+    public let delistingReturns: [Double]
+    /// Each ticker's last day with a bar (-1 for none).
+    public let lastBar: [Int]
     private let columns: [[Double]]
 
-    /// Aligns series onto the union of their dates. `info` supplies names and sectors.
-    public convenience init(series: [PriceSeries], info: [TickerInfo] = [], benchmark: String = "SPY") {
+    /// Aligns series onto the union of their dates. `info` supplies names and sectors,
+    /// `delistings` the delisting returns of tickers whose bars end for good.
+    public convenience init(series: [PriceSeries], info: [TickerInfo] = [], benchmark: String = "SPY", delistings: [String: Double] = [:]) {
         let sorted = series.sorted { $0.ticker < $1.ticker }
         var allDays = Set<Day>()
         for s in sorted { allDays.formUnion(s.days) }
@@ -48,21 +55,46 @@ public final class Panel: Sendable {
         let byTicker = Dictionary(info.map { ($0.ticker, $0) }, uniquingKeysWith: { first, _ in first })
         self.init(calendar: calendar, tickers: sorted.map(\.ticker),
                   info: sorted.map { byTicker[$0.ticker] ?? TickerInfo(ticker: $0.ticker, name: "", sector: "") },
-                  benchmark: benchmark, columns: columns)
+                  benchmark: benchmark, columns: columns, delistingReturns: sorted.map { delistings[$0.ticker] ?? .nan })
     }
 
-    init(calendar: TradingCalendar, tickers: [String], info: [TickerInfo], benchmark: String?, columns: [[Double]]) {
+    init(calendar: TradingCalendar, tickers: [String], info: [TickerInfo], benchmark: String?, columns: [[Double]],
+         delistingReturns: [Double]? = nil) {
         self.calendar = calendar
         self.tickers = tickers
         self.info = info
         self.benchmark = benchmark.flatMap { tickers.contains($0) ? $0 : nil }
         self.tickerIndex = Dictionary(uniqueKeysWithValues: tickers.enumerated().map { ($1, $0) })
         self.columns = columns
+        let n = calendar.count
+        lastBar = tickers.indices.map { t in
+            (0..<n).last { !columns[PriceField.close.index][t * n + $0].isNaN } ?? -1
+        }
+        let delistings = delistingReturns ?? [Double](repeating: .nan, count: tickers.count)
+        self.delistingReturns = delistings
         var hash = Fingerprint()
         for t in tickers { hash.add(t) }
         for d in calendar.days { hash.add(UInt64(bitPattern: Int64(d.ordinal))) }
         for column in columns { hash.add(column) }
+        // Panels without delistings keep the fingerprints (and cached trainings) they had.
+        if delistings.contains(where: { !$0.isNaN }) { hash.add(delistings) }
         self.fingerprint = hash.hex
+    }
+
+    /// What one share of ticker `t` is worth at the open of `day` when it has no open that
+    /// day: its last close before `day`, times one plus its delisting return when its bars
+    /// ended for good before `day`; NaN when it never traded before `day`.
+    public func settlementPrice(ticker t: Int, day: Int) -> Double {
+        var k = min(day, dayCount) - 1
+        while k >= 0 {
+            let close = value(.close, ticker: t, day: k)
+            if close.isFinite, close > 0 {
+                let delisted = k == lastBar[t] && delistingReturns[t].isFinite && day > lastBar[t]
+                return delisted ? close * (1 + delistingReturns[t]) : close
+            }
+            k -= 1
+        }
+        return .nan
     }
 
     /// The number of trading days.
@@ -120,8 +152,10 @@ public final class Panel: Sendable {
             for t in 0..<tickerCount { out += column[(t * n + range.lowerBound)..<(t * n + range.upperBound)] }
             return out
         }
+        // A delisting is known only once the day after the last bar is in the range.
+        let delistings = tickers.indices.map { lastBar[$0] < range.upperBound - 1 ? delistingReturns[$0] : .nan }
         return Panel(calendar: TradingCalendar(sortedUniqueDays: Array(calendar.days[range])),
-                     tickers: tickers, info: info, benchmark: benchmark, columns: cols)
+                     tickers: tickers, info: info, benchmark: benchmark, columns: cols, delistingReturns: delistings)
     }
 
     /// The same panel with only the given tickers (unknown symbols are ignored); the
@@ -131,7 +165,7 @@ public final class Panel: Sendable {
         let n = dayCount
         let cols = columns.map { column in picks.flatMap { column[($0 * n)..<(($0 + 1) * n)] } }
         return Panel(calendar: calendar, tickers: picks.map { tickers[$0] }, info: picks.map { info[$0] },
-                     benchmark: benchmark, columns: cols)
+                     benchmark: benchmark, columns: cols, delistingReturns: picks.map { delistingReturns[$0] })
     }
 
     /// Counts, span and sectors, for printing.

@@ -61,6 +61,13 @@ public final class PriceStore: Sendable {
                     skipped_rows INTEGER NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2: universes") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS universe_spells (
+                    universe TEXT NOT NULL, ticker TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT,
+                    PRIMARY KEY (universe, ticker, start_date));
+                """)
+        }
         return migrator
     }
 
@@ -104,6 +111,22 @@ public final class PriceStore: Sendable {
         return WriteSummary(tickers: batch.bars.count, rows: batch.rowCount, sectors: info.count)
     }
 
+    /// Stores `membership` under its name, replacing what that universe held, in one
+    /// transaction: an error leaves the store as it was.
+    public func write(_ membership: Membership, source: String = "") throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM universe_spells WHERE universe = ?", arguments: [membership.name])
+            let insert = try db.makeStatement(sql: "INSERT INTO universe_spells (universe, ticker, start_date, end_date) VALUES (?, ?, ?, ?)")
+            for s in membership.spells {
+                try insert.execute(arguments: [membership.name, s.ticker, s.start.description, s.end?.description])
+            }
+            try db.execute(sql: """
+                INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
+                VALUES (?, 'membership', ?, 1, ?, 0, 0)
+                """, arguments: [ISO8601DateFormatter().string(from: Date()), source, membership.spells.count])
+        }
+    }
+
     /// Rewrites a ticker's packed adjusted series from all its stored rows.
     private func rebuildSeries(_ db: Database, ticker: String) throws {
         let raw = try Self.readRows(db, where: "WHERE ticker = ?", arguments: [ticker]).first ?? RawBars(ticker: ticker)
@@ -143,6 +166,21 @@ public final class PriceStore: Sendable {
         }
     }
 
+    /// Every stored universe, by name.
+    public func memberships() throws -> [Membership] {
+        try database.read { try memberships($0) }
+    }
+
+    private func memberships(_ db: Database) throws -> [Membership] {
+        guard try db.tableExists("universe_spells") else { return [] }
+        var spells: [String: [Membership.Spell]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT universe, ticker, start_date, end_date FROM universe_spells ORDER BY universe, ticker, start_date") {
+            guard let start = Day(row[2] as String) else { continue }
+            spells[row[0], default: []].append(.init(ticker: row[1], start: start, end: (row[3] as String?).flatMap { Day($0) }))
+        }
+        return spells.keys.sorted().map { Membership(name: $0, spells: spells[$0]!) }
+    }
+
     /// Names and sectors of every ticker that has them.
     public func tickerInfo() throws -> [TickerInfo] {
         try database.read { try Self.readInfo($0) }
@@ -158,9 +196,10 @@ public final class PriceStore: Sendable {
             let info = try Self.readInfo(db)
             var sectors: [String: Int] = [:]
             for i in info where !i.sector.isEmpty { sectors[i.sector, default: 0] += 1 }
+            let priced: Set<String> = fromSeries ? Set(try String.fetchAll(db, sql: "SELECT ticker FROM price_series")) : []
             return StoreSummary(path: path, tickers: row[0], rows: row[1],
                                 first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
-                                sectors: sectors)
+                                sectors: sectors, universes: try memberships(db), priced: priced)
         }
     }
 
@@ -198,6 +237,10 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
     public var first: Day?
     public var last: Day?
     public var sectors: [String: Int]
+    /// The stored universes.
+    public var universes: [Membership] = []
+    /// The tickers with prices (to count the members that have them).
+    public var priced: Set<String> = []
 
     public var description: String {
         let lines = [
@@ -206,7 +249,18 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
             "rows         \(rows)",
             "dates        \(first?.description ?? "-") .. \(last?.description ?? "-")",
         ]
-        return (lines + sectorLines(sectors)).joined(separator: "\n")
+        var universeLines = ["universes    \(universes.count)"]
+        for u in universes {
+            universeLines.append("  \(u.name): \(u.spells.count) spells of \(u.tickers.count) tickers, \(u.first?.description ?? "-") .. \(u.last?.description ?? "open")")
+            let sizes = u.sizeByYear(through: last)
+            let shown = sizes.enumerated().filter { $0.offset % 5 == 0 || $0.offset == sizes.count - 1 }.map(\.element)
+            universeLines.append("    members on January 1 (with prices): " + shown.map { year, count in
+                let day = Day(year: year, month: 1, day: 1)!
+                let withPrices = u.members(on: max(day, u.first!)).filter(priced.contains).count
+                return "\(year) \(count) (\(withPrices))"
+            }.joined(separator: ", "))
+        }
+        return (lines + sectorLines(sectors) + universeLines).joined(separator: "\n")
     }
 }
 

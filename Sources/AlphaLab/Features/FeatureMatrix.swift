@@ -30,9 +30,10 @@ public struct FeatureMatrix: Sendable {
     ///
     /// Each ticker's indicators run over the days on which it has a bar (so a
     /// missing day is skipped, not treated as a price), and are placed back on
-    /// the panel's calendar. Cross-sectional ranks are taken over the panel's
-    /// universe (the benchmark excluded) on each date.
-    public init(set: FeatureSet, panel: Panel) throws(FeatureError) {
+    /// the panel's calendar. Cross-sectional ranks are taken on each date over the
+    /// members of `universe` that day, or over every ticker but the benchmark; a
+    /// non-member has no rank that day.
+    public init(set: FeatureSet, panel: Panel, universe: Universe? = nil) throws(FeatureError) {
         let n = panel.dayCount, m = panel.tickerCount, f = set.features.count
         var values = [Float](repeating: .nan, count: n * m * f)
         let ranked = set.features.indices.filter {
@@ -72,12 +73,13 @@ public struct FeatureMatrix: Sendable {
                 case .failure(let error): return error
                 }
             }
-            // Ranking pass: per date, the percentile rank among universe tickers with a value.
-            let universe = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
+            // Ranking pass: per date, the percentile rank among the day's members with a value.
+            let tradable = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
             for (r, k) in ranked.enumerated() {
                 let base = UnsafeSendable(bases[r])
                 _ = parallelMap(n) { d -> Void in
-                    let entries = universe.compactMap { t -> (Int, Double)? in
+                    let members = universe?.members(day: d) ?? tradable
+                    let entries = members.compactMap { t -> (Int, Double)? in
                         let v = base.value[t * n + d]
                         return v.isFinite ? (t, v) : nil
                     }

@@ -85,13 +85,16 @@ public struct TrainedEnsemble: Sendable {
     /// Feature names of the matrix the columns index.
     public var featureNames: [String]
 
-    /// Trains every horizon of `spec` for the decision at `window.decisionDay`.
-    public static func train(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int) throws -> TrainedEnsemble {
+    /// Trains every horizon of `spec` for the decision at `window.decisionDay`, on the rows
+    /// of `tickers` (on the days each was a member of `universe`, when given).
+    public static func train(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
+                             universe: Universe? = nil) throws -> TrainedEnsemble {
         let window = TrainingWindow(decisionDay: decisionDay, start: spec.trainingStart, embargo: spec.embargo, windowDays: spec.windowDays)
         let all = Array(0..<matrix.featureCount)
         var members: [Member] = []
         for h in spec.horizons {
-            let (rows, labels) = TrainingSet.rows(matrix: matrix, panel: panel, tickers: tickers, columns: all, horizon: h, window: window)
+            let (rows, labels) = TrainingSet.rows(matrix: matrix, panel: panel, tickers: tickers, columns: all, horizon: h, window: window,
+                                                  universe: universe)
             guard rows.rowCount > 0 else {
                 throw ModelError.noTrainingRows("horizon \(h) before \(panel.calendar[min(decisionDay, panel.dayCount - 1)]) from \(spec.trainingStart)")
             }

@@ -30,7 +30,10 @@ public final class TrainingCache: @unchecked Sendable {
     public var diskHits: Int { lock.withLock { counts.diskHits } }
 
     /// The key of a training: a hash of everything that determines the trained models.
-    public static func key(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int) -> String {
+    /// The universe of every tradable ticker adds nothing, so caches written before
+    /// point-in-time universes stay valid.
+    public static func key(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
+                           universe: Universe? = nil) -> String {
         var hash = Fingerprint()
         hash.add("alphalab-training-v1")
         hash.add(spec.description)
@@ -38,12 +41,15 @@ public final class TrainingCache: @unchecked Sendable {
         hash.add(panel.fingerprint)
         for t in tickers { hash.add(panel.tickers[t]) }
         hash.add(panel.calendar[decisionDay].description)
+        if let universe, !universe.isAll { hash.add("universe:" + universe.fingerprint) }
         return hash.hex
     }
 
-    /// The ensemble for a decision date: from memory, from disk, or trained now.
-    public func ensemble(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int) throws -> TrainedEnsemble {
-        let key = Self.key(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay)
+    /// The ensemble for a decision date: from memory, from disk, or trained now (on the
+    /// rows of `universe`'s members, when given).
+    public func ensemble(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
+                         universe: Universe? = nil) throws -> TrainedEnsemble {
+        let key = Self.key(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay, universe: universe)
         if let hit = lock.withLock({ memory[key] }) {
             lock.withLock { counts.memoryHits += 1 }
             return hit
@@ -53,7 +59,8 @@ public final class TrainingCache: @unchecked Sendable {
             return stored
         }
         let clock = Stopwatch()
-        let trained = try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay)
+        let trained = try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay,
+                                                universe: universe)
         let seconds = clock.seconds
         lock.withLock { memory[key] = trained; counts.trainings += 1; counts.seconds += seconds }
         try store(trained, key: key, spec: spec)

@@ -40,14 +40,15 @@ public enum TrainingSet {
     }
 
     /// The usable rows of `tickers` for horizon `h`: every feature finite (as the seed's
-    /// `dropna`) and the label finite.
+    /// `dropna`), the label finite and, with a universe, the ticker a member on the row's day.
     public static func rows(matrix: FeatureMatrix, panel: Panel, tickers: [Int], columns: [Int],
-                            horizon h: Int, window: TrainingWindow) -> (rows: FeatureRows, labels: [Float]) {
+                            horizon h: Int, window: TrainingWindow, universe: Universe? = nil) -> (rows: FeatureRows, labels: [Float]) {
         var values: [Float] = [], labels: [Float] = []
         let f = matrix.featureCount
         matrix.values.withUnsafeBufferPointer { v in
             for d in window.dayRange(horizon: h, calendar: panel.calendar) {
                 for t in tickers {
+                    if let universe, !universe.contains(ticker: t, day: d) { continue }
                     let label = forwardReturn(panel, ticker: t, day: d, horizon: h)
                     guard label.isFinite else { continue }
                     let base = (d * matrix.tickerCount + t) * f

@@ -6,6 +6,10 @@ struct TinyMarket {
     static let first = Day("2022-01-03")!, last = Day("2024-06-28")!
     let calendar = TradingCalendar.nyse(from: TinyMarket.first, through: TinyMarket.last)
     var sectors: [String: String]
+    /// Delisting returns of tickers whose bars end (see ``end(_:from:)``).
+    var delistings: [String: Double] = [:]
+    /// Point-in-time memberships the dataset carries.
+    var memberships: [Membership] = []
     private var bars: [String: (open: [Double], high: [Double], low: [Double], close: [Double])] = [:]
 
     /// Tickers A1-A4 in Tech, A5-A6 in Energy, and SPY.
@@ -61,7 +65,7 @@ struct TinyMarket {
             PriceSeries(ticker: symbol, days: calendar.days, open: b.open, high: b.high, low: b.low, close: b.close,
                         volume: [Double](repeating: 1_000_000, count: calendar.count))
         }
-        return Panel(series: series, info: sectors.map { TickerInfo(ticker: $0.key, name: $0.key, sector: $0.value) })
+        return Panel(series: series, info: sectors.map { TickerInfo(ticker: $0.key, name: $0.key, sector: $0.value) }, delistings: delistings)
     }
 
     /// Runs `config` over 2024 with fixed scores per symbol (missing symbols score NaN).
@@ -77,7 +81,7 @@ struct TinyMarket {
             $0.minStocks = 0
         }
         body(&config)
-        let walk = try WalkForward(config: config, dataset: Dataset(panel: panel))
+        let walk = try WalkForward(config: config, dataset: Dataset(panel: panel, memberships: memberships))
         return try walk.run(scorer: FunctionScorer(label: "fixed") { context in
             let scores = scoring(context)
             return context.symbols.map { scores[$0] ?? .nan }

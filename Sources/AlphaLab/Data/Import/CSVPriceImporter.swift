@@ -1,11 +1,20 @@
 /// Reads price bars from a CSV file in one of the CSV formats.
+///
+/// Rows may come in any order (AlphaVantage's API and many download sites write the
+/// newest first; long files come sorted by date across tickers, or shuffled): each
+/// ticker's rows are sorted by date after reading. Two rows of one ticker on one date
+/// reject the file, naming both lines.
 struct CSVPriceImporter {
     let format: ImportFormat
     let layout: CSVLayout
+    let options: CSVImportOptions
 
-    init(format: ImportFormat) {
+    init(format: ImportFormat, options: CSVImportOptions = CSVImportOptions()) {
         self.format = format
-        self.layout = format.layout!
+        var layout = format.layout!
+        if let column = options.tickerColumn, layout.ticker != nil { layout.ticker = [column.lowercased()] }
+        self.layout = layout
+        self.options = options
     }
 
     /// The bars of one file and the rows it skipped; throws when the file is rejected.
@@ -16,7 +25,7 @@ struct CSVPriceImporter {
         var columns: Columns?
         var byTicker: [String: Int] = [:]
         var bars: [RawBars] = []
-        var splits: [[Double]] = []
+        var splits: [[Double]] = [], lines: [[Int]] = []
         let fileTicker = layout.ticker == nil ? tickerFromFileName(path) : nil
         var failure: ImportError?
 
@@ -33,8 +42,8 @@ struct CSVPriceImporter {
             }
             let ticker = fileTicker ?? record.string(columns.ticker!).uppercased()
             if ticker.isEmpty { validator.skip(line, "empty ticker"); return true }
-            guard let day = record.day(columns.date) else {
-                validator.skip(line, "unparsable date '\(record.string(columns.date))'")
+            guard let day = record.day(columns.date, format: options.dateFormat) else {
+                validator.skip(line, "unparsable date '\(record.string(columns.date))' (expected \(options.dateFormat); other formats with --date-format)")
                 return true
             }
             var values = [Double](repeating: 0, count: 5)
@@ -62,31 +71,56 @@ struct CSVPriceImporter {
                 }
                 split = v
             }
-            do throws(ImportError) {
-                guard try validator.accept(ticker: ticker, day: day, line: line, open: values[0], high: values[1],
-                                           low: values[2], close: values[3], adjClose: adjClose, volume: values[4])
-                else { return true }
-            } catch { failure = error; return false }
+            guard validator.accept(line: line, open: values[0], high: values[1], low: values[2], close: values[3],
+                                   adjClose: adjClose, volume: values[4]) else { return true }
             let slot: Int
             if let existing = byTicker[ticker] { slot = existing } else {
                 slot = bars.count
                 byTicker[ticker] = slot
                 bars.append(RawBars(ticker: ticker))
                 splits.append([])
+                lines.append([])
             }
             bars[slot].append(day: day, open: values[0], high: values[1], low: values[2], close: values[3],
                               adjClose: adjClose, volume: values[4])
-            if columns.split != nil { splits[slot].append(split) }
+            splits[slot].append(split)
+            lines[slot].append(line)
             return true
         }
         if let failure { throw failure }
         if columns == nil { throw .invalid(validator.reject(nil, "empty file")) }
         if bars.isEmpty {
-            let why = validator.problems.isEmpty ? "no data rows" : "no valid rows (\(validator.problems.count) skipped)"
+            var why = "no data rows"
+            if let first = validator.problems.first {
+                why = "no valid rows (\(validator.problems.count) skipped; the first, line \(first.line.map(String.init) ?? "?"): \(first.message))"
+            }
             throw .invalid(validator.reject(nil, why))
         }
-        for k in bars.indices where !splits[k].isEmpty { splitAdjustVolume(&bars[k], splits: splits[k]) }
+        for k in bars.indices {
+            try sortByDate(&bars[k], splits: &splits[k], lines: &lines[k], validator: validator)
+            if columns!.split != nil { splitAdjustVolume(&bars[k], splits: splits[k]) }
+        }
         return (bars, validator.problems)
+    }
+
+    /// Puts a ticker's rows in date order (their file order breaks ties, so a duplicate
+    /// names its first line first), then rejects the file if two rows share a date.
+    private func sortByDate(_ bars: inout RawBars, splits: inout [Double], lines: inout [Int], validator: BarValidator) throws(ImportError) {
+        if !zip(bars.days, bars.days.dropFirst()).allSatisfy({ $0 < $1 }) {
+            let order = bars.days.indices.sorted { (bars.days[$0], lines[$0]) < (bars.days[$1], lines[$1]) }
+            var sorted = RawBars(ticker: bars.ticker)
+            for i in order {
+                sorted.append(day: bars.days[i], open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i],
+                              adjClose: bars.adjClose[i], volume: bars.volume[i])
+            }
+            bars = sorted
+            splits = order.map { splits[$0] }
+            lines = order.map { lines[$0] }
+        }
+        for i in bars.days.indices.dropFirst() where bars.days[i] == bars.days[i - 1] {
+            let (first, second) = (min(lines[i - 1], lines[i]), max(lines[i - 1], lines[i]))
+            throw .invalid(validator.reject(second, "duplicate date \(bars.days[i]) for \(bars.ticker) on lines \(first) and \(second)"))
+        }
     }
 
     /// Scales volumes before each split by its ratio, so volume is comparable across the split

@@ -108,9 +108,12 @@ struct CSVRecord: ~Copyable {
         return parseDecimal(UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
 
-    /// The field parsed as `YYYY-MM-DD` (a trailing time is allowed); nil otherwise.
-    func day(_ index: Int) -> Day? {
-        Day(isoBytes: UnsafeBufferPointer(rebasing: buffer[starts[index]..<ends[index]]))
+    /// The field parsed as a date of `format` (a trailing time is allowed); nil otherwise.
+    func day(_ index: Int, format: DateFormat = .iso) -> Day? {
+        var start = starts[index], end = ends[index]
+        while start < end && buffer[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start && buffer[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return format.parse(UnsafeBufferPointer(rebasing: buffer[start..<end]))
     }
 }
 

@@ -31,6 +31,20 @@ public enum ImportFormat: String, CaseIterable, Sendable {
     }
 }
 
+/// What an import may be told about a CSV source beyond its format.
+public struct CSVImportOptions: Sendable, Equatable {
+    /// For long files: the header of the ticker column when it is not `ticker` or `symbol`
+    /// (a popular Kaggle S&P 500 file calls it `Name`).
+    public var tickerColumn: String?
+    /// How the date column is written.
+    public var dateFormat: DateFormat
+
+    public init(tickerColumn: String? = nil, dateFormat: DateFormat = .iso) {
+        self.tickerColumn = tickerColumn
+        self.dateFormat = dateFormat
+    }
+}
+
 /// Where a CSV format keeps each column.
 struct CSVLayout {
     var date: [String]

@@ -26,6 +26,7 @@ struct MarketDBImporter {
                     SELECT ticker, date, open, high, low, close, volume, \(adj) FROM price_data ORDER BY ticker, date
                     """)
                 var line = 0
+                var lastRow: [String: (day: Day, line: Int)] = [:]
                 while let row = try rows.next() {
                     line += 1
                     guard let ticker: String = row[0], !ticker.isEmpty else { validator.skip(line, "empty ticker"); continue }
@@ -37,8 +38,12 @@ struct MarketDBImporter {
                         continue
                     }
                     let a = values[5] ?? c
-                    guard try validator.accept(ticker: ticker.uppercased(), day: day, line: line,
-                                               open: o, high: h, low: l, close: c, adjClose: a, volume: v) else { continue }
+                    guard validator.accept(line: line, open: o, high: h, low: l, close: c, adjClose: a, volume: v) else { continue }
+                    // Rows come in (ticker, date) order: one ticker's rows are together, dates ascending.
+                    if let previous = lastRow[ticker.uppercased()], previous.day >= day {
+                        throw ImportError.invalid(validator.reject(line, "duplicate date \(day) for \(ticker.uppercased()) on rows \(previous.line) and \(line)"))
+                    }
+                    lastRow[ticker.uppercased()] = (day, line)
                     if bars.last?.ticker != ticker.uppercased() { bars.append(RawBars(ticker: ticker.uppercased())) }
                     bars[bars.count - 1].append(day: day, open: o, high: h, low: l, close: c, adjClose: a, volume: v)
                 }

@@ -20,8 +20,12 @@ public struct ImportBatch: Sendable {
 /// others still import.
 public struct PriceImporter: Sendable {
     public let format: ImportFormat
+    public let options: CSVImportOptions
 
-    public init(format: ImportFormat) { self.format = format }
+    public init(format: ImportFormat, options: CSVImportOptions = CSVImportOptions()) {
+        self.format = format
+        self.options = options
+    }
 
     /// Reads `source` (a file or a folder).
     public func read(source: String) throws(ImportError) -> ImportBatch {
@@ -39,11 +43,11 @@ public struct PriceImporter: Sendable {
         } else {
             files = [source]
         }
-        let format = self.format
+        let format = self.format, options = self.options
         let results = parallelMap(files.count) { i -> Result<(bars: [RawBars], skipped: [ImportProblem]), ImportError> in
             Result { () throws(ImportError) in
                 format == .marketdb ? try MarketDBImporter().read(path: files[i])
-                                    : try CSVPriceImporter(format: format).read(path: files[i])
+                                    : try CSVPriceImporter(format: format, options: options).read(path: files[i])
             }
         }
         var batch = ImportBatch()

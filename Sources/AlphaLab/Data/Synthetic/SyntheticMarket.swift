@@ -10,11 +10,39 @@ public enum SyntheticMarket {
         ("Real Estate", "REA"),
     ]
 
-    /// The market a config describes, with `SPY` as its equal-weighted index.
-    public static func generate(_ config: SyntheticMarketConfig = SyntheticMarketConfig()) throws(SyntheticMarketError) -> Panel {
+    /// The name of the synthetic index's membership as a universe.
+    public static let indexName = "index"
+
+    /// A generated market: its prices (with `SPY`, the cap-weighted index, and the
+    /// delisting returns of the tickers that went bankrupt or were acquired) and the
+    /// index's point-in-time membership.
+    public struct Market: Sendable {
+        public let panel: Panel
+        public let index: Membership
+        /// The market as a dataset that knows its index as the universe `index`.
+        public func dataset(trainingCache: TrainingCache = TrainingCache()) -> Dataset {
+            Dataset(panel: panel, trainingCache: trainingCache, memberships: [index])
+        }
+    }
+
+    /// The market a config describes, with its index membership.
+    public static func market(_ config: SyntheticMarketConfig = SyntheticMarketConfig()) throws(SyntheticMarketError) -> Market {
         try config.validate()
         var generator = Generator(config: config)
         return generator.run()
+    }
+
+    /// The prices of the market a config describes (`SPY` is its index).
+    public static func generate(_ config: SyntheticMarketConfig = SyntheticMarketConfig()) throws(SyntheticMarketError) -> Panel {
+        try market(config).panel
+    }
+
+    /// How a ticker leaves the market, drawn when it is made.
+    private enum Exit {
+        /// Its last bar (on `day`) closes down by `crash`; holders then get `recovery` on that close.
+        case bankruptcy(day: Int, crash: Double, recovery: Double)
+        /// Announced on `day` at a `premium`; trades pinned near the deal price to its last bar.
+        case acquisition(day: Int, premium: Double)
     }
 
     private struct Stock {
@@ -27,25 +55,44 @@ public enum SyntheticMarket {
         var variance: Double
         var lastShock = 0.0
         var close: Double
+        /// Shares outstanding: market capitalisation is shares x close.
+        var shares: Double
+        var exit: Exit?
+        /// The deal price once an acquisition is announced.
+        var dealPrice = Double.nan
     }
 
     private struct Generator {
         let config: SyntheticMarketConfig
         var rng: RandomSource
+        /// Draws of the delistings and sizes: a stream of their own, so the prices of every
+        /// day a ticker trades come from the same draws whether or not others have left.
+        var events: RandomSource
         let days: [Day]
 
         init(config: SyntheticMarketConfig) {
             self.config = config
             rng = RandomSource(seed: config.seed)
+            events = RandomSource(seed: config.seed ^ 0x5DEE_CE66_D1CE_5EED)
             days = NYSEHolidays.tradingDays(from: config.start, through: config.end)
         }
 
-        mutating func run() -> Panel {
+        /// The last day a ticker has a bar.
+        func lastDay(_ s: Stock) -> Int {
+            switch s.exit {
+            case .bankruptcy(let day, _, _)?: day
+            case .acquisition(let day, _)?: min(days.count - 1, day + config.dealDays)
+            case nil: days.count - 1
+            }
+        }
+
+        mutating func run() -> Market {
             let n = days.count
             let perYear = 252.0
             var stocks = makeStocks(dayCount: n)
             let m = stocks.count
-            // Columns per ticker, NaN before listing.
+            let last = stocks.map(lastDay)
+            // Columns per ticker, NaN before listing and after the last bar.
             var open = [[Double]](repeating: [Double](repeating: .nan, count: n), count: m)
             var high = open, low = open, close = open, volume = open
             var logClose = open
@@ -62,10 +109,12 @@ public enum SyntheticMarket {
             let sectorDaily = config.sectorVolatility / perYear.squareRoot()
             var momentumScore = [Double](repeating: 0, count: m)
             var indexLevel = 100.0
+            var members = Set<Int>(), spells: [(ticker: Int, start: Int, end: Int)] = [], joined: [Int: Int] = [:]
 
             for d in 0..<n {
                 // Momentum as of the previous close: log close 21 days back over 252 days back.
                 computeMomentumScores(&momentumScore, logClose: logClose, day: d)
+                reconstitute(&members, joined: &joined, spells: &spells, stocks: stocks, last: last, close: close, day: d)
 
                 marketVariance = marketLongRun * (1 - alpha - beta) + alpha * marketShock * marketShock + beta * marketVariance
                 var market = config.marketDrift / perYear + marketVariance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
@@ -80,8 +129,7 @@ public enum SyntheticMarket {
                 marketShock = market - config.marketDrift / perYear
                 let sectorMoves = (0..<config.sectorCount).map { _ in sectorDaily * rng.normal() }
 
-                var indexReturn = 0.0, indexOvernight = 0.0, indexUpper = 0.0, indexLower = 0.0, indexVolume = 0.0
-                var live = 0
+                var weighted = (total: 0.0, ret: 0.0, overnight: 0.0, upper: 0.0, lower: 0.0, volume: 0.0)
                 for i in 0..<m {
                     guard d >= stocks[i].listing else { continue }
                     var s = stocks[i]
@@ -89,60 +137,128 @@ public enum SyntheticMarket {
                     s.variance = longRun * (1 - alpha - beta) + alpha * s.lastShock * s.lastShock + beta * s.variance
                     let shock = s.variance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
                     let expected = config.momentumPremium / perYear * momentumScore[i] - config.shortTermReversal * s.lastShock
-                    let r = max(-0.95, s.beta * market + sectorMoves[s.sector] + expected + shock)
+                    var r = max(-0.95, s.beta * market + sectorMoves[s.sector] + expected + shock)
                     s.lastShock = shock
 
                     // Split the day's log return into an overnight gap and the session's move.
-                    let logReturn = Foundation.log1p(r)
                     let dailyVol = (s.variance + marketVariance).squareRoot()
-                    let overnight = 0.3 * logReturn + 0.3 * dailyVol * rng.normal()
-                    let previous = s.close
-                    let o = previous * Foundation.exp(overnight)
-                    let c = previous * (1 + r)
+                    var overnightNoise = 0.3 * dailyVol * rng.normal()
                     let upper = abs(rng.normal()) * 0.5 * dailyVol
                     let lower = abs(rng.normal()) * 0.5 * dailyVol
+                    let volumeNoise = rng.normal()
+                    // A ticker past its last bar still takes its draws (and discards them),
+                    // so the others' prices do not depend on who has left.
+                    guard d <= last[i] else { stocks[i] = s; continue }
+
+                    let previous = s.close
+                    switch s.exit {
+                    case .bankruptcy(let day, let crash, _)? where day == d:
+                        r = -crash
+                    case .acquisition(let day, let premium)? where day == d:
+                        s.dealPrice = previous * (1 + premium)
+                        r = premium
+                        overnightNoise = 0 // announced before the open: it opens at the deal price
+                    case .acquisition(let day, _)? where d > day:
+                        // Pinned to the deal price: a twentieth of the usual moves around it.
+                        r = s.dealPrice * (1 + 0.05 * shock) / previous - 1
+                        overnightNoise *= 0.05
+                    default: break
+                    }
+                    let logReturn = Foundation.log1p(r)
+                    let overnight = (s.exit.map { if case .acquisition(let day, _) = $0, d >= day { true } else { false } } ?? false)
+                        ? logReturn + overnightNoise : 0.3 * logReturn + overnightNoise
+                    let o = previous * Foundation.exp(overnight)
+                    let c = previous * (1 + r)
                     open[i][d] = o
                     close[i][d] = c
                     high[i][d] = max(o, c) * Foundation.exp(upper)
                     low[i][d] = min(o, c) * Foundation.exp(-lower)
-                    volume[i][d] = (s.baseVolume * Foundation.exp(0.3 * rng.normal()) * (1 + 2 * abs(r) / dailyVol)).rounded()
+                    volume[i][d] = (s.baseVolume * Foundation.exp(0.3 * volumeNoise) * (1 + 2 * abs(r) / dailyVol)).rounded()
                     logClose[i][d] = Foundation.log(c)
                     s.close = c
                     stocks[i] = s
 
-                    indexReturn += r
-                    indexOvernight += o / previous - 1
-                    indexUpper += upper
-                    indexLower += lower
-                    indexVolume += volume[i][d]
-                    live += 1
+                    // The index: members weighted by their capitalisation at the previous close.
+                    if members.contains(i) {
+                        let cap = s.shares * previous
+                        weighted.total += cap
+                        weighted.ret += cap * r
+                        weighted.overnight += cap * (o / previous - 1)
+                        weighted.upper += cap * upper
+                        weighted.lower += cap * lower
+                        weighted.volume += volume[i][d]
+                    }
                 }
-                // SPY: the equal-weighted index of the listed constituents.
-                let k = Double(max(live, 1))
+                // A member's last bar is its last day in the index.
+                for i in members where last[i] == d {
+                    members.remove(i)
+                    spells.append((i, joined[i]!, d))
+                    joined[i] = nil
+                }
+                let k = max(weighted.total, .leastNormalMagnitude)
                 let previousLevel = indexLevel
-                indexLevel *= 1 + indexReturn / k
-                let indexOpen = previousLevel * (1 + indexOvernight / k)
+                indexLevel *= 1 + weighted.ret / k
+                let indexOpen = previousLevel * (1 + weighted.overnight / k)
                 index.open[d] = indexOpen
                 index.close[d] = indexLevel
-                index.high[d] = max(indexOpen, indexLevel) * Foundation.exp(0.3 * indexUpper / k)
-                index.low[d] = min(indexOpen, indexLevel) * Foundation.exp(-0.3 * indexLower / k)
-                index.volume[d] = (indexVolume / 100).rounded()
+                index.high[d] = max(indexOpen, indexLevel) * Foundation.exp(0.3 * weighted.upper / k)
+                index.low[d] = min(indexOpen, indexLevel) * Foundation.exp(-0.3 * weighted.lower / k)
+                index.volume[d] = (weighted.volume / 100).rounded()
             }
+            for (i, start) in joined { spells.append((i, start, n - 1)) }
 
             var series: [PriceSeries] = []
             var info: [TickerInfo] = []
+            var delistings: [String: Double] = [:]
             for (i, s) in stocks.enumerated() {
-                let from = s.listing
-                series.append(PriceSeries(ticker: s.ticker, days: Array(days[from...]), open: Array(open[i][from...]),
-                                          high: Array(high[i][from...]), low: Array(low[i][from...]),
-                                          close: Array(close[i][from...]), volume: Array(volume[i][from...])))
+                let range = s.listing...last[i]
+                series.append(PriceSeries(ticker: s.ticker, days: Array(days[range]), open: Array(open[i][range]),
+                                          high: Array(high[i][range]), low: Array(low[i][range]),
+                                          close: Array(close[i][range]), volume: Array(volume[i][range])))
                 let sector = SyntheticMarket.sectors[s.sector].name
                 info.append(TickerInfo(ticker: s.ticker, name: "Synthetic \(sector) \(s.ticker.suffix(3))", sector: sector))
+                switch s.exit {
+                case .bankruptcy(let day, _, let recovery)? where day < n: delistings[s.ticker] = recovery
+                // Holders get the deal price for their last close.
+                case .acquisition(let day, _)? where last[i] < n - 1 && day < n: delistings[s.ticker] = s.dealPrice / close[i][last[i]] - 1
+                default: break
+                }
             }
             series.append(PriceSeries(ticker: "SPY", days: days, open: index.open, high: index.high, low: index.low,
                                       close: index.close, volume: index.volume))
-            info.append(TickerInfo(ticker: "SPY", name: "Synthetic equal-weighted index", sector: ""))
-            return Panel(series: series, info: info)
+            info.append(TickerInfo(ticker: "SPY", name: "Synthetic cap-weighted index", sector: ""))
+            let membership = Membership(name: SyntheticMarket.indexName, spells: spells.map { spell in
+                Membership.Spell(ticker: stocks[spell.ticker].ticker, start: days[spell.start], end: spell.end == n - 1 ? nil : days[spell.end])
+            })
+            return Market(panel: Panel(series: series, info: info, delistings: delistings), index: membership)
+        }
+
+        /// On the first day and the first trading day of each quarter: ranks the tickers that
+        /// traded the day before by capitalisation at that close, keeps members ranked within
+        /// the buffer, admits newcomers ranked well inside it, and fills or trims to the size.
+        func reconstitute(_ members: inout Set<Int>, joined: inout [Int: Int], spells: inout [(ticker: Int, start: Int, end: Int)],
+                          stocks: [Stock], last: [Int], close: [[Double]], day d: Int) {
+            let quarterStart = d > 0 && days[d].components.month != days[d - 1].components.month && (days[d].components.month - 1) % 3 == 0
+            guard d == 0 || quarterStart else { return }
+            let eligible = stocks.indices.filter { i in
+                d >= stocks[i].listing && d <= last[i] && (d == 0 || close[i][d - 1].isFinite)
+            }
+            func cap(_ i: Int) -> Double { stocks[i].shares * (d == 0 ? stocks[i].close : close[i][d - 1]) }
+            let ranked = eligible.sorted { cap($0) != cap($1) ? cap($0) > cap($1) : $0 < $1 }
+            let size = max(1, Int((config.indexShare * Double(eligible.count)).rounded()))
+            let rank = Dictionary(uniqueKeysWithValues: ranked.enumerated().map { ($1, $0) })
+            var next = members.filter { rank[$0].map { Double($0) < Double(size) * (1 + config.indexBuffer) } ?? false }
+            for i in ranked where next.count < size && !next.contains(i) && Double(rank[i]!) < Double(size) * (1 - config.indexBuffer) {
+                next.insert(i)
+            }
+            for i in ranked where next.count < size { next.insert(i) }
+            while next.count > size { next.remove(next.max { rank[$0]! < rank[$1]! }!) }
+            for i in members.subtracting(next) {
+                spells.append((i, joined[i]!, d - 1))
+                joined[i] = nil
+            }
+            for i in next.subtracting(members) { joined[i] = d }
+            members = next
         }
 
         mutating func makeStocks(dayCount n: Int) -> [Stock] {
@@ -164,9 +280,28 @@ public enum SyntheticMarket {
                     baseVolume: (1_000_000 * Foundation.exp(0.8 * rng.normal())).rounded(),
                     listing: listing,
                     variance: daily * daily,
-                    close: 20 * Foundation.exp(1.2 * rng.uniform() + 0.6 * rng.normal())))
+                    close: 20 * Foundation.exp(1.2 * rng.uniform() + 0.6 * rng.normal()),
+                    shares: 1e8 * Foundation.exp(events.normal()),
+                    exit: drawExit(listing: listing, dayCount: n)))
             }
             return stocks
+        }
+
+        /// The first of a bankruptcy and an acquisition, each striking after an exponential
+        /// wait at its yearly rate, counted from a year after listing; nil when neither falls
+        /// in the span.
+        mutating func drawExit(listing: Int, dayCount n: Int) -> Exit? {
+            func wait(_ rate: Double) -> Int {
+                let u = events.uniform()
+                guard rate > 0 else { return Int.max }
+                return listing + 252 + Int(min(1e9, -Foundation.log(1 - u) / rate * 252))
+            }
+            let bankrupt = wait(config.bankruptcyRate), acquired = wait(config.acquisitionRate)
+            let crash = 0.5 + 0.4 * events.uniform(), recovery = -0.3 - 0.6 * events.uniform()
+            let premium = config.acquisitionPremium * (0.5 + events.uniform())
+            if bankrupt < acquired, bankrupt < n { return .bankruptcy(day: bankrupt, crash: crash, recovery: recovery) }
+            if acquired < n - 1 { return .acquisition(day: acquired, premium: premium) }
+            return nil
         }
 
         /// Cross-sectional z-scores (clipped to +-3) of 12-1 month momentum as of the close

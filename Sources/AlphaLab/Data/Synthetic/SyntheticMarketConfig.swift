@@ -39,12 +39,33 @@ public struct SyntheticMarketConfig: Sendable, Equatable, Hashable {
     /// Share of tickers that list some years after `start`.
     public var lateListingShare = 0.1
 
+    // Delistings and the index: survivorship is part of the market, null or not.
+    /// Yearly probability that a listed ticker goes bankrupt: its last bar closes 50-90%
+    /// down, then it has no more bars, and a holder gets a delisting return of -30% to -90%
+    /// on that last close.
+    public var bankruptcyRate = 0.01
+    /// Yearly probability that a listed ticker is acquired: the announcement day jumps by
+    /// a premium, the stock trades pinned near the deal price for `dealDays`, then has no
+    /// more bars (holders get the deal price).
+    public var acquisitionRate = 0.01
+    /// Mean announcement premium of an acquisition (each draws half to one and a half times it).
+    public var acquisitionPremium = 0.3
+    /// Trading days from an acquisition's announcement to its last bar.
+    public var dealDays = 40
+    /// The index (`SPY`) holds this share of the listed tickers, the largest by market
+    /// capitalisation, weighted by it, reconstituted on the first trading day of each quarter.
+    public var indexShare = 2.0 / 3
+    /// The reconstitution's buffer: a member stays while it ranks within
+    /// `size x (1 + buffer)`; a newcomer must rank within `size x (1 - buffer)`.
+    public var indexBuffer = 0.2
+
     /// The defaults.
     public init() {}
 
     /// A null market: the same machinery with nothing predictable in expected returns:
-    /// no drift, no momentum premium, no reversal, no crashes. Any strategy that shows an
-    /// edge here is looking at the future.
+    /// no drift, no momentum premium, no reversal, no crashes. Bankruptcies, acquisitions
+    /// and the index stay: they strike at random, unannounced by any past price. Any
+    /// strategy that shows an edge here is looking at the future.
     public static func null(seed: UInt64 = 42) -> SyntheticMarketConfig {
         var config = SyntheticMarketConfig()
         config.seed = seed
@@ -67,6 +88,12 @@ public struct SyntheticMarketConfig: Sendable, Equatable, Hashable {
         try check((0...1).contains(crashProbability), "crashProbability must be in 0...1 (got \(crashProbability))")
         try check((0...1).contains(lateListingShare), "lateListingShare must be in 0...1 (got \(lateListingShare))")
         try check((0..<1).contains(shortTermReversal), "shortTermReversal must be in 0..<1 (got \(shortTermReversal))")
+        try check((0...1).contains(bankruptcyRate), "bankruptcyRate must be in 0...1 (got \(bankruptcyRate))")
+        try check((0...1).contains(acquisitionRate), "acquisitionRate must be in 0...1 (got \(acquisitionRate))")
+        try check((0...2).contains(acquisitionPremium), "acquisitionPremium must be in 0...2 (got \(acquisitionPremium))")
+        try check(dealDays >= 1, "dealDays must be at least 1 (got \(dealDays))")
+        try check(indexShare > 0 && indexShare <= 1, "indexShare must be in (0, 1] (got \(indexShare))")
+        try check((0..<1).contains(indexBuffer), "indexBuffer must be in 0..<1 (got \(indexBuffer))")
         for (name, v) in [("marketVolatility", marketVolatility), ("sectorVolatility", sectorVolatility),
                           ("idiosyncraticVolatility", idiosyncraticVolatility)] {
             try check(v >= 0 && v < 2, "\(name) must be in 0..<2 (got \(v))")
