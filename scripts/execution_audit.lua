@@ -11,24 +11,17 @@ local cli = require "cli"
 local experiment = require "experiment"
 local audit = require "audit"
 
-local options = cli.parse(arg, cli.with_data_options{
-  start = { type = "integer", default = 2024, help = "first year of decisions" },
-  ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
-  ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks" },
+local options = cli.parse(arg, cli.with_suite_options{
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
   slippage = { type = "number", default = 10, help = "slippage_bps of both passes" },
   out = { default = "results", help = "folder for execution_audit.txt" },
 }, "usage: alphalab scripts/execution_audit.lua [options]")
 
 local data, description = cli.dataset(options)
-local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+local log = cli.logger(options)
 log("data: " .. description)
 
-local only
-for n in (options.only or ""):gmatch("%d+") do
-  only = only or {}
-  only[tonumber(n)] = true
-end
+local only = cli.only(options)
 
 local function suite(execution)
   local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],

@@ -9,16 +9,13 @@ local cli = require "cli"
 local experiment = require "experiment"
 local audit = require "audit"
 
-local options = cli.parse(arg, cli.with_data_options{
-  start = { type = "integer", default = 2024, help = "first year of decisions" },
-  ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
-  ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks" },
+local options = cli.parse(arg, cli.with_suite_options{
   execution = cli.execution_option(),
   out = { default = "results", help = "folder for lookahead_audit.txt" },
 }, "usage: alphalab scripts/lookahead_audit.lua [options]")
 
 local data, description = cli.dataset(options)
-local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+local log = cli.logger(options)
 log("data: " .. description)
 
 local function suite(timing)

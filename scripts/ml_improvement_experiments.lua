@@ -14,10 +14,7 @@ local cli = require "cli"
 local experiment = require "experiment"
 local decision = require "decision"
 
-local options = cli.parse(arg, cli.with_data_options{
-  start = { type = "integer", default = 2024, help = "first year of decisions" },
-  ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
-  ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks (the seed's quick test: 4)" },
+local options = cli.parse(arg, cli.with_suite_options{
   timing = { default = "prior_close", choices = { "prior_close", "same_day_close" }, help = "signal timing" },
   execution = cli.execution_option(),
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
@@ -36,11 +33,7 @@ end
 local data, description = cli.dataset(options)
 log("data: " .. description)
 
-local only
-for n in (options.only or ""):gmatch("%d+") do
-  only = only or {}
-  only[tonumber(n)] = true
-end
+local only = cli.only(options)
 local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
   retrain_weeks = options["retrain-weeks"], signal_timing = options.timing, execution = options.execution, universe = options.universe }, only)
 log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s, %s execution", #configs, options.start,

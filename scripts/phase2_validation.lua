@@ -21,7 +21,7 @@ local options = cli.parse(arg, cli.with_data_options{
 local phase1 = lab.load_results(options.from)
 table.sort(phase1, function(a, b) return (a[options.by] or -math.huge) > (b[options.by] or -math.huge) end)
 local data, description = cli.dataset(options)
-local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+local log = cli.logger(options)
 log("data: " .. description)
 
 local configs, chosen = {}, {}

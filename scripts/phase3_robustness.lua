@@ -35,7 +35,7 @@ local config = experiment.with(base.config, { name = "grid", start_year = option
   universe = options.universe })
 if grid.stop_loss_pct then config.use_stop_loss = true end
 local data, description = cli.dataset(options)
-local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+local log = cli.logger(options)
 log("data: " .. description .. "; base: " .. base.name)
 
 local configs = validation.grid(config, grid)

@@ -20,10 +20,9 @@ local cli = require "cli"
 local experiment = require "experiment"
 local audit = require "audit"
 
-local options = cli.parse(arg, cli.with_data_options{
+local options = cli.parse(arg, cli.with_suite_options{
   start = { type = "integer", default = 2005, help = "first year of decisions" },
   ["end"] = { type = "integer", default = 2020, help = "last year of decisions" },
-  ["retrain-weeks"] = { type = "integer", default = 4, help = "Phase 1 experiments: retrain every N weeks" },
   only = { help = "Phase 1 experiments to add, e.g. 0,2 (default: none, momentum only)" },
   top = { type = "integer", default = 10, help = "momentum: number of tickers held" },
   execution = cli.execution_option(),
@@ -31,7 +30,7 @@ local options = cli.parse(arg, cli.with_data_options{
 }, "usage: alphalab scripts/survivorship_audit.lua [options]")
 
 local data, description = cli.dataset(options)
-local log = options.quiet and function() end or function(line) io.stderr:write(line, "\n") end
+local log = cli.logger(options)
 log("data: " .. description)
 
 -- The point-in-time universe: --universe, or the only one the data has.
@@ -51,11 +50,7 @@ if not pit then
 end
 local synthetic = not options.store and not options.csv
 
-local only
-for n in (options.only or ""):gmatch("%d+") do
-  only = only or {}
-  only[tonumber(n)] = true
-end
+local only = cli.only(options)
 
 local function suite(universe)
   local configs = { { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top,

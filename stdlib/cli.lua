@@ -146,6 +146,22 @@ function M.execution_option(inherit)
   }
 end
 
+--- The experiment numbers of `--only 0,2,5` as a set ({[0] = true, ...}), or nil for all.
+function M.only(options)
+  local only
+  for n in (options.only or ""):gmatch("%d+") do
+    only = only or {}
+    only[tonumber(n)] = true
+  end
+  return only
+end
+
+--- A function writing a line to stderr, or doing nothing with `--quiet`.
+function M.logger(options)
+  if options.quiet then return function() end end
+  return function(line) io.stderr:write(line, "\n") end
+end
+
 --- The options of `extra` plus the data options.
 function M.with_data_options(extra)
   local spec = {}
@@ -159,6 +175,19 @@ function M.membership_name(options)
   local name = options.universe
   if not name or name == "all" or name == "survivors" then return "members" end
   return name
+end
+
+--- The options of a script running (a part of) the Phase 1 suite: the data options, the
+--- span (`--start`, `--end`, the seed's 2024-2025) and `--retrain-weeks` (4), plus `extra`
+--- (which may override any of them).
+function M.with_suite_options(extra)
+  local spec = M.with_data_options{
+    start = { type = "integer", default = 2024, help = "first year of decisions" },
+    ["end"] = { type = "integer", default = 2025, help = "last year of decisions" },
+    ["retrain-weeks"] = { type = "integer", default = 4, help = "retrain every N weeks" },
+  }
+  for k, v in pairs(extra) do spec[k] = v end
+  return spec
 end
 
 --- The dataset the options ask for (the embedded synthetic market by default), with
