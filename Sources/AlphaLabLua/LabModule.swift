@@ -18,7 +18,7 @@ public enum LabModule {
         lua_setfield(L, lab, "lua_version")
         state.stack.push(.string(XGBoostModel.libraryVersion))
         lua_setfield(L, lab, "xgboost_version")
-        for f in dataFunctions + experimentFunctions {
+        for f in dataFunctions + experimentFunctions + factorFunctions {
             state.setFunction(f.name, qualifiedName: "lab." + f.name, help: f.help, at: lab, f.body)
         }
         state.registerHelp(atTop: labHelp, name: "lab")
@@ -41,6 +41,7 @@ public enum LabModule {
       experiments: lab.config, lab.config_fields, lab.run, lab.load_result, lab.load_results,
                    lab.write_file, lab.runs (stored runs)
       data files:  lab.read_csv
+      factors:     lab.factor, lab.factor_report
     help(lab.run) explains one function; help(obj) lists an object's methods.
     """
 
@@ -51,6 +52,7 @@ public enum LabModule {
         ResultObject.define(in: state)
         ScoringContextObject.define(in: state)
         RunStoreBindings.define(in: state)
+        FactorObject.define(in: state)
     }
 
     static var dataFunctions: [Function] { [

@@ -92,6 +92,16 @@ final class ResultObject {
                           "total_return": .finite($0.totalReturn), "sharpe": .finite($0.sharpe), "mean_ic": .finite($0.meanIC)])
                 }))
             }),
+            ("importance", "r:importance([horizon]) -> {{date, horizon, rows, features = {{name, gain, shap}, ...}}, ...} per retraining, features by mean |SHAP| (runs with explain = true)", { o, call in
+                guard let explanation = o.result.explanation else { throw LuaError("result '\(o.result.name)' kept no importance: run it with explain = true") }
+                let horizon = call.isNil(2) ? nil : try call.integer(2)
+                return call.results(.array(explanation.importance.filter { horizon == nil || $0.horizon == horizon }.map { e in
+                    let order = e.features.indices.sorted { e.meanAbsoluteSHAP[$0] > e.meanAbsoluteSHAP[$1] }
+                    return .map(["date": .string(e.date.description), "horizon": .integer(Int64(e.horizon)), "rows": .integer(Int64(e.rows)),
+                                 "features": .array(order.map { .map(["name": .string(e.features[$0]), "gain": .finite(e.gain[$0]),
+                                                                      "shap": .finite(e.meanAbsoluteSHAP[$0])]) })])
+                }))
+            }),
             ("json", "r:json() -> the result as JSON text (the seed's top-level names)", { o, call in
                 call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
             }),

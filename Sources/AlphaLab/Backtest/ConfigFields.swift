@@ -70,6 +70,7 @@ extension ExperimentConfig {
         integer("circuit_breaker_weeks", "periods in cash after the breaker trips", \.circuitBreakerWeeks),
         number("circuit_breaker_recovery", "resume early once the shadow equity rises this fraction off its low; 0 is off", \.circuitBreakerRecovery),
         text("universe", "all (every tradable ticker), survivors (those alive at the data's end) or a stored point-in-time universe (e.g. sp500): decisions buy and models train on members only", \.universe),
+        flag("explain", "keep every ticker's score each period, each horizon's prediction and per retraining gain importance and mean |SHAP| (lab.factor, r:importance)", \.explain),
         choice("execution", "rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)", \.execution),
         number("no_trade_band", "rebalance: skip trims and top-ups smaller than this fraction of the target weight", \.noTradeBand),
         choice("weighting", "equal, inverse_volatility (1 / 60-day volatility at the scoring close) or score_rank (proportional to rank among the picks)", \.weighting),

@@ -60,6 +60,10 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// ticker, the seed's), `survivors`, or a point-in-time membership the data carries.
     public var universe = Universe.allName
 
+    /// Keep every ticker's score at every decision, each horizon's prediction, and per
+    /// retraining the model's gain importance and mean |SHAP| (for factor analysis).
+    public var explain = false
+
     // How the portfolio trades (the seed's semantics are `execution = .roundTrip`).
     /// Hold what stays and trade the difference (the default), or the seed's round trips.
     public var execution = ExecutionModel.rebalance

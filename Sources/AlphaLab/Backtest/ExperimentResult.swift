@@ -102,6 +102,8 @@ public struct ExperimentResult: Sendable, Equatable {
     public var warnings: [String]
     /// The data's fingerprint (tickers, dates, values).
     public var dataFingerprint: String
+    /// Every ticker's scores and what drove the model, when the config asked (`explain`).
+    public var explanation: Explanation? = nil
 
     /// The first decision date.
     public var startDate: Day? { periods.first?.date }

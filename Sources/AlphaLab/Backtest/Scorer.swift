@@ -56,12 +56,21 @@ public struct ModelScorer: Scorer {
     public let featureSet: FeatureSet
     public let weights: [Int: Double]
     private var current: TrainedEnsemble?
+    /// With `explain`, each call also keeps the horizons' predictions and what drove them.
+    public var explain = false
+    /// The last call's predictions per horizon (with `explain`).
+    public private(set) var lastPredictions: [Int: [Double]] = [:]
+    /// The last call's |SHAP| sums, rows and gain per horizon (with `explain`).
+    public private(set) var lastExplanation: [Int: (absoluteSHAP: [Double], rows: Int, gain: [Double])] = [:]
+    /// The feature names of the model's matrix.
+    public var featureNames: [String] { featureSet.names }
 
     /// The model `config` asks for.
     public init(config: ExperimentConfig) {
         spec = config.ensembleSpec
         featureSet = config.featureSet
         weights = config.horizonWeights
+        explain = config.explain
     }
 
     public var label: String { "model(\(featureSet.name); \(spec))" }
@@ -74,6 +83,10 @@ public struct ModelScorer: Scorer {
                 tickers: context.dataset.tradableTickers, decisionDay: context.decisionDay, universe: context.universe)
         }
         let predictions = try current!.predict(matrix: matrix, tickers: context.tickers, day: context.scoringDay)
+        if explain {
+            lastPredictions = predictions
+            lastExplanation = try current!.explain(matrix: matrix, tickers: context.tickers, day: context.scoringDay)
+        }
         let combined = TrainedEnsemble.combine(predictions, weights: weights)
         guard !combined.isEmpty else {
             throw BacktestError.noUsableHorizon(weights: weights, horizons: spec.horizons)

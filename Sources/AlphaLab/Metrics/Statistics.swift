@@ -48,4 +48,25 @@ public enum Statistics {
         let m = mean(x)
         return (m, m / (standardDeviation(x) / Double(x.count).squareRoot()))
     }
+
+    /// The mean of a series and its t-statistic with a Newey-West (Bartlett kernel)
+    /// standard error of `lags` lags: the right t for overlapping observations, such as
+    /// the ICs of 20-day returns sampled weekly. Autocovariances use the 1/n divisor, so
+    /// with no lags this is the mean over the plain `sqrt(variance / n)` error.
+    public static func neweyWestT(_ x: [Double], lags: Int) -> (mean: Double, t: Double) {
+        let n = x.count
+        guard n > 1 else { return (mean(x), .nan) }
+        let m = mean(x)
+        func autocovariance(_ l: Int) -> Double {
+            var sum = 0.0
+            for i in l..<n { sum += (x[i] - m) * (x[i - l] - m) }
+            return sum / Double(n)
+        }
+        let lags = min(max(0, lags), n - 1)
+        var variance = autocovariance(0)
+        if lags > 0 {
+            for l in 1...lags { variance += 2 * (1 - Double(l) / Double(lags + 1)) * autocovariance(l) }
+        }
+        return (m, m / (max(variance, 0) / Double(n)).squareRoot())
+    }
 }

@@ -117,6 +117,29 @@ public struct TrainedEnsemble: Sendable {
         return result
     }
 
+    /// What drives each horizon's model on the complete rows of `tickers` at day `d`: the sum
+    /// of |SHAP| per feature of the matrix (zero for a feature the model does not use), the
+    /// rows summed, and the model's gain importance per feature; nil for a member whose
+    /// model cannot explain itself.
+    public func explain(matrix: FeatureMatrix, tickers: [Int], day d: Int) throws -> [Int: (absoluteSHAP: [Double], rows: Int, gain: [Double])] {
+        var result: [Int: (absoluteSHAP: [Double], rows: Int, gain: [Double])] = [:]
+        for m in members {
+            guard let model = m.model as? any ExplainableRegressor else { continue }
+            let (rows, complete) = TrainingSet.scoringRows(matrix: matrix, tickers: tickers, columns: m.columns, day: d)
+            let kept = complete.indices.filter { complete[$0] }
+            let values = kept.flatMap { rows.values[($0 * m.columns.count)..<(($0 + 1) * m.columns.count)] }
+            let contributions = try model.contributions(FeatureRows(values: values, featureCount: m.columns.count)).values
+            var absolute = [Double](repeating: 0, count: matrix.featureCount)
+            for r in kept.indices {
+                for (j, column) in m.columns.enumerated() { absolute[column] += Double(abs(contributions[r * m.columns.count + j])) }
+            }
+            var gain = [Double](repeating: 0, count: matrix.featureCount)
+            for (j, g) in try model.gainImportance().enumerated() { gain[m.columns[j]] = g }
+            result[m.horizon] = (absolute, kept.count, gain)
+        }
+        return result
+    }
+
     /// The combined score `sum_h w_h * pred_h / h / sum_h w_h`: each horizon's return scaled
     /// to a daily rate, weighted. Weights come at prediction time, so experiments that differ
     /// only in weights share one training.

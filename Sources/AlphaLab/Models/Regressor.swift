@@ -59,6 +59,16 @@ public struct AnyRegressorSpec: RegressorSpec {
 }
 
 /// A regressor that can be written to and read from a file (the disk training cache).
+/// A regressor that can say what drives its predictions.
+public protocol ExplainableRegressor: Regressor {
+    /// Gain importance per feature column (zero for a feature never used).
+    func gainImportance() throws -> [Double]
+    /// Per row, each feature's additive contribution to the prediction (SHAP values),
+    /// row-major (`rowCount x featureCount`), and each row's bias: contributions plus
+    /// bias equal the prediction.
+    func contributions(_ rows: FeatureRows) throws -> (values: [Float], bias: [Float])
+}
+
 public protocol PersistableRegressor: Regressor {
     /// A short name stored beside the file, to know how to read it back.
     static var kind: String { get }

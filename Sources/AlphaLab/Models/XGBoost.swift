@@ -39,7 +39,7 @@ public struct XGBoostParameters: RegressorSpec {
 /// `base_score` is set to the training labels' mean, as XGBoost 2 does by default
 /// and 1.7 does not: with 1.7's 0.5, a 100-tree lr-0.05 model's every prediction
 /// would sit ~0.3% high and directional accuracy would be meaningless.
-public final class XGBoostModel: PersistableRegressor, @unchecked Sendable {
+public final class XGBoostModel: PersistableRegressor, ExplainableRegressor, @unchecked Sendable {
     // @unchecked: the handle is used under `lock`; XGBoost boosters are not thread-safe.
     private let handle: BoosterHandle
     private let lock = NSLock()
@@ -94,6 +94,31 @@ public final class XGBoostModel: PersistableRegressor, @unchecked Sendable {
         var result: UnsafePointer<Float>?
         try check(XGBoosterPredict(handle, matrix.handle, 0, 0, 0, &length, &result))
         return Array(UnsafeBufferPointer(start: result, count: Int(length)))
+    }
+
+    /// Exact TreeSHAP contributions from XGBoost's own contribution prediction: per row,
+    /// one value per feature and the bias (the expected prediction), summing to the prediction.
+    public func contributions(_ rows: FeatureRows) throws -> (values: [Float], bias: [Float]) {
+        guard rows.featureCount == featureCount else {
+            throw ModelError.shape("the model expects \(featureCount) features, got \(rows.featureCount)")
+        }
+        guard rows.rowCount > 0 else { return ([], []) }
+        let matrix = try DMatrix(rows)
+        lock.lock(); defer { lock.unlock() }
+        var shape: UnsafePointer<UInt64>?
+        var dimension: UInt64 = 0
+        var result: UnsafePointer<Float>?
+        try check(XGBoosterPredictFromDMatrix(handle, matrix.handle, #"{"type": 2, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false}"#,
+                                              &shape, &dimension, &result))
+        let width = featureCount + 1
+        let all = UnsafeBufferPointer(start: result, count: rows.rowCount * width)
+        var values = [Float](), bias = [Float]()
+        values.reserveCapacity(rows.rowCount * featureCount)
+        for r in 0..<rows.rowCount {
+            values += all[(r * width)..<(r * width + featureCount)]
+            bias.append(all[r * width + featureCount])
+        }
+        return (values, bias)
     }
 
     /// Gain importance (average gain of the splits on a feature) per feature column;

@@ -90,6 +90,21 @@ public struct HTMLReport {
             series: results.enumerated().map { i, r in (r.name, years.map { r.yearlyReturns[$0] ?? .nan }, color(i)) },
             title: "Yearly returns")
 
+        // What drove the models (runs with explain = true): mean |SHAP| of the top features per retraining.
+        for r in results {
+            guard let explanation = r.explanation, !explanation.importance.isEmpty else { continue }
+            let horizon = explanation.importance.map(\.horizon).max()!
+            let top = explanation.topFeatures(horizon: horizon, count: 5)
+            let entries = explanation.importance.filter { $0.horizon == horizon }
+            let series = top.enumerated().map { k, feature in
+                SVGChart.Series(name: feature.feature, points: entries.map { e in
+                    (e.date, e.meanAbsoluteSHAP[e.features.firstIndex(of: feature.feature)!])
+                }, color: color(k))
+            }
+            body += "<h2>What drives \(esc(r.name)) (horizon \(horizon))</h2>"
+            body += SVGChart.lines(series, title: "Mean |SHAP| of the top features per retraining", zeroLine: false, axis: { String(format: "%.4f", $0) })
+        }
+
         if let grid {
             let values = results.map(\.config.values)
             func label(_ v: ConfigValue?) -> String {
@@ -116,6 +131,12 @@ public struct HTMLReport {
                                      title: "Grid heatmap")
         }
 
+        return Self.page(title: title, body: body)
+    }
+
+    /// A self-contained page around `body`: the report engine's styles, no script.
+    static func page(title: String, body: String) -> String {
+        let esc = SVGChart.escape
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>

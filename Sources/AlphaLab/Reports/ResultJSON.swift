@@ -165,7 +165,7 @@ extension ExperimentResult: Codable {
         case directionalAccuracy = "directional_accuracy", meanIC = "mean_ic", icTStat = "ic_t_stat", hitRate = "hit_rate", icPeriods = "ic_periods"
         case signalTiming = "signal_timing", warnings, strategy, startDate = "start_date", endDate = "end_date"
         case retrains, dataFingerprint = "data_fingerprint", alphalabVersion = "alphalab_version", config
-        case retrainPeriods = "retrain_periods", weeks
+        case retrainPeriods = "retrain_periods", weeks, explanation
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -210,6 +210,7 @@ extension ExperimentResult: Codable {
         try c.encode(config, forKey: .config)
         try c.encode(retrainPeriods, forKey: .retrainPeriods)
         try c.encode(periods, forKey: .weeks)
+        try c.encodeIfPresent(explanation, forKey: .explanation)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -246,7 +247,8 @@ extension ExperimentResult: Codable {
                                        hitRate: try c.decodeNumber(forKey: .hitRate), periods: try c.decode(Int.self, forKey: .icPeriods)),
             periods: periods, retrainPeriods: try c.decode([RetrainPeriod].self, forKey: .retrainPeriods),
             retrains: try c.decode(Int.self, forKey: .retrains), warnings: try c.decode([String].self, forKey: .warnings),
-            dataFingerprint: try c.decode(String.self, forKey: .dataFingerprint))
+            dataFingerprint: try c.decode(String.self, forKey: .dataFingerprint),
+            explanation: try c.decodeIfPresent(Explanation.self, forKey: .explanation))
     }
 
     /// The result as JSON text (keys sorted within objects, so equal results give equal bytes).
@@ -259,6 +261,53 @@ extension ExperimentResult: Codable {
     /// A result from its JSON text.
     public init(json: Data) throws {
         self = try JSONDecoder().decode(ExperimentResult.self, from: json)
+    }
+}
+
+extension Explanation: Codable {
+    enum CodingKeys: String, CodingKey { case tickers, scores, horizonScores = "horizon_scores", importance }
+
+    /// Rows of scores with null for NaN.
+    private static func encoded(_ rows: [[Float]]) -> [[Float?]] { rows.map { $0.map { $0.isFinite ? $0 : nil } } }
+    private static func decoded(_ rows: [[Float?]]) -> [[Float]] { rows.map { $0.map { $0 ?? .nan } } }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tickers, forKey: .tickers)
+        try c.encode(Self.encoded(scores), forKey: .scores)
+        var horizons = c.nestedContainer(keyedBy: AnyKey.self, forKey: .horizonScores)
+        for (h, rows) in horizonScores.sorted(by: { $0.key < $1.key }) { try horizons.encode(Self.encoded(rows), forKey: AnyKey(String(h))) }
+        try c.encode(importance, forKey: .importance)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let horizons = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .horizonScores)
+        var byHorizon: [Int: [[Float]]] = [:]
+        for key in horizons.allKeys { if let h = Int(key.stringValue) { byHorizon[h] = Self.decoded(try horizons.decode([[Float?]].self, forKey: key)) } }
+        self.init(tickers: try c.decode([String].self, forKey: .tickers), scores: Self.decoded(try c.decode([[Float?]].self, forKey: .scores)),
+                  horizonScores: byHorizon, importance: try c.decode([Importance].self, forKey: .importance))
+    }
+}
+
+extension Explanation.Importance: Codable {
+    enum CodingKeys: String, CodingKey { case date, horizon, features, gain, meanAbsoluteSHAP = "mean_abs_shap", rows }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(date, forKey: .date)
+        try c.encode(horizon, forKey: .horizon)
+        try c.encode(features, forKey: .features)
+        try c.encode(gain.map { $0.isFinite ? $0 : 0 }, forKey: .gain)
+        try c.encode(meanAbsoluteSHAP.map { $0.isFinite ? $0 : 0 }, forKey: .meanAbsoluteSHAP)
+        try c.encode(rows, forKey: .rows)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(date: try c.decode(Day.self, forKey: .date), horizon: try c.decode(Int.self, forKey: .horizon),
+                  features: try c.decode([String].self, forKey: .features), gain: try c.decode([Double].self, forKey: .gain),
+                  meanAbsoluteSHAP: try c.decode([Double].self, forKey: .meanAbsoluteSHAP), rows: try c.decode(Int.self, forKey: .rows))
     }
 }
 

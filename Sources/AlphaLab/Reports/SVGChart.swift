@@ -44,7 +44,8 @@ public enum SVGChart {
         return result
     }
 
-    static func percent(_ x: Double) -> String {
+    /// A fraction as a percentage for axes and tooltips ("12%", "-3.5%").
+    public static func percent(_ x: Double) -> String {
         let p = abs(x) < 1e-12 ? 0 : x * 100 // no "-0%"
         return abs(p - p.rounded()) < 1e-9 ? String(format: "%.0f%%", p) : String(format: "%.1f%%", p)
     }
@@ -70,7 +71,7 @@ public enum SVGChart {
     }
 
     /// A line chart of dated series; values are fractions shown as percentages.
-    public static func lines(_ series: [Series], title: String, zeroLine: Bool = true) -> String {
+    public static func lines(_ series: [Series], title: String, zeroLine: Bool = true, axis: (Double) -> String = SVGChart.percent) -> String {
         let all = series.flatMap(\.points).filter { $0.value.isFinite }
         guard let first = all.map(\.date).min(), let last = all.map(\.date).max() else { return "" }
         var low = all.map(\.value).min()!, high = all.map(\.value).max()!
@@ -84,7 +85,7 @@ public enum SVGChart {
         var svg = open(title, extra: key.extra)
         for t in ticks(low, high) {
             svg += "<line x1=\"\(left)\" y1=\"\(y(t))\" x2=\"\(width - right)\" y2=\"\(y(t))\" stroke=\"\(t == 0 ? "#888" : "#e5e5e5")\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" font-size=\"11\" text-anchor=\"end\">\(percent(t))</text>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" font-size=\"11\" text-anchor=\"end\">\(axis(t))</text>"
         }
         // Date ticks: years, or months for spans under two years.
         let years = Array(Set([first.year] + all.map(\.date.year))).sorted()
@@ -111,7 +112,8 @@ public enum SVGChart {
     }
 
     /// Grouped bars: one group per category (a year), one bar per series.
-    public static func bars(categories: [String], series: [(name: String, values: [Double], color: String)], title: String) -> String {
+    public static func bars(categories: [String], series: [(name: String, values: [Double], color: String)], title: String,
+                            axis: (Double) -> String = SVGChart.percent) -> String {
         let values = series.flatMap(\.values).filter(\.isFinite)
         guard !categories.isEmpty, !values.isEmpty else { return "" }
         let low = min(0, values.min()!), high = max(0, values.max()!, low + 0.01)
@@ -123,7 +125,7 @@ public enum SVGChart {
         var svg = open(title, extra: key.extra)
         for t in ticks(low, high) {
             svg += "<line x1=\"\(left)\" y1=\"\(y(t))\" x2=\"\(width - right)\" y2=\"\(y(t))\" stroke=\"\(t == 0 ? "#888" : "#e5e5e5")\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" font-size=\"11\" text-anchor=\"end\">\(percent(t))</text>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(y(t) + 4)\" font-size=\"11\" text-anchor=\"end\">\(axis(t))</text>"
         }
         for (c, category) in categories.enumerated() {
             let x0 = left + Double(c) * groupWidth + groupWidth * 0.1
@@ -131,7 +133,7 @@ public enum SVGChart {
                 let v = item.values[c], top = y(max(v, 0)), bottom = y(min(v, 0))
                 svg += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%@\"><title>%@ %@: %@</title></rect>",
                               x0 + Double(s) * barWidth, top, barWidth * 0.92, max(0.5, bottom - top), item.color,
-                              escape(item.name), category, percent(v))
+                              escape(item.name), category, axis(v))
             }
             svg += "<text x=\"\(x0 + groupWidth * 0.4)\" y=\"\(plotBottom + 16)\" font-size=\"11\" text-anchor=\"middle\">\(escape(category))</text>"
         }

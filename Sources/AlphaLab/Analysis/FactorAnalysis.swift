@@ -1,0 +1,191 @@
+import Foundation
+
+/// What a factor analysis computes and over what.
+public struct FactorOptions: Sendable, Equatable {
+    /// Forward-return horizons in trading days (open to open from the first open after the close).
+    public var horizons = [1, 5, 20]
+    /// Number of quantiles the signal is cut into on each date.
+    public var quantiles = 5
+    /// Horizons of the IC decay curve (empty: none; the tear sheet uses 1...60).
+    public var decayHorizons: [Int] = []
+    /// Fewest tickers with a signal and a return for a date to count.
+    public var minimumTickers = 10
+
+    public init() {}
+}
+
+/// Every figure of a factor analysis, per horizon and overall.
+public struct FactorReport: Sendable {
+    /// The figures of one forward-return horizon.
+    public struct Horizon: Sendable {
+        public var horizon: Int
+        /// The Spearman IC of each date (NaN where fewer than `minimumTickers` pairs).
+        public var ics: [Double]
+        public var meanIC: Double
+        /// Newey-West t of the mean IC, with `lags` lags for the dates the horizon overlaps.
+        public var icT: Double
+        public var lags: Int
+        /// Share of dates with a positive IC.
+        public var positiveShare: Double
+        /// Mean IC of the dates in each calendar year.
+        public var icByYear: [Int: Double]
+        /// Mean IC within each sector (dates with at least five of its tickers).
+        public var icBySector: [String: Double]
+        /// Mean forward return of each quantile, lowest signal first.
+        public var quantileReturns: [Double]
+        /// Top minus bottom quantile's mean return on each date.
+        public var spreads: [Double]
+        public var meanSpread: Double
+        public var spreadT: Double
+        /// The spread compounded date by date (each date's spread taken to the power
+        /// spacing / horizon when horizons overlap), from 1.
+        public var cumulativeSpread: [Double]
+    }
+
+    public var name: String
+    /// The scoring dates analysed.
+    public var dates: [Day]
+    public var horizons: [Horizon]
+    /// Mean IC at each horizon of the decay curve.
+    public var decay: [(horizon: Int, meanIC: Double)]
+    /// Mean share of the top quantile's names that were not in it on the previous date.
+    public var topTurnover: Double
+    /// Mean Spearman correlation of the signal with itself on the previous date.
+    public var rankAutocorrelation: Double
+    /// Mean tickers with a signal per date.
+    public var breadth: Double
+
+    /// The figures of `horizon`, if analysed.
+    public func horizon(_ h: Int) -> Horizon? { horizons.first { $0.horizon == h } }
+
+    /// A readable summary: one line per horizon and the signal's own figures.
+    public var summary: String {
+        func num(_ x: Double, _ f: String = "%+.3f") -> String { x.isFinite ? String(format: f, x) : "n/a" }
+        var lines = ["\(name): \(dates.count) dates \(dates.first.map { "\($0)" } ?? "") .. \(dates.last.map { "\($0)" } ?? ""), "
+                     + "\(num(breadth, "%.0f")) tickers a date, top-quantile turnover \(num(topTurnover * 100, "%.0f"))%, rank autocorrelation \(num(rankAutocorrelation, "%.2f"))"]
+        for h in horizons {
+            let q = h.quantileReturns.map { num($0 * 100, "%+.2f") }.joined(separator: " ")
+            lines.append("  \(String(format: "%2d", h.horizon))d  IC \(num(h.meanIC)) (t \(num(h.icT, "%+.2f")), IC>0 \(num(h.positiveShare * 100, "%.0f"))%)"
+                         + "  quantiles % [\(q)]  spread \(num(h.meanSpread * 100, "%+.2f"))% (t \(num(h.spreadT, "%+.2f")))")
+        }
+        if !decay.isEmpty {
+            lines.append("  IC decay: " + decay.filter { [1, 2, 5, 10, 20, 40, 60].contains($0.horizon) }.map { "\($0.horizon)d \(num($0.meanIC))" }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension FactorReport: CustomStringConvertible {
+    public var description: String { summary }
+}
+
+/// Factor analysis in the manner of alphalens and Qlib's analysis module: how a signal
+/// known at a close ranks the returns that follow, by horizon, over time, by year and
+/// sector, by quantile, and how fast the signal turns over.
+public enum FactorAnalysis {
+    /// Analyses `signal` on `panel`'s open-to-open forward returns.
+    public static func analyze(_ signal: FactorSignal, panel: Panel, options: FactorOptions = FactorOptions()) throws -> FactorReport {
+        guard signal.days.count >= 2 else { throw AnalysisError.noDates("\(signal.name): fewer than two scoring dates to analyse") }
+        let spacing = max(1, Int(Statistics.median(zip(signal.days, signal.days.dropFirst()).map { Double($1 - $0) }).rounded()))
+        let sectors = signal.tickers.map { panel.sector(ofTicker: $0) }
+        let allHorizons = Array(Set(options.horizons + options.decayHorizons)).sorted()
+        // Per date: the signal's finite entries, then for each horizon the pairs with a return.
+        var perHorizonICs = [Int: [Double]](), perHorizonSpreads = [Int: [Double]](), quantileSums = [Int: [Double]]()
+        var quantileCounts = [Int: [Int]](), sectorICs = [Int: [String: [Double]]]()
+        for h in allHorizons { perHorizonICs[h] = []; perHorizonSpreads[h] = []; quantileSums[h] = Array(repeating: 0, count: options.quantiles); quantileCounts[h] = Array(repeating: 0, count: options.quantiles) }
+        var turnovers: [Double] = [], autocorrelations: [Double] = [], breadths: [Double] = []
+        var previousTop: Set<Int>?, previousValues: [Double]?
+
+        for (k, s) in signal.days.enumerated() {
+            try Cancellation.check()
+            let row = signal.values[k]
+            let known = row.indices.filter { row[$0].isFinite }
+            breadths.append(Double(known.count))
+            // The signal's own figures: top quantile turnover and rank autocorrelation.
+            let top = Set(topQuantile(known.map { row[$0] }, quantiles: options.quantiles).map { known[$0] })
+            if let previousTop, !top.isEmpty, !previousTop.isEmpty { turnovers.append(Double(top.subtracting(previousTop).count) / Double(top.count)) }
+            previousTop = top
+            if let previousValues {
+                let both = row.indices.filter { row[$0].isFinite && previousValues[$0].isFinite }
+                if both.count >= options.minimumTickers {
+                    autocorrelations.append(Statistics.spearman(both.map { row[$0] }, both.map { previousValues[$0] }))
+                }
+            }
+            previousValues = row
+
+            for h in allHorizons {
+                var x: [Double] = [], y: [Double] = [], columns: [Int] = []
+                for i in known {
+                    let r = ForwardReturn.openToOpen(panel, ticker: signal.tickers[i], scoringDay: s, horizon: h)
+                    if r.isFinite { x.append(row[i]); y.append(r); columns.append(i) }
+                }
+                guard x.count >= options.minimumTickers else {
+                    perHorizonICs[h]!.append(.nan); perHorizonSpreads[h]!.append(.nan)
+                    continue
+                }
+                perHorizonICs[h]!.append(Statistics.spearman(x, y))
+                guard options.horizons.contains(h) else { continue }
+                let q = quantileIndices(x, quantiles: options.quantiles)
+                var sums = [Double](repeating: 0, count: options.quantiles), counts = [Int](repeating: 0, count: options.quantiles)
+                for (j, bucket) in q.enumerated() { sums[bucket] += y[j]; counts[bucket] += 1 }
+                for b in 0..<options.quantiles where counts[b] > 0 {
+                    quantileSums[h]![b] += sums[b] / Double(counts[b]); quantileCounts[h]![b] += 1
+                }
+                let last = options.quantiles - 1
+                perHorizonSpreads[h]!.append(counts[last] > 0 && counts[0] > 0 ? sums[last] / Double(counts[last]) - sums[0] / Double(counts[0]) : .nan)
+                var bySector: [String: (x: [Double], y: [Double])] = [:]
+                for (j, i) in columns.enumerated() where !sectors[i].isEmpty {
+                    bySector[sectors[i], default: ([], [])].x.append(x[j]); bySector[sectors[i], default: ([], [])].y.append(y[j])
+                }
+                for (sector, pairs) in bySector where pairs.x.count >= 5 {
+                    let ic = Statistics.spearman(pairs.x, pairs.y)
+                    if ic.isFinite { sectorICs[h, default: [:]][sector, default: []].append(ic) }
+                }
+            }
+        }
+
+        let dates = signal.days.map { panel.calendar[$0] }
+        let horizons = options.horizons.map { h -> FactorReport.Horizon in
+            let ics = perHorizonICs[h]!, valid = ics.filter(\.isFinite)
+            let lags = max(0, Int((Double(h) / Double(spacing)).rounded(.up)) - 1)
+            var byYear: [Int: [Double]] = [:]
+            for (d, ic) in zip(dates, ics) where ic.isFinite { byYear[d.year, default: []].append(ic) }
+            let spreads = perHorizonSpreads[h]!
+            let overlap = max(1, Double(h) / Double(spacing))
+            var level = 1.0
+            let cumulative = spreads.map { s -> Double in
+                if s.isFinite { level *= pow(max(1 + s, 0), 1 / overlap) }
+                return level
+            }
+            let validSpreads = spreads.filter(\.isFinite)
+            return FactorReport.Horizon(
+                horizon: h, ics: ics, meanIC: Statistics.mean(valid), icT: Statistics.neweyWestT(valid, lags: lags).t, lags: lags,
+                positiveShare: valid.isEmpty ? .nan : Double(valid.filter { $0 > 0 }.count) / Double(valid.count),
+                icByYear: byYear.mapValues(Statistics.mean),
+                icBySector: (sectorICs[h] ?? [:]).mapValues(Statistics.mean),
+                quantileReturns: zip(quantileSums[h]!, quantileCounts[h]!).map { $1 > 0 ? $0 / Double($1) : .nan },
+                spreads: spreads, meanSpread: Statistics.mean(validSpreads),
+                spreadT: Statistics.neweyWestT(validSpreads, lags: lags).t, cumulativeSpread: cumulative)
+        }
+        return FactorReport(
+            name: signal.name, dates: dates, horizons: horizons,
+            decay: options.decayHorizons.map { h in (h, Statistics.mean(perHorizonICs[h]!.filter(\.isFinite))) },
+            topTurnover: Statistics.mean(turnovers), rankAutocorrelation: Statistics.mean(autocorrelations),
+            breadth: Statistics.mean(breadths))
+    }
+
+    /// The quantile (0 = lowest) of each value: values sorted ascending (ties by position)
+    /// and cut into `quantiles` groups as equal as can be.
+    public static func quantileIndices(_ values: [Double], quantiles: Int) -> [Int] {
+        let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] < values[$1] : $0 < $1 }
+        var result = [Int](repeating: 0, count: values.count)
+        for (rank, i) in order.enumerated() { result[i] = min(quantiles - 1, rank * quantiles / max(values.count, 1)) }
+        return result
+    }
+
+    /// The positions in `values` of the top quantile.
+    static func topQuantile(_ values: [Double], quantiles: Int) -> [Int] {
+        let q = quantileIndices(values, quantiles: quantiles)
+        return q.indices.filter { q[$0] == quantiles - 1 }
+    }
+}
