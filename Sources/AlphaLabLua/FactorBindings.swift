@@ -66,7 +66,6 @@ extension LabModule {
             }
             let days = FactorSignal.scoringDays(panel, cadence: cadence, from: try bound("start", first: true), through: try bound("end", first: false))
 
-            var signals: [FactorSignal] = []
             switch lua_type(call.L, 2) {
             case LUA_TFUNCTION:
                 let function = LuaFunctionRef(state: call.state, index: 2, in: call.L)
@@ -77,23 +76,22 @@ extension LabModule {
                         return 1
                     }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
                 }
-                signals.append(try FactorSignal.scorer(scorer, name: "lua function", dataset: dataset, days: days, universe: universe))
+                let signal = try FactorSignal.scorer(scorer, name: "lua function", dataset: dataset, days: days, universe: universe)
+                return try results([try FactorAnalysis.analyze(signal, panel: panel, options: options)], list: false, call)
             case LUA_TSTRING where FeatureCatalog.feature(named: try call.string(2)) != nil:
-                signals.append(try FactorSignal.feature(try call.string(2), dataset: dataset, days: days, universe: universe))
+                let reports = try FactorAnalysis.analyze(features: [try call.string(2)], dataset: dataset, days: days, universe: universe, options: options)
+                return try results(reports, list: false, call)
             default:
                 let set = try featureSet(try call.value(2), call: call, position: 2)
-                for feature in set.features {
-                    signals.append(try FactorSignal.feature(feature.name, dataset: dataset, days: days, universe: universe))
-                }
+                let reports = try FactorAnalysis.analyze(features: set.features.map(\.name), dataset: dataset, days: days, universe: universe, options: options)
+                return try results(reports, list: reports.count > 1, call)
             }
-            let reports = try parallelMap(signals.count) { i in Result { try FactorAnalysis.analyze(signals[i], panel: panel, options: options) } }.map { try $0.get() }
-            return try results(reports, list: signals.count > 1, call)
         }),
         ("factor_report", """
         lab.factor_report(factors, path [, options]) -> writes one HTML tear sheet of several factors
           options.title names it. SVG charts drawn by the engine, no JavaScript; written atomically.
         """, { call in
-            guard case .array = try call.table(1) else { throw call.argumentError(1, "list of factors expected") }
+            guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.argumentError(1, "list of factors expected") }
             var reports: [FactorReport] = []
             var i: lua_Integer = 1
             while lua_rawgeti(call.L, 1, i) != LUA_TNIL {

@@ -112,11 +112,14 @@ public enum LabModule {
           The deterministic synthetic market. Options: seed, tickers, sectors, start, end
           ("YYYY-MM-DD"), null (true: nothing predictable), drift, market_volatility,
           sector_volatility, idiosyncratic_volatility, momentum_premium, reversal,
-          crash_probability, late_listing_share.
+          crash_probability, late_listing_share, log_returns (true: moves are log returns, so no
+          signal predicts ranks on the null market), bankruptcy_rate, acquisition_rate, index_share.
+          Its index's membership is the universe "index".
         """, { call in
             let o = try LuaOptions(call, 1, allowed: ["seed", "tickers", "sectors", "start", "end", "null", "drift", "market_volatility",
                                                       "sector_volatility", "idiosyncratic_volatility", "momentum_premium", "reversal",
-                                                      "crash_probability", "late_listing_share"])
+                                                      "crash_probability", "late_listing_share", "log_returns", "bankruptcy_rate",
+                                                      "acquisition_rate", "index_share"])
             var config = try o.boolean("null") == true ? SyntheticMarketConfig.null() : SyntheticMarketConfig()
             if let seed = try o.integer("seed") {
                 guard seed >= 0 else { throw call.argumentError(1, "option 'seed' must not be negative") }
@@ -134,6 +137,10 @@ public enum LabModule {
             if let v = try o.number("reversal") { config.shortTermReversal = v }
             if let v = try o.number("crash_probability") { config.crashProbability = v }
             if let v = try o.number("late_listing_share") { config.lateListingShare = v }
+            if let v = try o.boolean("log_returns") { config.logReturns = v }
+            if let v = try o.number("bankruptcy_rate") { config.bankruptcyRate = v }
+            if let v = try o.number("acquisition_rate") { config.acquisitionRate = v }
+            if let v = try o.number("index_share") { config.indexShare = v }
             return call.result(object: try DatasetBindings.synthetic(config))
         }),
         ("features", """

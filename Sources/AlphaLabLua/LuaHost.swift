@@ -109,4 +109,4 @@ public final class LuaHost {
 }
 
 /// Called from the SIGINT handler: an atomic store, safe in a signal handler.
-private let requestCancellation: @convention(c) () -> Void = { Cancellation.request() }
+private let requestCancellation: @convention(c) () -> Void = { Cancellation.process.request() }

@@ -172,6 +172,23 @@ case "backtest":
                                                       warmDataset.trainingCache.trainings, warmDataset.trainingCache.diskHits), target: "target < 30 s")
     figure("peak memory", megabytes(peakResidentMemory()), target: "target < 1.5 GB")
 
+case "factors":
+    let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
+    let batch = try PriceImporter(format: .alphavantage).read(source: dataDir + "/sp500/daily_adjusted")
+    let info = try readSectorFile(path: dataDir + "/sp500/constituents.csv")
+    let data = Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info))
+    print("factor research: \(data.panel.tickerCount) tickers x \(data.panel.dayCount) days on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    let clock = Stopwatch()
+    let days = FactorSignal.scoringDays(data.panel, cadence: .weekly, from: Day("2001-01-01")!, through: Day("2021-12-31")!)
+    let universe = try data.universe(named: "all")
+    let names = FeatureCatalog.names
+    let reports = try FactorAnalysis.analyze(features: names, dataset: data, days: days, universe: universe)
+    let seconds = clock.seconds
+    figure("every feature (\(names.count)), weekly 2001-2021, 1/5/20 days", String(format: "%.2f s", seconds), target: "target < 10 s")
+    figure("  dates, feature matrices included", "\(days.count)")
+    let strongest = reports.max { abs($0.horizon(20)!.icT) < abs($1.horizon(20)!.icT) }!
+    figure("  strongest at 20 days", String(format: "%@ IC %+.3f (t %+.2f)", strongest.name, strongest.horizon(20)!.meanIC, strongest.horizon(20)!.icT))
+
 case "startup":
     let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]).deletingLastPathComponent()
     let binary = folder.appendingPathComponent("alphalab").path
@@ -193,6 +210,6 @@ case "startup":
     figure("start-up: fastest, slowest of 30", String(format: "%.1f ms, %.1f ms", times[0], times[times.count - 1]))
 
 default:
-    print("usage: alphalab-bench [data|models|backtest [DATA_DIR]] | startup")
+    print("usage: alphalab-bench [data|models|backtest|factors [DATA_DIR]] | startup")
     exit(2)
 }

@@ -23,7 +23,7 @@ struct ScriptTests {
     @Test("Every script in scripts/ has a test here")
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
-        #expect(scripts == ["execution_audit.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
+        #expect(scripts == ["execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
                             "phase3_robustness.lua", "phase4_out_of_sample.lua", "survivorship_audit.lua"])
     }
 
@@ -133,6 +133,20 @@ struct ScriptTests {
         #expect(real.out.contains("(sp500)") && real.out.contains("this measures inclusion bias only"))
         let none = try Self.script("survivorship_audit.lua", ["--csv", Fixtures.sp500Folder, "--limit", "5", "--out", Self.out, "--quiet"])
         #expect(none.status != 0 && none.err.contains("the data has no point-in-time universe"))
+    }
+
+    @Test("The factor tear sheet ranks every feature, answers the seed's claims and draws the strongest; --model analyses each horizon")
+    func factorTearsheet() throws {
+        let r = try Self.script("factor_tearsheet.lua", ["--tickers", "40", "--start", "2012", "--end", "2015", "--model", "--out", Self.out,
+                                                         "--cache", Self.out + "/cache", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        for part in ["FACTOR RANKING by |IC t| at 20 days", "35 features x 3 horizons = 105 tests", "\nMOM_12_1 ", "\nRET_1D ",
+                     "THE SEED'S CLAIMS", "mean IC t of the 'mean-reversion' (legacy) features", "1-day return at 1 day: IC t",
+                     "0_Baseline_Current h1", "0_Baseline_Current h20", "what drives the 20-day model at its last retraining (mean |SHAP|): "] {
+            #expect(r.out.contains(part), "\(part)")
+        }
+        let html = try String(contentsOfFile: Self.out + "/factor_tearsheet.html", encoding: .utf8)
+        #expect(html.contains("IC decay") && html.contains("Cumulative top-minus-bottom spread") && !html.contains("<script"))
     }
 
     @Test("Momentum against SPY prints both and the years")

@@ -81,15 +81,17 @@ struct WalkForwardRunTests {
         #expect(seen.map(\.period) == Array(1...seen.count) && seen.allSatisfy { $0.total == seen.count && $0.experiment == config.name })
         #expect(seen.count == 51)
 
-        Cancellation.reset()
-        defer { Cancellation.reset() }
+        // A token of this run's own: the other tests running in this process carry on.
+        let token = CancellationToken()
         var reached = 0
         #expect(throws: CancellationError.self) {
-            try WalkForward(config: config, dataset: Dataset(panel: Self.panel)) { p in
-                reached = p.period
-                if p.period == 5 { Cancellation.request() }
-            }.run()
+            try Cancellation.with(token) {
+                try WalkForward(config: config, dataset: Dataset(panel: Self.panel)) { p in
+                    reached = p.period
+                    if p.period == 5 { Cancellation.request() }
+                }.run()
+            }
         }
-        #expect(reached == 5)
+        #expect(reached == 5 && token.isRequested && !Cancellation.process.isRequested)
     }
 }

@@ -51,6 +51,31 @@ function tests.universes_of_a_dataset()
   for _, p in ipairs(r:weeks()[1].picks) do check.equal(known[p.ticker], true, p.ticker .. " is a member") end
 end
 
+function tests.factor_analysis()
+  local d = lab.synthetic{ tickers = 60 }
+  local f = lab.factor(d, "MOM_12_1", { start = 2010, ["end"] = 2020, horizons = { 5, 20 }, quantiles = 4 })
+  check.equal(f.name, "MOM_12_1")
+  local t = f:table()
+  check.equal(#t.horizons, 2); check.equal(t.horizons[2].horizon, 20); check.equal(#t.horizons[2].quantile_returns, 4)
+  check.equal(#t.horizons[1].ics, #t.dates)
+  check.equal(t.horizons[2].mean_ic > 0, true, "planted momentum")
+  check.contains(tostring(f), "MOM_12_1: ")
+  local set = lab.factor(d, { "RET_1D", "VOLATILITY" }, { start = 2015, ["end"] = 2016, dates = "monthly" })
+  check.equal(#set, 2); check.equal(set[2].name, "VOLATILITY")
+  local lua = lab.factor(d, function(ctx) return ctx:feature("RET_1D") end, { start = 2015, ["end"] = 2015 })
+  -- A score function returning a feature is that feature's factor.
+  local direct = lab.factor(d, "RET_1D", { start = 2015, ["end"] = 2015 })
+  check.equal(lua:horizon(1).mean_ic, direct:horizon(1).mean_ic)
+  local path = os.tmpname()
+  lab.factor_report({ f, lua }, path, { title = "two factors" })
+  local html = io.open(path):read("a")
+  os.remove(path)
+  check.contains(html, "<h2>MOM_12_1</h2>"); check.contains(html, "<h2>lua function</h2>"); check.contains(html, "Mean forward return by quantile")
+  check.contains(check.raises(lab.factor, d, "MOM_12_1", { dates = "hourly" }), "option 'dates' must be daily, weekly or monthly")
+  local r = lab.run({ name = "m", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2015, end_year = 2015 }, d)
+  check.contains(check.raises(lab.factor, d, r), "kept no scores: run it with explain = true")
+end
+
 function tests.train_and_predict()
   local d = lab.synthetic{ tickers = 20, start = "2008-01-01", ["end"] = "2013-12-31" }
   local model = lab.train(d, { date = "2013-06-03", features = "momentum", horizons = { 5 }, trees = 20, depth = 3,

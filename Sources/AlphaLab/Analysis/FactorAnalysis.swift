@@ -87,11 +87,14 @@ public enum FactorAnalysis {
     public static func analyze(_ signal: FactorSignal, panel: Panel, options: FactorOptions = FactorOptions()) throws -> FactorReport {
         guard signal.days.count >= 2 else { throw AnalysisError.noDates("\(signal.name): fewer than two scoring dates to analyse") }
         let spacing = max(1, Int(Statistics.median(zip(signal.days, signal.days.dropFirst()).map { Double($1 - $0) }).rounded()))
-        let sectors = signal.tickers.map { panel.sector(ofTicker: $0) }
+        // Sectors as small integers: grouping by them runs for every date and horizon.
+        let sectorNames = Array(Set(signal.tickers.map { panel.sector(ofTicker: $0) }.filter { !$0.isEmpty })).sorted()
+        let sectorID = Dictionary(uniqueKeysWithValues: sectorNames.enumerated().map { ($1, $0) })
+        let sectors = signal.tickers.map { sectorID[panel.sector(ofTicker: $0)] ?? -1 }
         let allHorizons = Array(Set(options.horizons + options.decayHorizons)).sorted()
         // Per date: the signal's finite entries, then for each horizon the pairs with a return.
         var perHorizonICs = [Int: [Double]](), perHorizonSpreads = [Int: [Double]](), quantileSums = [Int: [Double]]()
-        var quantileCounts = [Int: [Int]](), sectorICs = [Int: [String: [Double]]]()
+        var quantileCounts = [Int: [Int]](), sectorICs = [Int: [[Double]]]()
         for h in allHorizons { perHorizonICs[h] = []; perHorizonSpreads[h] = []; quantileSums[h] = Array(repeating: 0, count: options.quantiles); quantileCounts[h] = Array(repeating: 0, count: options.quantiles) }
         var turnovers: [Double] = [], autocorrelations: [Double] = [], breadths: [Double] = []
         var previousTop: Set<Int>?, previousValues: [Double]?
@@ -113,6 +116,10 @@ public enum FactorAnalysis {
             }
             previousValues = row
 
+            // The signal's ranks over the known tickers, reused for every horizon whose
+            // returns are all known (the usual case): one sort per date instead of one per horizon.
+            let knownValues = known.map { row[$0] }
+            let knownRanks = Statistics.ranks(knownValues)
             for h in allHorizons {
                 var x: [Double] = [], y: [Double] = [], columns: [Int] = []
                 for i in known {
@@ -123,7 +130,8 @@ public enum FactorAnalysis {
                     perHorizonICs[h]!.append(.nan); perHorizonSpreads[h]!.append(.nan)
                     continue
                 }
-                perHorizonICs[h]!.append(Statistics.spearman(x, y))
+                let xRanks = x.count == known.count ? knownRanks : Statistics.ranks(x)
+                perHorizonICs[h]!.append(Statistics.correlation(xRanks, Statistics.ranks(y)))
                 guard options.horizons.contains(h) else { continue }
                 let q = quantileIndices(x, quantiles: options.quantiles)
                 var sums = [Double](repeating: 0, count: options.quantiles), counts = [Int](repeating: 0, count: options.quantiles)
@@ -133,13 +141,14 @@ public enum FactorAnalysis {
                 }
                 let last = options.quantiles - 1
                 perHorizonSpreads[h]!.append(counts[last] > 0 && counts[0] > 0 ? sums[last] / Double(counts[last]) - sums[0] / Double(counts[0]) : .nan)
-                var bySector: [String: (x: [Double], y: [Double])] = [:]
-                for (j, i) in columns.enumerated() where !sectors[i].isEmpty {
-                    bySector[sectors[i], default: ([], [])].x.append(x[j]); bySector[sectors[i], default: ([], [])].y.append(y[j])
+                var sectorX = [[Double]](repeating: [], count: sectorNames.count), sectorY = sectorX
+                for (j, i) in columns.enumerated() where sectors[i] >= 0 {
+                    sectorX[sectors[i]].append(x[j]); sectorY[sectors[i]].append(y[j])
                 }
-                for (sector, pairs) in bySector where pairs.x.count >= 5 {
-                    let ic = Statistics.spearman(pairs.x, pairs.y)
-                    if ic.isFinite { sectorICs[h, default: [:]][sector, default: []].append(ic) }
+                if sectorICs[h] == nil { sectorICs[h] = Array(repeating: [], count: sectorNames.count) }
+                for k in sectorNames.indices where sectorX[k].count >= 5 {
+                    let ic = Statistics.spearman(sectorX[k], sectorY[k])
+                    if ic.isFinite { sectorICs[h]![k].append(ic) }
                 }
             }
         }
@@ -162,7 +171,9 @@ public enum FactorAnalysis {
                 horizon: h, ics: ics, meanIC: Statistics.mean(valid), icT: Statistics.neweyWestT(valid, lags: lags).t, lags: lags,
                 positiveShare: valid.isEmpty ? .nan : Double(valid.filter { $0 > 0 }.count) / Double(valid.count),
                 icByYear: byYear.mapValues(Statistics.mean),
-                icBySector: (sectorICs[h] ?? [:]).mapValues(Statistics.mean),
+                icBySector: Dictionary(uniqueKeysWithValues: (sectorICs[h] ?? []).enumerated().compactMap { k, ics in
+                    ics.isEmpty ? nil : (sectorNames[k], Statistics.mean(ics))
+                }),
                 quantileReturns: zip(quantileSums[h]!, quantileCounts[h]!).map { $1 > 0 ? $0 / Double($1) : .nan },
                 spreads: spreads, meanSpread: Statistics.mean(validSpreads),
                 spreadT: Statistics.neweyWestT(validSpreads, lags: lags).t, cumulativeSpread: cumulative)
@@ -172,6 +183,15 @@ public enum FactorAnalysis {
             decay: options.decayHorizons.map { h in (h, Statistics.mean(perHorizonICs[h]!.filter(\.isFinite))) },
             topTurnover: Statistics.mean(turnovers), rankAutocorrelation: Statistics.mean(autocorrelations),
             breadth: Statistics.mean(breadths))
+    }
+
+    /// Analyses several catalog features at once, in parallel (their matrices are the
+    /// dataset's, computed once).
+    public static func analyze(features names: [String], dataset: Dataset, days: [Int], universe: Universe,
+                               options: FactorOptions = FactorOptions()) throws -> [FactorReport] {
+        try parallelMap(names.count) { i in
+            Result { try analyze(try FactorSignal.feature(names[i], dataset: dataset, days: days, universe: universe), panel: dataset.panel, options: options) }
+        }.map { try $0.get() }
     }
 
     /// The quantile (0 = lowest) of each value: values sorted ascending (ties by position)

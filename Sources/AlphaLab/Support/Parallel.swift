@@ -7,10 +7,11 @@ import Dispatch
 public func parallelMap<T>(_ count: Int, _ transform: (Int) throws -> T) rethrows -> [T] {
     guard count > 0 else { return [] }
     let slots = ResultSlots<T>(count: count)
+    let token = Cancellation.current // workers poll the caller's stop request
     withoutActuallyEscaping(transform) { transform in
         let job = UnsafeSendable(transform)
         DispatchQueue.concurrentPerform(iterations: count) { i in
-            slots.store(i, Result { try job.value(i) })
+            slots.store(i, Cancellation.with(token) { Result { try job.value(i) } })
         }
     }
     return try slots.values.map { try $0!.get() }

@@ -137,7 +137,8 @@ public enum SyntheticMarket {
                     s.variance = longRun * (1 - alpha - beta) + alpha * s.lastShock * s.lastShock + beta * s.variance
                     let shock = s.variance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
                     let expected = config.momentumPremium / perYear * momentumScore[i] - config.shortTermReversal * s.lastShock
-                    var r = max(-0.95, s.beta * market + sectorMoves[s.sector] + expected + shock)
+                    let move = s.beta * market + sectorMoves[s.sector] + expected + shock
+                    var r = config.logReturns ? Foundation.expm1(max(-3, move)) : max(-0.95, move)
                     s.lastShock = shock
 
                     // Split the day's log return into an overnight gap and the session's move.

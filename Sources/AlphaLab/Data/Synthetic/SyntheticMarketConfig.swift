@@ -39,6 +39,13 @@ public struct SyntheticMarketConfig: Sendable, Equatable, Hashable {
     /// Share of tickers that list some years after `start`.
     public var lateListingShare = 0.1
 
+    /// Whether a day's move is a log return rather than a simple return. With simple
+    /// returns (the default) every ticker's expected return is the same, so the mean of any
+    /// portfolio is unpredictable, but compounding gives volatile tickers lower median
+    /// returns, which rank statistics (Spearman ICs) see. With log returns every ticker's
+    /// median is the same, so ranks are unpredictable instead.
+    public var logReturns = false
+
     // Delistings and the index: survivorship is part of the market, null or not.
     /// Yearly probability that a listed ticker goes bankrupt: its last bar closes 50-90%
     /// down, then it has no more bars, and a holder gets a delisting return of -30% to -90%
@@ -73,6 +80,14 @@ public struct SyntheticMarketConfig: Sendable, Equatable, Hashable {
         config.momentumPremium = 0
         config.shortTermReversal = 0
         config.crashProbability = 0
+        return config
+    }
+
+    /// The null market for rank statistics: ``null(seed:)`` with log returns, so that no
+    /// signal (volatility included) predicts the rank of a ticker's forward return.
+    public static func rankNull(seed: UInt64 = 42) -> SyntheticMarketConfig {
+        var config = null(seed: seed)
+        config.logReturns = true
         return config
     }
 
