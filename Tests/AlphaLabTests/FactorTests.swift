@@ -171,6 +171,9 @@ struct FactorTests {
         let five = try FactorAnalysis.analyze(try FactorSignal.result(r, panel: data.panel, horizon: 5), panel: data.panel)
         #expect(combined.dates.count == r.periods.count && five.name.hasSuffix(" h5"))
         #expect(throws: AnalysisError.noHorizon(20, [5])) { try FactorSignal.result(r, panel: data.panel, horizon: 20) }
+        // The run's report draws what drove the model over time.
+        let page = HTMLReport(title: "explained", results: [r]).render()
+        #expect(page.contains("What drives 2_Momentum_Features (horizon 5)") && page.contains("Mean |SHAP| of the top features per retraining"))
         // The explanation survives JSON, and a run without it has none.
         #expect(try ExperimentResult(json: try r.json()).json() == (try r.json()))
         let plain = try WalkForward(config: run.with { $0.explain = false }, dataset: data).run()

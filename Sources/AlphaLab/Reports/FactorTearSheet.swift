@@ -17,7 +17,7 @@ public struct FactorTearSheet {
         let esc = SVGChart.escape
         func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
         func num(_ x: Double, _ f: String = "%+.3f") -> String { x.isFinite ? String(format: f, x) : "n/a" }
-        let ic: (Double) -> String = { String(format: "%.3f", $0) }
+        let ic: (Double) -> String = { String(format: "%.3f", abs($0) < 5e-4 ? 0 : $0) } // no "-0.000"
         var body = "<h1>\(esc(title))</h1><p class=\"meta\">AlphaLab \(AlphaLabVersion.string); Spearman IC of the signal at each "
             + "scoring close against open-to-open returns from the next open; t-statistics Newey-West for overlapping horizons</p>"
         for report in reports {
@@ -41,26 +41,31 @@ public struct FactorTearSheet {
                     if x.isFinite { window.append(x); if window.count > 52 { window.removeFirst() } }
                     return (date, window.isEmpty ? .nan : window.reduce(0, +) / Double(window.count))
                 }
+                body += "<h3>IC over time</h3>"
                 body += SVGChart.lines([.init(name: "IC, \(longest.horizon) days (rolling mean of 52 dates)", points: rolling, color: color(0))],
                                        title: "IC over time", axis: ic)
             }
             if !report.decay.isEmpty {
+                body += "<h3>IC decay</h3>"
                 body += SVGChart.bars(categories: report.decay.map { "\($0.horizon)" }, series: [("mean IC by horizon (days)", report.decay.map(\.meanIC), color(1))],
                                       title: "IC decay", axis: ic)
             }
+            body += "<h3>Mean forward return by quantile (Q1 lowest signal)</h3>"
             body += SVGChart.bars(categories: (0..<quantiles).map { "Q\($0 + 1)" },
                                   series: report.horizons.enumerated().map { k, h in ("\(h.horizon) days", h.quantileReturns, color(k)) },
                                   title: "Mean forward return by quantile")
+            body += "<h3>Cumulative top-minus-bottom spread</h3>"
             body += SVGChart.lines(report.horizons.enumerated().map { k, h in
                 SVGChart.Series(name: "\(h.horizon) days", points: zip(report.dates, h.cumulativeSpread).map { ($0, $1 - 1) }, color: color(k))
             }, title: "Cumulative top-minus-bottom spread")
             let years = Array(Set(report.horizons.flatMap(\.icByYear.keys))).sorted()
+            body += "<h3>Mean IC by year</h3>"
             body += SVGChart.bars(categories: years.map(String.init), series: report.horizons.enumerated().map { k, h in
                 ("\(h.horizon) days", years.map { h.icByYear[$0] ?? .nan }, color(k))
             }, title: "Mean IC by year", axis: ic)
             let sectors = Array(Set(report.horizons.flatMap(\.icBySector.keys))).sorted()
             if !sectors.isEmpty {
-                body += "<table><thead><tr><th>Sector</th>" + report.horizons.map { "<th>IC \($0.horizon)d</th>" }.joined() + "</tr></thead><tbody>"
+                body += "<h3>Mean IC by sector</h3><table><thead><tr><th>Sector</th>" + report.horizons.map { "<th>IC \($0.horizon)d</th>" }.joined() + "</tr></thead><tbody>"
                 for sector in sectors {
                     body += "<tr><td>\(esc(sector))</td>" + report.horizons.map { "<td>\(num($0.icBySector[sector] ?? .nan))</td>" }.joined() + "</tr>"
                 }
