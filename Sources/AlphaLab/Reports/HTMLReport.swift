@@ -141,11 +141,11 @@ public struct HTMLReport {
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
         <style>
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 960px; color: #222; }
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1120px; color: #222; }
         h1 { font-size: 22px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; margin-top: 20px; }
         .meta { color: #666; } .warning { background: #fde2e1; border: 1px solid #e15759; padding: 8px; font-weight: bold; }
-        table { border-collapse: collapse; font-size: 13px; } th, td { padding: 4px 10px; text-align: right; border-bottom: 1px solid #ddd; }
-        th:first-child, td:first-child { text-align: left; } tr.best td { font-weight: bold; }
+        table { border-collapse: collapse; font-size: 12px; } th, td { padding: 4px 7px; text-align: right; border-bottom: 1px solid #ddd; }
+        th:first-child, td:first-child { text-align: left; white-space: nowrap; } tr.best td { font-weight: bold; }
         .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; }
         svg { width: 100%; height: auto; font-family: inherit; }
         </style></head><body>
