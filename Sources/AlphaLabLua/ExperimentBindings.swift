@@ -235,6 +235,13 @@ final class ScoringContextObject {
             if byKey.keys.contains(where: { context.dataset.panel.tickerIndex[$0] != nil }) {
                 return context.symbols.map { byKey[$0]?.number ?? .nan }
             }
+            // Keys that are neither tickers nor positions are a typo, not a list with holes:
+            // read as one, every period would quietly hold cash.
+            let stray = byKey.keys.filter { Int($0) == nil }.sorted()
+            if let first = stray.first {
+                let hint = closestMatch(to: first, in: context.symbols).map { " (did you mean '\($0)'?)" } ?? ""
+                throw LuaError("score function returned \(stray.count) key(s) that are not tickers of the data, e.g. '\(first)'\(hint)")
+            }
             return context.symbols.indices.map { byKey[String($0 + 1)]?.number ?? .nan }
         default:
             throw LuaError("score function must return a table of scores, got \(value.typeName)")

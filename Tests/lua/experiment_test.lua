@@ -83,6 +83,20 @@ function tests.run_summary_and_save()
   check.contains(saved, '"execution" : "rebalance"'); check.contains(saved, '"cost_drag"'); check.contains(saved, '"holding_days"')
 end
 
+function tests.score_keys_that_are_not_tickers_are_an_error()
+  local data = lab.synthetic{ tickers = 20 }
+  local cfg = { name = "typo", start_year = 2015, end_year = 2015, min_stocks = 0 }
+  local message = check.raises(experiment.run, cfg, data, { score = function(ctx)
+    local s = {}
+    for i, t in ipairs(ctx.tickers) do s[t .. "X"] = i end
+    return s
+  end })
+  check.contains(message, "key(s) that are not tickers of the data")
+  -- A list with holes is still a list.
+  local r = experiment.run(cfg, data, { score = function(ctx) return { [2] = 1.0, [5] = 2.0 } end })
+  check.equal(#r:weeks()[1].picks, 2)
+end
+
 function tests.custom_scoring_function_sees_only_the_past()
   local data = lab.synthetic{ tickers = 20 }
   local seen = {}
