@@ -90,18 +90,7 @@ extension LabModule {
           and with options.grid = {rows = field, columns = field, metric = "sharpe"} a heatmap
           of a parameter grid. options.title names it. SVG charts, no JavaScript; written atomically.
         """, { call in
-            guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.argumentError(1, "list of results expected") }
-            var results: [ExperimentResult] = []
-            var i: lua_Integer = 1
-            while lua_rawgeti(call.L, 1, i) != LUA_TNIL {
-                guard let r = call.state.object(at: -1, in: call.L) as? ResultObject else {
-                    throw call.argumentError(1, "element \(i) is not a result")
-                }
-                results.append(r.result)
-                call.stack.pop()
-                i += 1
-            }
-            call.stack.pop()
+            let results = try call.objects(1, ResultObject.self, what: "a result").map(\.result)
             let path = try call.string(2)
             let o = try LuaOptions(call, 3, allowed: ["title", "grid"])
             var grid: HTMLReport.Grid?

@@ -91,15 +91,7 @@ extension LabModule {
         lab.factor_report(factors, path [, options]) -> writes one HTML tear sheet of several factors
           options.title names it. SVG charts drawn by the engine, no JavaScript; written atomically.
         """, { call in
-            guard lua_type(call.L, 1) == LUA_TTABLE else { throw call.argumentError(1, "list of factors expected") }
-            var reports: [FactorReport] = []
-            var i: lua_Integer = 1
-            while lua_rawgeti(call.L, 1, i) != LUA_TNIL {
-                guard let f = call.state.object(at: -1, in: call.L) as? FactorObject else { throw call.argumentError(1, "element \(i) is not a factor") }
-                reports.append(f.report)
-                lua_settop(call.L, -2)
-                i += 1
-            }
+            let reports = try call.objects(1, FactorObject.self, what: "a factor").map(\.report)
             let o = try LuaOptions(call, 3, allowed: ["title"])
             let page = FactorTearSheet(title: try o.string("title") ?? "Factor tear sheet", reports: reports).render()
             try AtomicFile.write(Data(page.utf8), to: try call.string(2))

@@ -109,6 +109,25 @@ public struct LuaCall {
         return object
     }
 
+    /// A list of engine objects of type `T` (results, factors): an element of another kind
+    /// is an error naming its position and what was expected (`what`, e.g. "a result").
+    public func objects<T: AnyObject>(_ i: Int32, _ type: T.Type, what: String) throws(LuaArgumentError) -> [T] {
+        guard lua_type(L, i) == LUA_TTABLE else { throw argumentError(i, "list of \(LuaState.typeName(of: T.self)) objects expected") }
+        var list: [T] = []
+        var k: lua_Integer = 1
+        while lua_rawgeti(L, i, k) != LUA_TNIL {
+            guard let object = state.object(at: -1, in: L) as? T else {
+                stack.pop()
+                throw argumentError(i, "element \(k) is not \(what)")
+            }
+            list.append(object)
+            stack.pop()
+            k += 1
+        }
+        stack.pop()
+        return list
+    }
+
     /// A function argument, kept alive in the registry while the reference lives.
     public func function(_ i: Int32) throws(LuaArgumentError) -> LuaFunctionRef {
         guard lua_type(L, i) == LUA_TFUNCTION else { throw expected(i, "function") }

@@ -22,7 +22,7 @@ public struct FactorSignal: Sendable {
 
     /// The scoring closes of a cadence from `start` through `end`: every trading day, or the
     /// close before each week's or month's first trading day (the walk-forward's scoring
-    /// closes), leaving `tail` days at the end for the longest forward return.
+    /// closes). Dates too near the end for a horizon's forward return have no IC there.
     public static func scoringDays(_ panel: Panel, cadence: Cadence, from start: Day, through end: Day) -> [Int] {
         let calendar = panel.calendar
         switch cadence {

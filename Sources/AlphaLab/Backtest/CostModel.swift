@@ -41,8 +41,9 @@ public struct SquareRootImpact: CostModel, Equatable {
         self.coefficient = coefficient
     }
 
-    /// A ticker without a known volatility or dollar volume pays the spread plus the
-    /// impact of trading a whole day's volume (participation 1): unknown liquidity is not free.
+    /// Unknown liquidity is not free: a ticker without a known dollar volume is charged as
+    /// if it traded a whole day's volume (participation 1), and one without a known
+    /// volatility at 2% a day.
     public func fraction(_ panel: Panel, ticker t: Int, notional: Double, scoringDay: Int) -> Double {
         let sigma = Liquidity.dailyVolatility(panel, ticker: t, day: scoringDay, days: Liquidity.averagingDays)
         let adv = Liquidity.dollarVolume(panel, ticker: t, day: scoringDay)

@@ -74,21 +74,16 @@ public struct Execution: Sendable, Equatable {
                 break
             }
         }
-        if !stopped { exitPrice = Self.exitPrice(panel, ticker: t, entryDay: entryDay, exitDay: exitDay, fallback: open) }
+        if !stopped { exitPrice = Self.exitPrice(panel, ticker: t, exitDay: exitDay, fallback: open) }
         let exit = exitPrice * (1 - slippage)
         return Trade(entry: entry, exit: exit, netReturn: exit / entry - 1 - 2 * cost, exitDay: closedOn, stopped: stopped)
     }
 
-    /// The price a position held to `exitDay` is sold at, before slippage: that day's open,
-    /// or when the ticker has none, its last close (with its delisting return when its
-    /// bars ended for good), see ``Panel/settlementPrice(ticker:day:)``.
-    static func exitPrice(_ panel: Panel, ticker t: Int, entryDay: Int, exitDay: Int, fallback: Double) -> Double {
-        if exitDay < panel.dayCount {
-            let open = panel.value(.open, ticker: t, day: exitDay)
-            if open.isFinite, open > 0 { return open }
-        }
-        let settlement = panel.settlementPrice(ticker: t, day: exitDay)
-        return settlement.isFinite ? settlement : fallback
+    /// The price a position held to `exitDay` is sold at, before slippage: its
+    /// ``Panel/holdingPrice(ticker:day:)``, or `fallback` when it has none.
+    static func exitPrice(_ panel: Panel, ticker t: Int, exitDay: Int, fallback: Double) -> Double {
+        let price = panel.holdingPrice(ticker: t, day: exitDay)
+        return price.isFinite ? price : fallback
     }
 
     /// The open-to-open return of a ticker over a period, without costs: what the
@@ -96,6 +91,6 @@ public struct Execution: Sendable, Equatable {
     public static func realisedReturn(_ panel: Panel, ticker t: Int, entryDay: Int, exitDay: Int) -> Double {
         let open = panel.value(.open, ticker: t, day: entryDay)
         guard open.isFinite, open > 0 else { return .nan }
-        return exitPrice(panel, ticker: t, entryDay: entryDay, exitDay: exitDay, fallback: open) / open - 1
+        return exitPrice(panel, ticker: t, exitDay: exitDay, fallback: open) / open - 1
     }
 }

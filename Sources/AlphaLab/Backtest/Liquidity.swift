@@ -18,9 +18,10 @@ public enum Liquidity {
     /// Standard deviation of the daily close-to-close returns over the `days` returns
     /// ending at `day` (not annualised); NaN with fewer than two returns.
     public static func dailyVolatility(_ panel: Panel, ticker t: Int, day: Int, days: Int) -> Double {
+        guard day >= 1 else { return .nan }
         var returns: [Double] = []
         returns.reserveCapacity(days)
-        for d in max(1, day - days + 1)...max(1, day) where d <= day {
+        for d in max(1, day - days + 1)...day {
             let r = panel.value(.close, ticker: t, day: d) / panel.value(.close, ticker: t, day: d - 1) - 1
             if r.isFinite { returns.append(r) }
         }

@@ -61,15 +61,10 @@ public struct Rebalancer {
         public var stopped: [Bool] = []
     }
 
-    /// The price a held ticker is worth on `day`: its open, or its settlement price (the
-    /// last close, with the delisting return once its bars ended for good).
+    /// The price a held ticker is worth on `day` (``Panel/holdingPrice(ticker:day:)``).
     func mark(_ t: Int, day: Int) -> Double {
-        if day < panel.dayCount {
-            let open = panel.value(.open, ticker: t, day: day)
-            if open.isFinite, open > 0 { return open }
-        }
-        let settlement = panel.settlementPrice(ticker: t, day: day)
-        return settlement.isFinite ? settlement : 0
+        let price = panel.holdingPrice(ticker: t, day: day)
+        return price.isFinite ? price : 0
     }
 
     /// Cash plus every position at ``mark(_:day:)``.
@@ -100,14 +95,12 @@ public struct Rebalancer {
         var stoppedAtOpen: Set<Int> = []
         for t in portfolio.tickers {
             let price = mark(t, day: d), shares = portfolio.shares(t)
-            if !hasOpen(t, d) {
-                record(portfolio.sell(t, price: price, fraction: fraction(t, notional: shares * price, scoringDay: s),
-                                      transactionCost: transactionCost, day: d))
-            } else if let stop, price < portfolio.positions[t]!.costBasis * (1 - stop) {
-                record(portfolio.sell(t, price: price, fraction: fraction(t, notional: shares * price, scoringDay: s),
-                                      transactionCost: transactionCost, day: d))
-                stoppedAtOpen.insert(t)
-            }
+            let ended = !hasOpen(t, d)
+            let gapped = !ended && stop.map { price < portfolio.positions[t]!.costBasis * (1 - $0) } == true
+            guard ended || gapped else { continue }
+            record(portfolio.sell(t, price: price, fraction: fraction(t, notional: shares * price, scoringDay: s),
+                                  transactionCost: transactionCost, day: d))
+            if gapped { stoppedAtOpen.insert(t) }
         }
 
         // 2. Targets and the trades to reach them.

@@ -110,19 +110,23 @@ public struct WalkForward {
             let ic = quality.add(signals: candidates.map(selection.signal), realised: realised,
                                  picked: picks.map { pickedPositions[$0.ticker]! })
 
-            // The picks' round trips: the seed's execution, and under `rebalance` the shadow
-            // return the circuit breaker follows while the portfolio is in cash.
-            let fractions = zip(picks, weights).map { c, w in costModel.fraction(panel, ticker: c.ticker, notional: w * equity, scoringDay: s) }
-            let trades = zip(picks, fractions).map { c, f in execution.with(slippage: f).trade(panel, ticker: c.ticker, entryDay: d, exitDay: exit)! }
-            let picksReturn = trades.isEmpty ? 0
-                : config.weighting == .equal ? trades.reduce(0) { $0 + $1.netReturn } / Double(trades.count)
-                : zip(trades, weights).reduce(0) { $0 + $1.0.netReturn * $1.1 }
             var cashReason: ExperimentResult.CashReason?
             if Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty {
                 cashReason = .tooFewPicks
             } else if breaker.inCash {
                 cashReason = .circuitBreaker
             }
+
+            // The picks' round trips: the seed's execution; under `rebalance` needed only in
+            // cash, as the picks' shadow return (which the circuit breaker follows).
+            let roundTrips = rebalancer == nil || cashReason != nil
+            let fractions = !roundTrips ? [] : zip(picks, weights).map { c, w in
+                costModel.fraction(panel, ticker: c.ticker, notional: w * equity, scoringDay: s)
+            }
+            let trades = zip(picks, fractions).map { c, f in execution.with(slippage: f).trade(panel, ticker: c.ticker, entryDay: d, exitDay: exit)! }
+            var picksReturn = trades.isEmpty ? 0
+                : config.weighting == .equal ? trades.reduce(0) { $0 + $1.netReturn } / Double(trades.count)
+                : zip(trades, weights).reduce(0) { $0 + $1.0.netReturn * $1.1 }
 
             let startEquity = equity
             var periodReturn: Double, traded = 0.0, costs = 0.0, unfilled = 0.0
@@ -135,7 +139,7 @@ public struct WalkForward {
                 periodReturn = outcome.endValue / outcome.startValue - 1
                 equity = outcome.endValue
                 (traded, costs, unfilled) = (outcome.traded, outcome.costs, outcome.unfilled)
-                if invested { (pickReturns, stopped) = (outcome.pickReturns, outcome.stopped) }
+                if invested { (pickReturns, stopped, picksReturn) = (outcome.pickReturns, outcome.stopped, periodReturn) }
             } else {
                 periodReturn = cashReason == nil ? picksReturn : 0
                 equity *= 1 + periodReturn
@@ -163,7 +167,7 @@ public struct WalkForward {
             let spyReturn = spy.map { Execution.realisedReturn(panel, ticker: $0, entryDay: d, exitDay: exit) } ?? .nan
             periods.append(.init(
                 date: panel.calendar[d], exitDate: panel.calendar[exit], scoringDate: panel.calendar[s],
-                netReturn: periodReturn, picksReturn: cashReason == nil ? periodReturn : picksReturn, spyReturn: spyReturn, equity: equity,
+                netReturn: periodReturn, picksReturn: picksReturn, spyReturn: spyReturn, equity: equity,
                 cashReason: cashReason, retrained: retrain, ic: ic,
                 picks: picks.indices.map { i in
                     .init(ticker: panel.tickers[picks[i].ticker], sector: picks[i].sector, score: picks[i].score,

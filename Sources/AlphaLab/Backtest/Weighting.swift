@@ -25,9 +25,9 @@ public enum Weighting: String, Sendable, Codable, CaseIterable {
             return (0..<n).map { Double(n - $0) / total }
         case .inverseVolatility:
             var vols = picks.map { Liquidity.dailyVolatility(panel, ticker: $0.ticker, day: s, days: Self.volatilityDays) }
-            let known = vols.filter { $0 > 0 }.sorted()
+            let known = vols.filter { $0 > 0 }
             guard !known.isEmpty else { return Self.equal.weights(picks, panel: panel, scoringDay: s) }
-            let median = known.count % 2 == 1 ? known[known.count / 2] : (known[known.count / 2 - 1] + known[known.count / 2]) / 2
+            let median = Statistics.median(known)
             vols = vols.map { $0 > 0 ? $0 : median }
             let inverse = vols.map { 1 / $0 }
             let total = inverse.reduce(0, +)

@@ -81,6 +81,17 @@ public final class Panel: Sendable {
         self.fingerprint = hash.hex
     }
 
+    /// What a share of ticker `t` held into the open of `day` is worth there: that day's
+    /// open, or when it has none, its ``settlementPrice(ticker:day:)``; NaN when it never
+    /// traded before `day`. Both execution models value and sell positions at it.
+    public func holdingPrice(ticker t: Int, day: Int) -> Double {
+        if day < dayCount {
+            let open = value(.open, ticker: t, day: day)
+            if open.isFinite, open > 0 { return open }
+        }
+        return settlementPrice(ticker: t, day: day)
+    }
+
     /// What one share of ticker `t` is worth at the open of `day` when it has no open that
     /// day: its last close before `day`, times one plus its delisting return when its bars
     /// ended for good before `day`; NaN when it never traded before `day`.

@@ -88,12 +88,6 @@ public struct Universe: Sendable {
         (0..<tickerCount).filter { contains(ticker: $0, day: d) }
     }
 
-    /// Every ticker that is a member on some day, in ticker order.
-    public var everMembers: [Int] {
-        guard let mask else { return (0..<tickerCount).filter { tradable[$0] } }
-        return (0..<tickerCount).filter { t in (0..<dayCount).contains { mask[t * dayCount + $0] } }
-    }
-
     /// Whether this is the universe of every tradable ticker.
     public var isAll: Bool { mask == nil }
 }
