@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is already installed.
 set -euo pipefail
 
-packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev pkg-config sqlite3)
+# slurm-wlm and munge: the cluster tests start a one-node Slurm cluster (tools/slurm/local-cluster.sh).
+packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev pkg-config sqlite3 slurm-wlm munge)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

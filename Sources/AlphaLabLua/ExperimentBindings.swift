@@ -81,7 +81,7 @@ extension LabModule {
           Writes text to path atomically: a temporary file renamed into place, so an
           interrupted run never leaves a half-written file and the previous one stays intact.
         """, { call in
-            try AtomicFile.write(try call.string(2), to: try call.string(1))
+            try call.state.session.write(Data(try call.string(2).utf8), to: try call.string(1))
             return 0
         }),
         ("report", """
@@ -106,7 +106,7 @@ extension LabModule {
                 grid = HTMLReport.Grid(rows: rows, columns: columns, metric: metric)
             }
             let report = HTMLReport(title: try o.string("title") ?? "AlphaLab report", results: results, grid: grid)
-            try AtomicFile.write(report.render(), to: path)
+            try call.state.session.write(Data(report.render().utf8), to: path)
             return 0
         }),
         ("is_terminal", """
@@ -129,7 +129,7 @@ extension LabModule {
           The SQLite store of recorded runs at `path` (default $ALPHALAB_RUNS, else
           results/runs.db), created if needed. Safe with several writers at once.
         """, { call in
-            call.result(object: try RunStore(path: try call.optionalString(1) ?? RunStore.defaultPath()))
+            call.result(object: try call.state.session.runStore(path: try call.optionalString(1) ?? RunStore.defaultPath()))
         }),
         ("load_results", """
         lab.load_results(path) -> {result, ...}

@@ -94,7 +94,7 @@ extension LabModule {
             let reports = try call.objects(1, FactorObject.self, what: "a factor").map(\.report)
             let o = try LuaOptions(call, 3, allowed: ["title"])
             let page = FactorTearSheet(title: try o.string("title") ?? "Factor tear sheet", reports: reports).render()
-            try AtomicFile.write(Data(page.utf8), to: try call.string(2))
+            try call.state.session.write(Data(page.utf8), to: try call.string(2))
             return 0
         }),
     ] }
@@ -147,7 +147,7 @@ final class FactorObject {
             }),
             ("report", "f:report(path [, title]) -> writes the factor's HTML tear sheet atomically", { o, call in
                 let title = try call.optionalString(3) ?? "Factor tear sheet: \(o.report.name)"
-                try AtomicFile.write(Data(FactorTearSheet(title: title, reports: [o.report]).render().utf8), to: try call.string(2))
+                try call.state.session.write(Data(FactorTearSheet(title: title, reports: [o.report]).render().utf8), to: try call.string(2))
                 return 0
             }),
             ("summary", "f:summary() -> the readable summary", { o, call in call.results(.string(o.report.summary)) }),

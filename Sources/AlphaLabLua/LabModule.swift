@@ -61,16 +61,16 @@ public enum LabModule {
           The price store at `path`, or else the configured one ($ALPHALAB_DB, then
           ./data/market.db) if it exists, or else the embedded synthetic market.
         """, { call in
-            if let path = try call.optionalString(1) { return call.result(object: try DatasetBindings.open(path)) }
+            if let path = try call.optionalString(1) { return call.result(object: try DatasetBindings.open(path, call.state.session)) }
             let configured = PriceStore.defaultPath()
-            if FileManager.default.fileExists(atPath: configured) { return call.result(object: try DatasetBindings.open(configured)) }
-            return call.result(object: try DatasetBindings.synthetic(SyntheticMarketConfig()))
+            if FileManager.default.fileExists(atPath: configured) { return call.result(object: try DatasetBindings.open(configured, call.state.session)) }
+            return call.result(object: try DatasetBindings.synthetic(SyntheticMarketConfig(), call.state.session))
         }),
         ("open", """
         lab.open(path) -> dataset
           The price store (SQLite, AlphaLab's or the seed's market.db) at `path`; an error if missing.
         """, { call in
-            call.result(object: try DatasetBindings.open(try call.string(1)))
+            call.result(object: try DatasetBindings.open(try call.string(1), call.state.session))
         }),
         ("read_csv", """
         lab.read_csv(source [, options]) -> dataset
@@ -105,7 +105,7 @@ public enum LabModule {
                 catch { throw LuaError(error.description) }
             }
             return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info),
-                                               memberships: memberships))
+                                               trainingCache: call.state.session.trainingCache(), memberships: memberships))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset
@@ -141,7 +141,7 @@ public enum LabModule {
             if let v = try o.number("bankruptcy_rate") { config.bankruptcyRate = v }
             if let v = try o.number("acquisition_rate") { config.acquisitionRate = v }
             if let v = try o.number("index_share") { config.indexShare = v }
-            return call.result(object: try DatasetBindings.synthetic(config))
+            return call.result(object: try DatasetBindings.synthetic(config, call.state.session))
         }),
         ("features", """
         lab.features() -> {name = summary, ...}
@@ -186,8 +186,8 @@ public enum LabModule {
             let decision = calendar.firstIndex(onOrAfter: date)
             guard decision < calendar.count else { throw call.argumentError(2, "option 'date': \(date) is after the data's last day \(calendar[calendar.count - 1])") }
             let matrix = try dataset.matrix(set)
-            let ensemble = try dataset.trainingCache.ensemble(spec: spec, matrix: matrix, panel: dataset.panel,
-                                                              tickers: dataset.tradableTickers, decisionDay: decision)
+            let ensemble = try dataset.trainingCache.ensemble(for: TrainingRequest(spec: spec, matrix: matrix, panel: dataset.panel,
+                                                                                   tickers: dataset.tradableTickers, decisionDay: decision))
             return call.result(object: ModelObject(ensemble: ensemble, matrix: matrix, dataset: dataset, decisionDay: decision, spec: spec))
         }),
     ] }

@@ -93,6 +93,25 @@ public final class LuaHost {
         }
     }
 
+    /// Makes this host a dry run that records the trainings scripts ask for in `plan`:
+    /// `lab`'s datasets train nothing (their models predict zero), and files written
+    /// through `lab` or `io.open`/`io.output` and run records are discarded.
+    public func startPlanning(_ plan: TrainingPlan) throws(LuaError) {
+        state.session.startPlanning(plan)
+        try state.run("""
+            local open, output = io.open, io.output
+            local function writes(mode) return mode ~= nil and mode:find("[wa+]") ~= nil end
+            io.open = function(path, mode)
+              if writes(mode) then return open("/dev/null", "w") end
+              return open(path, mode)
+            end
+            io.output = function(file)
+              if type(file) == "string" then return output("/dev/null") end
+              return output(file)
+            end
+            """, name: "=(planning)")
+    }
+
     /// Runs `body` with Ctrl-C interrupting both Lua code (a hook) and engine work
     /// (the engine's cancellation flag); the previous SIGINT behaviour returns after.
     public func interruptibly<T>(_ body: () throws(LuaError) -> T) throws(LuaError) -> T {

@@ -13,6 +13,8 @@ public final class LuaState {
     private var functions: [LuaFunctionBox] = []
     private var types: [ObjectIdentifier: String] = [:]
     private(set) var isClosed = false
+    /// What this state's `lab` functions share: planning, where files go.
+    public let session = LabSession()
 
     /// A new state with Lua's standard libraries.
     public init() {

@@ -106,7 +106,7 @@ final class ResultObject {
                 call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
             }),
             ("save", "r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)", { o, call in
-                try AtomicFile.write(try o.result.json(), to: try call.string(2))
+                try call.state.session.write(try o.result.json(), to: try call.string(2))
                 return 0
             }),
             ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in

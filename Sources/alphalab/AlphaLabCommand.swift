@@ -15,9 +15,13 @@ struct AlphaLabCommand: ParsableCommand {
           alphalab -e CHUNK              run a chunk; -l MODULE requires a module; -i enters
                                          the REPL after the script; -v prints the version;
                                          - reads the script from stdin
+          alphalab FILE.lua [ARGS...] --shard I/N
+                                         train shard I of N of the script's trainings into
+                                         its disk cache and exit (see `alphalab plan --help`);
+                                         --shard auto takes I/N from Slurm or Kubernetes
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",
-        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self]
     )
 }

@@ -15,6 +15,7 @@ extension AlphaLabCommand {
 /// plus `alphalab run FILE.lua [ARGS...]`. No script and no `-e` starts the REPL.
 struct Interpreter {
     let arguments: [String]
+    var environment = ProcessInfo.processInfo.environment
 
     private enum Action {
         case chunk(String)
@@ -32,9 +33,14 @@ struct Interpreter {
             args.removeFirst()
         }
         var script: String?
+        var shardSetting = environment["ALPHALAB_SHARD"]
         parsing: while i < args.count {
             let a = args[i]
             switch a {
+            case "--shard":
+                guard i + 1 < args.count else { return usage("'--shard' needs I/N or auto") }
+                shardSetting = args[i + 1]
+                i += 2
             case "-e", "-l":
                 guard i + 1 < args.count else { return usage("'\(a)' needs an argument") }
                 actions.append(a == "-e" ? .chunk(args[i + 1]) : .module(args[i + 1]))
@@ -44,6 +50,7 @@ struct Interpreter {
             case "--": i += 1; if i < args.count { script = args[i] }; break parsing
             case "-": script = "-"; break parsing
             default:
+                if a.hasPrefix("--shard=") { shardSetting = String(a.dropFirst(8)); i += 1; continue }
                 if a.hasPrefix("-") && a.count > 1 {
                     if a.hasPrefix("-e") { actions.append(.chunk(String(a.dropFirst(2)))); i += 1; continue }
                     if a.hasPrefix("-l") { actions.append(.module(String(a.dropFirst(2)))); i += 1; continue }
@@ -53,7 +60,33 @@ struct Interpreter {
                 break parsing
             }
         }
-        let scriptArguments = script == nil ? [] : Array(args[(i + 1)...])
+        var scriptArguments = script == nil ? [] : Array(args[(i + 1)...])
+        // `--shard` belongs to AlphaLab wherever it stands, so a batch template can append it.
+        while let k = scriptArguments.firstIndex(where: { $0 == "--shard" || $0.hasPrefix("--shard=") }) {
+            if scriptArguments[k] == "--shard" {
+                guard k + 1 < scriptArguments.count else { return usage("'--shard' needs I/N or auto") }
+                shardSetting = scriptArguments[k + 1]
+                scriptArguments.removeSubrange(k...(k + 1))
+            } else {
+                shardSetting = String(scriptArguments.remove(at: k).dropFirst(8))
+            }
+        }
+        if let shardSetting {
+            guard let script, script != "-", actions.isEmpty, !interactive else {
+                return usage("--shard needs a script file (alphalab SCRIPT [ARGS...] --shard I/N)")
+            }
+            do {
+                let shard: Shard
+                do throws(ShardError) { shard = try Shard(setting: shardSetting, environment: environment) } catch {
+                    throw CommandFailure(description: error.description)
+                }
+                try ShardWorker(script: script, arguments: scriptArguments, shard: shard).run()
+                return 0
+            } catch {
+                FileHandle.standardError.write("alphalab: \(error)\n")
+                return 1
+            }
+        }
         let folder = script.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0).deletingLastPathComponent().path }
         let host = LuaHost(scriptFolder: folder)
         host.setArguments(script: script ?? "alphalab", arguments: scriptArguments,
@@ -103,6 +136,7 @@ struct Interpreter {
           -l mod     require mod into the global mod
           -i         enter the REPL after running the script
           -v         print the version
+          --shard I/N  train shard I of N of the script's trainings and exit (or auto)
           --         stop handling options
           -          run stdin
         subcommands: alphalab import|info|market ... (alphalab --help)

@@ -142,10 +142,10 @@ import Testing
         let universe = m.panel.universe.map { m.panel.tickerIndex[$0]! }
         let d = m.panel.calendar.firstIndex(onOrAfter: Day("2010-01-04")!)
         let folder = Fixtures.temporaryFolder() + "/cache"
-        let trained = try TrainingCache(directory: folder).ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        let trained = try TrainingCache(directory: folder).ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
         #expect(trained.members.allSatisfy { $0.model is RidgeModel })
         let later = TrainingCache(directory: folder)
-        let reloaded = try later.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        let reloaded = try later.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
         #expect(later.diskHits == 1)
         let a = try trained.predict(matrix: m.matrix, tickers: universe, day: d - 1)[20]!
         let b = try reloaded.predict(matrix: m.matrix, tickers: universe, day: d - 1)[20]!
@@ -168,20 +168,20 @@ import Testing
         let d = m.panel.calendar.firstIndex(onOrAfter: Day("2009-06-01")!)
         let folder = Fixtures.temporaryFolder() + "/cache"
         let cache = TrainingCache(directory: folder)
-        let first = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
-        let again = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        let first = try cache.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
+        let again = try cache.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
         #expect((first.members[0].model as! XGBoostModel) === (again.members[0].model as! XGBoostModel))
         #expect(cache.trainings == 1 && cache.memoryHits == 1)
         // Any changed input trains anew: decision date, parameters, universe.
-        _ = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d + 5)
+        _ = try cache.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d + 5))
         var deeper = spec
         deeper.model = AnyRegressorSpec(XGBoostParameters(trees: 10, maxDepth: 4, learningRate: 0.1))
-        _ = try cache.ensemble(spec: deeper, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
-        _ = try cache.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: Array(0..<41), decisionDay: d)
+        _ = try cache.ensemble(for: TrainingRequest(spec: deeper, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
+        _ = try cache.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: Array(0..<41), decisionDay: d))
         #expect(cache.trainings == 4)
         // A new process (a new cache on the same folder) finds the training on disk.
         let later = TrainingCache(directory: folder)
-        let fromDisk = try later.ensemble(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d)
+        let fromDisk = try later.ensemble(for: TrainingRequest(spec: spec, matrix: m.matrix, panel: m.panel, tickers: universe, decisionDay: d))
         #expect(later.trainings == 0 && later.diskHits == 1)
         let a = try first.predict(matrix: m.matrix, tickers: universe, day: d)[5]!
         let b = try fromDisk.predict(matrix: m.matrix, tickers: universe, day: d)[5]!

@@ -78,9 +78,9 @@ public struct ModelScorer: Scorer {
     public mutating func scores(_ context: ScoringContext) throws -> [Double] {
         let matrix = try context.dataset.matrix(featureSet, universe: context.universe)
         if context.retrain || current == nil {
-            current = try context.dataset.trainingCache.ensemble(
+            current = try context.dataset.trainingCache.ensemble(for: TrainingRequest(
                 spec: spec, matrix: matrix, panel: context.dataset.panel,
-                tickers: context.dataset.tradableTickers, decisionDay: context.decisionDay, universe: context.universe)
+                tickers: context.dataset.tradableTickers, decisionDay: context.decisionDay, universe: context.universe))
         }
         let predictions = try current!.predict(matrix: matrix, tickers: context.tickers, day: context.scoringDay)
         if explain {

@@ -144,8 +144,10 @@ public struct TrainedEnsemble: Sendable {
     /// to a daily rate, weighted. Weights come at prediction time, so experiments that differ
     /// only in weights share one training.
     public static func combine(_ predictions: [Int: [Double]], weights: [Int: Double]) -> [Double] {
-        let used = weights.filter { predictions[$0.key] != nil && $0.value != 0 }
-        let total = used.values.reduce(0, +)
+        // In horizon order: a dictionary's order changes from process to process, and so
+        // would the sums' last bits.
+        let used = weights.filter { predictions[$0.key] != nil && $0.value != 0 }.sorted { $0.key < $1.key }
+        let total = used.reduce(0) { $0 + $1.value }
         guard let count = predictions.values.first?.count, total != 0 else { return [] }
         return (0..<count).map { i in
             used.reduce(0.0) { $0 + $1.value * predictions[$1.key]![i] / Double($1.key) } / total

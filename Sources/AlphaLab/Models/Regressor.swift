@@ -42,6 +42,13 @@ public protocol Regressor: Sendable {
 public protocol RegressorSpec: Sendable, Hashable, CustomStringConvertible {
     /// Fits a model to rows and their labels.
     func fit(_ rows: FeatureRows, labels: [Float]) throws -> any Regressor
+    /// The relative cost of fitting one row (trees for a boosted model), for planning.
+    var costPerRow: Double { get }
+}
+
+extension RegressorSpec {
+    /// One unit a row, for models without trees.
+    public var costPerRow: Double { 1 }
 }
 
 /// Any regressor spec, type-erased so a configuration can hold XGBoost, ridge, or a
@@ -55,10 +62,10 @@ public struct AnyRegressorSpec: RegressorSpec {
     public static func == (a: AnyRegressorSpec, b: AnyRegressorSpec) -> Bool { AnyHashable(a.base) == AnyHashable(b.base) }
     public func hash(into hasher: inout Hasher) { AnyHashable(base).hash(into: &hasher) }
     public var description: String { base.description }
+    public var costPerRow: Double { base.costPerRow }
     public func fit(_ rows: FeatureRows, labels: [Float]) throws -> any Regressor { try base.fit(rows, labels: labels) }
 }
 
-/// A regressor that can be written to and read from a file (the disk training cache).
 /// A regressor that can say what drives its predictions.
 public protocol ExplainableRegressor: Regressor {
     /// Gain importance per feature column (zero for a feature never used).
@@ -69,6 +76,7 @@ public protocol ExplainableRegressor: Regressor {
     func contributions(_ rows: FeatureRows) throws -> (values: [Float], bias: [Float])
 }
 
+/// A regressor that can be written to and read from a file (the disk training cache).
 public protocol PersistableRegressor: Regressor {
     /// A short name stored beside the file, to know how to read it back.
     static var kind: String { get }

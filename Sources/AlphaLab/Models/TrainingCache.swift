@@ -1,74 +1,87 @@
 import Foundation
 
-/// Shares trainings: the same spec, features, data, universe and decision date train
-/// once, in memory within a process and, with a directory, on disk across processes
-/// (as XGBoost JSON model files, loadable by the Python package).
+/// Shares trainings: a request trains once, in memory within a process and, with a
+/// directory, on disk across processes and machines (as XGBoost JSON model files,
+/// loadable by the Python package).
 ///
 /// Training is the dominant cost of every experiment; experiments that differ only
 /// in selection, filters, stops or horizon weights reuse each other's models.
 /// Features are identified by name in the key: a redefined feature needs a new name.
+///
+/// The folder may sit on a shared filesystem (NFS) written by many workers at once:
+/// an entry is written into a temporary folder, flushed and renamed into place, so a
+/// reader sees a whole entry or none; no locks and no database are involved, and
+/// when two workers store the same key, the first rename wins and the other's copy
+/// is discarded (both are the same models).
+///
+/// With a ``TrainingPlan``, the cache trains nothing: it records each request in the
+/// plan and answers with stand-in models that predict zero, so a script can be run
+/// through to learn which trainings it needs.
 public final class TrainingCache: @unchecked Sendable {
-    // @unchecked: all mutable state is guarded by `lock`.
+    // @unchecked: all mutable state is guarded by `condition`.
     /// The on-disk cache folder, if any.
     public let directory: String?
-    private let lock = NSLock()
-    private var memory: [String: TrainedEnsemble] = [:]
+    /// The plan requests are recorded in instead of trained, if any.
+    public let plan: TrainingPlan?
+    private let condition = NSCondition()
+    private var memory: [TrainingKey: TrainedEnsemble] = [:]
+    private var inFlight: Set<TrainingKey> = []
     private var counts = (trainings: 0, memoryHits: 0, diskHits: 0, seconds: 0.0)
 
-    /// A cache; with `directory`, trainings are also stored there and found again by later runs.
-    public init(directory: String? = nil) {
+    /// A cache; with `directory`, trainings are also stored there and found again by later
+    /// runs; with `plan`, requests are recorded there and nothing is trained.
+    public init(directory: String? = nil, plan: TrainingPlan? = nil) {
         self.directory = directory
+        self.plan = plan
     }
 
     /// Trainings actually performed (cache misses).
-    public var trainings: Int { lock.withLock { counts.trainings } }
+    public var trainings: Int { condition.withLock { counts.trainings } }
     /// Wall time spent in trainings, seconds.
-    public var trainingSeconds: Double { lock.withLock { counts.seconds } }
+    public var trainingSeconds: Double { condition.withLock { counts.seconds } }
     /// Requests answered from memory.
-    public var memoryHits: Int { lock.withLock { counts.memoryHits } }
+    public var memoryHits: Int { condition.withLock { counts.memoryHits } }
     /// Requests answered from the disk cache.
-    public var diskHits: Int { lock.withLock { counts.diskHits } }
+    public var diskHits: Int { condition.withLock { counts.diskHits } }
 
-    /// The key of a training: a hash of everything that determines the trained models.
-    /// The universe of every tradable ticker adds nothing, so caches written before
-    /// point-in-time universes stay valid.
-    public static func key(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
-                           universe: Universe? = nil) -> String {
-        var hash = Fingerprint()
-        hash.add("alphalab-training-v1")
-        hash.add(spec.description)
-        for name in matrix.names { hash.add(name) }
-        hash.add(panel.fingerprint)
-        for t in tickers { hash.add(panel.tickers[t]) }
-        hash.add(panel.calendar[decisionDay].description)
-        if let universe, !universe.isAll { hash.add("universe:" + universe.fingerprint) }
-        return hash.hex
-    }
-
-    /// The ensemble for a decision date: from memory, from disk, or trained now (on the
-    /// rows of `universe`'s members, when given).
-    public func ensemble(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
-                         universe: Universe? = nil) throws -> TrainedEnsemble {
-        let key = Self.key(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay, universe: universe)
-        if let hit = lock.withLock({ memory[key] }) {
-            lock.withLock { counts.memoryHits += 1 }
+    /// The ensemble `request` asks for: from memory, from disk, or trained now. Two
+    /// threads asking for the same key at once share one training.
+    public func ensemble(for request: TrainingRequest) throws -> TrainedEnsemble {
+        if let plan {
+            plan.record(request, cacheDirectory: directory)
+            return TrainedEnsemble(standInFor: request)
+        }
+        let key = request.key
+        condition.lock()
+        while inFlight.contains(key) { condition.wait() }
+        if let hit = memory[key] {
+            counts.memoryHits += 1
+            condition.unlock()
             return hit
         }
-        if let stored = try? load(key: key, matrix: matrix) {
-            lock.withLock { memory[key] = stored; counts.diskHits += 1 }
+        inFlight.insert(key)
+        condition.unlock()
+        defer { condition.withLock { inFlight.remove(key); condition.broadcast() } }
+
+        if let stored = Self.load(key: key, in: directory, featureNames: request.matrix.names) {
+            condition.withLock { memory[key] = stored; counts.diskHits += 1 }
             return stored
         }
         let clock = Stopwatch()
-        let trained = try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay,
-                                                universe: universe)
+        let trained = try request.train()
         let seconds = clock.seconds
-        lock.withLock { memory[key] = trained; counts.trainings += 1; counts.seconds += seconds }
-        try store(trained, key: key, spec: spec)
+        condition.withLock { memory[key] = trained; counts.trainings += 1; counts.seconds += seconds }
+        try store(trained, key: key, spec: request.spec)
         return trained
     }
 
     /// Forgets what is held in memory (the disk cache stays).
-    public func clearMemory() { lock.withLock { memory.removeAll() } }
+    public func clearMemory() { condition.withLock { memory.removeAll() } }
+
+    /// Whether `directory` holds a complete entry for `key`.
+    public static func isStored(_ key: TrainingKey, in directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(key.hex) + "/meta.json")
+    }
 
     private struct Meta: Codable {
         struct Member: Codable { var horizon: Int; var kind: String; var columns: [Int]; var rows: Int }
@@ -77,48 +90,54 @@ public final class TrainingCache: @unchecked Sendable {
         var members: [Member]
     }
 
-    /// Writes the models and their description into a temporary folder, then renames
-    /// it into place: a crash leaves either the whole entry or none. Models that cannot
-    /// be written to a file stay in memory only.
-    private func store(_ ensemble: TrainedEnsemble, key: String, spec: EnsembleSpec) throws {
+    /// Writes the models and their description into a temporary folder, flushes them,
+    /// then renames the folder into place: a crash leaves either the whole entry or none.
+    /// An unreadable entry already there is moved aside first. Models that cannot be
+    /// written to a file stay in memory only.
+    private func store(_ ensemble: TrainedEnsemble, key: TrainingKey, spec: EnsembleSpec) throws {
         guard let directory else { return }
         let models = ensemble.members.compactMap { $0.model as? any PersistableRegressor }
         guard models.count == ensemble.members.count else { return }
         let fm = FileManager.default
-        let final = (directory as NSString).appendingPathComponent(key)
-        if fm.fileExists(atPath: final) { return }
+        let final = (directory as NSString).appendingPathComponent(key.hex)
+        if Self.load(key: key, in: directory, featureNames: ensemble.featureNames) != nil { return } // another worker stored it
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = (directory as NSString).appendingPathComponent(".\(key)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        let unique = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString)"
+        let temporary = (directory as NSString).appendingPathComponent(".\(key.hex)-\(unique)")
         try fm.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         do {
-            for (m, model) in zip(ensemble.members, models) {
-                try model.encoded().write(to: URL(fileURLWithPath: "\(temporary)/h\(m.horizon).json"))
+            func write(_ data: Data, _ name: String) throws {
+                let path = "\(temporary)/\(name)"
+                guard fm.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+                try AtomicFile.writeSynchronized(data, to: path)
             }
+            for (m, model) in zip(ensemble.members, models) { try write(try model.encoded(), "h\(m.horizon).json") }
             let meta = Meta(spec: spec.description, features: ensemble.featureNames,
                             members: zip(ensemble.members, models).map {
                                 .init(horizon: $0.horizon, kind: type(of: $1).kind, columns: $0.columns, rows: $0.trainingRows)
                             })
-            try JSONEncoder().encode(meta).write(to: URL(fileURLWithPath: "\(temporary)/meta.json"))
-            if rename(temporary, final) != 0 { try? fm.removeItem(atPath: temporary) } // another process won the race
+            // meta.json last: its presence marks a complete entry.
+            try write(try JSONEncoder().encode(meta), "meta.json")
+            if fm.fileExists(atPath: final) { _ = rename(final, (directory as NSString).appendingPathComponent(".stale-\(key.hex)-\(unique)")) }
+            if rename(temporary, final) != 0 { try? fm.removeItem(atPath: temporary) } // another worker won the race
         } catch {
             try? fm.removeItem(atPath: temporary)
             throw error
         }
     }
 
-    private func load(key: String, matrix: FeatureMatrix) throws -> TrainedEnsemble? {
+    /// The entry stored for `key`, or nil when there is none or it cannot be read whole.
+    private static func load(key: TrainingKey, in directory: String?, featureNames: [String]) -> TrainedEnsemble? {
         guard let directory else { return nil }
-        let folder = (directory as NSString).appendingPathComponent(key)
-        guard let data = FileManager.default.contents(atPath: folder + "/meta.json") else { return nil }
-        let meta = try JSONDecoder().decode(Meta.self, from: data)
-        guard meta.features == matrix.names else { return nil }
-        let members = try meta.members.map { m in
+        let folder = (directory as NSString).appendingPathComponent(key.hex)
+        guard let data = FileManager.default.contents(atPath: folder + "/meta.json"),
+              let meta = try? JSONDecoder().decode(Meta.self, from: data), meta.features == featureNames else { return nil }
+        var members: [TrainedEnsemble.Member] = []
+        for m in meta.members {
             guard let type = persistableRegressors[m.kind],
-                  let data = FileManager.default.contents(atPath: "\(folder)/h\(m.horizon).json") else {
-                throw ModelError.shape("\(folder): unreadable cached model for horizon \(m.horizon)")
-            }
-            return TrainedEnsemble.Member(horizon: m.horizon, columns: m.columns,
-                                          model: try type.decoded(data, featureCount: m.columns.count), trainingRows: m.rows)
+                  let data = FileManager.default.contents(atPath: "\(folder)/h\(m.horizon).json"),
+                  let model = try? type.decoded(data, featureCount: m.columns.count) else { return nil }
+            members.append(TrainedEnsemble.Member(horizon: m.horizon, columns: m.columns, model: model, trainingRows: m.rows))
         }
         return TrainedEnsemble(members: members, featureNames: meta.features)
     }

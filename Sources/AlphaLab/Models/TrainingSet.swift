@@ -44,6 +44,28 @@ public enum TrainingSet {
     public static func rows(matrix: FeatureMatrix, panel: Panel, tickers: [Int], columns: [Int],
                             horizon h: Int, window: TrainingWindow, universe: Universe? = nil) -> (rows: FeatureRows, labels: [Float]) {
         var values: [Float] = [], labels: [Float] = []
+        matrix.values.withUnsafeBufferPointer { v in
+            forEachUsableRow(matrix: matrix, panel: panel, tickers: tickers, columns: columns, horizon: h, window: window, universe: universe) { base, label in
+                for c in columns { values.append(v[base + c]) }
+                labels.append(label)
+            }
+        }
+        return (FeatureRows(values: values, featureCount: max(columns.count, 1)), labels)
+    }
+
+    /// How many rows ``rows(matrix:panel:tickers:columns:horizon:window:universe:)`` returns, without copying them.
+    public static func rowCount(matrix: FeatureMatrix, panel: Panel, tickers: [Int], columns: [Int],
+                                horizon h: Int, window: TrainingWindow, universe: Universe? = nil) -> Int {
+        var count = 0
+        forEachUsableRow(matrix: matrix, panel: panel, tickers: tickers, columns: columns, horizon: h, window: window, universe: universe) { _, _ in
+            count += 1
+        }
+        return count
+    }
+
+    /// Calls `body` with each usable row's offset into the matrix's values and its label.
+    private static func forEachUsableRow(matrix: FeatureMatrix, panel: Panel, tickers: [Int], columns: [Int], horizon h: Int,
+                                         window: TrainingWindow, universe: Universe?, _ body: (Int, Float) -> Void) {
         let f = matrix.featureCount
         matrix.values.withUnsafeBufferPointer { v in
             for d in window.dayRange(horizon: h, calendar: panel.calendar) {
@@ -53,12 +75,10 @@ public enum TrainingSet {
                     guard label.isFinite else { continue }
                     let base = (d * matrix.tickerCount + t) * f
                     guard columns.allSatisfy({ v[base + $0].isFinite }) else { continue }
-                    for c in columns { values.append(v[base + c]) }
-                    labels.append(Float(label))
+                    body(base, Float(label))
                 }
             }
         }
-        return (FeatureRows(values: values, featureCount: max(columns.count, 1)), labels)
     }
 
     /// The rows scored on day `d` (one per ticker, NaN-filled when a feature is missing) and

@@ -31,6 +31,9 @@ public struct XGBoostParameters: RegressorSpec {
     public func fit(_ rows: FeatureRows, labels: [Float]) throws -> any Regressor {
         try XGBoostModel.train(rows, labels: labels, parameters: self)
     }
+
+    /// Rows times trees is the planning cost of a boosted model.
+    public var costPerRow: Double { Double(trees) }
 }
 
 /// A gradient-boosted tree model trained through XGBoost's C API (`hist` trees,

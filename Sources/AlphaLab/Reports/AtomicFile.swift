@@ -9,15 +9,13 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+        // Unique across threads and hosts (a shared filesystem), so two writers never share a temporary file.
+        let temporary = folder + "/." + url.lastPathComponent + ".\(getpid())-\(UUID().uuidString).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
         }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
+            try writeSynchronized(data, to: temporary)
             guard rename(temporary, path) == 0 else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
             }
@@ -25,6 +23,14 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Writes `data` to an existing file at `path` and flushes it to disk.
+    static func writeSynchronized(_ data: Data, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
     }
 
     /// Writes `text` as UTF-8 to `path` atomically.

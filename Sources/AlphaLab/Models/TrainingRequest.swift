@@ -1,0 +1,85 @@
+import Foundation
+
+/// The identity of a training: a hash of everything that determines its models. Two
+/// requests with equal keys train identical models, so the key names a disk-cache
+/// entry and a plan counts distinct keys.
+public struct TrainingKey: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// 16 hex digits.
+    public let hex: String
+
+    public init(hex: String) { self.hex = hex }
+    public init(from decoder: any Decoder) throws { hex = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+    public static func < (a: TrainingKey, b: TrainingKey) -> Bool { a.hex < b.hex }
+    public var description: String { hex }
+}
+
+/// One training an experiment needs: a spec's ensemble for one decision date, on the
+/// rows of a panel's tickers (within a universe, when given). Made explicit so a plan
+/// can list, cost and hand out trainings without performing them.
+public struct TrainingRequest: Sendable {
+    public let spec: EnsembleSpec
+    public let matrix: FeatureMatrix
+    public let panel: Panel
+    /// Ticker positions whose rows train the models.
+    public let tickers: [Int]
+    /// The decision's position in the calendar: only labels known before its open are used.
+    public let decisionDay: Int
+    /// The universe whose members' rows train the models; nil for every ticker.
+    public let universe: Universe?
+    /// Everything above, hashed.
+    public let key: TrainingKey
+
+    /// A request; a universe of every ticker is the same as none.
+    public init(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int, universe: Universe? = nil) {
+        self.spec = spec
+        self.matrix = matrix
+        self.panel = panel
+        self.tickers = tickers
+        self.decisionDay = decisionDay
+        self.universe = universe.flatMap { $0.isAll ? nil : $0 }
+        var hash = Fingerprint()
+        hash.add("alphalab-training-v2")
+        // A new engine or XGBoost may train different trees from the same rows.
+        hash.add(AlphaLabVersion.string)
+        hash.add(XGBoostModel.libraryVersion)
+        hash.add(spec.description)
+        for name in matrix.names { hash.add(name) }
+        hash.add(panel.fingerprint)
+        for t in tickers { hash.add(panel.tickers[t]) }
+        hash.add(panel.calendar[decisionDay].description)
+        if let universe = self.universe { hash.add("universe:" + universe.fingerprint) }
+        key = TrainingKey(hex: hash.hex)
+    }
+
+    /// The decision date.
+    public var decisionDate: Day { panel.calendar[decisionDay] }
+
+    /// The window of rows each horizon may use.
+    var window: TrainingWindow {
+        TrainingWindow(decisionDay: decisionDay, start: spec.trainingStart, embargo: spec.embargo, windowDays: spec.windowDays)
+    }
+
+    /// The rows each horizon trains on (counted, not copied).
+    public func rowCounts() -> [Int: Int] {
+        Dictionary(uniqueKeysWithValues: spec.horizons.map { h in
+            (h, TrainingSet.rowCount(matrix: matrix, panel: panel, tickers: tickers, columns: Array(0..<matrix.featureCount),
+                                     horizon: h, window: window, universe: universe))
+        })
+    }
+
+    /// The estimated cost: per horizon, rows times the final model's cost per row (its
+    /// trees), plus the feature selection's small model on the same rows.
+    public func estimatedCost(rowCounts: [Int: Int]) -> Double {
+        let perRow = spec.model.costPerRow + (spec.selection?.model.costPerRow ?? 0)
+        return rowCounts.values.reduce(0) { $0 + Double($1) * perRow }
+    }
+
+    /// Trains the request's ensemble.
+    public func train() throws -> TrainedEnsemble {
+        try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay, universe: universe)
+    }
+}
