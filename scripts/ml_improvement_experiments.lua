@@ -45,9 +45,7 @@ if options.runs ~= "" then
   log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
 end
 
-local stats = data:training_stats()
-log(string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
-  stats.trainings, stats.disk_hits, stats.memory_hits, stats.seconds))
+log(cli.training_line(data))
 
 local table_text = experiment.summary(results)
 local decision_text = decision.report(results)

@@ -1,7 +1,9 @@
 #!/usr/bin/env alphalab
 --- Phase 2 of the seed's plan, full validation: the top experiments of Phase 1 (by
 --- Sharpe) over the full available period with weekly retraining (the seed: 2017-2025,
---- retrain_weeks = 1), each next to its Phase 1 figures.
+--- retrain_weeks = 1), each next to its Phase 1 figures. `--only 0,2` validates those
+--- Phase 1 experiments by number instead (no Phase 1 results needed): with them, the
+--- weekly retraining of the ensemble and of the momentum model, the cluster benchmark's run.
 
 local cli = require "cli"
 local experiment = require "experiment"
@@ -10,28 +12,47 @@ local tabulate = require "tabulate"
 local options = cli.parse(arg, cli.with_data_options{
   from = { default = "results/ml_experiments_results.json", help = "Phase 1 results" },
   top = { type = "integer", default = 3, help = "how many of the best to validate" },
+  only = { help = "validate these Phase 1 experiments by number (e.g. 0,2) instead of the best of --from" },
   by = { default = "sharpe", choices = { "sharpe", "total_return", "excess_return" }, help = "ranking of Phase 1" },
   start = { type = "integer", default = 2017, help = "first year" },
   ["end"] = { type = "integer", default = 2025, help = "last year" },
   ["retrain-weeks"] = { type = "integer", default = 1, help = "retrain every N weeks" },
   execution = cli.execution_option(true),
   out = { default = "results", help = "folder for phase2_results.json" },
+  runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
 }, "usage: alphalab scripts/phase2_validation.lua [options]")
 
-local phase1 = lab.load_results(options.from)
-table.sort(phase1, function(a, b) return (a[options.by] or -math.huge) > (b[options.by] or -math.huge) end)
+local changes = { start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
+  execution = options.execution, universe = options.universe }
+local configs, chosen = {}, {}
+local only = cli.only(options)
+local phase1 = not only and lab.load_results(options.from) or nil
+if phase1 then
+  table.sort(phase1, function(a, b) return (a[options.by] or -math.huge) > (b[options.by] or -math.huge) end)
+end
 local data, description = cli.dataset(options)
 local log = cli.logger(options)
 log("data: " .. description)
 
-local configs, chosen = {}, {}
-for i = 1, math.min(options.top, #phase1) do
-  chosen[i] = phase1[i]
-  configs[i] = experiment.with(phase1[i].config, { start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], execution = options.execution, universe = options.universe })
-  log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
+if only then
+  configs = experiment.phase_one_with(changes, only)
+  for i, cfg in ipairs(configs) do
+    chosen[i] = {}
+    log("validating " .. cfg.name)
+  end
+else
+  for i = 1, math.min(options.top, #phase1) do
+    chosen[i] = phase1[i]
+    configs[i] = experiment.with(phase1[i].config, changes)
+    log(string.format("validating %s (Phase 1 %s %s)", phase1[i].name, options.by, tostring(phase1[i][options.by])))
+  end
 end
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
+log(cli.training_line(data))
+if options.runs ~= "" then
+  local ids = require("runs").record(lab.runs(options.runs), results)
+  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
+end
 
 local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
 local function num(x) return x and string.format("%+.2f", x) or "n/a" end

@@ -162,6 +162,13 @@ function M.logger(options)
   return function(line) io.stderr:write(line, "\n") end
 end
 
+--- One line on the trainings of `data` so far: performed, read from the disk cache, shared.
+function M.training_line(data)
+  local stats = data:training_stats()
+  return string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
+    stats.trainings, stats.disk_hits, stats.memory_hits, stats.seconds)
+end
+
 --- The options of `extra` plus the data options.
 function M.with_data_options(extra)
   local spec = {}

@@ -45,7 +45,8 @@ extension LabModule {
           tickers, period, retrain, ctx:feature(name) and ctx:history(ticker, field, n), all
           ending at the scoring close; progress = function(p) called each
           period with p.experiment, p.period, p.total, p.retrains, p.date.
-          Ctrl-C stops the run.
+          Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
+          dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
         """, { call in
             let config = try config(call, 1)
             let dataset = try call.object(2, Dataset.self)
@@ -53,7 +54,17 @@ extension LabModule {
             let score = try o.values["score"].map { _ in try functionOption(call, 3, "score") }
             let progress = try o.values["progress"].map { _ in try functionOption(call, 3, "progress") }
             let L = call.L
-            var walk = try WalkForward(config: config, dataset: dataset)
+            let session = call.state.session
+            // A run with the config's own scorer is stored by a sweep shard and found again
+            // by the script's ordinary run (a Lua scoring function cannot be keyed).
+            let stored = score == nil ? dataset.trainingCache.directory.map(ResultCache.init(trainingDirectory:)) : nil
+            let key = try stored.map { _ in try ResultCache.key(config: config, dataset: dataset) }
+            // Dealt before looking for a stored result, so every shard deals alike whatever is stored already.
+            let real = stored != nil && session.takeSweepRun()
+            if let stored, let key, let result = stored.load(key: key) {
+                return call.result(object: ResultObject(result, seconds: 0))
+            }
+            var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset))
             if let progress {
                 walk.progress = { p in
                     try progress.call(on: L, { stack in
@@ -74,6 +85,7 @@ extension LabModule {
             }
             let clock = Stopwatch()
             let result = try walk.run(scorer: scorer)
+            if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
             return call.result(object: ResultObject(result, seconds: clock.seconds))
         }),
         ("write_file", """

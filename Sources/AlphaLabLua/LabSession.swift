@@ -2,8 +2,9 @@ import AlphaLab
 import Foundation
 
 /// What the `lab` functions of one Lua state share beyond Lua values: whether the
-/// state is planning (a dry run that records trainings instead of performing them),
-/// and, through that, how datasets cache trainings and where files and run records go.
+/// state is planning (a dry run that records trainings instead of performing them) or
+/// running one shard of a sweep, and, through that, how datasets cache trainings,
+/// which runs are really run, and where files and run records go.
 ///
 /// Every `lab` function that makes a dataset, writes a file or opens a run store asks
 /// the session, so a dry run of any script trains nothing and leaves nothing behind.
@@ -11,6 +12,14 @@ public final class LabSession {
     /// With a plan, datasets made by `lab` record their trainings there and train
     /// nothing, and files and run records are discarded.
     public private(set) var plan: TrainingPlan?
+    /// With a shard, this state runs that shard's share of the script's runs for real
+    /// and stores their results; the other runs use stand-in models, and files and run
+    /// records are discarded.
+    public private(set) var sweep: Shard?
+    /// Sweep bookkeeping: storable runs dealt, and those dealt to this shard.
+    public private(set) var sweepRuns = (seen: 0, ran: 0)
+    /// Each dataset's stand-in twin (same prices, a planning cache) for other shards' runs.
+    private var standIns: [ObjectIdentifier: Dataset] = [:]
     /// Where a dry run's run stores live until the session ends.
     private var scratch: String?
 
@@ -23,8 +32,31 @@ public final class LabSession {
         self.plan = plan
     }
 
+    /// Makes the session shard `shard` of a sweep.
+    public func startSweep(_ shard: Shard) {
+        sweep = shard
+    }
+
     /// Whether files and run records are discarded.
-    public var isDryRun: Bool { plan != nil }
+    public var isDryRun: Bool { plan != nil || sweep != nil }
+
+    /// In a sweep, whether the next run whose result can be stored is this shard's: runs
+    /// are dealt round-robin in the order the script asks for them, the same in every shard.
+    func takeSweepRun() -> Bool {
+        guard let sweep else { return true }
+        defer { sweepRuns.seen += 1 }
+        let mine = sweepRuns.seen % sweep.count == sweep.index
+        if mine { sweepRuns.ran += 1 }
+        return mine
+    }
+
+    /// `dataset` with a planning cache: runs on it train nothing and score zero.
+    func standIn(for dataset: Dataset) -> Dataset {
+        if let twin = standIns[ObjectIdentifier(dataset)] { return twin }
+        let twin = Dataset(panel: dataset.panel, trainingCache: TrainingCache(plan: TrainingPlan()), memberships: Array(dataset.memberships.values))
+        standIns[ObjectIdentifier(dataset)] = twin
+        return twin
+    }
 
     /// A training cache for a dataset: stored in `directory` when given, planning only in a dry run.
     public func trainingCache(directory: String? = nil) -> TrainingCache {

@@ -14,6 +14,13 @@ import Foundation
 //                                     the share of time in XGBoost training, cold, then warm
 //                                     (the trainings from the disk cache of the cold run)
 //   alphalab-bench startup            start-up time of `alphalab -e ''` (the binary beside this one)
+//   alphalab-bench cluster [DATA_DIR] [TICKERS]
+//                                     a Phase 2-style run (weekly retraining 2017-2020 of the
+//                                     ensemble and the momentum model): its plan on all of sp500
+//                                     and the balance of 2..16 shards, then on the first TICKERS
+//                                     (default 25) the wall time of one process against a 2-shard
+//                                     array job on a one-node Slurm cluster started here (run
+//                                     from the repository: it uses scripts/ and tools/slurm/)
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -209,7 +216,15 @@ case "startup":
     figure("start-up: alphalab -e '' (median)", String(format: "%.1f ms", times[times.count / 2]), target: "target < 50 ms")
     figure("start-up: fastest, slowest of 30", String(format: "%.1f ms, %.1f ms", times[0], times[times.count - 1]))
 
+case "cluster":
+    let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
+    let tickers = arguments.count > 3 ? Int(arguments[3]) ?? 25 : 25
+    do { try clusterBenchmark(dataDir: dataDir, tickers: tickers) } catch {
+        print("alphalab-bench cluster: \(error)")
+        exit(1)
+    }
+
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors [DATA_DIR]] | startup")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup")
     exit(2)
 }

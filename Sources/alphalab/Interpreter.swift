@@ -10,6 +10,29 @@ extension AlphaLabCommand {
     }
 }
 
+/// What a cluster task does with a script: train its shard of the planned trainings
+/// (`--shard`), or run its shard of the script's runs (`--sweep-shard`).
+enum WorkerRole {
+    case trainings, sweep
+
+    /// The role an argument asks for (`--shard`, `--shard=I/N`, `--sweep-shard`, ...).
+    init?(option word: String) {
+        if word == "--shard" || word.hasPrefix("--shard=") { self = .trainings }
+        else if word == "--sweep-shard" || word.hasPrefix("--sweep-shard=") { self = .sweep }
+        else { return nil }
+    }
+
+    var option: String { self == .trainings ? "--shard" : "--sweep-shard" }
+
+    /// Removes the option at `index` (and its value) from `words`; returns the value, or nil when it has none.
+    func take(from words: inout [String], at index: Int) -> String? {
+        if words[index].hasPrefix(option + "=") { return String(words.remove(at: index).dropFirst(option.count + 1)) }
+        guard index + 1 < words.count else { return nil }
+        defer { words.removeSubrange(index...(index + 1)) }
+        return words[index + 1]
+    }
+}
+
 /// The Lua side of the command line, as `lua` does it:
 /// `alphalab [options] [script [args]]` with `-e`, `-l`, `-i`, `-v`, `--` and `-`,
 /// plus `alphalab run FILE.lua [ARGS...]`. No script and no `-e` starts the REPL.
@@ -33,14 +56,15 @@ struct Interpreter {
             args.removeFirst()
         }
         var script: String?
-        var shardSetting = environment["ALPHALAB_SHARD"]
+        var worker = environment["ALPHALAB_SHARD"].map { (role: WorkerRole.trainings, setting: $0) }
         parsing: while i < args.count {
             let a = args[i]
+            if let role = WorkerRole(option: a) {
+                guard let found = role.take(from: &args, at: i) else { return usage("'\(role.option)' needs I/N or auto") }
+                worker = (role, found)
+                continue
+            }
             switch a {
-            case "--shard":
-                guard i + 1 < args.count else { return usage("'--shard' needs I/N or auto") }
-                shardSetting = args[i + 1]
-                i += 2
             case "-e", "-l":
                 guard i + 1 < args.count else { return usage("'\(a)' needs an argument") }
                 actions.append(a == "-e" ? .chunk(args[i + 1]) : .module(args[i + 1]))
@@ -50,7 +74,6 @@ struct Interpreter {
             case "--": i += 1; if i < args.count { script = args[i] }; break parsing
             case "-": script = "-"; break parsing
             default:
-                if a.hasPrefix("--shard=") { shardSetting = String(a.dropFirst(8)); i += 1; continue }
                 if a.hasPrefix("-") && a.count > 1 {
                     if a.hasPrefix("-e") { actions.append(.chunk(String(a.dropFirst(2)))); i += 1; continue }
                     if a.hasPrefix("-l") { actions.append(.module(String(a.dropFirst(2)))); i += 1; continue }
@@ -61,26 +84,26 @@ struct Interpreter {
             }
         }
         var scriptArguments = script == nil ? [] : Array(args[(i + 1)...])
-        // `--shard` belongs to AlphaLab wherever it stands, so a batch template can append it.
-        while let k = scriptArguments.firstIndex(where: { $0 == "--shard" || $0.hasPrefix("--shard=") }) {
-            if scriptArguments[k] == "--shard" {
-                guard k + 1 < scriptArguments.count else { return usage("'--shard' needs I/N or auto") }
-                shardSetting = scriptArguments[k + 1]
-                scriptArguments.removeSubrange(k...(k + 1))
-            } else {
-                shardSetting = String(scriptArguments.remove(at: k).dropFirst(8))
-            }
+        // `--shard` and `--sweep-shard` belong to AlphaLab wherever they stand, so a batch template can append them.
+        var k = 0
+        while k < scriptArguments.count {
+            guard let role = WorkerRole(option: scriptArguments[k]) else { k += 1; continue }
+            guard let found = role.take(from: &scriptArguments, at: k) else { return usage("'\(role.option)' needs I/N or auto") }
+            worker = (role, found)
         }
-        if let shardSetting {
+        if let worker {
             guard let script, script != "-", actions.isEmpty, !interactive else {
-                return usage("--shard needs a script file (alphalab SCRIPT [ARGS...] --shard I/N)")
+                return usage("\(worker.role.option) needs a script file (alphalab SCRIPT [ARGS...] \(worker.role.option) I/N)")
             }
             do {
                 let shard: Shard
-                do throws(ShardError) { shard = try Shard(setting: shardSetting, environment: environment) } catch {
+                do throws(ShardError) { shard = try Shard(setting: worker.setting, environment: environment) } catch {
                     throw CommandFailure(description: error.description)
                 }
-                try ShardWorker(script: script, arguments: scriptArguments, shard: shard).run()
+                switch worker.role {
+                case .trainings: try ShardWorker(script: script, arguments: scriptArguments, shard: shard).run()
+                case .sweep: try SweepWorker(script: script, arguments: scriptArguments, shard: shard).run()
+                }
                 return 0
             } catch {
                 FileHandle.standardError.write("alphalab: \(error)\n")
@@ -137,6 +160,7 @@ struct Interpreter {
           -i         enter the REPL after running the script
           -v         print the version
           --shard I/N  train shard I of N of the script's trainings and exit (or auto)
+          --sweep-shard I/N  run shard I of N of the script's runs, store their results, exit
           --         stop handling options
           -          run stdin
         subcommands: alphalab import|info|market ... (alphalab --help)

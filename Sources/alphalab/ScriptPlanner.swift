@@ -31,7 +31,7 @@ struct ScriptPlanner {
     }
 
     /// Runs `body` with standard output and error going nowhere.
-    private static func silenced<T>(_ body: () throws(LuaError) -> T) throws(LuaError) -> T {
+    static func silenced<T>(_ body: () throws(LuaError) -> T) throws(LuaError) -> T {
         fflush(nil)
         let out = dup(1), err = dup(2), null = open("/dev/null", O_WRONLY)
         dup2(null, 1)

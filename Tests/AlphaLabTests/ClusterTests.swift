@@ -232,4 +232,59 @@ struct ClusterTests {
         let chunk = try Fixtures.alphalab(["-e", "print(1)", "--shard", "0/2"])
         #expect(chunk.status == 2 && chunk.err.contains("--shard needs a script file"))
     }
+
+    @Test("The Kubernetes Indexed Job: pod I of N is shard I/N of the same command; the final job runs it without --shard")
+    func kubernetesManifests() throws {
+        let runner = Fixtures.root.appendingPathComponent("tools/k8s/run.sh").path
+        let rendered = try Fixtures.alphalab(["-c", "'\(runner)' --dry-run --image registry/alphalab:1 --shards 3 -- scripts/phase2_validation.lua --cache results/cache"],
+                                             executable: "/bin/bash")
+        #expect(rendered.status == 0, "\(rendered.err)")
+        let documents = rendered.out.components(separatedBy: "\n---\n")
+        try #require(documents.count == 2)
+        func command(_ yaml: String) throws -> [String] {
+            let line = try #require(yaml.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("command:") })
+            let list = line.split(separator: ":", maxSplits: 1)[1]
+            return try JSONDecoder().decode([String].self, from: Data(list.utf8))
+        }
+        let script = ["alphalab", "scripts/phase2_validation.lua", "--cache", "results/cache"]
+        #expect(try command(documents[0]) == script + ["--shard", "auto"])
+        #expect(try command(documents[1]) == script)
+        let shards = documents[0]
+        #expect(shards.contains("completionMode: Indexed") && shards.contains("completions: 3") && shards.contains("image: registry/alphalab:1"))
+        let lines = shards.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let countLine = try #require(lines.firstIndex(of: "- name: ALPHALAB_SHARD_COUNT"))
+        let count = lines[countLine + 1].replacingOccurrences(of: "value: ", with: "").replacingOccurrences(of: "\"", with: "")
+        // Kubernetes numbers the pods' JOB_COMPLETION_INDEX 0..completions-1.
+        for index in 0..<3 {
+            #expect(try Shard(setting: "auto", environment: ["JOB_COMPLETION_INDEX": "\(index)", "ALPHALAB_SHARD_COUNT": count])
+                    == Shard(index: index, count: 3))
+        }
+    }
+
+    @Test("A sweep spread over shards: each runs its share and stores it; the ordinary run finds every result, runs nothing, and records them")
+    func sweepShards() throws {
+        let folder = Fixtures.temporaryFolder()
+        let script = Fixtures.root.appendingPathComponent(Self.phaseOne[0]).path
+        let options = Array(Self.phaseOne.dropFirst()) + ["--cache", folder + "/cache", "--out", folder + "/out", "--runs", folder + "/runs.db"]
+        var ran = 0
+        for i in 0..<3 {
+            let shard = try Fixtures.alphalab([script] + options + ["--sweep-shard", "\(i)/3"])
+            #expect(shard.status == 0, "\(shard.err)")
+            let counts = shard.out.split(separator: " ").compactMap { Int($0) }
+            ran += counts.first ?? 0
+            #expect(shard.out.hasPrefix("sweep shard \(i)/3: \([3, 3, 2][i]) of the script's 8 storable runs are this shard's"), "\(shard.out)")
+        }
+        #expect(ran == 8)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out") && !FileManager.default.fileExists(atPath: folder + "/runs.db"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/cache/results").count == 8)
+
+        let merged = try Fixtures.alphalab([script] + options)
+        #expect(merged.status == 0, "\(merged.err)")
+        #expect(merged.err.contains("trainings: 0 done, 0 from the disk cache, 0 shared in memory"), "\(merged.err)")
+        #expect(merged.err.contains("recorded runs 1-8 in \(folder)/runs.db"))
+        let single = try Fixtures.alphalab([script] + Self.phaseOne.dropFirst() + ["--cache", "", "--out", folder + "/single", "--runs", ""])
+        #expect(single.status == 0, "\(single.err)")
+        let a = FileManager.default.contents(atPath: folder + "/out/ml_experiments_results.json")
+        #expect(a != nil && a == FileManager.default.contents(atPath: folder + "/single/ml_experiments_results.json"))
+    }
 }
