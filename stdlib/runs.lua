@@ -5,6 +5,7 @@
 --   runs.record(store, results)                  -- after experiment.run_all
 --   runs.print_list(store, { name = "%Momentum%" })
 --   print(runs.compare{ store:load(3), store:load(7) })
+--   runs.promote(7, "configs/live.json")          -- run 7's config, for `alphalab picks --config`
 
 local tabulate = require "tabulate"
 
@@ -37,6 +38,15 @@ function M.list_text(store, filter)
 end
 
 function M.print_list(store, filter) print(M.list_text(store, filter)) end
+
+--- Writes recorded run `id`'s config to `path` as JSON, for `alphalab picks --config path`
+--- and `lab.picks(path, data)`: the winning experiment's settings, ready for the desk.
+--- `store` defaults to runs.open().
+function M.promote(id, path, store)
+  store = store or M.open()
+  store:load(id):save_config(path)
+  return path
+end
 
 local metrics = {
   { "total_return", "Return", pct }, { "cagr", "CAGR", pct }, { "sharpe", "Sharpe", num }, { "sortino", "Sortino", num },

@@ -88,6 +88,53 @@ extension LabModule {
             if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
             return call.result(object: ResultObject(result, seconds: clock.seconds))
         }),
+        ("picks", """
+        lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,
+            cash_reason, positions = {{ticker, sector, score, weight, close, shares}, ...}, orders, text, csv, json}
+          What `config` (a table, or the path of a config JSON file as runs.promote writes it)
+          buys at the next trading day after the data's last bar: the model the walk-forward
+          would hold then (its retraining schedule, the label-known rule, the disk cache),
+          scores at the last close, filters, sector cap and weighting. Options: date
+          ("YYYY-MM-DD": a past decision, the data cut at its scoring close), capital (100000),
+          holdings (a CSV of ticker,shares held: adds the orders, buy/trim/sell).
+        """, { call in
+            let config: ExperimentConfig
+            if case .string(let path) = try call.value(1) {
+                guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.picks: cannot read config file '\(path)'") }
+                do { config = try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
+                    throw LuaError("lab.picks: '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
+                }
+            } else {
+                config = try Self.config(call, 1)
+            }
+            let dataset = try call.object(2, Dataset.self)
+            let o = try LuaOptions(call, 3, allowed: ["date", "capital", "holdings"])
+            let date = try (try o.string("date")).map { text in
+                guard let day = Day(text) else { throw call.argumentError(3, "option 'date': '\(text)' is not a date (YYYY-MM-DD)") }
+                return day
+            }
+            let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000)
+            var orders: [Order]?
+            if let path = try o.string("holdings") {
+                do throws(ImportError) { orders = target.orders(from: try Holding.read(path: path)) } catch { throw LuaError(error.description) }
+            }
+            var fields: [String: LuaValue] = [
+                "decision_date": .string(target.decisionDate.description), "scoring_date": .string(target.scoringDate.description),
+                "capital": .number(target.capital), "text": .string(target.text(orders: orders)), "csv": .string(target.csv()),
+                "json": .string(String(decoding: try target.json(orders: orders), as: UTF8.self)),
+                "positions": .array(target.positions.map { p in
+                    .map(["ticker": .string(p.ticker), "sector": .string(p.sector), "score": .number(p.score), "weight": .number(p.weight),
+                          "close": .number(p.close), "shares": .integer(Int64(p.shares))])
+                }),
+            ]
+            if let trained = target.trainedFor { fields["trained_for"] = .string(trained.description) }
+            if let reason = target.cashReason { fields["cash_reason"] = .string(reason) }
+            if let orders {
+                fields["orders"] = .array(orders.map { .map(["action": .string($0.action.rawValue), "ticker": .string($0.ticker),
+                                                            "shares": .integer(Int64($0.shares)), "from": .integer(Int64($0.from)), "to": .integer(Int64($0.to))]) })
+            }
+            return call.results(.map(fields))
+        }),
         ("write_file", """
         lab.write_file(path, text)
           Writes text to path atomically: a temporary file renamed into place, so an

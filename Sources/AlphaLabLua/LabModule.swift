@@ -42,6 +42,7 @@ public enum LabModule {
                    lab.write_file, lab.runs (stored runs)
       data files:  lab.read_csv
       factors:     lab.factor, lab.factor_report
+      trading:     lab.picks (the next open's target portfolio and orders)
     help(lab.run) explains one function; help(obj) lists an object's methods.
     """
 

@@ -105,6 +105,12 @@ final class ResultObject {
             ("json", "r:json() -> the result as JSON text (the seed's top-level names)", { o, call in
                 call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
             }),
+            ("save_config", "r:save_config(path) -> writes the run's config as JSON atomically (lab.picks and alphalab picks --config read it)", { o, call in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try call.state.session.write(try encoder.encode(o.result.config), to: try call.string(2))
+                return 0
+            }),
             ("save", "r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)", { o, call in
                 try call.state.session.write(try o.result.json(), to: try call.string(2))
                 return 0

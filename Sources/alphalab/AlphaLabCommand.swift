@@ -19,6 +19,8 @@ struct AlphaLabCommand: ParsableCommand {
                                          train shard I of N of the script's trainings into
                                          its disk cache and exit (see `alphalab plan --help`);
                                          --shard auto takes I/N from Slurm or Kubernetes
+          alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
+                                         what a config buys at the next open (and the orders)
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",

@@ -1,4 +1,5 @@
 import AlphaLab
+import AlphaLabLua
 import Foundation
 
 // `alphalab import|info|market ...` and --help/--version go to the subcommands;
@@ -11,7 +12,14 @@ sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if let first = arguments.first, AlphaLabCommand.isSubcommand(first) {
+if arguments.first == "picks" {
+    // A command written in Lua, on the data options every script shares.
+    guard let stdlib = LuaHost.locateStdlib() else {
+        FileHandle.standardError.write("alphalab: picks needs AlphaLab's stdlib/ (set ALPHALAB_STDLIB)\n")
+        exit(2)
+    }
+    exit(Interpreter(arguments: [stdlib + "/commands/picks.lua"] + arguments.dropFirst()).run())
+} else if let first = arguments.first, AlphaLabCommand.isSubcommand(first) {
     AlphaLabCommand.main(arguments)
 } else {
     exit(Interpreter(arguments: arguments).run())

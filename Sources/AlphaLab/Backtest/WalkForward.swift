@@ -94,14 +94,8 @@ public struct WalkForward {
             let scores = try scorer.scores(context)
             explaining?.record(scores: scores, members: members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
 
-            var candidates: [Selection.Candidate] = []
-            for (i, t) in members.enumerated() where scores[i].isFinite {
-                let open = panel.value(.open, ticker: t, day: d)
-                guard open.isFinite, open > 0, filter.admits(panel, ticker: t, scoringDay: s) else { continue }
-                candidates.append(.init(ticker: t, score: scores[i],
-                                        momentum: momentum.map { Double($0.value(feature: 0, ticker: t, day: s)) } ?? .nan,
-                                        sector: panel.sector(ofTicker: t)))
-            }
+            let candidates = Self.candidates(scores: scores, members: members, panel: panel, filter: filter, momentum: momentum,
+                                             scoringDay: s, tradingDay: d)
             let picks = selection.pick(candidates)
             let weights = config.weighting.weights(picks, panel: panel, scoringDay: s)
 
@@ -181,6 +175,24 @@ public struct WalkForward {
                                costFractions: costFractions, quality: quality.quality, strategy: scorer.label)
         result.explanation = explaining?.finished()
         return result
+    }
+
+    /// The members with a score that pass the filters at scoring day `s` and, with a
+    /// trading day, open on it (a live decision's open is not known yet).
+    static func candidates(scores: [Double], members: [Int], panel: Panel, filter: UniverseFilter, momentum: FeatureMatrix?,
+                           scoringDay s: Int, tradingDay d: Int?) -> [Selection.Candidate] {
+        var candidates: [Selection.Candidate] = []
+        for (i, t) in members.enumerated() where scores[i].isFinite {
+            if let d {
+                let open = panel.value(.open, ticker: t, day: d)
+                guard open.isFinite, open > 0 else { continue }
+            }
+            guard filter.admits(panel, ticker: t, scoringDay: s) else { continue }
+            candidates.append(.init(ticker: t, score: scores[i],
+                                    momentum: momentum.map { Double($0.value(feature: 0, ticker: t, day: s)) } ?? .nan,
+                                    sector: panel.sector(ofTicker: t)))
+        }
+        return candidates
     }
 
     private func summarise(periods: [ExperimentResult.Period], retrains: Int, nameTurnovers: [Double], holdingDays: [Int],

@@ -15,6 +15,13 @@ public enum NYSEHolidays {
         day.weekday <= 5 && !isHoliday(day)
     }
 
+    /// The first trading day after `day`.
+    public static func nextTradingDay(after day: Day) -> Day {
+        var next = day.adding(days: 1)
+        while !isTradingDay(next) { next = next.adding(days: 1) }
+        return next
+    }
+
     /// Every trading day from `start` through `end`, inclusive.
     public static func tradingDays(from start: Day, through end: Day) -> [Day] {
         guard start <= end else { return [] }

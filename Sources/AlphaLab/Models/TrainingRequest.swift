@@ -50,13 +50,19 @@ public struct TrainingRequest: Sendable {
         for name in matrix.names { hash.add(name) }
         hash.add(panel.fingerprint)
         for t in tickers { hash.add(panel.tickers[t]) }
-        hash.add(panel.calendar[decisionDay].description)
+        hash.add(Self.date(of: decisionDay, in: panel).description)
         if let universe = self.universe { hash.add("universe:" + universe.fingerprint) }
         key = TrainingKey(hex: hash.hex)
     }
 
     /// The decision date.
-    public var decisionDate: Day { panel.calendar[decisionDay] }
+    public var decisionDate: Day { Self.date(of: decisionDay, in: panel) }
+
+    /// The date of calendar position `day`; the position after the last is the next
+    /// trading day (a live decision, which the data has not reached).
+    static func date(of day: Int, in panel: Panel) -> Day {
+        day < panel.dayCount ? panel.calendar[day] : NYSEHolidays.nextTradingDay(after: panel.calendar[panel.dayCount - 1])
+    }
 
     /// The window of rows each horizon may use.
     var window: TrainingWindow {

@@ -1,0 +1,39 @@
+--- `alphalab picks`: what a config buys at the next trading day, and the orders that get
+--- a portfolio there.
+---
+---   alphalab picks --config live.json --store data/market.db [--holdings held.csv] [--capital 250000]
+---   alphalab picks --run 7 --csv ../shared/data/sp500/daily_adjusted --date 2020-06-01
+---
+--- The config comes from a file (runs.promote writes one) or a recorded run. The table goes
+--- to stdout; <out>/picks-<date>.csv and .json are written atomically.
+
+local cli = require "cli"
+
+local options = cli.parse(arg, cli.with_data_options{
+  config = { help = "a config file (JSON of config fields, as runs.promote writes it)" },
+  run = { type = "integer", help = "a recorded run whose config to use" },
+  runs = { default = "results/runs.db", help = "the run store --run reads" },
+  holdings = { help = "a CSV of ticker,shares held now: also the orders (buy, trim, sell)" },
+  date = { help = "a past decision date YYYY-MM-DD (the data is cut at its scoring close)" },
+  capital = { type = "number", default = 100000, help = "the capital shares are counted for" },
+  out = { default = "results", help = "folder for picks-DATE.csv and picks-DATE.json" },
+}, "usage: alphalab picks (--config FILE | --run ID) [options]")
+
+local config
+if options.config and options.run then
+  error("picks takes --config FILE or --run ID, not both", 0)
+elseif options.config then
+  config = options.config
+elseif options.run then
+  config = lab.runs(options.runs):load(options.run).config
+else
+  error("picks needs --config FILE or --run ID (alphalab picks --help)", 0)
+end
+
+local data = cli.dataset(options)
+local picks = lab.picks(config, data, { date = options.date, capital = options.capital, holdings = options.holdings })
+print(picks.text)
+local base = options.out .. "/picks-" .. picks.decision_date
+lab.write_file(base .. ".csv", picks.csv)
+lab.write_file(base .. ".json", picks.json)
+io.stderr:write("wrote " .. base .. ".csv and " .. base .. ".json\n")
