@@ -92,8 +92,8 @@ public final class TrainingCache: @unchecked Sendable {
 
     /// Writes the models and their description into a temporary folder, flushes them,
     /// then renames the folder into place: a crash leaves either the whole entry or none.
-    /// An unreadable entry already there is moved aside first. Models that cannot be
-    /// written to a file stay in memory only.
+    /// An unreadable entry already there is replaced; another worker's whole entry is
+    /// kept. Models that cannot be written to a file stay in memory only.
     private func store(_ ensemble: TrainedEnsemble, key: TrainingKey, spec: EnsembleSpec) throws {
         guard let directory else { return }
         let models = ensemble.members.compactMap { $0.model as? any PersistableRegressor }
@@ -118,8 +118,16 @@ public final class TrainingCache: @unchecked Sendable {
                             })
             // meta.json last: its presence marks a complete entry.
             try write(try JSONEncoder().encode(meta), "meta.json")
-            if fm.fileExists(atPath: final) { _ = rename(final, (directory as NSString).appendingPathComponent(".stale-\(key.hex)-\(unique)")) }
-            if rename(temporary, final) != 0 { try? fm.removeItem(atPath: temporary) } // another worker won the race
+            if rename(temporary, final) == 0 { return }
+            // The name is taken. An entry appears only whole (by a rename like this one), so a
+            // readable one is another worker's: keep it. An unreadable one was damaged (a
+            // filesystem that lost a file's end): move it aside, remove it, and put this one in.
+            if Self.load(key: key, in: directory, featureNames: ensemble.featureNames) == nil {
+                let stale = (directory as NSString).appendingPathComponent(".stale-\(key.hex)-\(unique)")
+                if rename(final, stale) == 0 { try? fm.removeItem(atPath: stale) }
+                if rename(temporary, final) == 0 { return }
+            }
+            try? fm.removeItem(atPath: temporary)
         } catch {
             try? fm.removeItem(atPath: temporary)
             throw error
