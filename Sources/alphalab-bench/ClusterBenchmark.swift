@@ -21,23 +21,20 @@ func clusterBenchmark(dataDir: String, tickers: Int) throws {
     let clock = Stopwatch()
     let planned = try run(binary, ["plan", "--json", "--shards", "8"] + script + ["--cache", folder + "/plan-cache"], in: folder)
     let planSeconds = clock.seconds
-    let plan = try JSONSerialization.jsonObject(with: Data(planned.utf8)) as! [String: Any]
-    let costs = (plan["trainings"] as! [[String: Any]]).map { $0["cost"] as! Double }
+    struct Plan: Decodable { var trainings: [TrainingPlan.Entry] }
+    let entries = try JSONDecoder().decode(Plan.self, from: Data(planned.utf8)).trainings
+    let costs = entries.map(\.cost)
     figure("all of sp500: planned trainings", "\(costs.count)")
     figure("  estimated cost (rows x trees)", String(format: "%.3g", costs.reduce(0, +)))
     figure("  plan (dry run, CSV import included)", String(format: "%.1f s", planSeconds))
     for count in [2, 4, 8, 16] {
-        let entries = (plan["trainings"] as! [[String: Any]]).map {
-            TrainingPlan.Entry(key: TrainingKey(hex: $0["key"] as! String), date: "", spec: "", horizons: [], features: [], universe: "",
-                               rows: 0, cost: $0["cost"] as! Double, cacheDirectory: "")
-        }
         figure("  \(count) shards: largest / mean estimated cost", String(format: "%.3fx", ShardAssignment(entries, count: count).imbalance),
                target: count == 8 ? "target <= 1.2x" : "")
     }
 
     let subset = script + ["--limit", String(tickers), "--quiet"]
-    let subsetPlan = try JSONSerialization.jsonObject(with: Data(try run(binary, ["plan", "--json"] + subset + ["--cache", folder + "/c0"], in: folder).utf8)) as! [String: Any]
-    print("first \(tickers) tickers: \((subsetPlan["trainings"] as! [Any]).count) trainings")
+    let subsetPlan = try JSONDecoder().decode(Plan.self, from: Data(try run(binary, ["plan", "--json"] + subset + ["--cache", folder + "/c0"], in: folder).utf8))
+    print("first \(tickers) tickers: \(subsetPlan.trainings.count) trainings")
     let single = Stopwatch()
     let log = try run(binary, subset.filter { $0 != "--quiet" } + ["--cache", folder + "/single-cache", "--out", folder + "/single", "--runs", folder + "/single.db"],
                       in: folder, stderr: true)

@@ -88,21 +88,14 @@ struct PlanCommand: ParsableCommand {
 
 /// The plan as `alphalab plan --json` prints it.
 private struct PlanJSON: Encodable {
+    /// A planned training, with whether it is in the disk cache already.
     struct Training: Encodable {
         var entry: TrainingPlan.Entry
         var cached: Bool
-        enum CodingKeys: String, CodingKey { case key, date, spec, horizons, features, universe, rows, cost, cache, cached }
+        enum CodingKeys: String, CodingKey { case cached }
         func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(entry.key, forKey: .key)
-            try c.encode(entry.date, forKey: .date)
-            try c.encode(entry.spec, forKey: .spec)
-            try c.encode(entry.horizons, forKey: .horizons)
-            try c.encode(entry.features, forKey: .features)
-            try c.encode(entry.universe, forKey: .universe)
-            try c.encode(entry.rows, forKey: .rows)
-            try c.encode(entry.cost, forKey: .cost)
-            try c.encode(entry.cacheDirectory, forKey: .cache)
             try c.encode(cached, forKey: .cached)
         }
     }

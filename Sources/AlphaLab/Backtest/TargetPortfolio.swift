@@ -56,9 +56,7 @@ public struct TargetPortfolio: Sendable {
         let d = panel.dayCount, s = d - 1 // the decision is the day after the data's last
 
         // The retraining schedule: the config's decisions up to this one.
-        let start = Day(year: config.startYear, month: 1, day: 1)!
-        let scheduled = decision < start ? [] : (config.rebalance == .weekly ? panel.calendar.weekStarts(from: start, through: panel.calendar[s])
-                                                                            : panel.calendar.monthStarts(from: start, through: panel.calendar[s])).filter { $0 >= 1 }
+        let scheduled = WalkForward.schedule(config, calendar: panel.calendar, through: panel.calendar[s])
         let period = scheduled.count
         let retrainDay = period % config.retrainWeeks == 0 ? d : scheduled[period - period % config.retrainWeeks]
 
@@ -73,7 +71,7 @@ public struct TargetPortfolio: Sendable {
                                                 momentum: momentum, scoringDay: s, tradingDay: nil)
         let picks = Selection(config: config).pick(candidates)
         let weights = config.weighting.weights(picks, panel: panel, scoringDay: s)
-        let tooFew = Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty
+        let tooFew = WalkForward.tooFew(picks: picks.count, config)
         let positions: [Position] = tooFew ? [] : zip(picks, weights).map { c, w in
             let close = panel.value(.close, ticker: c.ticker, day: s)
             return Position(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, weight: w, close: close,

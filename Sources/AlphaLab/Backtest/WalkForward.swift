@@ -40,14 +40,25 @@ public struct WalkForward {
     /// start_year through December 31 of end_year, each with a prior close.
     public func decisionDays() throws(BacktestError) -> [Int] {
         let calendar = dataset.panel.calendar
-        let start = Day(year: config.startYear, month: 1, day: 1)!, end = Day(year: config.endYear, month: 12, day: 31)!
-        let days = (config.rebalance == .weekly ? calendar.weekStarts(from: start, through: end)
-                                                : calendar.monthStarts(from: start, through: end)).filter { $0 >= 1 }
+        let days = Self.schedule(config, calendar: calendar, through: Day(year: config.endYear, month: 12, day: 31)!)
         guard days.count >= 2 else {
             let span = calendar.isEmpty ? "no trading days" : "\(calendar[0]) .. \(calendar[calendar.count - 1])"
             throw .noPeriods("\(config.name): \(config.startYear)-\(config.endYear) has \(days.count) decision date(s) in the data (\(span)); a run needs at least two")
         }
         return days
+    }
+
+    /// The config's decision days through `end`: the first trading day of each week (or
+    /// month) from January 1 of start_year, each with a prior close.
+    static func schedule(_ config: ExperimentConfig, calendar: TradingCalendar, through end: Day) -> [Int] {
+        let start = Day(year: config.startYear, month: 1, day: 1)!
+        return (config.rebalance == .weekly ? calendar.weekStarts(from: start, through: end)
+                                            : calendar.monthStarts(from: start, through: end)).filter { $0 >= 1 }
+    }
+
+    /// Whether `count` picks are too few to invest: fewer than min_stocks / 2, or none.
+    static func tooFew(picks count: Int, _ config: ExperimentConfig) -> Bool {
+        Double(count) < Double(config.minStocks) / 2 || count == 0
     }
 
     /// The scorer the config asks for: the model or the 12-1 momentum rule.
@@ -105,7 +116,7 @@ public struct WalkForward {
                                  picked: picks.map { pickedPositions[$0.ticker]! })
 
             var cashReason: ExperimentResult.CashReason?
-            if Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty {
+            if Self.tooFew(picks: picks.count, config) {
                 cashReason = .tooFewPicks
             } else if breaker.inCash {
                 cashReason = .circuitBreaker

@@ -29,6 +29,8 @@ public final class TrainingPlan: @unchecked Sendable {
         /// The disk cache it goes to; nil when the run has none (it cannot be trained ahead).
         public var cacheDirectory: String?
 
+        enum CodingKeys: String, CodingKey { case key, date, spec, horizons, features, universe, rows, cost, cacheDirectory = "cache" }
+
         public init(key: TrainingKey, date: String, spec: String, horizons: [Int], features: [String], universe: String,
                     rows: Int, cost: Double, cacheDirectory: String?) {
             (self.key, self.date, self.spec, self.horizons, self.features) = (key, date, spec, horizons, features)

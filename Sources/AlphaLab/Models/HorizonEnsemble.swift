@@ -66,6 +66,11 @@ public struct EnsembleSpec: Sendable, Hashable, CustomStringConvertible {
     public static let seedMomentumModel = EnsembleSpec(horizons: [5], trainingStart: Day(year: 2010, month: 1, day: 1)!,
                                                        selection: nil, model: XGBoostParameters(trees: 100, maxDepth: 4, learningRate: 0.05))
 
+    /// The rows this spec may train on for a decision at calendar position `decisionDay`.
+    public func window(decisionDay: Int) -> TrainingWindow {
+        TrainingWindow(decisionDay: decisionDay, start: trainingStart, embargo: embargo, windowDays: windowDays)
+    }
+
     public var description: String {
         "horizons=\(horizons) start=\(trainingStart) selection=\(selection?.description ?? "none") model=\(model) embargo=\(embargo) window=\(windowDays.map(String.init) ?? "expanding")"
     }
@@ -89,7 +94,7 @@ public struct TrainedEnsemble: Sendable {
     /// of `tickers` (on the days each was a member of `universe`, when given).
     public static func train(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int,
                              universe: Universe? = nil) throws -> TrainedEnsemble {
-        let window = TrainingWindow(decisionDay: decisionDay, start: spec.trainingStart, embargo: spec.embargo, windowDays: spec.windowDays)
+        let window = spec.window(decisionDay: decisionDay)
         let all = Array(0..<matrix.featureCount)
         var members: [Member] = []
         for h in spec.horizons {

@@ -100,7 +100,6 @@ public final class TrainingCache: @unchecked Sendable {
         guard models.count == ensemble.members.count else { return }
         let fm = FileManager.default
         let final = (directory as NSString).appendingPathComponent(key.hex)
-        if Self.load(key: key, in: directory, featureNames: ensemble.featureNames) != nil { return } // another worker stored it
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let unique = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString)"
         let temporary = (directory as NSString).appendingPathComponent(".\(key.hex)-\(unique)")

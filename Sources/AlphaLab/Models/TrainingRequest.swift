@@ -64,16 +64,11 @@ public struct TrainingRequest: Sendable {
         day < panel.dayCount ? panel.calendar[day] : NYSEHolidays.nextTradingDay(after: panel.calendar[panel.dayCount - 1])
     }
 
-    /// The window of rows each horizon may use.
-    var window: TrainingWindow {
-        TrainingWindow(decisionDay: decisionDay, start: spec.trainingStart, embargo: spec.embargo, windowDays: spec.windowDays)
-    }
-
     /// The rows each horizon trains on (counted, not copied).
     public func rowCounts() -> [Int: Int] {
         Dictionary(uniqueKeysWithValues: spec.horizons.map { h in
             (h, TrainingSet.rowCount(matrix: matrix, panel: panel, tickers: tickers, columns: Array(0..<matrix.featureCount),
-                                     horizon: h, window: window, universe: universe))
+                                     horizon: h, window: spec.window(decisionDay: decisionDay), universe: universe))
         })
     }
 
