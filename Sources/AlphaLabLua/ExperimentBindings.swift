@@ -157,10 +157,13 @@ extension LabModule {
                 guard case .string(let rows)? = g["rows"], case .string(let columns)? = g["columns"] else {
                     throw call.argumentError(3, "option 'grid' needs rows and columns (config field names)")
                 }
-                var metric = "sharpe"
-                if case .string(let m)? = g["metric"] { metric = m }
-                guard ["sharpe", "total_return", "max_drawdown", "excess_return"].contains(metric) else {
-                    throw call.argumentError(3, "grid metric must be sharpe, total_return, max_drawdown or excess_return")
+                var metric = HTMLReport.Grid.Metric.sharpe
+                if case .string(let m)? = g["metric"] {
+                    guard let named = HTMLReport.Grid.Metric(rawValue: m) else {
+                        let valid = HTMLReport.Grid.Metric.allCases.map(\.rawValue).joined(separator: ", ")
+                        throw call.argumentError(3, "unknown grid metric '\(m)' (valid: \(valid))")
+                    }
+                    metric = named
                 }
                 grid = HTMLReport.Grid(rows: rows, columns: columns, metric: metric)
             }

@@ -22,7 +22,15 @@ function tests.record_list_load_compare_delete()
   check.contains(text, string.format("%+.1f%%", (b.total_return - a.total_return) * 100))
   check.contains(runs.list_text(store), "mom_5")
   check.equal(store:delete(ids[1]), true); check.equal(store:count(), 1)
-  check.contains(check.raises(store.list, store, { order = "speed" }), "order must be created, sharpe or total_return")
+  check.contains(check.raises(store.list, store, { order = "speed" }), "order must be created, sharpe or total_return, got 'speed'")
+  -- A misspelt grid metric is an error naming it and the valid ones, and writes no report.
+  local report = path .. ".html"
+  local message = check.raises(lab.report, { a, b }, report, { grid = { rows = "top_n", columns = "name", metric = "sharp" } })
+  check.contains(message, "unknown grid metric 'sharp' (valid: sharpe, total_return, max_drawdown, excess_return)")
+  check.equal(io.open(report), nil, "no report written")
+  lab.report({ a, b }, report, { grid = { rows = "top_n", columns = "name", metric = "total_return" } })
+  check.contains(io.open(report):read("a"), "Grid: total_return by top_n and name")
+  os.remove(report)
   os.remove(path .. ".db"); os.remove(path .. ".db-wal"); os.remove(path .. ".db-shm")
 end
 

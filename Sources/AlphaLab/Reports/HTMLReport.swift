@@ -13,10 +13,25 @@ public struct HTMLReport {
     public struct Grid {
         public var rows: String
         public var columns: String
-        /// "sharpe", "total_return", "max_drawdown" or "excess_return".
-        public var metric: String
+        /// What colours the cells.
+        public var metric: Metric
 
-        public init(rows: String, columns: String, metric: String = "sharpe") {
+        /// The metrics a grid can show: a closed set, so a misspelt name is an error
+        /// where it is parsed instead of a heatmap of some other figure.
+        public enum Metric: String, CaseIterable, Sendable {
+            case sharpe, totalReturn = "total_return", maxDrawdown = "max_drawdown", excessReturn = "excess_return"
+
+            func value(of r: ExperimentResult) -> Double {
+                switch self {
+                case .sharpe: r.metrics.sharpe
+                case .totalReturn: r.metrics.totalReturn
+                case .maxDrawdown: r.metrics.maxDrawdown
+                case .excessReturn: r.excessReturn
+                }
+            }
+        }
+
+        public init(rows: String, columns: String, metric: Metric = .sharpe) {
             self.rows = rows
             self.columns = columns
             self.metric = metric
@@ -27,15 +42,6 @@ public struct HTMLReport {
         self.title = title
         self.results = results
         self.grid = grid
-    }
-
-    static func metric(_ r: ExperimentResult, _ name: String) -> Double {
-        switch name {
-        case "total_return": r.metrics.totalReturn
-        case "max_drawdown": r.metrics.maxDrawdown
-        case "excess_return": r.excessReturn
-        default: r.metrics.sharpe
-        }
     }
 
     /// The page.
@@ -123,11 +129,11 @@ public struct HTMLReport {
             }
             var cells = Array(repeating: Array(repeating: Double.nan, count: columnLabels.count), count: rowLabels.count)
             for (r, v) in zip(results, values) {
-                cells[rowLabels.firstIndex(of: label(v[grid.rows]))!][columnLabels.firstIndex(of: label(v[grid.columns]))!] = Self.metric(r, grid.metric)
+                cells[rowLabels.firstIndex(of: label(v[grid.rows]))!][columnLabels.firstIndex(of: label(v[grid.columns]))!] = grid.metric.value(of: r)
             }
-            body += "<h2>Grid: \(esc(grid.metric)) by \(esc(grid.rows)) and \(esc(grid.columns))</h2>"
+            body += "<h2>Grid: \(esc(grid.metric.rawValue)) by \(esc(grid.rows)) and \(esc(grid.columns))</h2>"
             body += SVGChart.heatmap(rowName: grid.rows, rows: rowLabels, columnName: grid.columns, columns: columnLabels, values: cells,
-                                     format: grid.metric == "sharpe" ? { String(format: "%+.2f", $0) } : { pct($0) },
+                                     format: grid.metric == .sharpe ? { String(format: "%+.2f", $0) } : { pct($0) },
                                      title: "Grid heatmap")
         }
 
