@@ -4,19 +4,20 @@ import Foundation
 /// `Dataset` userdata: a panel of prices with its shared features and trainings.
 enum DatasetBindings {
     static func open(_ path: String, _ session: LabSession) throws -> Dataset {
+        try session.checkRead(path)
         guard FileManager.default.fileExists(atPath: path) else { throw LuaError("no price store at '\(path)'") }
         let store = try PriceStore(readingExisting: path)
-        return Dataset(panel: try store.loadPanel(), trainingCache: session.trainingCache(), memberships: try store.memberships())
+        return Dataset(panel: try store.loadPanel(), trainingCache: try session.trainingCache(), memberships: try store.memberships())
     }
 
     static func synthetic(_ config: SyntheticMarketConfig, _ session: LabSession) throws -> Dataset {
-        try SyntheticMarket.market(config).dataset(trainingCache: session.trainingCache())
+        try SyntheticMarket.market(config).dataset(trainingCache: try session.trainingCache())
     }
 
     /// A dataset of other prices that keeps `d`'s memberships and disk cache (keys
     /// include the prices, so the two never share an entry by mistake).
-    static func derived(from d: Dataset, panel: Panel, _ call: LuaCall) -> Dataset {
-        Dataset(panel: panel, trainingCache: call.state.session.trainingCache(directory: d.trainingCache.directory),
+    static func derived(from d: Dataset, panel: Panel, _ call: LuaCall) throws -> Dataset {
+        Dataset(panel: panel, trainingCache: try call.state.session.trainingCache(directory: d.trainingCache.directory),
                 memberships: Array(d.memberships.values))
     }
 
@@ -80,21 +81,21 @@ enum DatasetBindings {
                 call.results(.map(Dictionary(uniqueKeysWithValues: d.panel.tickers.indices.map { (d.panel.tickers[$0], .string(d.panel.sector(ofTicker: $0))) })))
             }),
             ("slice", "ds:slice(from, to) -> dataset of the days from..to", { d, call in
-                call.result(object: derived(from: d, panel: d.panel.sliced(from: try call.date(2), through: try call.date(3)), call))
+                call.result(object: try derived(from: d, panel: d.panel.sliced(from: try call.date(2), through: try call.date(3)), call))
             }),
             ("select", "ds:select({ticker, ...}) -> dataset of those tickers (add \"SPY\" to keep the benchmark)", { d, call in
                 guard case .array(let items) = try call.table(2) else { throw call.argumentError(2, "list of tickers expected") }
                 let symbols = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
                 guard symbols.count == items.count else { throw call.argumentError(2, "list of ticker strings expected") }
                 for s in symbols where d.panel.tickerIndex[s] == nil { throw call.argumentError(2, "unknown ticker '\(s)'") }
-                return call.result(object: derived(from: d, panel: d.panel.selecting(tickers: symbols), call))
+                return call.result(object: try derived(from: d, panel: d.panel.selecting(tickers: symbols), call))
             }),
             ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
                 let set = try LabModule.featureSet(call.isNil(2) ? .string("legacy") : call.value(2), call: call, position: 2)
                 return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
             }),
             ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
-                call.result(object: Dataset(panel: d.panel, trainingCache: call.state.session.trainingCache(directory: try call.string(2)),
+                call.result(object: Dataset(panel: d.panel, trainingCache: try call.state.session.trainingCache(directory: try call.string(2)),
                                             memberships: Array(d.memberships.values)))
             }),
             ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in

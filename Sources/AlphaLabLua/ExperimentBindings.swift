@@ -100,6 +100,7 @@ extension LabModule {
         """, { call in
             let config: ExperimentConfig
             if case .string(let path) = try call.value(1) {
+                try call.state.session.checkRead(path)
                 guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.picks: cannot read config file '\(path)'") }
                 do { config = try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
                     throw LuaError("lab.picks: '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
@@ -116,6 +117,7 @@ extension LabModule {
             let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000)
             var orders: [Order]?
             if let path = try o.string("holdings") {
+                try call.state.session.checkRead(path)
                 do throws(ImportError) { orders = target.orders(from: try Holding.read(path: path)) } catch { throw LuaError(error.description) }
             }
             var fields: [String: LuaValue] = [
@@ -198,6 +200,7 @@ extension LabModule {
           Every result in a results file: a JSON array (experiment.save) or a single result.
         """, { call in
             let path = try call.string(1)
+            try call.state.session.checkRead(path)
             guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_results: cannot read '\(path)'") }
             let results: [ExperimentResult]
             do {
@@ -217,6 +220,7 @@ extension LabModule {
           A result saved with result:save(path) (the JSON AlphaLab writes).
         """, { call in
             let path = try call.string(1)
+            try call.state.session.checkRead(path)
             guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_result: cannot read '\(path)'") }
             do {
                 return call.result(object: ResultObject(try ExperimentResult(json: data)))

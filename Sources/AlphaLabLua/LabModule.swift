@@ -84,6 +84,9 @@ public enum LabModule {
         """, { call in
             let source = try call.string(1)
             let o = try LuaOptions(call, 2, allowed: ["format", "sectors", "benchmark", "limit", "membership", "universe", "date_format"])
+            for path in [source] + [try o.string("sectors"), try o.string("benchmark"), try o.string("membership")].compactMap({ $0 }) {
+                try call.state.session.checkRead(path)
+            }
             let formatName = try o.string("format") ?? "alphavantage"
             guard let format = ImportFormat(rawValue: formatName), format != .marketdb else {
                 throw call.argumentError(2, "option 'format' must be alphavantage, yahoo or long, got '\(formatName)'")
@@ -106,7 +109,7 @@ public enum LabModule {
                 catch { throw LuaError(error.description) }
             }
             return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info),
-                                               trainingCache: call.state.session.trainingCache(), memberships: memberships))
+                                               trainingCache: try call.state.session.trainingCache(), memberships: memberships))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset

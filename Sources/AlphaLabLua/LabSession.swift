@@ -22,6 +22,8 @@ public final class LabSession {
     private var standIns: [ObjectIdentifier: Dataset] = [:]
     /// Where a dry run's run stores live until the session ends.
     private var scratch: String?
+    /// With a sandbox, files are read and written only where it allows.
+    public private(set) var sandbox: Sandbox?
 
     init() {}
 
@@ -35,6 +37,21 @@ public final class LabSession {
     /// Makes the session shard `shard` of a sweep.
     public func startSweep(_ shard: Shard) {
         sweep = shard
+    }
+
+    /// Confines the session's `lab` functions to `sandbox`.
+    func confine(to sandbox: Sandbox) {
+        self.sandbox = sandbox
+    }
+
+    /// Throws unless the sandbox (if any) lets a script read `path`.
+    public func checkRead(_ path: String) throws(SandboxError) {
+        try sandbox?.checkRead(path)
+    }
+
+    /// Throws unless the sandbox (if any) lets a script write `path`.
+    public func checkWrite(_ path: String) throws(SandboxError) {
+        try sandbox?.checkWrite(path)
     }
 
     /// Whether files and run records are discarded.
@@ -58,19 +75,23 @@ public final class LabSession {
         return twin
     }
 
-    /// A training cache for a dataset: stored in `directory` when given, planning only in a dry run.
-    public func trainingCache(directory: String? = nil) -> TrainingCache {
-        TrainingCache(directory: directory, plan: plan)
+    /// A training cache for a dataset: stored in `directory` when given (which the
+    /// sandbox must let the script write), planning only in a dry run.
+    public func trainingCache(directory: String? = nil) throws(SandboxError) -> TrainingCache {
+        if let directory { try checkWrite(directory) }
+        return TrainingCache(directory: directory, plan: plan)
     }
 
     /// Writes `data` to `path` atomically (nothing in a dry run).
     public func write(_ data: Data, to path: String) throws {
+        try checkWrite(path)
         guard !isDryRun else { return }
         try AtomicFile.write(data, to: path)
     }
 
     /// The run store at `path` (in a dry run, an empty store that disappears with the session).
     public func runStore(path: String) throws -> RunStore {
+        try checkWrite(path)
         guard isDryRun else { return try RunStore(path: path) }
         if scratch == nil {
             scratch = NSTemporaryDirectory() + "alphalab-dry-run-\(getpid())-\(UUID().uuidString)"

@@ -13,7 +13,9 @@ public final class LuaHost {
     public let stdlib: String?
 
     /// A host whose `require` looks first in `scriptFolder` (the current folder if nil).
-    public init(scriptFolder: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// With `sandbox`, scripts run confined to it from the first line (see ``Sandbox``).
+    public init(scriptFolder: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                sandbox: Sandbox? = nil) {
         state = LuaState()
         stdlib = Self.locateStdlib(environment: environment)
         LabModule.install(in: state)
@@ -28,6 +30,33 @@ public final class LuaHost {
         state.stack.push(.string(path + ";" + standard))
         lua_setfield(state.L, -2, "path")
         state.stack.pop()
+        if let sandbox { confine(to: sandbox, requirePath: path) }
+    }
+
+    /// Runs the sandbox's prelude and confines `lab` to it. Only the host does this,
+    /// before any script runs: a script can never lift it.
+    private func confine(to sandbox: Sandbox, requirePath: String) {
+        state.session.confine(to: sandbox)
+        state.setLimits(memoryBytes: sandbox.memoryLimit, cpuSeconds: sandbox.cpuLimit)
+        let session = state.session
+        // The prelude takes its two checks from the registry and removes them from there.
+        // Each check answers (true) or (false, why): the prelude raises the error at the script's line.
+        func check(_ body: @escaping (String) throws(SandboxError) -> Void) -> LuaFunctionBody {
+            { call in
+                guard case .string(let path)? = try? call.value(1) else { return call.results(.boolean(true)) }
+                do { try body(path) } catch { return call.results(.boolean(false), .string("\(error)")) }
+                return call.results(.boolean(true))
+            }
+        }
+        state.push(function: "sandbox.check_read", check(session.checkRead))
+        lua_setfield(state.L, alab_registryindex(), "alphalab.check_read")
+        state.push(function: "sandbox.check_write", check(session.checkWrite))
+        lua_setfield(state.L, alab_registryindex(), "alphalab.check_write")
+        do {
+            try state.run(SandboxPrelude.source, name: "=(sandbox)", arguments: [.string(requirePath)])
+        } catch {
+            fatalError("the sandbox's prelude failed: \(error.message)") // AlphaLab's own code: a bug, never a script's doing
+        }
     }
 
     /// The stdlib folder: `$ALPHALAB_STDLIB`, or a `stdlib/` beside the executable or in
@@ -117,6 +146,7 @@ public final class LuaHost {
     public func interruptibly<T>(_ body: () throws(LuaError) -> T) throws(LuaError) -> T {
         Cancellation.reset()
         state.clearInterrupt()
+        state.resetLimits()
         alab_catchinterrupts(state.L, requestCancellation)
         defer {
             alab_catchinterrupts(nil, nil)

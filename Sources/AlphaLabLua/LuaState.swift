@@ -16,29 +16,52 @@ public final class LuaState {
     /// What this state's `lab` functions share: planning, where files go.
     public let session = LabSession()
 
-    /// A new state with Lua's standard libraries.
+    /// A new state with Lua's standard libraries, and an allocator that counts (and,
+    /// with ``setLimits(memoryBytes:cpuSeconds:)``, caps) the memory Lua holds.
     public init() {
-        L = luaL_newstate()
+        guard let state = alab_newstate() else { fatalError("cannot create a Lua state: out of memory") }
+        L = state
         luaL_openlibs(L)
     }
 
     deinit {
         isClosed = true
-        lua_close(L)
+        alab_close(L)
     }
+
+    // MARK: Limits
+
+    /// The most memory Lua code may hold, in bytes (nil: no cap).
+    public private(set) var memoryLimit: Int?
+    /// The most CPU time Lua code may run per chunk, in seconds; time in engine calls does not count (nil: no limit).
+    public private(set) var cpuLimit: Double?
+
+    /// Caps Lua's memory and the CPU time of each chunk run afterwards: Lua code that
+    /// goes over fails with an error saying which limit it hit. nil lifts a limit.
+    public func setLimits(memoryBytes: Int?, cpuSeconds: Double?) {
+        memoryLimit = memoryBytes
+        cpuLimit = cpuSeconds
+        alab_setlimits(L, memoryBytes.map { max(1, $0) } ?? 0, cpuSeconds.map { max(0.001, $0) } ?? 0)
+    }
+
+    /// The bytes Lua holds now.
+    public var memoryUsed: Int { Int(alab_memoryused(L)) }
+
+    /// Starts a new count of CPU time for the limit (each chunk, script or REPL line has its own).
+    public func resetLimits() { alab_resetlimits(L) }
 
     /// The main thread's stack.
     public var stack: LuaStack { LuaStack(L) }
 
     // MARK: Running code
 
-    /// Compiles and runs `chunk` in protected mode; returns its results.
+    /// Compiles and runs `chunk` in protected mode with `arguments` as `...`; returns its results.
     /// A syntax error is a ``LuaError`` with `isSyntaxError` set; a run-time error
     /// carries a traceback.
     @discardableResult
-    public func run(_ chunk: String, name: String = "=(chunk)") throws(LuaError) -> [LuaValue] {
+    public func run(_ chunk: String, name: String = "=(chunk)", arguments: [LuaValue] = []) throws(LuaError) -> [LuaValue] {
         try load(chunk, name: name)
-        return try callLoaded(arguments: [])
+        return try callLoaded(arguments: arguments)
     }
 
     /// Compiles `chunk` and leaves the function on the stack.
@@ -65,6 +88,10 @@ public final class LuaState {
         let status = alab_pcall(L, Int32(arguments.count), LUA_MULTRET, function)
         defer { lua_settop(L, function - 1) }
         guard status == LUA_OK else {
+            if status == LUA_ERRMEM, alab_memoryhit(L) != 0, let memoryLimit {
+                // Lua's own message ("not enough memory") names neither the limit nor the way to raise it.
+                throw LuaError("memory limit exceeded: Lua code may hold at most \(Self.megabytes(memoryLimit)) (--memory-limit MB)")
+            }
             throw LuaError(stack.string(at: -1) ?? "(error object is a \(stack.typeName(at: -1)) value)")
         }
         var results: [LuaValue] = []
@@ -83,6 +110,10 @@ public final class LuaState {
         defer { stack.pop() }
         guard alab_pcall(L, 1, 1, 0) == LUA_OK, let s = stack.string(at: -1) else { return "(\(stack.typeName(at: index)))" }
         return s
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : String(format: "%.1f MB", Double(bytes) / Double(1 << 20))
     }
 
     // MARK: Globals and functions

@@ -1,11 +1,134 @@
 #include "CLuaShim.h"
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <time.h>
+
+// What a state may use, and what it has used. The allocator's user data, so the
+// allocator, the hook and the trampolines of a state all find it from `L`.
+typedef struct alab_limits {
+    size_t used;                    // bytes Lua holds
+    size_t memory_limit;            // 0: none
+    int memory_hit;                 // an allocation was refused since the last alab_resetlimits
+    int host_depth;                 // > 0 while Swift runs: Lua is not running then
+    double cpu_limit;               // seconds of CPU time running Lua code; 0: none
+    double cpu_used;                // CPU seconds Lua code ran, up to cpu_started
+    double cpu_started;             // the thread's CPU clock when Lua code last started running
+    int cpu_hit;
+    volatile sig_atomic_t interrupted;
+} alab_limits;
+
+static alab_limits *alab_limits_of(lua_State *L) {
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return (alab_limits *)ud;
+}
+
+static double alab_thread_cpu(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+// Lua code starts (or resumes after a host function) and stops running. The cap on
+// memory holds only while Lua code runs: a host function pushing its results, or
+// Swift setting up a call, never sees an allocation fail (that error would unwind
+// through Swift frames). What the host pushes is bounded by what the engine made.
+static void alab_lua_starts(alab_limits *l) {
+    if (--l->host_depth == 0 && l->cpu_limit > 0) l->cpu_started = alab_thread_cpu();
+}
+
+static void alab_lua_stops(alab_limits *l) {
+    if (l->host_depth++ == 0 && l->cpu_limit > 0) l->cpu_used += alab_thread_cpu() - l->cpu_started;
+}
+
+static void *alab_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    alab_limits *l = (alab_limits *)ud;
+    size_t old = ptr != NULL ? osize : 0; // without a block, osize is the object's type
+    if (nsize == 0) {
+        free(ptr);
+        l->used -= old;
+        return NULL;
+    }
+    if (l->memory_limit > 0 && l->host_depth == 0 && nsize > old && l->used - old + nsize > l->memory_limit) {
+        l->memory_hit = 1;
+        return NULL; // Lua collects garbage, retries, then raises "not enough memory"
+    }
+    void *block = realloc(ptr, nsize);
+    if (block != NULL) l->used = l->used - old + nsize;
+    return block;
+}
+
+lua_State *alab_newstate(void) {
+    lua_State *L = luaL_newstate(); // its panic and warning functions
+    if (L == NULL) return NULL;
+    alab_limits *l = calloc(1, sizeof(alab_limits));
+    if (l == NULL) { lua_close(L); return NULL; }
+    l->host_depth = 1;
+    // Blocks allocated so far came from realloc too: the counting allocator frees them alike.
+    l->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
+    lua_setallocf(L, alab_alloc, l);
+    return L;
+}
+
+void alab_close(lua_State *L) {
+    alab_limits *l = alab_limits_of(L);
+    lua_close(L);
+    free(l);
+}
+
+static void alab_hook(lua_State *L, lua_Debug *ar);
+
+// The one hook of a state: every 1000 instructions while a CPU limit is set, at the
+// next instruction after an interrupt.
+static void alab_sethook(lua_State *L, alab_limits *l) {
+    if (l->interrupted) lua_sethook(L, alab_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    else if (l->cpu_limit > 0) lua_sethook(L, alab_hook, LUA_MASKCOUNT, 1000);
+    else lua_sethook(L, NULL, 0, 0);
+}
+
+static void alab_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    alab_limits *l = alab_limits_of(L);
+    if (l->interrupted) {
+        l->interrupted = 0;
+        alab_sethook(L, l);
+        luaL_error(L, "interrupted!");
+    }
+    if (l->cpu_limit > 0 && l->host_depth == 0 && l->cpu_used + alab_thread_cpu() - l->cpu_started > l->cpu_limit) {
+        l->cpu_hit = 1;
+        luaL_where(L, 0); // the line running when the time ran out
+        lua_pushfstring(L, "CPU time limit exceeded: Lua code ran for more than %f s (--cpu-limit SECONDS)", l->cpu_limit);
+        lua_concat(L, 2);
+        lua_error(L);
+    }
+}
+
+void alab_setlimits(lua_State *L, size_t memory_bytes, double cpu_seconds) {
+    alab_limits *l = alab_limits_of(L);
+    l->memory_limit = memory_bytes;
+    l->cpu_limit = cpu_seconds;
+    alab_sethook(L, l);
+}
+
+void alab_resetlimits(lua_State *L) {
+    alab_limits *l = alab_limits_of(L);
+    l->memory_hit = 0;
+    l->cpu_hit = 0;
+    l->cpu_used = 0;
+}
+
+size_t alab_memoryused(lua_State *L) { return alab_limits_of(L)->used; }
+int alab_memoryhit(lua_State *L) { return alab_limits_of(L)->memory_hit; }
+int alab_cpuhit(lua_State *L) { return alab_limits_of(L)->cpu_hit; }
 
 static int alab_trampoline(lua_State *L) {
     alab_callback callback = (alab_callback)lua_touserdata(L, lua_upvalueindex(1));
     void *context = lua_touserdata(L, lua_upvalueindex(2));
+    alab_limits *l = alab_limits_of(L);
+    alab_lua_stops(l);
     int results = callback(L, context);
+    alab_lua_starts(l);
     // The Swift frame has returned: raising here unwinds only Lua and C frames.
     if (results < 0) return lua_error(L);
     return results;
@@ -22,7 +145,13 @@ int alab_upvalueindex(int i) { return lua_upvalueindex(i); }
 void alab_pop(lua_State *L, int n) { lua_pop(L, n); }
 void alab_newtable(lua_State *L) { lua_newtable(L); }
 const char *alab_tostring(lua_State *L, int index, size_t *length) { return lua_tolstring(L, index, length); }
-int alab_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
+int alab_pcall(lua_State *L, int nargs, int nresults, int msgh) {
+    alab_limits *l = alab_limits_of(L);
+    alab_lua_starts(l);
+    int status = lua_pcall(L, nargs, nresults, msgh);
+    alab_lua_stops(l);
+    return status;
+}
 void *alab_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 1); }
 int alab_isinteger(lua_State *L, int index) { return lua_isinteger(L, index); }
 
@@ -38,17 +167,17 @@ static int alab_traceback(lua_State *L) {
 
 void alab_pushtraceback(lua_State *L) { lua_pushcfunction(L, alab_traceback); }
 
-static void alab_stophook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "interrupted!");
-}
-
 void alab_interrupt(lua_State *L) {
-    lua_sethook(L, alab_stophook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+    alab_limits *l = alab_limits_of(L);
+    l->interrupted = 1;
+    alab_sethook(L, l);
 }
 
-void alab_clearinterrupt(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
+void alab_clearinterrupt(lua_State *L) {
+    alab_limits *l = alab_limits_of(L);
+    l->interrupted = 0;
+    alab_sethook(L, l);
+}
 
 static lua_State *volatile alab_interrupted_state = NULL;
 static void (*volatile alab_interrupt_also)(void) = NULL;

@@ -57,12 +57,18 @@ struct Interpreter {
         }
         var script: String?
         var worker = environment["ALPHALAB_SHARD"].map { (role: WorkerRole.trainings, setting: $0) }
+        var confinement = Confinement(sandboxed: ["1", "true", "yes"].contains(environment["ALPHALAB_SANDBOX"]?.lowercased() ?? ""))
         parsing: while i < args.count {
             let a = args[i]
             if let role = WorkerRole(option: a) {
                 guard let found = role.take(from: &args, at: i) else { return usage("'\(role.option)' needs I/N or auto") }
                 worker = (role, found)
                 continue
+            }
+            do {
+                if try confinement.take(&args, at: i) { continue }
+            } catch {
+                return usage(error.description)
             }
             switch a {
             case "-e", "-l":
@@ -91,7 +97,9 @@ struct Interpreter {
             guard let found = role.take(from: &scriptArguments, at: k) else { return usage("'\(role.option)' needs I/N or auto") }
             worker = (role, found)
         }
+        if confinement.output != nil && !confinement.sandboxed { return usage("'--output' names the sandbox's output folder: add --sandbox") }
         if let worker {
+            guard !confinement.sandboxed else { return usage("\(worker.role.option) runs a script for real on the cluster and cannot be sandboxed") }
             guard let script, script != "-", actions.isEmpty, !interactive else {
                 return usage("\(worker.role.option) needs a script file (alphalab SCRIPT [ARGS...] \(worker.role.option) I/N)")
             }
@@ -111,7 +119,12 @@ struct Interpreter {
             }
         }
         let folder = script.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-        let host = LuaHost(scriptFolder: folder)
+        let sandbox = confinement.sandbox(folder: folder, arguments: scriptArguments, stdlib: LuaHost.locateStdlib(environment: environment),
+                                          environment: environment)
+        let host = LuaHost(scriptFolder: folder, environment: environment, sandbox: sandbox)
+        if sandbox == nil, confinement.memoryLimit != nil || confinement.cpuLimit != nil {
+            host.state.setLimits(memoryBytes: confinement.memoryLimit, cpuSeconds: confinement.cpuLimit)
+        }
         host.setArguments(script: script ?? "alphalab", arguments: scriptArguments,
                           interpreter: ["alphalab"] + Array(args[..<min(i, args.count)]))
         if version || (script == nil && actions.isEmpty && !interactive && isatty(0) != 0) { print(Repl.banner) }
@@ -159,6 +172,13 @@ struct Interpreter {
           -l mod     require mod into the global mod
           -i         enter the REPL after running the script
           -v         print the version
+          --sandbox  run confined, for scripts from others (also ALPHALAB_SANDBOX=1): no
+                     programs or native code; reads under the script's folder, stdlib,
+                     ALPHALAB_PATH, the output folder and the paths among its arguments;
+                     writes under the output folder only
+          --output DIR        the sandbox's output folder (default results)
+          --memory-limit MB   most memory Lua code may hold (sandbox: 1024)
+          --cpu-limit SECONDS most CPU time Lua code may run per chunk (sandbox: 300)
           --shard I/N  train shard I of N of the script's trainings and exit (or auto)
           --sweep-shard I/N  run shard I of N of the script's runs, store their results, exit
           --         stop handling options

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// Every script in scripts/ run as an analyst runs it, on a small synthetic market.
+/// Every script in scripts/ run as an analyst runs it, on a small synthetic market, and
+/// unchanged under `--sandbox` (its output folder this suite's folder): the sandbox
+/// allows what the scripts do.
 @Suite("Scripts", .serialized)
 struct ScriptTests {
     static let folder = Fixtures.temporaryFolder("scripts")
@@ -10,7 +12,8 @@ struct ScriptTests {
     static let small = ["--tickers", "30", "--out", out, "--cache", out + "/cache", "--quiet"]
 
     static func script(_ name: String, _ arguments: [String]) throws -> Outcome {
-        try Fixtures.alphalab([Fixtures.root.appendingPathComponent("scripts/\(name)").path] + arguments, directory: folder)
+        try Fixtures.alphalab(["--sandbox", "--output", folder, Fixtures.root.appendingPathComponent("scripts/\(name)").path] + arguments,
+                              directory: folder)
     }
 
     static func json(_ path: String) throws -> [[String: Any]] {

@@ -15,6 +15,24 @@ typedef int (*alab_callback)(lua_State *L, void *context);
 /// Pushes a Lua function that calls `callback(L, context)` through the trampoline.
 void alab_pushfunction(lua_State *L, alab_callback callback, void *context);
 
+/// A new state with the standard allocator wrapped in one that counts Lua's memory
+/// and can cap it (see alab_setlimits). Close it with alab_close.
+lua_State *alab_newstate(void);
+void alab_close(lua_State *L);
+
+/// Caps the memory Lua code may hold (bytes, 0 for none) and the CPU time it may run
+/// (seconds, 0 for none; time inside host functions does not count). Over the memory
+/// cap an allocation fails and Lua raises its memory error; over the CPU limit the hook
+/// raises an error.
+void alab_setlimits(lua_State *L, size_t memory_bytes, double cpu_seconds);
+/// Starts a new count of CPU time and forgets limits hit before.
+void alab_resetlimits(lua_State *L);
+/// The bytes Lua holds.
+size_t alab_memoryused(lua_State *L);
+/// Whether an allocation was refused, or the CPU limit hit, since alab_resetlimits.
+int alab_memoryhit(lua_State *L);
+int alab_cpuhit(lua_State *L);
+
 /// The registry pseudo-index.
 int alab_registryindex(void);
 /// The pseudo-index of upvalue `i` of the running C function.
@@ -33,7 +51,8 @@ int alab_isinteger(lua_State *L, int index);
 void alab_pushtraceback(lua_State *L);
 
 /// Makes running Lua code raise "interrupted!" at its next instruction (safe to call
-/// from a signal handler, as lua.c does). `alab_clearinterrupt` removes the hook.
+/// from a signal handler, as lua.c does), through the same hook as the CPU limit.
+/// `alab_clearinterrupt` takes a pending interrupt back.
 void alab_interrupt(lua_State *L);
 void alab_clearinterrupt(lua_State *L);
 
