@@ -22,6 +22,27 @@ public final class LabSession {
     private var standIns: [ObjectIdentifier: Dataset] = [:]
     /// Where a dry run's run stores live until the session ends.
     private var scratch: String?
+    /// The script this session runs, recorded with every run it saves (see ``provenance()``).
+    public var invocation: Invocation?
+
+    /// A script run from the command line: its path (nil for an `-e` chunk), text, arguments and folder.
+    public struct Invocation {
+        public var path: String?
+        public var text: String
+        public var arguments: [String]
+        public var workingDirectory: String
+
+        public init(path: String?, text: String, arguments: [String], workingDirectory: String) {
+            self.path = path
+            self.text = text
+            self.arguments = arguments
+            self.workingDirectory = workingDirectory
+        }
+    }
+    /// Runs saved so far (the next run's ``RunProvenance/sequence`` is this plus one).
+    public private(set) var runsSaved = 0
+    /// In a rerun, the results the script saves, captured instead of recorded.
+    public private(set) var captured: [ExperimentResult]?
     /// With a sandbox, files are read and written only where it allows.
     public private(set) var sandbox: Sandbox?
 
@@ -54,8 +75,37 @@ public final class LabSession {
         try sandbox?.checkWrite(path)
     }
 
+    /// Makes the session a rerun: the script trains for real, but the runs it saves are
+    /// captured (``captured``) and its files discarded, so nothing stored changes.
+    public func startRerun(fresh: Bool) {
+        captured = []
+        ignoresDiskCache = fresh
+    }
+
+    /// In a fresh rerun, trainings neither read nor fill the disk cache.
+    public private(set) var ignoresDiskCache = false
+
+    /// Where the next run saved comes from, if the session runs a script; counts it.
+    func nextProvenance() -> RunProvenance? {
+        runsSaved += 1
+        guard let invocation else { return nil }
+        return RunProvenance(scriptPath: invocation.path, scriptText: invocation.text, arguments: invocation.arguments,
+                             workingDirectory: invocation.workingDirectory, sequence: runsSaved)
+    }
+
+    /// Records `result` in `store` with its provenance; returns its id (in a rerun, the
+    /// result is captured and the id is its place among the captured ones, negated).
+    func save(_ result: ExperimentResult, seconds: Double, in store: RunStore) throws -> Int64 {
+        let provenance = nextProvenance()
+        if captured != nil {
+            captured!.append(result)
+            return -Int64(captured!.count)
+        }
+        return try store.save(result, seconds: seconds, provenance: provenance)
+    }
+
     /// Whether files and run records are discarded.
-    public var isDryRun: Bool { plan != nil || sweep != nil }
+    public var isDryRun: Bool { plan != nil || sweep != nil || captured != nil }
 
     /// In a sweep, whether the next run whose result can be stored is this shard's: runs
     /// are dealt round-robin in the order the script asks for them, the same in every shard.
@@ -79,7 +129,7 @@ public final class LabSession {
     /// sandbox must let the script write), planning only in a dry run.
     public func trainingCache(directory: String? = nil) throws(SandboxError) -> TrainingCache {
         if let directory { try checkWrite(directory) }
-        return TrainingCache(directory: directory, plan: plan)
+        return TrainingCache(directory: ignoresDiskCache ? nil : directory, plan: plan)
     }
 
     /// Writes `data` to `path` atomically (nothing in a dry run).

@@ -101,6 +101,12 @@ public final class LuaHost {
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw LuaError("cannot open \(path)")
         }
+        try runScript(text, path: path, arguments: arguments)
+    }
+
+    /// Runs `text` as the script at `path` (named so in messages and tracebacks), with
+    /// `arguments` also passed as `...`; a shebang line is skipped.
+    public func runScript(_ text: String, path: String, arguments: [String]) throws(LuaError) {
         let chunk = text.hasPrefix("#") ? "--" + text : text // keeps line numbers
         try interruptibly { () throws(LuaError) in
             try state.load(chunk, name: "@" + path)
@@ -127,6 +133,20 @@ public final class LuaHost {
     /// through `lab` or `io.open`/`io.output` and run records are discarded.
     public func startPlanning(_ plan: TrainingPlan) throws(LuaError) {
         state.session.startPlanning(plan)
+        try discardFileWrites()
+    }
+
+    /// Makes this host rerun a recorded script: it trains and runs for real, but the runs
+    /// it saves are captured (``LabSession/captured``) instead of recorded, and the files
+    /// it writes through `lab` or `io.open`/`io.output` are discarded, so nothing stored
+    /// or written before changes. With `fresh`, trainings ignore the disk cache.
+    public func startRerun(fresh: Bool) throws(LuaError) {
+        state.session.startRerun(fresh: fresh)
+        try discardFileWrites()
+    }
+
+    /// Sends files opened for writing through `io.open`/`io.output` to /dev/null.
+    private func discardFileWrites() throws(LuaError) {
         try state.run("""
             local open, output = io.open, io.output
             local function writes(mode) return mode ~= nil and mode:find("[wa+]") ~= nil end
@@ -138,7 +158,7 @@ public final class LuaHost {
               if type(file) == "string" then return output("/dev/null") end
               return output(file)
             end
-            """, name: "=(planning)")
+            """, name: "=(discarding writes)")
     }
 
     /// Runs `body` with Ctrl-C interrupting both Lua code (a hook) and engine work

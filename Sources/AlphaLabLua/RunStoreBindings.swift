@@ -15,9 +15,12 @@ enum RunStoreBindings {
 
     static func define(in state: LuaState) {
         state.defineType(RunStore.self, name: "RunStore", methods: [
-            ("save", "store:save(result) -> id: records the run (config, metrics, curves, picks, timing, data fingerprint, version)", { store, call in
+            ("save", """
+            store:save(result) -> id: records the run (config, metrics, curves, picks, timing, data fingerprint,
+              AlphaLab and XGBoost versions, and the script's text, hash and arguments: alphalab rerun ID runs it again)
+            """, { store, call in
                 let result = try call.object(2, ResultObject.self)
-                return call.results(.integer(try store.save(result.result, seconds: result.seconds)))
+                return call.results(.integer(try call.state.session.save(result.result, seconds: result.seconds, in: store)))
             }),
             ("list", """
             store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}

@@ -21,9 +21,11 @@ struct AlphaLabCommand: ParsableCommand {
                                          --shard auto takes I/N from Slurm or Kubernetes
           alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
                                          what a config buys at the next open (and the orders)
+          alphalab --sandbox FILE.lua    run a script from someone else confined (alphalab -h)
+          alphalab rerun ID              run a recorded run again and compare every figure
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",
-        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self]
     )
 }

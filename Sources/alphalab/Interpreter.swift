@@ -127,6 +127,7 @@ struct Interpreter {
         }
         host.setArguments(script: script ?? "alphalab", arguments: scriptArguments,
                           interpreter: ["alphalab"] + Array(args[..<min(i, args.count)]))
+        host.state.session.invocation = invocation(script: script, arguments: scriptArguments, actions: actions)
         if version || (script == nil && actions.isEmpty && !interactive && isatty(0) != 0) { print(Repl.banner) }
         do {
             for action in actions {
@@ -157,6 +158,20 @@ struct Interpreter {
             Repl(host: host).run()
         }
         return 0
+    }
+
+    /// What the run store keeps of this run so `alphalab rerun` can repeat it: a script
+    /// file's text, or a lone `-e` chunk; nothing for the REPL or stdin.
+    private func invocation(script: String?, arguments: [String], actions: [Action]) -> LabSession.Invocation? {
+        let folder = FileManager.default.currentDirectoryPath
+        if let script, script != "-" {
+            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else { return nil }
+            return .init(path: script, text: text, arguments: arguments, workingDirectory: folder)
+        }
+        if script == nil, actions.count == 1, case .chunk(let chunk) = actions[0] {
+            return .init(path: nil, text: chunk, arguments: [], workingDirectory: folder)
+        }
+        return nil
     }
 
     private func report(_ error: LuaError) {

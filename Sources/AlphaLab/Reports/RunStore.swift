@@ -4,7 +4,8 @@ import GRDB
 /// Every run an analyst keeps, in SQLite (default `results/runs.db`): the config,
 /// the headline metrics as columns (to filter and sort), the whole result as JSON
 /// (curves, weeks, picks), the run's timing, the data's fingerprint and span, and
-/// the AlphaLab version.
+/// the AlphaLab and XGBoost versions, and where the run came from (the script's text
+/// and hash, its arguments: ``RunProvenance``), so that `alphalab rerun` can run it again.
 ///
 /// WAL mode and one transaction per write: two processes can record runs at once,
 /// and a process killed mid-write leaves the store as it was before that write.
@@ -50,6 +51,14 @@ public final class RunStore: Sendable {
                 ALTER TABLE runs ADD COLUMN turnover REAL;
                 ALTER TABLE runs ADD COLUMN cost_drag REAL;
                 ALTER TABLE runs ADD COLUMN holding_days REAL;
+                """)
+        }
+        migrator.registerMigration("v3: provenance") { db in
+            // Runs recorded before have none: they cannot be rerun.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN provenance TEXT;
+                ALTER TABLE runs ADD COLUMN script_hash TEXT;
+                ALTER TABLE runs ADD COLUMN xgboost_version TEXT;
                 """)
         }
         try migrator.migrate(database)
@@ -101,10 +110,11 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// Records a run; returns its id.
+    /// Records a run, with where it came from when known; returns its id.
     @discardableResult
-    public func save(_ result: ExperimentResult, seconds: Double = 0) throws -> Int64 {
+    public func save(_ result: ExperimentResult, seconds: Double = 0, provenance: RunProvenance? = nil) throws -> Int64 {
         let json = try result.json(pretty: false)
+        let origin = try provenance.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
         let created = ISO8601DateFormatter().string(from: Date())
         func n(_ x: Double) -> Double? { x.isFinite ? x : nil }
@@ -112,14 +122,15 @@ public final class RunStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO runs (name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
                     total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, config, result,
-                    execution, turnover, cost_drag, holding_days)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    execution, turnover, cost_drag, holding_days, provenance, script_hash, xgboost_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [result.name, created, seconds, AlphaLabVersion.string, result.dataFingerprint,
                                  result.startDate?.description, result.endDate?.description, result.config.signalTiming.rawValue,
                                  n(result.metrics.totalReturn), n(result.metrics.cagr), n(result.metrics.sharpe),
                                  n(result.metrics.maxDrawdown), n(result.metrics.winRate), n(result.spyReturn),
                                  n(result.excessReturn), n(result.quality.meanIC), config, json,
-                                 result.config.execution.rawValue, n(result.turnover), n(result.costDrag), n(result.holdingDays)])
+                                 result.config.execution.rawValue, n(result.turnover), n(result.costDrag), n(result.holdingDays),
+                                 origin, provenance?.scriptHash, XGBoostModel.libraryVersion])
             return db.lastInsertedRowID
         }
     }
@@ -159,6 +170,17 @@ public final class RunStore: Sendable {
             throw StoreError.badQuery("no run with id \(id) in \(path)")
         }
         return try ExperimentResult(json: data)
+    }
+
+    /// Where run `id` came from: nil for a run recorded without a script (the REPL) or
+    /// before AlphaLab kept it.
+    public func provenance(id: Int64) throws -> RunProvenance? {
+        let row = try database.read { try Row.fetchOne($0, sql: "SELECT provenance FROM runs WHERE id = ?", arguments: [id]) }
+        guard let row else { throw StoreError.badQuery("no run with id \(id) in \(path)") }
+        guard let text: String = row["provenance"] else { return nil }
+        do { return try JSONDecoder().decode(RunProvenance.self, from: Data(text.utf8)) } catch {
+            throw StoreError.badQuery("run \(id) in \(path) has an unreadable provenance: \(error)")
+        }
     }
 
     /// Deletes run `id`; returns whether it existed.
