@@ -23,6 +23,10 @@ local function num(x) return x and string.format("%+.2f", x) or "n/a" end
 --- columns per side: { {header, function(result) -> text}, ... }), thresholds (for the
 --- decision matrix). Returns {text, changed, before, after}: the table, the matrix
 --- under each and the number of conclusions that change.
+---@param a {label: string, results: Result[]} the suite under the first setting
+---@param b {label: string, results: Result[]} the suite under the second
+---@param options? {what?: string, columns?: table[], thresholds?: table, matrix?: boolean}
+---@return {text: string, changed: integer, before: table, after: table}
 function M.compare(a, b, options)
   options = options or {}
   local what = options.what or "setting"

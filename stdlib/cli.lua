@@ -26,6 +26,9 @@ local function distance(a, b)
 end
 
 --- The candidate closest to `word`, if it is close enough to be a typo.
+---@param word string
+---@param candidates string[]
+---@return string|nil
 function M.closest(word, candidates)
   local best, best_distance
   for _, c in ipairs(candidates) do
@@ -69,6 +72,11 @@ end
 --- "integer"|"number"|"string", flag, choices, help}}). Returns the options (with
 --- defaults) and the remaining positional arguments. A bad option raises an error
 --- naming it; `--help` prints the usage and exits.
+---@param args string[] the script's `arg`
+---@param spec table<string, {default?: any, type?: "integer"|"number"|"string", flag?: boolean, choices?: string[], help?: string}>
+---@param usage? string
+---@return table options
+---@return string[] positional
 function M.parse(args, spec, usage)
   local options, rest, names = {}, {}, {}
   for name, o in pairs(spec) do
@@ -130,6 +138,8 @@ M.data_options = {
 
 --- The `--execution` option: the config field's choices, from the engine. With
 --- `inherit`, it has no default (a script keeps the execution of the config it reads).
+---@param inherit? boolean
+---@return table
 function M.execution_option(inherit)
   local choices
   for _, f in ipairs(lab.config_fields()) do
@@ -147,6 +157,8 @@ function M.execution_option(inherit)
 end
 
 --- The experiment numbers of `--only 0,2,5` as a set ({[0] = true, ...}), or nil for all.
+---@param options table
+---@return table<integer, boolean>|nil
 function M.only(options)
   local only
   for n in (options.only or ""):gmatch("%d+") do
@@ -157,12 +169,16 @@ function M.only(options)
 end
 
 --- A function writing a line to stderr, or doing nothing with `--quiet`.
+---@param options table
+---@return fun(line: string)
 function M.logger(options)
   if options.quiet then return function() end end
   return function(line) io.stderr:write(line, "\n") end
 end
 
 --- One line on the trainings of `data` so far: performed, read from the disk cache, shared.
+---@param data Dataset
+---@return string
 function M.training_line(data)
   local stats = data:training_stats()
   return string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
@@ -170,6 +186,8 @@ function M.training_line(data)
 end
 
 --- The options of `extra` plus the data options.
+---@param extra? table
+---@return table
 function M.with_data_options(extra)
   local spec = {}
   for k, v in pairs(M.data_options) do spec[k] = v end
@@ -178,6 +196,8 @@ function M.with_data_options(extra)
 end
 
 --- The name `--membership`'s universe gets: `--universe` unless that names a built-in one.
+---@param options table
+---@return string|nil
 function M.membership_name(options)
   local name = options.universe
   if not name or name == "all" or name == "survivors" then return "members" end
@@ -187,6 +207,8 @@ end
 --- The options of a script running (a part of) the Phase 1 suite: the data options, the
 --- span (`--start`, `--end`, the seed's 2024-2025) and `--retrain-weeks` (4), plus `extra`
 --- (which may override any of them).
+---@param extra? table
+---@return table
 function M.with_suite_options(extra)
   local spec = M.with_data_options{
     start = { type = "integer", default = 2024, help = "first year of decisions" },
@@ -199,6 +221,9 @@ end
 
 --- The dataset the options ask for (the embedded synthetic market by default), with
 --- the on-disk training cache, and a one-line description of it.
+---@param options table
+---@return Dataset data
+---@return string description
 function M.dataset(options)
   local data, label
   if options.store then

@@ -27,6 +27,9 @@ local function pct(x) return string.format("%+.1f%%", x * 100) end
 
 --- The conclusions: a list of {rule, holds (true/false, or nil when an experiment is
 --- missing), action, reason}.
+---@param results Result[]
+---@param thresholds? table<string, number>
+---@return {rule: string, holds: boolean|nil, action: string, reason: string}[]
 function M.evaluate(results, thresholds)
   local t = {}
   for k, v in pairs(M.defaults) do t[k] = v end
@@ -81,6 +84,9 @@ function M.evaluate(results, thresholds)
 end
 
 --- The conclusions as text, one paragraph per rule: YES/no/n/a, the action, the numbers.
+---@param results Result[]
+---@param thresholds? table<string, number>
+---@return string
 function M.report(results, thresholds)
   local lines = { "DECISION MATRIX" }
   for _, c in ipairs(M.evaluate(results, thresholds)) do

@@ -21,8 +21,8 @@ M.defaults = {}
 for _, f in ipairs(M.fields) do M.defaults[f.key] = f.default end
 
 --- A validated config: `t` over the seed's defaults. Errors point at the caller's line.
----@param t table
----@return table
+---@param t Config
+---@return Config
 function M.config(t)
   if type(t) ~= "table" then error("experiment.config: table expected, got " .. type(t), 2) end
   local ok, result = pcall(lab.config, t)
@@ -45,6 +45,9 @@ M.phase_one = {
 
 --- The Phase 1 configs with `changes` applied to each (period, cadence, timing, ...).
 --- `only`, if given, is a set of experiment numbers to keep ({[0] = true, [5] = true}).
+---@param changes Config
+---@param only? table<integer, boolean>
+---@return Config[]
 function M.phase_one_with(changes, only)
   local configs = {}
   for i, base in ipairs(M.phase_one) do
@@ -54,6 +57,9 @@ function M.phase_one_with(changes, only)
 end
 
 --- A copy of `base` with the fields of `changes` applied (neither is modified).
+---@param base Config
+---@param changes Config
+---@return Config
 function M.with(base, changes)
   local copy = {}
   for k, v in pairs(base) do copy[k] = v end
@@ -62,7 +68,10 @@ function M.with(base, changes)
 end
 
 --- Runs one experiment. `options` as for lab.run (score, progress).
----@return userdata result
+---@param cfg Config
+---@param data Dataset
+---@param options? RunOptions
+---@return Result
 function M.run(cfg, data, options)
   local ok, result = pcall(lab.run, M.config(cfg), data, options)
   if not ok then error(result, 2) end
@@ -79,6 +88,9 @@ end
 --- plain lines every quarter of a run, for logs and pipes. The estimate is for the
 --- running experiment: later ones reuse its trainings, so extrapolating the first
 --- over the suite would overstate the wait many times.
+---@param count integer
+---@param stream? file*
+---@return fun(p: table, i: integer, n: integer)
 function M.progress_display(count, stream)
   stream = stream or io.stderr
   local terminal = lab.is_terminal("stderr")
@@ -111,6 +123,10 @@ end
 --- Runs several experiments on the same data (trainings are shared between them).
 --- Options: log (a function taking a line; default: stderr), quiet (no progress and no
 --- log lines), progress (a function(p, i, n) replacing the progress display), score.
+---@param configs Config[]
+---@param data Dataset
+---@param options? {log?: fun(line: string), quiet?: boolean, progress?: fun(p: table, i: integer, n: integer), score?: function}
+---@return Result[]
 function M.run_all(configs, data, options)
   options = options or {}
   local display = M.progress_display(#configs)
@@ -138,6 +154,9 @@ local function num(x) return x and string.format("%+.2f", x) or "n/a" end
 --- The seed's summary table (Experiment, Return, vs SPY, Sharpe, MaxDD, WinRate), then
 --- how each run traded (Execution, Turnover a period, CostDrag a year), with the best
 --- Sharpe and best return; returns the text (printed unless options.quiet).
+---@param results Result[]
+---@param options? {quiet?: boolean}
+---@return string
 function M.summary(results, options)
   options = options or {}
   local rows, best_sharpe, best_return = {}, nil, nil
@@ -166,6 +185,8 @@ function M.summary(results, options)
 end
 
 --- Saves results as one JSON array (the seed's results file), atomically.
+---@param results Result[]
+---@param path string
 function M.save(results, path)
   local parts = {}
   for i, r in ipairs(results) do parts[i] = r:json() end

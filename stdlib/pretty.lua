@@ -68,6 +68,8 @@ local function format(v, options, depth, seen, indent)
 end
 
 --- The text of `value`. Options: depth, items (per table), width, indent.
+---@param value any
+---@param options? {depth?: integer, items?: integer, width?: integer, indent?: string}
 ---@return string
 function M.format(value, options)
   local o = {}
@@ -77,6 +79,7 @@ function M.format(value, options)
 end
 
 --- Prints each argument's text, one per line.
+---@param ... any
 function M.print(...)
   for i = 1, select("#", ...) do print(M.format((select(i, ...)))) end
 end

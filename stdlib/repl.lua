@@ -59,6 +59,7 @@ function M.complete(word)
 end
 
 --- Prints the values an expression returned (nothing for none).
+---@param ... any
 function M.show(...)
   local n = select("#", ...)
   if n == 0 then return end

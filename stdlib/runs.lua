@@ -12,9 +12,14 @@ local tabulate = require "tabulate"
 local M = {}
 
 --- The store at `path` (default results/runs.db, or $ALPHALAB_RUNS).
+---@param path? string
+---@return RunStore
 function M.open(path) return lab.runs(path) end
 
 --- Records each result; returns their ids.
+---@param store RunStore
+---@param results Result[]
+---@return integer[]
 function M.record(store, results)
   local ids = {}
   for i, r in ipairs(results) do ids[i] = store:save(r) end
@@ -25,6 +30,9 @@ local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" en
 local function num(x) return x and string.format("%+.2f", x) or "n/a" end
 
 --- The stored runs matching `filter` (as store:list) as an aligned table.
+---@param store RunStore
+---@param filter? RunFilter
+---@return string
 function M.list_text(store, filter)
   local rows = {}
   for i, s in ipairs(store:list(filter)) do
@@ -37,11 +45,17 @@ function M.list_text(store, filter)
     align = { "right", "left", "left" }, rule = "-" })
 end
 
+---@param store RunStore
+---@param filter? RunFilter
 function M.print_list(store, filter) print(M.list_text(store, filter)) end
 
 --- Writes recorded run `id`'s config to `path` as JSON, for `alphalab picks --config path`
 --- and `lab.picks(path, data)`: the winning experiment's settings, ready for the desk.
 --- `store` defaults to runs.open().
+---@param id integer
+---@param path string
+---@param store? RunStore
+---@return string path
 function M.promote(id, path, store)
   store = store or M.open()
   store:load(id):save_config(path)
@@ -58,6 +72,8 @@ local metrics = {
 }
 
 --- Two or more results side by side, with each one's difference from the first.
+---@param results Result[]
+---@return string
 function M.compare(results)
   assert(#results >= 2, "runs.compare: needs at least two results")
   local header = { "metric" }

@@ -14,8 +14,8 @@ end
 --- Formats rows (lists of values, converted with tostring) as aligned columns.
 --- Options: header (list), align (list of "left"/"right"; numbers default right),
 --- separator (between columns, default two spaces), rule (a character for a line under the header).
----@param rows table
----@param options table|nil
+---@param rows any[][]
+---@param options? {header?: string[], align?: string[], rule?: string}
 ---@return string
 function M.format(rows, options)
   options = options or {}
@@ -55,6 +55,8 @@ function M.format(rows, options)
 end
 
 --- Prints rows as an aligned table (see format).
+---@param rows any[][]
+---@param options? {header?: string[], align?: string[], rule?: string}
 function M.print(rows, options) print(M.format(rows, options)) end
 
 return M

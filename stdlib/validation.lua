@@ -11,6 +11,8 @@
 local M = {}
 
 --- The standard normal distribution function.
+---@param x number
+---@return number
 function M.normal_cdf(x)
   -- Phi(x) = erfc(-x / sqrt 2) / 2, with the Chebyshev-fitted erfc of Numerical
   -- Recipes (erfcc): fractional error below 1.2e-7 everywhere.
@@ -23,6 +25,8 @@ function M.normal_cdf(x)
 end
 
 --- The standard normal quantile (Acklam's algorithm, refined by one Halley step).
+---@param p number
+---@return number
 function M.normal_quantile(p)
   assert(p > 0 and p < 1, "normal_quantile: p must be in (0, 1)")
   local a = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 }
@@ -47,6 +51,8 @@ function M.normal_quantile(p)
 end
 
 --- Mean, sample standard deviation, skewness and (non-excess) kurtosis of a sample.
+---@param x number[]
+---@return {mean: number, sd: number, skew: number, kurtosis: number}
 function M.moments(x)
   local n, sum = #x, 0
   for _, v in ipairs(x) do sum = sum + v end
@@ -63,13 +69,14 @@ end
 local euler_gamma = 0.5772156649015329
 
 --- The Deflated Sharpe Ratio. Sharpe ratios are per period (not annualised).
---- @param sharpe number the best trial's Sharpe ratio
---- @param trials integer N, the number of trials
---- @param variance number the variance of the trials' Sharpe ratios
---- @param periods integer T, the number of returns behind `sharpe`
---- @param skew number the best trial's return skewness
---- @param kurtosis number its kurtosis (3 for normal returns)
---- @return number dsr, number sr0 (the expected maximum Sharpe ratio of N luckless trials)
+---@param sharpe number the best trial's per-period Sharpe ratio
+---@param trials integer the number of trials
+---@param variance number the variance of the trials' Sharpe ratios
+---@param periods integer the number of return periods
+---@param skew number the best trial's return skewness
+---@param kurtosis number its kurtosis (3 for normal returns)
+---@return number dsr
+---@return number sr0 the expected maximum Sharpe ratio of N luckless trials
 function M.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis)
   local sr0 = 0
   if trials > 1 then
@@ -82,6 +89,8 @@ end
 
 --- The Deflated Sharpe Ratio of the best of several return series (one per trial,
 --- equal lengths): per-period Sharpe ratios (mean / sd), the best by Sharpe.
+---@param series number[][]
+---@return {dsr: number, sr0: number, best: integer, sharpe: number, trials: integer}
 function M.deflated_sharpe_of(series)
   local sharpes, best, best_index = {}, -math.huge, nil
   for i, r in ipairs(series) do
@@ -104,9 +113,9 @@ local function sharpe_of(sum, sum_squares, n)
 end
 
 --- The Probability of Backtest Overfitting by CSCV.
---- @param series table one return series per trial (equal lengths T)
---- @param blocks integer S, an even number of blocks the T periods are cut into (default 16)
---- @return table {pbo, combinations, logits}
+---@param series number[][] one return series per trial (equal lengths T)
+---@param blocks? integer S, an even number of blocks the T periods are cut into (default 16)
+---@return {pbo: number, combinations: integer, logits: number[]}
 function M.pbo(series, blocks)
   blocks = blocks or 16
   assert(blocks % 2 == 0, "pbo: the number of blocks must be even")
@@ -164,6 +173,9 @@ end
 
 --- The configs of a grid: every combination of the values in `axes` ({field = {values}})
 --- applied to `base`, named "<base name>_<field>=<value>_...". Fields vary in name order.
+---@param base Config
+---@param axes table<string, any[]>
+---@return Config[]
 function M.grid(base, axes)
   local fields = {}
   for field in pairs(axes) do fields[#fields + 1] = field end
@@ -197,6 +209,8 @@ function M.grid(base, axes)
 end
 
 --- The weekly returns of a result, as a list.
+---@param result Result
+---@return number[]
 function M.returns(result)
   local r = {}
   for i, w in ipairs(result:weeks()) do r[i] = w["return"] end

@@ -4,7 +4,8 @@ import CLuaShim
 
 /// The global `help`: `help()` gives an overview, `help(fn)` the text of a documented
 /// function, `help(object)` the methods and fields of an engine object, `help(table)`
-/// the documented members of a module.
+/// the documented members of a module. It returns the text, and prints it too except
+/// in the REPL (which prints what an expression returns).
 enum HelpFunction {
     static let overview = """
     AlphaLab \(AlphaLabVersionText.text)
@@ -16,43 +17,50 @@ enum HelpFunction {
 
     static func install(in state: LuaState) {
         state.push(function: "help") { call in
-            let L = call.L
-            if call.count == 0 {
-                call.stack.push(string: overview)
-                return 1
+            let text = Self.text(call)
+            // In a script or -e chunk help prints, through the global print as Lua code would;
+            // the REPL prints what expressions return, so there it only returns the text.
+            if call.state.session.helpPrints {
+                lua_getglobal(call.L, "print")
+                call.stack.push(string: text)
+                if alab_pcall(call.L, 1, 0, 0) != LUA_OK { return -1 }
             }
-            // A documented value: its text.
-            if let text = lookup(L, 1) {
-                call.stack.push(string: text.text)
-                return 1
-            }
-            var lines: [String] = []
-            // An engine object: its methods' help and its fields.
-            if lua_type(L, 1) == LUA_TUSERDATA, lua_getmetatable(L, 1) != 0 {
-                lua_getfield(L, -1, "__name")
-                lines.append((call.stack.string(at: -1) ?? "object") + " methods:")
-                call.stack.pop()
-                lua_getfield(L, -1, "__methods")
-                lines += memberHelp(L, lua_absindex(L, -1))
-                call.stack.pop()
-                lua_getfield(L, -1, "__fields")
-                if case .array(let fields)? = try? call.stack.value(at: -1), !fields.isEmpty {
-                    lines.append("fields: " + fields.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ", "))
-                }
-                call.stack.pop(2)
-            } else if lua_type(L, 1) == LUA_TTABLE {
-                lines += memberHelp(L, 1)
-            }
-            if lines.isEmpty { lines = ["no help for this \(call.stack.typeName(at: 1)) value"] }
-            call.stack.push(string: lines.joined(separator: "\n"))
+            call.stack.push(string: text)
             return 1
         }
-        // help returns its text; printing it is the caller's (the REPL prints return values).
         lua_setglobal(state.L, "help")
     }
 
+    /// The help of the call's argument: the overview without one, a documented value's
+    /// text and type, an engine object's methods and fields, a table's documented members.
+    static func text(_ call: LuaCall) -> String {
+        let L = call.L
+        if call.count == 0 { return overview }
+        if let record = lookup(L, 1) {
+            return record.text + (record.type.map { "\n  type: \($0)" } ?? "")
+        }
+        var lines: [String] = []
+        // An engine object: its methods' help and its fields.
+        if lua_type(L, 1) == LUA_TUSERDATA, lua_getmetatable(L, 1) != 0 {
+            lua_getfield(L, -1, "__name")
+            lines.append((call.stack.string(at: -1) ?? "object") + " methods:")
+            call.stack.pop()
+            lua_getfield(L, -1, "__methods")
+            lines += memberHelp(L, lua_absindex(L, -1))
+            call.stack.pop()
+            lua_getfield(L, -1, "__fields")
+            if case .array(let fields)? = try? call.stack.value(at: -1), !fields.isEmpty {
+                lines.append("fields: " + fields.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ", "))
+            }
+            call.stack.pop(2)
+        } else if lua_type(L, 1) == LUA_TTABLE {
+            lines += memberHelp(L, 1)
+        }
+        return lines.isEmpty ? "no help for this \(call.stack.typeName(at: 1)) value" : lines.joined(separator: "\n")
+    }
+
     /// The help record of the value at `index`, if it has one.
-    static func lookup(_ L: OpaquePointer, _ index: Int32) -> (name: String, text: String)? {
+    static func lookup(_ L: OpaquePointer, _ index: Int32) -> (name: String, text: String, type: String?)? {
         let index = lua_absindex(L, index)
         lua_getfield(L, alab_registryindex(), LuaState.helpKey)
         defer { alab_pop(L, 1) }
@@ -62,7 +70,8 @@ enum HelpFunction {
         defer { alab_pop(L, 1) }
         guard case .map(let record)? = try? LuaStack(L).value(at: -1),
               case .string(let name)? = record["name"], case .string(let text)? = record["text"] else { return nil }
-        return (name, text)
+        if case .string(let type)? = record["type"] { return (name, text, type) }
+        return (name, text, nil)
     }
 
     /// One line per documented member of the table at `index`: the first line of its help.

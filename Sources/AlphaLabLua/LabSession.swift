@@ -43,6 +43,9 @@ public final class LabSession {
     public private(set) var runsSaved = 0
     /// In a rerun, the results the script saves, captured instead of recorded.
     public private(set) var captured: [ExperimentResult]?
+    /// Whether `help(x)` prints its text as well as returning it (not in the REPL, which
+    /// prints what expressions return).
+    public var helpPrints = true
     /// With a sandbox, files are read and written only where it allows.
     public private(set) var sandbox: Sandbox?
 

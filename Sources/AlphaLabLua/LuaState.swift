@@ -12,6 +12,8 @@ public final class LuaState {
     public let L: OpaquePointer
     private var functions: [LuaFunctionBox] = []
     private var types: [ObjectIdentifier: String] = [:]
+    /// The names of the registered engine object types.
+    var typeNames: [String] { Array(types.values) }
     private(set) var isClosed = false
     /// What this state's `lab` functions share: planning, where files go.
     public let session = LabSession()
@@ -145,7 +147,8 @@ public final class LuaState {
         lua_setfield(L, table, key)
     }
 
-    /// Records `text` as the help of the value on top of the stack (left there).
+    /// Records `text` as the help of the value on top of the stack (left there), with its
+    /// Lua type when ``LabTypes`` has one for `name`.
     public func registerHelp(atTop text: String, name: String) {
         lua_getfield(L, alab_registryindex(), Self.helpKey)
         if lua_type(L, -1) != LUA_TTABLE {
@@ -160,7 +163,9 @@ public final class LuaState {
             lua_setfield(L, alab_registryindex(), Self.helpKey)
         }
         lua_pushvalue(L, -2)
-        stack.push(.map(["name": .string(name), "text": .string(text)]))
+        var record: [String: LuaValue] = ["name": .string(name), "text": .string(text)]
+        if let signature = LabTypes.signatures[name] { record["type"] = .string(signature) }
+        stack.push(.map(record))
         lua_rawset(L, -3)
         stack.pop()
     }

@@ -23,6 +23,7 @@ struct Repl {
     }
 
     func run() {
+        host.state.session.helpPrints = false
         Repl.active = host
         alab_editline_setup("alphalab", complete)
         alab_history_load(Self.historyPath, 1000)

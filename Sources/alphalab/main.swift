@@ -19,6 +19,16 @@ if arguments.first == "picks" {
         exit(2)
     }
     exit(Interpreter(arguments: [stdlib + "/commands/picks.lua"] + arguments.dropFirst()).run())
+} else if arguments.first == "--annotations" {
+    // The LuaLS annotations of `lab` (stdlib/meta/lab.lua), from the help records.
+    do {
+        let text = try LabAnnotations.generate()
+        if arguments.count > 1 { try AtomicFile.write(Data(text.utf8), to: arguments[1]) } else { print(text, terminator: "") }
+        exit(0)
+    } catch {
+        FileHandle.standardError.write("alphalab: \(error)\n")
+        exit(1)
+    }
 } else if let first = arguments.first, AlphaLabCommand.isSubcommand(first) {
     AlphaLabCommand.main(arguments)
 } else {

@@ -48,14 +48,21 @@ function tests.completion_of_globals_fields_and_methods()
 end
 
 function tests.help_documents_every_lab_function()
+  -- help prints through the global print (outside the REPL) and returns the same text.
+  local printed = {}
+  local print_ = print
+  print = function(text) printed[#printed + 1] = text end
   for name, value in pairs(lab) do
     if type(value) == "function" then
       local text = help(value)
       check.contains(text, "lab." .. name, "help(lab." .. name .. ")")
+      check.contains(text, "\n  type: (", "help(lab." .. name .. ") shows its Lua type")
+      check.equal(printed[#printed], text, "help(lab." .. name .. ") printed its text")
     end
   end
   check.contains(help(), "help(f)")
   check.contains(help(lab), "lab.run")
+  print = print_
 end
 
 return tests

@@ -1,0 +1,154 @@
+/// The Lua types of every `lab` function, engine object method and field, in LuaLS
+/// notation. Registration attaches each signature to the function's help record
+/// (``LuaState/registerHelp(atTop:name:)``), where `help(f)` shows it and
+/// `alphalab --annotations` turns it into `stdlib/meta/lab.lua`. A test fails when a
+/// documented function has none.
+///
+/// A signature is `(name: type, name?: type, ...) -> type, type` (`?`: optional; no
+/// `->`: returns nothing). Table shapes are named classes, declared in ``classes``.
+enum LabTypes {
+    static let signatures: [String: String] = [
+        // Data
+        "lab.load": "(path?: string) -> Dataset",
+        "lab.open": "(path: string) -> Dataset",
+        "lab.read_csv": "(source: string, options?: ReadCSVOptions) -> Dataset",
+        "lab.synthetic": "(options?: SyntheticOptions) -> Dataset",
+        "lab.features": "() -> table<string, string>",
+        "lab.feature_sets": "() -> table<string, string[]>",
+        "lab.train": "(dataset: Dataset, options: TrainOptions) -> Model",
+        // Experiments
+        "lab.config": "(config: Config) -> Config",
+        "lab.config_fields": "() -> ConfigField[]",
+        "lab.run": "(config: Config, dataset: Dataset, options?: RunOptions) -> Result",
+        "lab.picks": "(config: Config|string, dataset: Dataset, options?: PicksOptions) -> Picks",
+        "lab.write_file": "(path: string, text: string)",
+        "lab.report": "(results: Result[], path: string, options?: ReportOptions)",
+        "lab.is_terminal": "(stream: \"stdout\"|\"stderr\") -> boolean",
+        "lab.clock": "() -> number",
+        "lab.runs": "(path?: string) -> RunStore",
+        "lab.load_results": "(path: string) -> Result[]",
+        "lab.load_result": "(path: string) -> Result",
+        // Factors
+        "lab.factor": "(dataset: Dataset, signal: string|string[]|Result|(fun(ctx: ScoringContext): table), options?: FactorOptions) -> Factor|Factor[]",
+        "lab.factor_report": "(factors: Factor[], path: string, options?: {title?: string})",
+
+        "Dataset:bars": "(ticker: string, from?: string, to?: string) -> Bars",
+        "Dataset:dates": "(from?: string, to?: string) -> string[]",
+        "Dataset:features": "(set?: string|string[]) -> FeatureMatrix",
+        "Dataset:members": "(universe: string, date: string) -> string[]",
+        "Dataset:sector": "(ticker: string) -> string",
+        "Dataset:sectors": "() -> table<string, string>",
+        "Dataset:select": "(tickers: string[]) -> Dataset",
+        "Dataset:slice": "(from: string, to: string) -> Dataset",
+        "Dataset:spells": "(universe: string) -> MembershipSpell[]",
+        "Dataset:summary": "() -> DatasetSummary",
+        "Dataset:tickers": "() -> string[]",
+        "Dataset:training_stats": "() -> TrainingStats",
+        "Dataset:universe": "() -> string[]",
+        "Dataset:universes": "() -> string[]",
+        "Dataset:with_cache": "(folder: string) -> Dataset",
+
+        "FeatureMatrix:at": "(ticker: string, date: string) -> table<string, number>",
+        "FeatureMatrix:series": "(feature: string, ticker: string) -> (number|nil)[]",
+
+        "Model:predict": "(date?: string, weights?: table<integer, number>) -> table<string, number>",
+        "Model:save": "(folder: string)",
+
+        "ScoringContext:feature": "(name: string) -> table<string, number>",
+        "ScoringContext:history": "(ticker: string, field: \"open\"|\"high\"|\"low\"|\"close\"|\"volume\", n: integer) -> number[]",
+
+        "Factor:horizon": "(h: integer) -> table|nil",
+        "Factor:report": "(path: string, title?: string)",
+        "Factor:summary": "() -> string",
+        "Factor:table": "() -> table",
+
+        "Result:drawdowns": "() -> CurvePoint[]",
+        "Result:equity": "() -> CurvePoint[]",
+        "Result:importance": "(horizon?: integer) -> table[]",
+        "Result:json": "() -> string",
+        "Result:periods": "() -> RetrainPeriod[]",
+        "Result:save": "(path: string)",
+        "Result:save_config": "(path: string)",
+        "Result:summary": "() -> string",
+        "Result:weeks": "() -> Week[]",
+
+        "RunStore:count": "() -> integer",
+        "RunStore:delete": "(id: integer) -> boolean",
+        "RunStore:list": "(filter?: RunFilter) -> RunSummary[]",
+        "RunStore:load": "(id: integer) -> Result",
+        "RunStore:save": "(result: Result) -> integer",
+    ]
+
+    /// The type of each engine object's fields.
+    static let fields: [String: [String: String]] = [
+        "Dataset": ["benchmark": "string|nil", "day_count": "integer", "fingerprint": "string", "first": "string", "last": "string",
+                    "ticker_count": "integer"],
+        "FeatureMatrix": ["day_count": "integer", "names": "string[]", "ticker_count": "integer"],
+        "Model": ["date": "string", "features": "string[]", "horizons": "integer[]", "rows": "integer"],
+        "ScoringContext": ["date": "string", "period": "integer", "retrain": "boolean", "scoring_date": "string", "tickers": "string[]"],
+        "Factor": ["dates": "integer", "ic_t": "number", "mean_ic": "number", "name": "string", "rank_autocorrelation": "number",
+                   "top_turnover": "number"],
+        "RunStore": ["path": "string"],
+        "Result": [
+            "name": "string", "config": "Config", "strategy": "string", "signal_timing": "string", "execution": "string",
+            "start_date": "string", "end_date": "string", "data_fingerprint": "string", "warnings": "string[]",
+            "yearly_returns": "table<string, number>", "retrains": "integer", "weeks_traded": "integer", "seconds": "number",
+        ],
+    ]
+
+    /// Figures of a result that are numbers (the rest of ``fields``'s Result entries).
+    static let resultNumbers = ["cagr", "calmar", "cost_drag", "costs_paid", "directional_accuracy", "excess_return", "excess_t_stat",
+                                "final_value", "hit_rate", "holding_days", "ic_t_stat", "max_drawdown", "mean_ic", "name_turnover",
+                                "sharpe", "sortino", "spy_return", "total_return", "turnover", "unfilled_fraction", "volatility", "win_rate"]
+
+    /// Table shapes the signatures name: class name, then its fields (`name?: type` for optional ones).
+    static let classes: [(name: String, summary: String, fields: [String])] = [
+        ("ReadCSVOptions", "lab.read_csv's options", ["format?: \"alphavantage\"|\"yahoo\"|\"long\"", "sectors?: string", "benchmark?: string",
+                                                       "limit?: integer", "date_format?: string", "membership?: string", "universe?: string"]),
+        ("SyntheticOptions", "lab.synthetic's options", ["seed?: integer", "tickers?: integer", "sectors?: integer", "start?: string", "end?: string",
+                                                          "null?: boolean", "drift?: number", "market_volatility?: number", "sector_volatility?: number",
+                                                          "idiosyncratic_volatility?: number", "momentum_premium?: number", "reversal?: number",
+                                                          "crash_probability?: number", "late_listing_share?: number", "log_returns?: boolean",
+                                                          "bankruptcy_rate?: number", "acquisition_rate?: number", "index_share?: number"]),
+        ("TrainOptions", "lab.train's options", ["date: string", "features?: string|string[]", "horizons?: integer[]", "trees?: integer",
+                                                  "depth?: integer", "learning_rate?: number", "selection?: boolean", "start_year?: integer",
+                                                  "embargo?: integer", "window?: integer"]),
+        ("RunOptions", "lab.run's options", ["score?: fun(ctx: ScoringContext): table<string, number>|number[]",
+                                              "progress?: fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string})"]),
+        ("PicksOptions", "lab.picks' options", ["date?: string", "capital?: number", "holdings?: string"]),
+        ("Picks", "What lab.picks returns", ["decision_date: string", "scoring_date: string", "trained_for?: string", "capital: number",
+                                               "cash_reason?: string", "positions: Position[]", "orders?: Order[]", "text: string", "csv: string",
+                                               "json: string"]),
+        ("Position", "One position of a target portfolio", ["ticker: string", "sector: string", "score: number", "weight: number",
+                                                             "close: number", "shares: integer"]),
+        ("Order", "One order from holdings to a target portfolio", ["action: \"buy\"|\"sell\"|\"trim\"", "ticker: string", "shares: integer",
+                                                                   "from: integer", "to: integer"]),
+        ("ReportOptions", "lab.report's options", ["title?: string", "grid?: {rows: string, columns: string, metric?: \"sharpe\"|\"total_return\"|\"max_drawdown\"|\"excess_return\"}"]),
+        ("FactorOptions", "lab.factor's options", ["dates?: \"daily\"|\"weekly\"|\"monthly\"", "start?: integer|string", "end?: integer|string",
+                                                    "horizons?: integer[]", "quantiles?: integer", "universe?: string", "decay?: boolean|integer[]",
+                                                    "horizon?: integer", "by_horizon?: boolean"]),
+        ("ConfigField", "One config field", ["key: string", "type: string", "default: any", "summary: string"]),
+        ("Bars", "A ticker's adjusted bars, one entry per trading day", ["date: string[]", "open: (number|nil)[]", "high: (number|nil)[]",
+                                                                         "low: (number|nil)[]", "close: (number|nil)[]", "volume: (number|nil)[]"]),
+        ("MembershipSpell", "A spell of membership in a universe", ["ticker: string", "start: string", "end?: string"]),
+        ("DatasetSummary", "A dataset's summary", ["tickers: integer", "bars: integer", "first: string", "last: string", "trading_days: integer",
+                                                   "benchmark?: string", "sectors: integer"]),
+        ("TrainingStats", "A dataset's training cache so far", ["trainings: integer", "memory_hits: integer", "disk_hits: integer", "seconds: number"]),
+        ("CurvePoint", "One point of a curve", ["date: string", "value: number"]),
+        ("RetrainPeriod", "The figures of one retraining period", ["start: string", "end: string", "periods: integer", "total_return: number",
+                                                                  "sharpe: number", "mean_ic: number"]),
+        ("Week", "One decision period of a result", ["date: string", "exit_date: string", "scoring_date: string", "return: number",
+                                                      "picks_return: number", "spy_return: number", "equity: number", "cash_reason?: string",
+                                                      "retrained: boolean", "ic?: number", "traded: number", "turnover: number", "costs: number",
+                                                      "unfilled: number", "picks: Pick[]"]),
+        ("Pick", "One position of one period", ["ticker: string", "sector: string", "score: number", "weight: number", "return: number",
+                                                 "stopped: boolean"]),
+        ("RunFilter", "Which stored runs store:list returns", ["name?: string", "since?: string", "min_sharpe?: number",
+                                                               "order?: \"created\"|\"sharpe\"|\"total_return\"", "limit?: integer"]),
+        ("RunSummary", "A stored run's headline", ["id: integer", "name: string", "created_at: string", "seconds: number",
+                                                     "alphalab_version: string", "data_fingerprint: string", "start_date?: string",
+                                                     "end_date?: string", "signal_timing: string", "total_return?: number", "sharpe?: number",
+                                                     "max_drawdown?: number", "excess_return?: number", "execution: string", "turnover?: number",
+                                                     "cost_drag?: number", "holding_days?: number"]),
+    ]
+}
