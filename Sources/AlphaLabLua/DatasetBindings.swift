@@ -207,10 +207,10 @@ final class ModelObject {
             }),
             ("save", "model:save(folder) -> writes one XGBoost JSON file per horizon (h1.json, ...), loadable by Python's xgboost", { o, call in
                 let folder = try call.string(2)
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                // Through the session, like every lab write: atomic, sandboxed, nothing in a dry run.
                 for m in o.ensemble.members {
                     guard let model = m.model as? XGBoostModel else { continue }
-                    try model.save(to: "\(folder)/h\(m.horizon).json")
+                    try call.state.session.write(try model.json(), to: "\(folder)/h\(m.horizon).json")
                 }
                 return 0
             }),

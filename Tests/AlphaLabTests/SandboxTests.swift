@@ -66,6 +66,7 @@ struct SandboxTests {
           { "r:save", function() return r:save(private .. "/r.json") end },
           { "lab.runs", function() return lab.runs(private .. "/runs.db") end },
           { "with_cache", function() return d:with_cache(private .. "/cache") end },
+          { "model:save", function() return lab.train(d, { date = "2015-06-01", horizons = { 1 }, trees = 5 }):save(private .. "/model") end },
           { "lab.load_result", function() return lab.load_result(private .. "/secret.txt") end },
           { "lab.read_csv", function() return lab.read_csv(private) end },
           { "lab.open", function() return lab.open(private .. "/market.db") end },
@@ -110,7 +111,7 @@ struct SandboxTests {
             refused(name, "files are read only under")
         }
         for name in ["write outside", "append outside", "io.output", "os.remove", "os.rename", "lab.write_file", "lab.write_file ..",
-                     "lab.write_file link", "lab.report", "r:save", "lab.runs", "with_cache"] {
+                     "lab.write_file link", "lab.report", "r:save", "lab.runs", "with_cache", "model:save"] {
             refused(name, "sandbox: cannot write")
             refused(name, "files are written only under '\(Sandbox.resolve(folder + "/work/results"))'")
         }
