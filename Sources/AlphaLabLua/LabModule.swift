@@ -34,17 +34,14 @@ public enum LabModule {
 
     typealias Function = (name: String, help: String, body: LuaFunctionBody)
 
-    static let labHelp = """
-    lab: AlphaLab's engine from Lua.
-      data:        lab.load, lab.open, lab.synthetic, lab.features, lab.feature_sets
-      models:      lab.train
-      experiments: lab.config, lab.config_fields, lab.run, lab.load_result, lab.load_results,
-                   lab.write_file, lab.runs (stored runs)
-      data files:  lab.read_csv
-      factors:     lab.factor, lab.factor_report
-      trading:     lab.picks (the next open's target portfolio and orders)
-    help(lab.run) explains one function; help(obj) lists an object's methods.
-    """
+    /// `help(lab)`: the first line of every function's help, from the function tables
+    /// themselves, so no function is ever left out.
+    static var labHelp: String {
+        let functions = (dataFunctions + experimentFunctions + factorFunctions)
+            .map { "  " + ($0.help.split(separator: "\n").first.map(String.init) ?? "lab." + $0.name) }.sorted()
+        return (["lab: AlphaLab's engine from Lua (help(lab.run) explains one function; help(obj) lists an object's methods)."]
+            + functions + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")
+    }
 
     static func defineTypes(in state: LuaState) {
         DatasetBindings.define(in: state)

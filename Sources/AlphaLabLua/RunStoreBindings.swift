@@ -10,7 +10,8 @@ enum RunStoreBindings {
               "signal_timing": .string(s.signalTiming), "total_return": .finite(s.totalReturn), "sharpe": .finite(s.sharpe),
               "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn),
               "execution": .string(s.execution), "turnover": .finite(s.turnover), "cost_drag": .finite(s.costDrag),
-              "holding_days": .finite(s.holdingDays)])
+              "holding_days": .finite(s.holdingDays), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
+              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil])
     }
 
     static func define(in state: LuaState) {

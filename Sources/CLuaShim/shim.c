@@ -39,7 +39,10 @@ static void alab_lua_starts(alab_limits *l) {
 }
 
 static void alab_lua_stops(alab_limits *l) {
-    if (l->host_depth++ == 0 && l->cpu_limit > 0) l->cpu_used += alab_thread_cpu() - l->cpu_started;
+    if (l->host_depth++ == 0 && l->cpu_limit > 0) {
+        double ran = alab_thread_cpu() - l->cpu_started;
+        if (ran > 0) l->cpu_used += ran; // a thread's clock: never count a negative span
+    }
 }
 
 static void *alab_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {

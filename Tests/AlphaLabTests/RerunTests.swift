@@ -24,6 +24,8 @@ struct RerunTests {
         #expect(provenance.arguments == ["--csv", "data", "--benchmark", Fixtures.spyCSV, "--start", "2020", "--end", "2020", "--retrain-weeks", "26",
                                          "--only", "0,2", "--quiet"])
         #expect(provenance.xgboostVersion == XGBoostModel.libraryVersion && provenance.alphalabVersion == AlphaLabVersion.string)
+        let listed = try store.list().first { $0.id == 2 }
+        #expect(listed?.scriptHash == provenance.scriptHash && listed?.xgboostVersion == XGBoostModel.libraryVersion)
         let resultsBefore = try Data(contentsOf: URL(fileURLWithPath: folder + "/results/ml_experiments_results.json"))
 
         // Identical, from any folder, trained afresh too; nothing recorded or written.
@@ -83,6 +85,18 @@ struct RerunTests {
                                           directory: folder)
         #expect(chunk.status == 0)
         #expect(try Fixtures.alphalab(["rerun", "3"], directory: folder).out.contains("identical: all "))
+        // A script that fails when run again: the rerun says so, with the script's error.
+        _ = Fixtures.write("5\n", to: folder + "/top.txt")
+        let reads = Fixtures.write("""
+        local top = tonumber(assert(io.open("top.txt")):read("l"))
+        lab.runs():save(lab.run({ name = "file", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2014, end_year = 2014, top_n = top },
+          lab.synthetic{ tickers = 20 }))
+        """, to: folder + "/reads.lua")
+        #expect(try Fixtures.alphalab([reads], directory: folder).status == 0)
+        try FileManager.default.removeItem(atPath: folder + "/top.txt")
+        let failed = try Fixtures.alphalab(["rerun", "4"], directory: folder)
+        #expect(failed.status != 0 && failed.err.contains("the rerun of run 4 failed: ") && failed.err.contains("top.txt: No such file or directory"),
+                "\(failed.err)")
         let missing = try Fixtures.alphalab(["rerun", "9"], directory: folder)
         #expect(missing.status != 0 && missing.err.contains("no run with id 9 in results/runs.db"))
     }

@@ -58,6 +58,7 @@ function tests.help_documents_every_lab_function()
       check.contains(text, "lab." .. name, "help(lab." .. name .. ")")
       check.contains(text, "\n  type: (", "help(lab." .. name .. ") shows its Lua type")
       check.equal(printed[#printed], text, "help(lab." .. name .. ") printed its text")
+      check.contains(help(lab), "\n  lab." .. name .. "(", "help(lab) lists lab." .. name)
     end
   end
   check.contains(help(), "help(f)")

@@ -254,6 +254,8 @@
 ---@field turnover? number
 ---@field cost_drag? number
 ---@field holding_days? number
+---@field script_hash? string
+---@field xgboost_version? string
 
 ---@class Dataset
 ---@field benchmark string|nil

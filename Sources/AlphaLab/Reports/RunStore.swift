@@ -87,6 +87,10 @@ public final class RunStore: Sendable {
         public var costDrag: Double
         /// Mean trading days a position was held.
         public var holdingDays: Double
+        /// The hash of the script that recorded it (nil: no script, so no `alphalab rerun`).
+        public var scriptHash: String?
+        /// The XGBoost version that computed it (nil for runs recorded before it was kept).
+        public var xgboostVersion: String?
     }
 
     /// Which runs to list.
@@ -149,7 +153,7 @@ public final class RunStore: Sendable {
         default: throw StoreError.badQuery("order must be created, sharpe or total_return, got '\(filter.orderBy)'")
         }
         let sql = "SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing, "
-            + "total_return, sharpe, max_drawdown, excess_return, execution, turnover, cost_drag, holding_days FROM runs"
+            + "total_return, sharpe, max_drawdown, excess_return, execution, turnover, cost_drag, holding_days, script_hash, xgboost_version FROM runs"
             + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY \(order) LIMIT \(max(0, filter.limit))"
         return try database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
@@ -159,7 +163,7 @@ public final class RunStore: Sendable {
                         totalReturn: row["total_return"] ?? .nan, sharpe: row["sharpe"] ?? .nan,
                         maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan,
                         execution: row["execution"], turnover: row["turnover"] ?? .nan, costDrag: row["cost_drag"] ?? .nan,
-                        holdingDays: row["holding_days"] ?? .nan)
+                        holdingDays: row["holding_days"] ?? .nan, scriptHash: row["script_hash"], xgboostVersion: row["xgboost_version"])
             }
         }
     }

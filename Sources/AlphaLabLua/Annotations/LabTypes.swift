@@ -149,6 +149,7 @@ enum LabTypes {
                                                      "alphalab_version: string", "data_fingerprint: string", "start_date?: string",
                                                      "end_date?: string", "signal_timing: string", "total_return?: number", "sharpe?: number",
                                                      "max_drawdown?: number", "excess_return?: number", "execution: string", "turnover?: number",
-                                                     "cost_drag?: number", "holding_days?: number"]),
+                                                     "cost_drag?: number", "holding_days?: number",
+                                                     "script_hash?: string", "xgboost_version?: string"]),
     ]
 }
