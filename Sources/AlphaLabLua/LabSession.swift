@@ -2,12 +2,15 @@ import AlphaLab
 import Foundation
 
 /// What the `lab` functions of one Lua state share beyond Lua values: whether the
-/// state is planning (a dry run that records trainings instead of performing them) or
-/// running one shard of a sweep, and, through that, how datasets cache trainings,
-/// which runs are really run, and where files and run records go.
+/// state is planning (a dry run that records trainings instead of performing them),
+/// running one shard of a sweep or rerunning a recorded run; the sandbox it is
+/// confined to; the script it runs. Through that: how datasets cache trainings, which
+/// runs are really run, what is recorded with a run, and where files may be read and
+/// written.
 ///
-/// Every `lab` function that makes a dataset, writes a file or opens a run store asks
-/// the session, so a dry run of any script trains nothing and leaves nothing behind.
+/// Every `lab` function that makes a dataset, reads or writes a file or opens a run
+/// store asks the session, so a dry run of any script trains nothing and leaves
+/// nothing behind, and a sandboxed one touches only what its sandbox allows.
 public final class LabSession {
     /// With a plan, datasets made by `lab` record their trainings there and train
     /// nothing, and files and run records are discarded.
@@ -22,7 +25,7 @@ public final class LabSession {
     private var standIns: [ObjectIdentifier: Dataset] = [:]
     /// Where a dry run's run stores live until the session ends.
     private var scratch: String?
-    /// The script this session runs, recorded with every run it saves (see ``provenance()``).
+    /// The script this session runs, recorded with every run it saves (see ``save(_:seconds:in:)``).
     public var invocation: Invocation?
 
     /// A script run from the command line: its path (nil for an `-e` chunk), text, arguments and folder.
@@ -39,6 +42,7 @@ public final class LabSession {
             self.workingDirectory = workingDirectory
         }
     }
+
     /// Runs saved so far (the next run's ``RunProvenance/sequence`` is this plus one).
     public private(set) var runsSaved = 0
     /// In a rerun, the results the script saves, captured instead of recorded.

@@ -21,6 +21,9 @@ import Foundation
 //                                     (default 25) the wall time of one process against a 2-shard
 //                                     array job on a one-node Slurm cluster started here (run
 //                                     from the repository: it uses scripts/ and tools/slurm/)
+//   alphalab-bench sandbox            a Lua workload (allocation and arithmetic) and start-up,
+//                                     plain against --sandbox (its prelude, the counting
+//                                     allocator's cap and the CPU-limit hook): the overhead ratio
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -216,6 +219,44 @@ case "startup":
     figure("start-up: alphalab -e '' (median)", String(format: "%.1f ms", times[times.count / 2]), target: "target < 50 ms")
     figure("start-up: fastest, slowest of 30", String(format: "%.1f ms, %.1f ms", times[0], times[times.count - 1]))
 
+case "sandbox":
+    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]).deletingLastPathComponent()
+    let binary = folder.appendingPathComponent("alphalab").path
+    let script = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-sandbox-\(getpid()).lua").path
+    defer { try? FileManager.default.removeItem(atPath: script) }
+    try """
+    local keep = {}
+    for i = 1, 2000000 do keep[i % 1000 + 1] = { i, tostring(i), { x = i } } end
+    local s = 0
+    for i = 1, 30000000 do s = s + i % 7 end
+    local parts = {}
+    for i = 1, 200000 do parts[#parts + 1] = string.format("%d:%s", i, ("x"):rep(i % 17)) end
+    assert(#table.concat(parts) > 0)
+    """.write(toFile: script, atomically: true, encoding: .utf8)
+    /// The median wall time of `runs` runs of alphalab with `options`, in milliseconds.
+    func median(_ options: [String], runs: Int) -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + options).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            let clock = Stopwatch()
+            guard posix_spawn(&pid, binary, nil, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            times.append(clock.seconds * 1000)
+            guard status == 0 else { fatalError("alphalab \(options.joined(separator: " ")) failed") }
+        }
+        return times.sorted()[runs / 2]
+    }
+    let sandboxed = ["--sandbox", "--cpu-limit", "10000"]
+    let plainWork = median([script], runs: 5), sandboxWork = median(sandboxed + [script], runs: 5)
+    figure("sandbox: Lua workload, plain (median of 5)", String(format: "%.0f ms", plainWork))
+    figure("sandbox: Lua workload, --sandbox", String(format: "%.0f ms", sandboxWork))
+    figure("sandbox: overhead ratio", String(format: "%.3fx", sandboxWork / plainWork))
+    let plainStart = median(["-e", ""], runs: 21), sandboxStart = median(sandboxed + ["-e", ""], runs: 21)
+    figure("sandbox: start-up plain, --sandbox (median of 21)", String(format: "%.1f ms, %.1f ms", plainStart, sandboxStart))
+
 case "cluster":
     let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
     let tickers = arguments.count > 3 ? Int(arguments[3]) ?? 25 : 25
@@ -225,6 +266,6 @@ case "cluster":
     }
 
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup | sandbox")
     exit(2)
 }
