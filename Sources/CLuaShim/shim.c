@@ -82,11 +82,12 @@ void alab_close(lua_State *L) {
 
 static void alab_hook(lua_State *L, lua_Debug *ar);
 
-// The one hook of a state: every 1000 instructions while a CPU limit is set, at the
+// The one hook of a state: every 100,000 instructions while a CPU limit is set (about
+// a millisecond of Lua: reading the thread's CPU clock is a system call), at the
 // next instruction after an interrupt.
 static void alab_sethook(lua_State *L, alab_limits *l) {
     if (l->interrupted) lua_sethook(L, alab_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-    else if (l->cpu_limit > 0) lua_sethook(L, alab_hook, LUA_MASKCOUNT, 1000);
+    else if (l->cpu_limit > 0) lua_sethook(L, alab_hook, LUA_MASKCOUNT, 100000);
     else lua_sethook(L, NULL, 0, 0);
 }
 
