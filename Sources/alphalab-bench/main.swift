@@ -36,6 +36,28 @@ func figure(_ name: String, _ value: String, target: String = "") {
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
 
+/// The wall times in milliseconds, sorted, of `count` runs of the `alphalab` beside this
+/// binary with `options`. posix_spawn and waitpid: Foundation's Process adds tens of
+/// milliseconds of its own.
+func alphalabRuns(_ options: [String], count: Int) -> [Double] {
+    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        .deletingLastPathComponent()
+    let binary = folder.appendingPathComponent("alphalab").path
+    var times: [Double] = []
+    for _ in 0..<count {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + options).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let clock = Stopwatch()
+        guard posix_spawn(&pid, binary, nil, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        times.append(clock.seconds * 1000)
+        guard status == 0 else { fatalError("alphalab \(options.joined(separator: " ")) failed") }
+    }
+    return times.sorted()
+}
+
 switch command {
 case "load":
     // Run in its own process so that peak memory is the load's alone.
@@ -200,28 +222,11 @@ case "factors":
     figure("  strongest at 20 days", String(format: "%@ IC %+.3f (t %+.2f)", strongest.name, strongest.horizon(20)!.meanIC, strongest.horizon(20)!.icT))
 
 case "startup":
-    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]).deletingLastPathComponent()
-    let binary = folder.appendingPathComponent("alphalab").path
-    var times: [Double] = []
-    // posix_spawn and waitpid: Foundation's Process adds tens of milliseconds of its own.
-    for _ in 0..<30 {
-        var pid: pid_t = 0
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(binary), strdup("-e"), strdup(""), nil]
-        defer { argv.forEach { free($0) } }
-        let clock = Stopwatch()
-        guard posix_spawn(&pid, binary, nil, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        times.append(clock.seconds * 1000)
-        guard status == 0 else { fatalError("\(binary) -e '' failed") }
-    }
-    times.sort()
+    let times = alphalabRuns(["-e", ""], count: 30)
     figure("start-up: alphalab -e '' (median)", String(format: "%.1f ms", times[times.count / 2]), target: "target < 50 ms")
     figure("start-up: fastest, slowest of 30", String(format: "%.1f ms, %.1f ms", times[0], times[times.count - 1]))
 
 case "sandbox":
-    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]).deletingLastPathComponent()
-    let binary = folder.appendingPathComponent("alphalab").path
     let script = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-sandbox-\(getpid()).lua").path
     defer { try? FileManager.default.removeItem(atPath: script) }
     try """
@@ -233,28 +238,13 @@ case "sandbox":
     for i = 1, 200000 do parts[#parts + 1] = string.format("%d:%s", i, ("x"):rep(i % 17)) end
     assert(#table.concat(parts) > 0)
     """.write(toFile: script, atomically: true, encoding: .utf8)
-    /// The median wall time of `runs` runs of alphalab with `options`, in milliseconds.
-    func median(_ options: [String], runs: Int) -> Double {
-        var times: [Double] = []
-        for _ in 0..<runs {
-            var pid: pid_t = 0
-            let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + options).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            let clock = Stopwatch()
-            guard posix_spawn(&pid, binary, nil, nil, argv, environ) == 0 else { fatalError("cannot start \(binary)") }
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            times.append(clock.seconds * 1000)
-            guard status == 0 else { fatalError("alphalab \(options.joined(separator: " ")) failed") }
-        }
-        return times.sorted()[runs / 2]
-    }
+    func median(_ options: [String], count: Int) -> Double { alphalabRuns(options, count: count)[count / 2] }
     let sandboxed = ["--sandbox", "--cpu-limit", "10000"]
-    let plainWork = median([script], runs: 5), sandboxWork = median(sandboxed + [script], runs: 5)
+    let plainWork = median([script], count: 5), sandboxWork = median(sandboxed + [script], count: 5)
     figure("sandbox: Lua workload, plain (median of 5)", String(format: "%.0f ms", plainWork))
     figure("sandbox: Lua workload, --sandbox", String(format: "%.0f ms", sandboxWork))
     figure("sandbox: overhead ratio", String(format: "%.3fx", sandboxWork / plainWork))
-    let plainStart = median(["-e", ""], runs: 21), sandboxStart = median(sandboxed + ["-e", ""], runs: 21)
+    let plainStart = median(["-e", ""], count: 21), sandboxStart = median(sandboxed + ["-e", ""], count: 21)
     figure("sandbox: start-up plain, --sandbox (median of 21)", String(format: "%.1f ms, %.1f ms", plainStart, sandboxStart))
 
 case "cluster":

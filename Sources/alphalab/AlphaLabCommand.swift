@@ -21,8 +21,13 @@ struct AlphaLabCommand: ParsableCommand {
                                          --shard auto takes I/N from Slurm or Kubernetes
           alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
                                          what a config buys at the next open (and the orders)
-          alphalab --sandbox FILE.lua    run a script from someone else confined (alphalab -h)
+          alphalab --sandbox [--output DIR] [--memory-limit MB] [--cpu-limit SECONDS] FILE.lua
+                                         run a script from someone else confined: no programs
+                                         or native code, reads under its folder, stdlib/,
+                                         $ALPHALAB_PATH and the paths among its arguments,
+                                         writes under DIR (results); also ALPHALAB_SANDBOX=1
           alphalab rerun ID              run a recorded run again and compare every figure
+          alphalab --annotations [PATH]  LuaLS annotations of lab (stdlib/meta/lab.lua)
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",
