@@ -29,6 +29,10 @@ struct RerunCommand: ParsableCommand {
     @Flag(help: "Train every model again instead of reading the disk cache.")
     var fresh = false
 
+    @Flag(help: ArgumentHelp("Rerun confined, as alphalab --sandbox runs a script (for a run store from someone else).",
+                             discussion: "Reads only under the script's folder, stdlib/, $ALPHALAB_PATH, results/ and the paths among the recorded arguments."))
+    var sandbox = false
+
     func run() throws {
         let path = store ?? RunStore.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure(description: "no run store at \(path)") }
@@ -52,7 +56,9 @@ struct RerunCommand: ParsableCommand {
         }
         defer { fm.changeCurrentDirectoryPath(here) }
         let script = provenance.scriptPath ?? "(command line)"
-        let host = LuaHost(scriptFolder: provenance.scriptPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path })
+        let folder = provenance.scriptPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+        let confined = sandbox ? Sandbox.forScript(folder: folder, arguments: provenance.arguments, stdlib: LuaHost.locateStdlib(), output: nil) : nil
+        let host = LuaHost(scriptFolder: folder, sandbox: confined)
         host.setArguments(script: script, arguments: provenance.arguments, interpreter: ["alphalab"])
         do {
             try host.startRerun(fresh: fresh)

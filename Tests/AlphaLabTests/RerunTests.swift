@@ -97,6 +97,19 @@ struct RerunTests {
         let failed = try Fixtures.alphalab(["rerun", "4"], directory: folder)
         #expect(failed.status != 0 && failed.err.contains("the rerun of run 4 failed: ") && failed.err.contains("top.txt: No such file or directory"),
                 "\(failed.err)")
+        // A run store from someone else: --sandbox reruns its script confined.
+        let peeks = Fixtures.write("""
+        local secret = io.open("/etc/hostname") and "seen" or "none"
+        lab.runs():save(lab.run({ name = secret, strategy = "momentum_12_1", rebalance = "monthly", start_year = 2014, end_year = 2014 },
+          lab.synthetic{ tickers = 20 }))
+        """, to: folder + "/peeks.lua")
+        #expect(try Fixtures.alphalab([peeks], directory: folder).status == 0)
+        #expect(try Fixtures.alphalab(["rerun", "5"], directory: folder).out.contains("identical: all "))
+        let confined = try Fixtures.alphalab(["rerun", "5", "--sandbox"], directory: folder)
+        #expect(confined.status != 0 && confined.err.contains("the rerun of run 5 failed: ")
+                && confined.err.contains("sandbox: cannot read '/etc/hostname'"), "\(confined.err)")
+        // A script that keeps to the rules reruns identically confined (its run store is under results/).
+        #expect(try Fixtures.alphalab(["rerun", "1", "--sandbox"], directory: folder).out.contains("identical: all "))
         let missing = try Fixtures.alphalab(["rerun", "9"], directory: folder)
         #expect(missing.status != 0 && missing.err.contains("no run with id 9 in results/runs.db"))
     }
