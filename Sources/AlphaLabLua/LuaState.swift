@@ -33,21 +33,15 @@ public final class LuaState {
 
     // MARK: Limits
 
-    /// The most memory Lua code may hold, in bytes (nil: no cap).
+    /// The most memory Lua code may hold, in bytes (nil: no cap); named in the error over it.
     public private(set) var memoryLimit: Int?
-    /// The most CPU time Lua code may run per chunk, in seconds; time in engine calls does not count (nil: no limit).
-    public private(set) var cpuLimit: Double?
 
     /// Caps Lua's memory and the CPU time of each chunk run afterwards: Lua code that
     /// goes over fails with an error saying which limit it hit. nil lifts a limit.
     public func setLimits(memoryBytes: Int?, cpuSeconds: Double?) {
         memoryLimit = memoryBytes
-        cpuLimit = cpuSeconds
         alab_setlimits(L, memoryBytes.map { max(1, $0) } ?? 0, cpuSeconds.map { max(0.001, $0) } ?? 0)
     }
-
-    /// The bytes Lua holds now.
-    public var memoryUsed: Int { Int(alab_memoryused(L)) }
 
     /// Starts a new count of CPU time for the limit (each chunk, script or REPL line has its own).
     public func resetLimits() { alab_resetlimits(L) }

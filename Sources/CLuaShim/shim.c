@@ -14,7 +14,6 @@ typedef struct alab_limits {
     double cpu_limit;               // seconds of CPU time running Lua code; 0: none
     double cpu_used;                // CPU seconds Lua code ran, up to cpu_started
     double cpu_started;             // the thread's CPU clock when Lua code last started running
-    int cpu_hit;
     volatile sig_atomic_t interrupted;
 } alab_limits;
 
@@ -100,7 +99,6 @@ static void alab_hook(lua_State *L, lua_Debug *ar) {
         luaL_error(L, "interrupted!");
     }
     if (l->cpu_limit > 0 && l->host_depth == 0 && l->cpu_used + alab_thread_cpu() - l->cpu_started > l->cpu_limit) {
-        l->cpu_hit = 1;
         luaL_where(L, 0); // the line running when the time ran out
         lua_pushfstring(L, "CPU time limit exceeded: Lua code ran for more than %f s (--cpu-limit SECONDS)", l->cpu_limit);
         lua_concat(L, 2);
@@ -118,13 +116,10 @@ void alab_setlimits(lua_State *L, size_t memory_bytes, double cpu_seconds) {
 void alab_resetlimits(lua_State *L) {
     alab_limits *l = alab_limits_of(L);
     l->memory_hit = 0;
-    l->cpu_hit = 0;
     l->cpu_used = 0;
 }
 
-size_t alab_memoryused(lua_State *L) { return alab_limits_of(L)->used; }
 int alab_memoryhit(lua_State *L) { return alab_limits_of(L)->memory_hit; }
-int alab_cpuhit(lua_State *L) { return alab_limits_of(L)->cpu_hit; }
 
 static int alab_trampoline(lua_State *L) {
     alab_callback callback = (alab_callback)lua_touserdata(L, lua_upvalueindex(1));

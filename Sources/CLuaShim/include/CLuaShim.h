@@ -25,13 +25,10 @@ void alab_close(lua_State *L);
 /// cap an allocation fails and Lua raises its memory error; over the CPU limit the hook
 /// raises an error.
 void alab_setlimits(lua_State *L, size_t memory_bytes, double cpu_seconds);
-/// Starts a new count of CPU time and forgets limits hit before.
+/// Starts a new count of CPU time and forgets a refused allocation.
 void alab_resetlimits(lua_State *L);
-/// The bytes Lua holds.
-size_t alab_memoryused(lua_State *L);
-/// Whether an allocation was refused, or the CPU limit hit, since alab_resetlimits.
+/// Whether an allocation was refused since alab_resetlimits.
 int alab_memoryhit(lua_State *L);
-int alab_cpuhit(lua_State *L);
 
 /// The registry pseudo-index.
 int alab_registryindex(void);
