@@ -100,8 +100,7 @@ extension LabModule {
         """, { call in
             let config: ExperimentConfig
             if case .string(let path) = try call.value(1) {
-                try call.state.session.checkRead(path)
-                guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.picks: cannot read config file '\(path)'") }
+                guard let data = try call.state.session.read(path) else { throw LuaError("lab.picks: cannot read config file '\(path)'") }
                 do { config = try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
                     throw LuaError("lab.picks: '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
                 }
@@ -200,8 +199,7 @@ extension LabModule {
           Every result in a results file: a JSON array (experiment.save) or a single result.
         """, { call in
             let path = try call.string(1)
-            try call.state.session.checkRead(path)
-            guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_results: cannot read '\(path)'") }
+            guard let data = try call.state.session.read(path) else { throw LuaError("lab.load_results: cannot read '\(path)'") }
             let results: [ExperimentResult]
             do {
                 if let list = try? JSONDecoder().decode([ExperimentResult].self, from: data) { results = list } else { results = [try ExperimentResult(json: data)] }
@@ -220,8 +218,7 @@ extension LabModule {
           A result saved with result:save(path) (the JSON AlphaLab writes).
         """, { call in
             let path = try call.string(1)
-            try call.state.session.checkRead(path)
-            guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("lab.load_result: cannot read '\(path)'") }
+            guard let data = try call.state.session.read(path) else { throw LuaError("lab.load_result: cannot read '\(path)'") }
             do {
                 return call.result(object: ResultObject(try ExperimentResult(json: data)))
             } catch {

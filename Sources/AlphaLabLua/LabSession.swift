@@ -139,6 +139,12 @@ public final class LabSession {
         return TrainingCache(directory: ignoresDiskCache ? nil : directory, plan: plan)
     }
 
+    /// The contents of `path` if the sandbox (if any) lets a script read it; nil when it cannot be read.
+    public func read(_ path: String) throws(SandboxError) -> Data? {
+        try checkRead(path)
+        return FileManager.default.contents(atPath: path)
+    }
+
     /// Writes `data` to `path` atomically (nothing in a dry run).
     public func write(_ data: Data, to path: String) throws {
         try checkWrite(path)

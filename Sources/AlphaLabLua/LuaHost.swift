@@ -19,10 +19,7 @@ public final class LuaHost {
         state = LuaState()
         stdlib = Self.locateStdlib(environment: environment)
         LabModule.install(in: state)
-        var folders = [scriptFolder ?? "."]
-        if let stdlib { folders.append(stdlib) }
-        folders += (environment["ALPHALAB_PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
-        let path = folders.flatMap { ["\($0)/?.lua", "\($0)/?/init.lua"] }.joined(separator: ";")
+        let path = Self.moduleFolders(scriptFolder: scriptFolder, stdlib: stdlib, environment: environment).flatMap { ["\($0)/?.lua", "\($0)/?/init.lua"] }.joined(separator: ";")
         lua_getglobal(state.L, "package")
         lua_getfield(state.L, -1, "path")
         let standard = state.stack.string(at: -1) ?? ""
@@ -57,6 +54,14 @@ public final class LuaHost {
         } catch {
             fatalError("the sandbox's prelude failed: \(error.message)") // AlphaLab's own code: a bug, never a script's doing
         }
+    }
+
+    /// The folders `require` searches, in order: the script's (the current folder if nil),
+    /// the stdlib (if found), then those of `ALPHALAB_PATH`. The sandbox lets scripts read them.
+    public static func moduleFolders(scriptFolder: String?, stdlib: String?,
+                                     environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        [scriptFolder ?? "."] + (stdlib.map { [$0] } ?? [])
+            + (environment["ALPHALAB_PATH"] ?? "").split(separator: ":").map(String.init).filter { !$0.isEmpty }
     }
 
     /// The stdlib folder: `$ALPHALAB_STDLIB`, or a `stdlib/` beside the executable or in

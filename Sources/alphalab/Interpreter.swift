@@ -127,9 +127,11 @@ struct Interpreter {
         }
         host.setArguments(script: script ?? "alphalab", arguments: scriptArguments,
                           interpreter: ["alphalab"] + Array(args[..<min(i, args.count)]))
-        host.state.session.invocation = invocation(script: script, arguments: scriptArguments, actions: actions)
+        // Read once: the text that runs is the text a recorded run keeps.
+        let scriptText = script.flatMap { $0 == "-" ? nil : try? String(contentsOfFile: $0, encoding: .utf8) }
+        host.state.session.invocation = invocation(script: script, text: scriptText, arguments: scriptArguments, actions: actions)
         if version || (script == nil && actions.isEmpty && !interactive && isatty(0) != 0) { print(Repl.banner) }
-        do {
+        do throws(LuaError) {
             for action in actions {
                 switch action {
                 case .chunk(let chunk): try host.run(chunk, name: "=(command line)")
@@ -141,7 +143,8 @@ struct Interpreter {
                     let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                     try host.run(text.hasPrefix("#") ? "--" + text : text, name: "=stdin")
                 } else {
-                    try host.runFile(script, arguments: scriptArguments)
+                    guard let scriptText else { throw LuaError("cannot open \(script)") }
+                    try host.runScript(scriptText, path: script, arguments: scriptArguments)
                 }
             }
         } catch {
@@ -162,10 +165,9 @@ struct Interpreter {
 
     /// What the run store keeps of this run so `alphalab rerun` can repeat it: a script
     /// file's text, or a lone `-e` chunk; nothing for the REPL or stdin.
-    private func invocation(script: String?, arguments: [String], actions: [Action]) -> LabSession.Invocation? {
+    private func invocation(script: String?, text: String?, arguments: [String], actions: [Action]) -> LabSession.Invocation? {
         let folder = FileManager.default.currentDirectoryPath
-        if let script, script != "-" {
-            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else { return nil }
+        if let script, let text {
             return .init(path: script, text: text, arguments: arguments, workingDirectory: folder)
         }
         if script == nil, actions.count == 1, case .chunk(let chunk) = actions[0] {

@@ -38,9 +38,7 @@ public struct Sandbox: Sendable, Equatable {
     /// command line); it writes only under the output folder.
     public static func forScript(folder: String?, arguments: [String], stdlib: String?, output: String?,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
-        var roots = [folder ?? FileManager.default.currentDirectoryPath]
-        if let stdlib { roots.append(stdlib) }
-        roots += (environment["ALPHALAB_PATH"] ?? "").split(separator: ":").map(String.init)
+        var roots = LuaHost.moduleFolders(scriptFolder: folder, stdlib: stdlib, environment: environment)
         for argument in arguments {
             let value = argument.hasPrefix("--") ? argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) : argument
             if let value, !value.isEmpty, FileManager.default.fileExists(atPath: value) { roots.append(value) }
