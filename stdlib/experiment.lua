@@ -30,18 +30,10 @@ function M.config(t)
   return result
 end
 
---- The seed's eight Phase 1 experiments (names and the fields they change).
-M.phase_one = {
-  { name = "0_Baseline_Current" },
-  { name = "1_Signal_Inversion", invert_signal = true },
-  { name = "2_Momentum_Features", use_momentum_features = true },
-  { name = "3_Long_Horizon_Weights", horizon_weights = { [1] = 0.1, [5] = 0.3, [20] = 0.6 } },
-  { name = "4_ML_Momentum_Hybrid", use_momentum_filter = true, momentum_threshold = 0.0 },
-  { name = "5_Stop_Loss", use_stop_loss = true, stop_loss_pct = 0.08 },
-  { name = "6_Combined_Improvements", invert_signal = true, use_momentum_filter = true, momentum_threshold = 0.0,
-    use_stop_loss = true, stop_loss_pct = 0.08, horizon_weights = { [1] = 0.2, [5] = 0.3, [20] = 0.5 } },
-  { name = "7_Pure_Momentum_ML", use_momentum_features = true, use_stop_loss = true, stop_loss_pct = 0.10 },
-}
+--- The seed's eight Phase 1 experiments (names and the fields they change), as the
+--- engine defines them (one definition: lab.phase_one).
+---@type Config[]
+M.phase_one = lab.phase_one()
 
 --- The Phase 1 configs with `changes` applied to each (period, cadence, timing, ...).
 --- `only`, if given, is a set of experiment numbers to keep ({[0] = true, [5] = true}).

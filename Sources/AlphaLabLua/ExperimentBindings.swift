@@ -37,6 +37,16 @@ extension LabModule {
                       "default": LuaValue($0.value(in: defaults))])
             }))
         }),
+        ("phase_one", """
+        lab.phase_one() -> {config, ...}
+          The seed's eight Phase 1 experiments, as the engine defines them: each one's name
+          and the fields it changes from the defaults (experiment.phase_one is this list).
+        """, { call in
+            let defaults = ExperimentConfig().values
+            return call.results(.array(ExperimentConfig.phaseOne.map { config in
+                LuaValue(.map(config.values.filter { $0.key == "name" || defaults[$0.key] != $0.value }))
+            }))
+        }),
         ("run", """
         lab.run(config, dataset [, options]) -> result
           Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).

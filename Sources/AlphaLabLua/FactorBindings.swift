@@ -154,8 +154,8 @@ final class FactorObject {
         ], fields: { o, key in
             switch key {
             case "name": .string(o.report.name)
-            case "mean_ic": .map(Dictionary(uniqueKeysWithValues: o.report.horizons.map { (String($0.horizon), .finite($0.meanIC)) }))
-            case "ic_t": .map(Dictionary(uniqueKeysWithValues: o.report.horizons.map { (String($0.horizon), .finite($0.icT)) }))
+            case "mean_ic": .integerKeyed(Dictionary(uniqueKeysWithValues: o.report.horizons.map { (Int64($0.horizon), .finite($0.meanIC)) }))
+            case "ic_t": .integerKeyed(Dictionary(uniqueKeysWithValues: o.report.horizons.map { (Int64($0.horizon), .finite($0.icT)) }))
             case "top_turnover": .finite(o.report.topTurnover)
             case "rank_autocorrelation": .finite(o.report.rankAutocorrelation)
             case "dates": .integer(Int64(o.report.dates.count))

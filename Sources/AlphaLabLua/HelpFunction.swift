@@ -49,10 +49,23 @@ enum HelpFunction {
             lines += memberHelp(L, lua_absindex(L, -1))
             call.stack.pop()
             lua_getfield(L, -1, "__fields")
-            if case .array(let fields)? = try? call.stack.value(at: -1), !fields.isEmpty {
-                lines.append("fields: " + fields.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ", "))
+            lua_getfield(L, -2, "__fieldhelp")
+            let fieldHelp: [String: LuaValue]
+            if case .map(let m)? = try? call.stack.value(at: -1) { fieldHelp = m } else { fieldHelp = [:] }
+            if case .array(let fields)? = try? call.stack.value(at: -2), !fields.isEmpty {
+                let names = fields.compactMap { if case .string(let s) = $0 { s } else { nil } }
+                if fieldHelp.isEmpty {
+                    lines.append("fields: " + names.joined(separator: ", "))
+                } else {
+                    lines.append("fields:")
+                    let width = names.map(\.count).max() ?? 0
+                    for name in names {
+                        guard case .string(let summary)? = fieldHelp[name] else { lines.append("  " + name); continue }
+                        lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + summary)
+                    }
+                }
             }
-            call.stack.pop(2)
+            call.stack.pop(3)
         } else if lua_type(L, 1) == LUA_TTABLE {
             lines += memberHelp(L, 1)
         }

@@ -173,11 +173,13 @@ public final class LuaState {
     static func typeName(of type: AnyClass) -> String { String(describing: type) }
 
     /// Registers a Swift class as a userdata type: its metatable has `__name`, `__tostring`,
-    /// `__index` (methods first, then `fields`), `__gc`, and `__methods` (for completion).
+    /// `__index` (methods first, then `fields`), `__gc`, `__methods` (for completion) and
+    /// `__fieldhelp` (`fieldHelp`: a line on each field, for `help(object)`).
     public func defineType<T: AnyObject>(_ type: T.Type, name: String,
                                          methods: [(name: String, help: String, body: (T, LuaCall) throws -> Int32)],
                                          fields: @escaping (T, String) -> LuaValue? = { _, _ in nil },
                                          fieldNames: [String] = [],
+                                         fieldHelp: [String: String] = [:],
                                          tostring: @escaping (T) -> String) {
         types[ObjectIdentifier(type)] = name
         luaL_newmetatable(L, name)
@@ -198,6 +200,8 @@ public final class LuaState {
         lua_setfield(L, meta, "__methods")
         stack.push(.array(fieldNames.sorted().map(LuaValue.string)))
         lua_setfield(L, meta, "__fields")
+        stack.push(.map(fieldHelp.mapValues(LuaValue.string)))
+        lua_setfield(L, meta, "__fieldhelp")
 
         push(function: "\(name).__index") { call in
             let object = try call.object(1, T.self)

@@ -14,6 +14,10 @@ public enum LuaValue: Equatable, Sendable, CustomStringConvertible {
     case string(String)
     case array([LuaValue])
     case map([String: LuaValue])
+    /// A table keyed by integers that are not a sequence (horizons: 1, 5, 20). Pushed with
+    /// a metatable that also reads a key given as decimal text (`t["20"]` is `t[20]`), as
+    /// these tables had string keys before; from Lua such a table arrives as a ``map``.
+    case integerKeyed([Int64: LuaValue])
 
     /// Lua's name for the value's type.
     public var typeName: String {
@@ -22,7 +26,7 @@ public enum LuaValue: Equatable, Sendable, CustomStringConvertible {
         case .boolean: "boolean"
         case .integer, .number: "number"
         case .string: "string"
-        case .array, .map: "table"
+        case .array, .map, .integerKeyed: "table"
         }
     }
 
@@ -44,6 +48,7 @@ public enum LuaValue: Equatable, Sendable, CustomStringConvertible {
         case .string(let s): String(reflecting: s)
         case .array(let a): "{" + a.map(\.description).joined(separator: ", ") + "}"
         case .map(let m): "{" + m.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ") + "}"
+        case .integerKeyed(let m): "{" + m.sorted { $0.key < $1.key }.map { "[\($0.key)] = \($0.value)" }.joined(separator: ", ") + "}"
         }
     }
 }
@@ -84,6 +89,14 @@ public struct LuaStack {
                 push(item)
                 lua_rawset(L, -3)
             }
+        case .integerKeyed(let entries):
+            _ = lua_checkstack(L, 3)
+            lua_createtable(L, 0, Int32(entries.count))
+            for (key, item) in entries {
+                push(item)
+                lua_rawseti(L, -2, lua_Integer(key))
+            }
+            alab_setintegerkeys(L, -1)
         }
     }
 

@@ -118,6 +118,7 @@ extension LuaValue {
         case .string(let s): .string(s)
         case .array(let a): .list(a.compactMap(\.configValue))
         case .map(let m): .map(m.compactMapValues(\.configValue))
+        case .integerKeyed(let m): .map(Dictionary(uniqueKeysWithValues: m.compactMap { k, v in v.configValue.map { (String(k), $0) } }))
         }
     }
 
@@ -128,7 +129,12 @@ extension LuaValue {
         case .string(let s): self = .string(s)
         case .bool(let b): self = .boolean(b)
         case .list(let l): self = .array(l.map(LuaValue.init))
-        case .map(let m): self = .map(m.mapValues(LuaValue.init))
+        case .map(let m):
+            // A map keyed by integers (horizon_weights) reads in Lua as it is written: t[20].
+            let integers = m.keys.compactMap { Int64($0) }
+            self = !m.isEmpty && integers.count == m.count
+                ? .integerKeyed(Dictionary(uniqueKeysWithValues: m.map { (Int64($0.key)!, LuaValue($0.value)) }))
+                : .map(m.mapValues(LuaValue.init))
         }
     }
 

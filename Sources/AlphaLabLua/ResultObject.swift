@@ -12,50 +12,34 @@ final class ResultObject {
         self.seconds = seconds
     }
 
-    /// Field names readable as `r.name`, `r.sharpe`, ...
-    static let fieldNames = ["name", "total_return", "cagr", "volatility", "sharpe", "sortino", "max_drawdown", "calmar", "win_rate",
-                             "spy_return", "excess_return", "excess_t_stat", "weeks_traded", "final_value", "turnover",
-                             "name_turnover", "execution", "cost_drag", "costs_paid", "holding_days", "unfilled_fraction",
-                             "directional_accuracy", "mean_ic", "ic_t_stat", "hit_rate", "signal_timing", "warnings", "strategy",
-                             "start_date", "end_date", "retrains", "yearly_returns", "config", "data_fingerprint", "seconds"]
+    /// Fields that are not scalar figures (``ResultField``): structured, or the run's own.
+    static let structuredFields: [(name: String, type: String, summary: String)] = [
+        ("warnings", "string[]", "loud notes every reader must see (look-ahead timing)"),
+        ("yearly_returns", "table<string, number>", "compounded return of the periods decided in each calendar year, by year"),
+        ("config", "Config", "the run's config"),
+        ("seconds", "number", "wall time of the run that made it (0 when loaded)"),
+    ]
+
+    /// Field names readable as `r.name`, `r.sharpe`, ...: every ``ResultField`` and the structured ones.
+    static let fieldNames = ResultField.all.map(\.key) + structuredFields.map(\.name)
+
+    /// A line on each field, for `help(r)` and the annotations.
+    static let fieldHelp = Dictionary(uniqueKeysWithValues: ResultField.all.map { ($0.key, $0.summary) }
+        + structuredFields.map { ($0.name, $0.summary) })
 
     func field(_ key: String) -> LuaValue? {
-        let r = result, m = r.metrics
+        if let figure = ResultField.named(key) {
+            switch figure.value(of: result) {
+            case .number(let x)?: return .finite(x)
+            case .integer(let n)?: return .integer(Int64(n))
+            case .text(let s)?: return .string(s)
+            case nil: return nil
+            }
+        }
         switch key {
-        case "name": return .string(r.name)
-        case "total_return": return .finite(m.totalReturn)
-        case "cagr": return .finite(m.cagr)
-        case "volatility": return .finite(m.volatility)
-        case "sharpe": return .finite(m.sharpe)
-        case "sortino": return .finite(m.sortino)
-        case "max_drawdown": return .finite(m.maxDrawdown)
-        case "calmar": return .finite(m.calmar)
-        case "win_rate": return .finite(m.winRate)
-        case "spy_return": return .finite(r.spyReturn)
-        case "excess_return": return .finite(r.excessReturn)
-        case "excess_t_stat": return .finite(r.excessTStat)
-        case "weeks_traded": return .integer(Int64(r.weeksTraded))
-        case "final_value": return .finite(r.finalValue)
-        case "turnover": return .finite(r.turnover)
-        case "name_turnover": return .finite(r.nameTurnover)
-        case "execution": return .string(r.config.execution.rawValue)
-        case "cost_drag": return .finite(r.costDrag)
-        case "costs_paid": return .finite(r.costsPaid)
-        case "holding_days": return .finite(r.holdingDays)
-        case "unfilled_fraction": return .finite(r.unfilledFraction)
-        case "directional_accuracy": return .finite(r.quality.directionalAccuracy)
-        case "mean_ic": return .finite(r.quality.meanIC)
-        case "ic_t_stat": return .finite(r.quality.icTStat)
-        case "hit_rate": return .finite(r.quality.hitRate)
-        case "signal_timing": return .string(r.config.signalTiming.rawValue)
-        case "warnings": return .array(r.warnings.map(LuaValue.string))
-        case "strategy": return .string(r.strategy)
-        case "start_date": return r.startDate.map { .string($0.description) }
-        case "end_date": return r.endDate.map { .string($0.description) }
-        case "retrains": return .integer(Int64(r.retrains))
-        case "yearly_returns": return .map(Dictionary(uniqueKeysWithValues: r.yearlyReturns.map { (String($0.key), .finite($0.value)) }))
-        case "config": return LuaValue(.map(r.config.values))
-        case "data_fingerprint": return .string(r.dataFingerprint)
+        case "warnings": return .array(result.warnings.map(LuaValue.string))
+        case "yearly_returns": return .map(Dictionary(uniqueKeysWithValues: result.yearlyReturns.map { (String($0.key), .finite($0.value)) }))
+        case "config": return LuaValue(.map(result.config.values))
         case "seconds": return .number(seconds)
         default: return nil
         }
@@ -118,6 +102,6 @@ final class ResultObject {
             ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in
                 call.results(.string(o.result.summary))
             }),
-        ], fields: { o, key in o.field(key) }, fieldNames: fieldNames, tostring: { $0.result.summary })
+        ], fields: { o, key in o.field(key) }, fieldNames: fieldNames, fieldHelp: fieldHelp, tostring: { $0.result.summary })
     }
 }

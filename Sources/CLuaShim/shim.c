@@ -204,3 +204,29 @@ void alab_catchinterrupts(lua_State *L, void (*also)(void)) {
         sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
     }
 }
+
+/* __index of a table keyed by integers (horizons): a key given as decimal text ("20")
+   reads the integer key (20), so code written when these tables had string keys keeps
+   working for a release. */
+static int alab_integerkey_index(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    size_t length = 0;
+    const char *text = lua_tolstring(L, 2, &length);
+    if (lua_stringtonumber(L, text) != length + 1 || !lua_isinteger(L, -1)) return 0;
+    lua_rawget(L, 1);
+    return 1;
+}
+
+void alab_setintegerkeys(lua_State *L, int index) {
+    index = lua_absindex(L, index);
+    /* Not luaL_newmetatable: its __name would make tostring() show these plain tables as objects. */
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.integer_keys") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_createtable(L, 0, 1);
+        lua_pushcfunction(L, alab_integerkey_index);
+        lua_setfield(L, -2, "__index");
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "alphalab.integer_keys");
+    }
+    lua_setmetatable(L, index);
+}

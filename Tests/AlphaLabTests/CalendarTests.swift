@@ -32,7 +32,7 @@ import Testing
         #expect(NYSEHolidays.tradingDays(from: Day("2020-01-01")!, through: Day("2020-12-31")!).count == 253)
     }
 
-    @Test func realCalendarMatchesTheNYSERules() {
+    @Test(.needsSharedData) func realCalendarMatchesTheNYSERules() {
         // The S&P 500 files trade on exactly the NYSE days (2001-09-11 week and Sandy included).
         let panel = Fixtures.realStore.panel
         let span = panel.calendar.days.filter { $0 >= Day("2000-01-01")! && $0 <= Day("2021-04-21")! }

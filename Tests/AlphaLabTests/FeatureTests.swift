@@ -13,7 +13,7 @@ import Testing
     }()
     static let matrix = try! FeatureMatrix(set: everything, panel: panel)
 
-    @Test func everyFeatureIsCausal() throws {
+    @Test(.needsSharedData) func everyFeatureIsCausal() throws {
         // Values at t computed from the history up to t equal those computed from the whole history.
         let full = Self.matrix
         var checked = 0
@@ -36,7 +36,7 @@ import Testing
         #expect(checked > 4 * 50 * full.featureCount)
     }
 
-    @Test func causalityTestCatchesALookAhead() throws {
+    @Test(.needsSharedData) func causalityTestCatchesALookAhead() throws {
         // A feature that peeks one day ahead must fail the same comparison.
         let peek = FeatureSet(name: "peek", features: [Feature(name: "NEXT_RET", summary: "tomorrow's return") { b in
             (0..<b.count).map { $0 + 1 < b.count ? b.close[$0 + 1] / b.close[$0] - 1 : .nan }
@@ -76,7 +76,7 @@ import Testing
         #expect(abs(actual - expected) <= tolerance, "\(name) on day \(d): \(actual) vs reference \(expected)")
     }
 
-    @Test(arguments: ["AAPL", "ABT"]) func windowFeaturesMatchReferenceLoops(_ symbol: String) {
+    @Test(.needsSharedData, arguments: ["AAPL", "ABT"]) func windowFeaturesMatchReferenceLoops(_ symbol: String) {
         let (c, h, l, v, t) = history(symbol)
         let r = (1..<c.count).map { c[$0] / c[$0 - 1] - 1 }
         let tp = c.indices.map { (h[$0] + l[$0] + c[$0]) / 3 }
@@ -125,7 +125,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["AAPL", "ABT"]) func recursiveFeaturesMatchReferenceLoops(_ symbol: String) {
+    @Test(.needsSharedData, arguments: ["AAPL", "ABT"]) func recursiveFeaturesMatchReferenceLoops(_ symbol: String) {
         let (c, h, l, _, t) = history(symbol)
         // MACD: pandas ewm(span, adjust=False) seeded with the first close.
         let macd = zip(ema(c, alpha: 2.0 / 13), ema(c, alpha: 2.0 / 27)).map(-)
@@ -155,7 +155,7 @@ import Testing
         }
     }
 
-    @Test func relativeStrengthIsACrossSectionalRank() throws {
+    @Test(.needsSharedData) func relativeStrengthIsACrossSectionalRank() throws {
         let m = Self.matrix
         let mom = m.names.firstIndex(of: "MOM_12_1")!, rs = m.names.firstIndex(of: "RELATIVE_STRENGTH")!
         let spy = Self.panel.tickerIndex["SPY"]!

@@ -4,7 +4,7 @@ import Testing
 
 /// The seed's eight Phase 1 experiments on the real S&P 500 data for 2020 with
 /// monthly retraining, on the first 100 tickers (as the seed's own check ran them).
-@Suite("Phase 1 on real data", .serialized)
+@Suite("Phase 1 on real data", .needsSharedData, .serialized)
 struct PhaseOneRealDataTests {
     static let dataset: Dataset = {
         let panel = Fixtures.realStore.panel

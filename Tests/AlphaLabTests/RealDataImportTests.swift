@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The whole of ../shared/data/sp500 and SPY, imported into a new store and loaded back.
-@Suite struct RealDataImportTests {
+@Suite(.needsSharedData) struct RealDataImportTests {
     let real = Fixtures.realStore
 
     @Test func everyGoodFileImportsAndTheBadOneIsNamed() throws {

@@ -6,7 +6,7 @@ import Testing
 /// data fingerprint and versions, and runs again from the store.
 @Suite("Rerun", .serialized)
 struct RerunTests {
-    @Test("A rerun of a recorded Phase 1 run is identical; after the data changed it says so and names both fingerprints")
+    @Test("A rerun of a recorded Phase 1 run is identical; after the data changed it says so and names both fingerprints", .needsSharedData)
     func phaseOneRerun() throws {
         let folder = Fixtures.temporaryFolder()
         let data = folder + "/data"

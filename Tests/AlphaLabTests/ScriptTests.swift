@@ -117,7 +117,7 @@ struct ScriptTests {
         #expect(only.status == 0 && only.out.contains("\n5_Stop_Loss ") && !only.out.contains("\n1_Signal_Inversion "))
     }
 
-    @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market and on the real data")
+    @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market")
     func survivorshipAudit() throws {
         let synthetic = try Self.script("survivorship_audit.lua", Self.small + ["--start", "2012", "--end", "2014", "--only", "0,2",
                                                                                  "--retrain-weeks", "26"])
@@ -127,7 +127,10 @@ struct ScriptTests {
             #expect(synthetic.out.contains(part), "\(part)")
         }
         #expect(FileManager.default.fileExists(atPath: Self.out + "/survivorship_audit.txt"))
+    }
 
+    @Test("The survivorship audit on the real data: the sp500 point-in-time universe, and a clear error without one", .needsSharedData)
+    func survivorshipAuditOnRealData() throws {
         let membership = Fixtures.sharedData.appendingPathComponent("sp500/membership/sp500_ticker_start_end.csv").path
         let real = try Self.script("survivorship_audit.lua", ["--csv", Fixtures.sp500Folder, "--benchmark", Fixtures.spyCSV,
                                                               "--membership", membership, "--universe", "sp500", "--start", "2005", "--end", "2020",

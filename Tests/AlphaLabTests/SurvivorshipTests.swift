@@ -54,7 +54,7 @@ struct SurvivorshipTests {
         }
     }
 
-    @Test("Real data: the shared membership file imports, and its universe on 2010-01-04 is that day's members with prices")
+    @Test("Real data: the shared membership file imports, and its universe on 2010-01-04 is that day's members with prices", .needsSharedData)
     func realMembership() throws {
         let path = Fixtures.sharedData.appendingPathComponent("sp500/membership/sp500_ticker_start_end.csv").path
         let store = Fixtures.realStore.store

@@ -342,8 +342,8 @@ function Dataset:with_cache(folder) end
 
 ---@class Factor
 ---@field dates integer
----@field ic_t number
----@field mean_ic number
+---@field ic_t table<integer, number>
+---@field mean_ic table<integer, number>
 ---@field name string
 ---@field rank_autocorrelation number
 ---@field top_turnover number
@@ -406,41 +406,44 @@ function Model:predict(date, weights) end
 function Model:save(folder) end
 
 ---@class Result
----@field cagr number
----@field calmar number
----@field config Config
----@field cost_drag number
----@field costs_paid number
----@field data_fingerprint string
----@field directional_accuracy number
----@field end_date string
----@field excess_return number
----@field excess_t_stat number
----@field execution string
----@field final_value number
----@field hit_rate number
----@field holding_days number
----@field ic_t_stat number
----@field max_drawdown number
----@field mean_ic number
----@field name string
----@field name_turnover number
----@field retrains integer
----@field seconds number
----@field sharpe number
----@field signal_timing string
----@field sortino number
----@field spy_return number
----@field start_date string
----@field strategy string
----@field total_return number
----@field turnover number
----@field unfilled_fraction number
----@field volatility number
----@field warnings string[]
----@field weeks_traded integer
----@field win_rate number
----@field yearly_returns table<string, number>
+---@field cagr number compound annual growth rate
+---@field calmar number CAGR over the maximum drawdown
+---@field config Config the run's config
+---@field cost_drag number costs paid as a fraction of equity, per year
+---@field costs_paid number costs paid over the run, in dollars
+---@field data_fingerprint string the data's fingerprint (tickers, dates, values)
+---@field directional_accuracy number share of candidates whose signal had the sign of their return
+---@field end_date string the last exit date
+---@field excess_return number total_return - spy_return
+---@field excess_t_stat number t-statistic of the mean per-period excess return over SPY
+---@field execution string the execution model: rebalance or round_trip
+---@field final_value number equity after the last period
+---@field hit_rate number share of picks that beat the candidates' median return
+---@field holding_days number mean trading days a position was held
+---@field ic_periods integer periods with an IC
+---@field ic_t_stat number t-statistic of the period ICs
+---@field max_drawdown number largest fall of the equity curve from its running peak
+---@field mean_ic number mean Spearman IC of the signal against realised returns
+---@field name string the experiment's name
+---@field name_turnover number mean share of names replaced from one invested period to the next
+---@field periods_count integer decision periods in the run
+---@field retrains integer models obtained, one per retraining (0 for a rule)
+---@field seconds number wall time of the run that made it (0 when loaded)
+---@field sharpe number annualised Sharpe ratio over a 4% risk-free rate
+---@field signal_timing string prior_close (honest) or same_day_close (the seed's look-ahead)
+---@field sortino number annualised Sortino ratio over a 4% risk-free rate
+---@field spy_return number SPY's open-to-open return over the same periods
+---@field start_date string the first decision date
+---@field strategy string the scorer's description
+---@field total_return number compounded net return over the run (0.25 is +25%)
+---@field turnover number mean traded notional per period as a fraction of equity
+---@field ulcer_index number root mean square of the equity curve's drawdowns (Martin 1987), as a fraction
+---@field unfilled_fraction number notional the dollar-volume cap left undone, as a fraction of the notional wanted
+---@field volatility number annualised standard deviation of the period returns
+---@field warnings string[] loud notes every reader must see (look-ahead timing)
+---@field weeks_traded integer periods holding positions
+---@field win_rate number share of periods with a positive return
+---@field yearly_returns table<string, number> compounded return of the periods decided in each calendar year, by year
 local Result = {}
 
 ---r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)
@@ -618,6 +621,12 @@ function lab.load_results(path) end
 ---@param path string
 ---@return Dataset
 function lab.open(path) end
+
+---lab.phase_one() -> {config, ...}
+---  The seed's eight Phase 1 experiments, as the engine defines them: each one's name
+---  and the fields it changes from the defaults (experiment.phase_one is this list).
+---@return Config[]
+function lab.phase_one() end
 
 ---lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,
 ---    cash_reason, positions = {{ticker, sector, score, weight, close, shares}, ...}, orders, text, csv, json}

@@ -7,7 +7,8 @@ import Foundation
 /// (or, with a date, that day, the data cut at its scoring close). The model is the one
 /// the walk-forward would hold then: trained for the latest retraining decision of the
 /// config's schedule (every `retrain_weeks` decisions from January 1 of `start_year`) on or
-/// before it, by the label-known rule. Filters, sector cap and weighting are the run's.
+/// before it, by the label-known rule. Filters, sector cap and weighting are the run's:
+/// both go through one ``DecisionPipeline``.
 /// What the run's history would add is left out: the circuit breaker and stop-losses.
 public struct TargetPortfolio: Sendable {
     /// One position of the target.
@@ -60,19 +61,11 @@ public struct TargetPortfolio: Sendable {
         let period = scheduled.count
         let retrainDay = period % config.retrainWeeks == 0 ? d : scheduled[period - period % config.retrainWeeks]
 
-        let universe = try dataset.universe(named: config.universe)
-        let members = universe.members(day: s)
-        let context = ScoringContext(dataset: dataset, decisionDay: retrainDay, scoringDay: s, period: period, retrain: true,
-                                     tickers: members, universe: universe)
-        var scorer: any Scorer = config.strategy == .ml ? ModelScorer(config: config) : MomentumScorer()
-        let scores = try scorer.scores(context)
-        let momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1", universe: universe) : nil
-        let candidates = WalkForward.candidates(scores: scores, members: members, panel: panel, filter: UniverseFilter(config: config),
-                                                momentum: momentum, scoringDay: s, tradingDay: nil)
-        let picks = Selection(config: config).pick(candidates)
-        let weights = config.weighting.weights(picks, panel: panel, scoringDay: s)
-        let tooFew = WalkForward.tooFew(picks: picks.count, config)
-        let positions: [Position] = tooFew ? [] : zip(picks, weights).map { c, w in
+        var scorer = config.defaultScorer
+        let chosen = try DecisionPipeline(config: config, dataset: dataset)
+            .decide(scorer: &scorer, decisionDay: retrainDay, scoringDay: s, period: period, retrain: true, tradingDay: nil)
+        let picks = chosen.picks, tooFew = chosen.tooFew
+        let positions: [Position] = tooFew ? [] : zip(picks, chosen.weights).map { c, w in
             let close = panel.value(.close, ticker: c.ticker, day: s)
             return Position(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, weight: w, close: close,
                             shares: Int((w * capital / close).rounded(.down)))

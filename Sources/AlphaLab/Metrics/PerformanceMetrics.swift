@@ -47,4 +47,15 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
         var peak = -Double.infinity
         return curve.map { v in peak = max(peak, v); return 1 - v / peak }
     }
+
+    /// The Ulcer Index of a curve (Martin and McCann 1989, "The Investor's Guide to
+    /// Fidelity Funds"; Martin 1987): the root mean square of its ``drawdowns(curve:)``,
+    /// as a fraction (Martin's percentages / 100). Unlike the maximum drawdown it weighs
+    /// how deep and how long the curve stays under water; 0 for a curve that never falls,
+    /// NaN for an empty one.
+    public static func ulcerIndex(curve: [Double]) -> Double {
+        guard !curve.isEmpty else { return .nan }
+        let squares = drawdowns(curve: curve).reduce(0) { $0 + $1 * $1 }
+        return (squares / Double(curve.count)).squareRoot()
+    }
 }

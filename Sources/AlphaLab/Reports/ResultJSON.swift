@@ -154,101 +154,63 @@ extension ExperimentResult.RetrainPeriod: Codable {
 }
 
 extension ExperimentResult: Codable {
-    enum CodingKeys: String, CodingKey {
-        // The seed's names first.
-        case name, totalReturn = "total_return", cagr, sharpe, maxDrawdown = "max_drawdown", winRate = "win_rate"
-        case spyReturn = "spy_return", excessReturn = "excess_return", weeksTraded = "weeks_traded", finalValue = "final_value"
-        // The rest.
-        case volatility, sortino, calmar, periodsCount = "periods_count", excessTStat = "excess_t_stat"
-        case yearlyReturns = "yearly_returns", turnover, nameTurnover = "name_turnover"
-        case execution, costDrag = "cost_drag", costsPaid = "costs_paid", holdingDays = "holding_days", unfilledFraction = "unfilled_fraction"
-        case directionalAccuracy = "directional_accuracy", meanIC = "mean_ic", icTStat = "ic_t_stat", hitRate = "hit_rate", icPeriods = "ic_periods"
-        case signalTiming = "signal_timing", warnings, strategy, startDate = "start_date", endDate = "end_date"
-        case retrains, dataFingerprint = "data_fingerprint", alphalabVersion = "alphalab_version", config
+    /// The structured parts; every scalar figure is a ``ResultField`` and encodes under its key.
+    enum StructuredKey: String {
+        case yearlyReturns = "yearly_returns", warnings, alphalabVersion = "alphalab_version", config
         case retrainPeriods = "retrain_periods", weeks, explanation
+
+        var key: AnyKey { AnyKey(rawValue) }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encodeNumber(metrics.totalReturn, forKey: .totalReturn)
-        try c.encodeNumber(metrics.cagr, forKey: .cagr)
-        try c.encodeNumber(metrics.sharpe, forKey: .sharpe)
-        try c.encodeNumber(metrics.maxDrawdown, forKey: .maxDrawdown)
-        try c.encodeNumber(metrics.winRate, forKey: .winRate)
-        try c.encodeNumber(spyReturn, forKey: .spyReturn)
-        try c.encodeNumber(excessReturn, forKey: .excessReturn)
-        try c.encode(weeksTraded, forKey: .weeksTraded)
-        try c.encodeNumber(finalValue, forKey: .finalValue)
-        try c.encodeNumber(metrics.volatility, forKey: .volatility)
-        try c.encodeNumber(metrics.sortino, forKey: .sortino)
-        try c.encodeNumber(metrics.calmar, forKey: .calmar)
-        try c.encode(metrics.periods, forKey: .periodsCount)
-        try c.encodeNumber(excessTStat, forKey: .excessTStat)
-        var yearly = c.nestedContainer(keyedBy: AnyKey.self, forKey: .yearlyReturns)
+        var c = encoder.container(keyedBy: AnyKey.self)
+        for field in ResultField.all {
+            let key = AnyKey(field.key)
+            switch field.value(of: self) {
+            case .number(let x)?: try c.encodeNumber(x, forKey: key)
+            case .integer(let n)?: try c.encode(n, forKey: key)
+            case .text(let s)?: try c.encode(s, forKey: key)
+            case nil: try c.encodeNil(forKey: key)
+            }
+        }
+        var yearly = c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.yearlyReturns.key)
         for (year, r) in yearlyReturns.sorted(by: { $0.key < $1.key }) { try yearly.encodeNumber(r, forKey: AnyKey(String(year))) }
-        try c.encodeNumber(turnover, forKey: .turnover)
-        try c.encodeNumber(nameTurnover, forKey: .nameTurnover)
-        try c.encode(config.execution, forKey: .execution)
-        try c.encodeNumber(costDrag, forKey: .costDrag)
-        try c.encodeNumber(costsPaid, forKey: .costsPaid)
-        try c.encodeNumber(holdingDays, forKey: .holdingDays)
-        try c.encodeNumber(unfilledFraction, forKey: .unfilledFraction)
-        try c.encodeNumber(quality.directionalAccuracy, forKey: .directionalAccuracy)
-        try c.encodeNumber(quality.meanIC, forKey: .meanIC)
-        try c.encodeNumber(quality.icTStat, forKey: .icTStat)
-        try c.encodeNumber(quality.hitRate, forKey: .hitRate)
-        try c.encode(quality.periods, forKey: .icPeriods)
-        try c.encode(config.signalTiming, forKey: .signalTiming)
-        try c.encode(warnings, forKey: .warnings)
-        try c.encode(strategy, forKey: .strategy)
-        try c.encode(startDate, forKey: .startDate)
-        try c.encode(endDate, forKey: .endDate)
-        try c.encode(retrains, forKey: .retrains)
-        try c.encode(dataFingerprint, forKey: .dataFingerprint)
-        try c.encode(AlphaLabVersion.string, forKey: .alphalabVersion)
-        try c.encode(config, forKey: .config)
-        try c.encode(retrainPeriods, forKey: .retrainPeriods)
-        try c.encode(periods, forKey: .weeks)
-        try c.encodeIfPresent(explanation, forKey: .explanation)
+        try c.encode(warnings, forKey: StructuredKey.warnings.key)
+        try c.encode(AlphaLabVersion.string, forKey: StructuredKey.alphalabVersion.key)
+        try c.encode(config, forKey: StructuredKey.config.key)
+        try c.encode(retrainPeriods, forKey: StructuredKey.retrainPeriods.key)
+        try c.encode(periods, forKey: StructuredKey.weeks.key)
+        try c.encodeIfPresent(explanation, forKey: StructuredKey.explanation.key)
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        var config = try c.decode(ExperimentConfig.self, forKey: .config)
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        var config = try c.decode(ExperimentConfig.self, forKey: StructuredKey.config.key)
         // Results recorded before execution models existed were the seed's round trips.
-        if try c.nestedContainer(keyedBy: AnyKey.self, forKey: .config).allKeys.allSatisfy({ $0.stringValue != "execution" }) {
+        if try c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.config.key).allKeys.allSatisfy({ $0.stringValue != "execution" }) {
             config.execution = .roundTrip
         }
-        let periods = try c.decode([Period].self, forKey: .weeks)
-        var metrics = PerformanceMetrics(returns: [], years: 0)
-        metrics.totalReturn = try c.decodeNumber(forKey: .totalReturn)
-        metrics.cagr = try c.decodeNumber(forKey: .cagr)
-        metrics.volatility = try c.decodeNumber(forKey: .volatility)
-        metrics.sharpe = try c.decodeNumber(forKey: .sharpe)
-        metrics.sortino = try c.decodeNumber(forKey: .sortino)
-        metrics.maxDrawdown = try c.decodeNumber(forKey: .maxDrawdown)
-        metrics.calmar = try c.decodeNumber(forKey: .calmar)
-        metrics.winRate = try c.decodeNumber(forKey: .winRate)
-        metrics.periods = try c.decode(Int.self, forKey: .periodsCount)
-        let yearlyContainer = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .yearlyReturns)
+        let yearlyContainer = try c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.yearlyReturns.key)
         var yearly: [Int: Double] = [:]
         for key in yearlyContainer.allKeys { if let year = Int(key.stringValue) { yearly[year] = try yearlyContainer.decodeNumber(forKey: key) } }
         self.init(
-            name: try c.decode(String.self, forKey: .name), config: config, strategy: try c.decode(String.self, forKey: .strategy),
-            metrics: metrics, spyReturn: try c.decodeNumber(forKey: .spyReturn), excessReturn: try c.decodeNumber(forKey: .excessReturn),
-            excessTStat: try c.decodeNumber(forKey: .excessTStat), weeksTraded: try c.decode(Int.self, forKey: .weeksTraded),
-            finalValue: try c.decodeNumber(forKey: .finalValue), yearlyReturns: yearly,
-            nameTurnover: try c.decodeNumber(forKey: .nameTurnover), turnover: try c.decodeNumber(forKey: .turnover),
-            costDrag: try c.decodeNumber(forKey: .costDrag), costsPaid: try c.decodeNumber(forKey: .costsPaid),
-            holdingDays: try c.decodeNumber(forKey: .holdingDays), unfilledFraction: try c.decodeNumber(forKey: .unfilledFraction),
-            quality: PredictionQuality(directionalAccuracy: try c.decodeNumber(forKey: .directionalAccuracy),
-                                       meanIC: try c.decodeNumber(forKey: .meanIC), icTStat: try c.decodeNumber(forKey: .icTStat),
-                                       hitRate: try c.decodeNumber(forKey: .hitRate), periods: try c.decode(Int.self, forKey: .icPeriods)),
-            periods: periods, retrainPeriods: try c.decode([RetrainPeriod].self, forKey: .retrainPeriods),
-            retrains: try c.decode(Int.self, forKey: .retrains), warnings: try c.decode([String].self, forKey: .warnings),
-            dataFingerprint: try c.decode(String.self, forKey: .dataFingerprint),
-            explanation: try c.decodeIfPresent(Explanation.self, forKey: .explanation))
+            name: "", config: config, strategy: "", metrics: PerformanceMetrics(returns: [], years: 0), spyReturn: .nan, excessReturn: .nan,
+            excessTStat: .nan, weeksTraded: 0, finalValue: .nan, yearlyReturns: yearly, nameTurnover: .nan, turnover: .nan,
+            costDrag: .nan, costsPaid: .nan, holdingDays: .nan, unfilledFraction: .nan,
+            quality: PredictionQuality(directionalAccuracy: .nan, meanIC: .nan, icTStat: .nan, hitRate: .nan, periods: 0),
+            periods: try c.decode([Period].self, forKey: StructuredKey.weeks.key),
+            retrainPeriods: try c.decode([RetrainPeriod].self, forKey: StructuredKey.retrainPeriods.key),
+            retrains: 0, warnings: try c.decode([String].self, forKey: StructuredKey.warnings.key), dataFingerprint: "",
+            explanation: try c.decodeIfPresent(Explanation.self, forKey: StructuredKey.explanation.key))
+        for field in ResultField.all {
+            guard let write = field.writer else { continue }
+            let key = AnyKey(field.key)
+            switch field.kind {
+            case .number: write(&self, .number(try c.decodeNumber(forKey: key)))
+            case .integer: write(&self, .integer(try c.decode(Int.self, forKey: key)))
+            case .string: write(&self, .text(try c.decode(String.self, forKey: key)))
+            }
+        }
     }
 
     /// The result as JSON text (keys sorted within objects, so equal results give equal bytes).

@@ -121,20 +121,22 @@ public final class RunStore: Sendable {
         let origin = try provenance.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
         let created = ISO8601DateFormatter().string(from: Date())
-        func n(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        // The figures the runs table keeps as columns, from the result fields' declarations.
+        let figures = ResultField.all.filter(\.isColumn)
+        var arguments: [(any DatabaseValueConvertible)?] = figures.map { field in
+            switch field.value(of: result) {
+            case .number(let x)?: x.isFinite ? x : nil
+            case .integer(let n)?: n
+            case .text(let s)?: s
+            case nil: nil
+            }
+        }
+        arguments += [created, seconds, AlphaLabVersion.string, config, json, origin, provenance?.scriptHash, XGBoostModel.libraryVersion]
+        let columns = figures.map(\.key) + ["created_at", "seconds", "alphalab_version", "config", "result", "provenance", "script_hash",
+                                            "xgboost_version"]
+        let sql = "INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
         return try database.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
-                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, config, result,
-                    execution, turnover, cost_drag, holding_days, provenance, script_hash, xgboost_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [result.name, created, seconds, AlphaLabVersion.string, result.dataFingerprint,
-                                 result.startDate?.description, result.endDate?.description, result.config.signalTiming.rawValue,
-                                 n(result.metrics.totalReturn), n(result.metrics.cagr), n(result.metrics.sharpe),
-                                 n(result.metrics.maxDrawdown), n(result.metrics.winRate), n(result.spyReturn),
-                                 n(result.excessReturn), n(result.quality.meanIC), config, json,
-                                 result.config.execution.rawValue, n(result.turnover), n(result.costDrag), n(result.holdingDays),
-                                 origin, provenance?.scriptHash, XGBoostModel.libraryVersion])
+            try db.execute(sql: sql, arguments: StatementArguments(arguments))
             return db.lastInsertedRowID
         }
     }

@@ -61,16 +61,19 @@ public enum LabAnnotations {
             lua_getfield(L, alab_registryindex(), type) // luaL_getmetatable, a macro
             defer { lua_settop(L, -2) }
             out += "\n---@class \(type)\n"
-            var fieldTypes = LabTypes.fields[type] ?? [:]
-            if type == "Result" { for n in LabTypes.resultNumbers { fieldTypes[n] = "number" } }
-            lua_getfield(L, -1, "__fields")
+            let fieldTypes = LabTypes.fields[type] ?? [:]
+            lua_getfield(L, -1, "__fieldhelp")
+            let fieldHelp: [String: LuaValue]
+            if case .map(let m)? = try? state.stack.value(at: -1) { fieldHelp = m } else { fieldHelp = [:] }
+            lua_getfield(L, -2, "__fields")
             if case .array(let names)? = try? state.stack.value(at: -1) {
                 for case .string(let name) in names {
                     guard let t = fieldTypes[name] else { missing.append("\(type).\(name)"); continue }
-                    out += "---@field \(name) \(t)\n"
+                    let summary = fieldHelp[name].flatMap { if case .string(let s) = $0 { " " + s } else { nil } } ?? ""
+                    out += "---@field \(name) \(t)\(summary)\n"
                 }
             }
-            state.stack.pop()
+            state.stack.pop(2)
             out += "local \(type) = {}\n"
             lua_getfield(L, -1, "__methods")
             for (name, record) in documentedMembers(L, lua_absindex(L, -1)) {

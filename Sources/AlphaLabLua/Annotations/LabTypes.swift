@@ -1,3 +1,5 @@
+import AlphaLab
+
 /// The Lua types of every `lab` function, engine object method and field, in LuaLS
 /// notation. Registration attaches each signature to the function's help record
 /// (``LuaState/registerHelp(atTop:name:)``), where `help(f)` shows it and
@@ -19,6 +21,7 @@ enum LabTypes {
         // Experiments
         "lab.config": "(config: Config) -> Config",
         "lab.config_fields": "() -> ConfigField[]",
+        "lab.phase_one": "() -> Config[]",
         "lab.run": "(config: Config, dataset: Dataset, options?: RunOptions) -> Result",
         "lab.picks": "(config: Config|string, dataset: Dataset, options?: PicksOptions) -> Picks",
         "lab.write_file": "(path: string, text: string)",
@@ -86,20 +89,12 @@ enum LabTypes {
         "FeatureMatrix": ["day_count": "integer", "names": "string[]", "ticker_count": "integer"],
         "Model": ["date": "string", "features": "string[]", "horizons": "integer[]", "rows": "integer"],
         "ScoringContext": ["date": "string", "period": "integer", "retrain": "boolean", "scoring_date": "string", "tickers": "string[]"],
-        "Factor": ["dates": "integer", "ic_t": "number", "mean_ic": "number", "name": "string", "rank_autocorrelation": "number",
+        "Factor": ["dates": "integer", "ic_t": "table<integer, number>", "mean_ic": "table<integer, number>", "name": "string", "rank_autocorrelation": "number",
                    "top_turnover": "number"],
         "RunStore": ["path": "string"],
-        "Result": [
-            "name": "string", "config": "Config", "strategy": "string", "signal_timing": "string", "execution": "string",
-            "start_date": "string", "end_date": "string", "data_fingerprint": "string", "warnings": "string[]",
-            "yearly_returns": "table<string, number>", "retrains": "integer", "weeks_traded": "integer", "seconds": "number",
-        ],
+        "Result": Dictionary(uniqueKeysWithValues: ResultField.all.map { ($0.key, $0.kind.rawValue) }
+            + ResultObject.structuredFields.map { ($0.name, $0.type) }),
     ]
-
-    /// Figures of a result that are numbers (the rest of ``fields``'s Result entries).
-    static let resultNumbers = ["cagr", "calmar", "cost_drag", "costs_paid", "directional_accuracy", "excess_return", "excess_t_stat",
-                                "final_value", "hit_rate", "holding_days", "ic_t_stat", "max_drawdown", "mean_ic", "name_turnover",
-                                "sharpe", "sortino", "spy_return", "total_return", "turnover", "unfilled_fraction", "volatility", "win_rate"]
 
     /// Table shapes the signatures name: class name, then its fields (`name?: type` for optional ones).
     static let classes: [(name: String, summary: String, fields: [String])] = [

@@ -41,6 +41,9 @@ const char *alab_tostring(lua_State *L, int index, size_t *length);
 int alab_pcall(lua_State *L, int nargs, int nresults, int msgh);
 void *alab_newuserdata(lua_State *L, size_t size);
 int alab_isinteger(lua_State *L, int index);
+/* Gives the table at `index` the shared metatable of integer-keyed tables: a decimal
+   string key reads the integer key. */
+void alab_setintegerkeys(lua_State *L, int index);
 
 /// Pushes the message handler used for protected calls: it turns an error into its
 /// message plus a traceback (as lua.c does), leaving non-string errors with a

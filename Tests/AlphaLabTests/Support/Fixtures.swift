@@ -1,5 +1,6 @@
 import AlphaLab
 import Foundation
+import Testing
 
 /// Paths and shared fixtures for the tests.
 enum Fixtures {
@@ -11,6 +12,10 @@ enum Fixtures {
     static let sp500Folder = sharedData.appendingPathComponent("sp500/daily_adjusted").path
     static let constituents = sharedData.appendingPathComponent("sp500/constituents.csv").path
     static let spyCSV = sharedData.appendingPathComponent("benchmarks/SPY.csv").path
+    /// Whether the real data is there: without it the tests that read it are skipped
+    /// (``Testing/Trait/needsSharedData``) and every other test runs.
+    static let hasSharedData = FileManager.default.fileExists(atPath: sp500Folder)
+        && FileManager.default.fileExists(atPath: spyCSV)
 
     /// The built products folder (the test bundle sits beside `alphalab`).
     static let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -54,4 +59,12 @@ enum Fixtures {
 
     /// The real data's file for a ticker.
     static func sp500File(_ ticker: String) -> String { sp500Folder + "/DA-\(ticker)-T-2021-04-21.csv" }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test (or suite) that reads `../shared/data`: skipped, with the reason, without it.
+    static var needsSharedData: Self {
+        .enabled(if: Fixtures.hasSharedData,
+                 Comment(rawValue: "the real data is missing: \(Fixtures.sharedData.path) (sp500/daily_adjusted, benchmarks/SPY.csv) not found"))
+    }
 }

@@ -1,0 +1,79 @@
+/// The one path from scores to a portfolio decision, shared by the walk-forward and by
+/// today's picks (``TargetPortfolio``): score the members at the scoring close, keep the
+/// candidates the universe filter admits (and, for a trading day, that open on it), rank
+/// them through the momentum filter and the sector cap, then weight the picks. A change
+/// to any step reaches both callers, so picks for a past date equal the backtest's.
+public struct DecisionPipeline {
+    public let config: ExperimentConfig
+    public let dataset: Dataset
+    public let universe: Universe
+    public let selection: Selection
+    public let filter: UniverseFilter
+    /// 12-1 momentum, for the momentum filter (nil without it).
+    private let momentum: FeatureMatrix?
+
+    /// The pipeline of `config` on `dataset` (its universe and momentum filter resolved once).
+    public init(config: ExperimentConfig, dataset: Dataset) throws {
+        self.config = config
+        self.dataset = dataset
+        universe = try dataset.universe(named: config.universe)
+        selection = Selection(config: config)
+        filter = UniverseFilter(config: config)
+        momentum = config.useMomentumFilter ? try dataset.matrix(feature: "MOM_12_1", universe: universe) : nil
+    }
+
+    /// One decision: what was scored and what it chose.
+    public struct Decision {
+        /// The universe's members at the scoring close, and their scores (NaN: no score).
+        public var members: [Int]
+        public var scores: [Double]
+        /// The scored members that pass the filters.
+        public var candidates: [Selection.Candidate]
+        /// The picks, best first, and their target weights.
+        public var picks: [Selection.Candidate]
+        public var weights: [Double]
+        /// Whether the picks are too few to invest (fewer than min_stocks / 2, or none).
+        public var tooFew: Bool
+    }
+
+    /// Scores with `scorer` the members at scoring day `s` for the decision at `decisionDay`
+    /// (period `period`, retraining or not) and decides; with a `tradingDay`, only
+    /// candidates that open on it (a live decision's open is not known yet).
+    public func decide(scorer: inout any Scorer, decisionDay: Int, scoringDay s: Int, period: Int, retrain: Bool,
+                       tradingDay: Int?) throws -> Decision {
+        let members = universe.members(day: s)
+        let context = ScoringContext(dataset: dataset, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
+                                     tickers: members, universe: universe)
+        let scores = try scorer.scores(context)
+        let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
+        let picks = selection.pick(candidates)
+        let weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
+        return Decision(members: members, scores: scores, candidates: candidates, picks: picks, weights: weights,
+                        tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty)
+    }
+
+    /// The members with a score that pass the filters at scoring day `s` and, with a
+    /// trading day, open on it.
+    private func candidates(scores: [Double], members: [Int], scoringDay s: Int, tradingDay d: Int?) -> [Selection.Candidate] {
+        let panel = dataset.panel
+        var candidates: [Selection.Candidate] = []
+        for (i, t) in members.enumerated() where scores[i].isFinite {
+            if let d {
+                let open = panel.value(.open, ticker: t, day: d)
+                guard open.isFinite, open > 0 else { continue }
+            }
+            guard filter.admits(panel, ticker: t, scoringDay: s) else { continue }
+            candidates.append(.init(ticker: t, score: scores[i],
+                                    momentum: momentum.map { Double($0.value(feature: 0, ticker: t, day: s)) } ?? .nan,
+                                    sector: panel.sector(ofTicker: t)))
+        }
+        return candidates
+    }
+}
+
+extension ExperimentConfig {
+    /// The scorer the config asks for: the model or the 12-1 momentum rule.
+    public var defaultScorer: any Scorer {
+        strategy == .ml ? ModelScorer(config: self) : MomentumScorer()
+    }
+}
