@@ -8,7 +8,6 @@
 --- training: execution changes trading, not scoring.
 
 local cli = require "cli"
-local experiment = require "experiment"
 local audit = require "audit"
 
 local options = cli.parse(arg, cli.with_suite_options{
@@ -24,15 +23,13 @@ log("data: " .. description)
 local only = cli.only(options)
 
 local function suite(execution)
-  local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], slippage_bps = options.slippage, execution = execution, universe = options.universe }, only)
-  log("running the suite with execution = " .. execution)
-  return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
+  return audit.suite(data, options, { slippage_bps = options.slippage, execution = execution },
+    { log = log, label = "running the suite with execution = " .. execution, only = only })
 end
 
 local seed, held = suite("round_trip"), suite("rebalance")
 
-local function rate(x) return x and string.format("%.1f%%", x * 100) or "n/a" end
+local rate = require("format").rate
 local report = audit.compare({ label = "round_trip", results = seed }, { label = "rebalance", results = held }, {
   what = "execution",
   columns = { { "Turnover", function(r) return rate(r.turnover) end }, { "CostDrag", function(r) return rate(r.cost_drag) end } },

@@ -42,15 +42,15 @@ local factors = lab.factor(data, features, analysis)
 if #features == 1 then factors = { factors } end
 
 local horizons = { 1, 5, 20 }
-local function t_of(f, h) return f:table().horizons[({ [1] = 1, [5] = 2, [20] = 3 })[h]].ic_t end
+local function t_of(f, h) return f.ic_t[h] end
 table.sort(factors, function(a, b) return math.abs(t_of(a, 20) or 0) > math.abs(t_of(b, 20) or 0) end)
-local function num(x, fmt) return x and string.format(fmt or "%+.3f", x) or "n/a" end
+local num = require("format").num
 local rows = {}
 for _, f in ipairs(factors) do
   local t = f:table()
   local row = { f.name, family[f.name] }
   for k = 1, 3 do
-    row[#row + 1] = num(t.horizons[k].mean_ic)
+    row[#row + 1] = num(t.horizons[k].mean_ic, "%+.3f")
     row[#row + 1] = num(t.horizons[k].ic_t, "%+.2f")
   end
   row[#row + 1] = num(t.top_turnover * 100, "%.0f%%")
@@ -108,8 +108,8 @@ if options.model then
   lines[#lines + 1] = "  the model's out-of-sample predictions as factors (" .. r.start_date .. " .. " .. r.end_date .. "):"
   for _, f in ipairs(per_horizon) do
     local h = f:table().horizons
-    lines[#lines + 1] = string.format("    %-28s IC 1d %s (t %s), 5d %s (t %s), 20d %s (t %s)%s", f.name, num(h[1].mean_ic), num(h[1].ic_t, "%+.2f"),
-      num(h[2].mean_ic), num(h[2].ic_t, "%+.2f"), num(h[3].mean_ic), num(h[3].ic_t, "%+.2f"),
+    lines[#lines + 1] = string.format("    %-28s IC 1d %s (t %s), 5d %s (t %s), 20d %s (t %s)%s", f.name, num(h[1].mean_ic, "%+.3f"), num(h[1].ic_t, "%+.2f"),
+      num(h[2].mean_ic, "%+.3f"), num(h[2].ic_t, "%+.2f"), num(h[3].mean_ic, "%+.3f"), num(h[3].ic_t, "%+.2f"),
       (h[2].ic_t or 0) < -2 and "  <- predicts backwards" or "")
     sheets[#sheets + 1] = f
   end

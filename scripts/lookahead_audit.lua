@@ -6,7 +6,6 @@
 --- Both passes share every training: timing changes scoring, not training.
 
 local cli = require "cli"
-local experiment = require "experiment"
 local audit = require "audit"
 
 local options = cli.parse(arg, cli.with_suite_options{
@@ -19,10 +18,7 @@ local log = cli.logger(options)
 log("data: " .. description)
 
 local function suite(timing)
-  local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-    retrain_weeks = options["retrain-weeks"], signal_timing = timing, execution = options.execution, universe = options.universe })
-  log("running the suite with signal_timing = " .. timing)
-  return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
+  return audit.suite(data, options, { signal_timing = timing }, { log = log, label = "running the suite with signal_timing = " .. timing })
 end
 
 local seed, honest = suite("same_day_close"), suite("prior_close")

@@ -17,7 +17,8 @@ local data, description = cli.dataset(options)
 local r = lab.run({ name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly",
   start_year = options.start, end_year = options["end"], top_n = options.top, execution = options.execution, universe = options.universe }, data)
 
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local format = require "format"
+local pct = format.pct
 local years = {}
 for year in pairs(r.yearly_returns) do years[#years + 1] = year end
 table.sort(years)
@@ -37,7 +38,7 @@ print(string.format("MOMENTUM 12-1 (top %d, monthly) vs SPY  %s .. %s", options.
 print(description)
 print()
 print(tabulate.format({
-  { "Momentum 12-1", pct(r.total_return), pct(r.cagr), string.format("%.2f", r.sharpe), string.format("%.1f%%", r.max_drawdown * 100) },
+  { "Momentum 12-1", pct(r.total_return), pct(r.cagr), format.num(r.sharpe, "%.2f"), format.rate(r.max_drawdown) },
   { "SPY", pct(r.spy_return), "", "", "" },
 }, { header = { "", "Return", "CAGR", "Sharpe", "MaxDD" }, rule = "-" }))
 print(string.format("excess return %s (t %.2f over %d months)", pct(r.excess_return), r.excess_t_stat, #r:weeks()))

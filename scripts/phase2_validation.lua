@@ -54,8 +54,8 @@ if options.runs ~= "" then
   log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
 end
 
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
-local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local format = require "format"
+local pct, num = format.pct, format.num
 local rows = {}
 for i, r in ipairs(results) do
   local p = chosen[i]

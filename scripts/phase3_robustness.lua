@@ -26,10 +26,7 @@ local chunk, problem = load("return " .. options.grid, "=--grid", "t", {})
 if not chunk then error("--grid is not a Lua table: " .. problem, 0) end
 local grid = chunk()
 
-local base
-for _, r in ipairs(lab.load_results(options.from)) do
-  if not base or (r.sharpe or -math.huge) > (base.sharpe or -math.huge) then base = r end
-end
+local base = experiment.best(lab.load_results(options.from))
 local config = experiment.with(base.config, { name = "grid", start_year = options.start or base.config.start_year,
   end_year = options["end"] or base.config.end_year, execution = options.execution,
   universe = options.universe })
@@ -45,8 +42,8 @@ local results = experiment.run_all(configs, data, { log = log, quiet = options.q
 local axes = {}
 for field in pairs(grid) do axes[#axes + 1] = field end
 table.sort(axes)
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
-local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local format = require "format"
+local pct, num = format.pct, format.num
 print(string.format("PHASE 3: ROBUSTNESS GRID around %s (%d points, %d-%d)", base.name, #results, config.start_year, config.end_year))
 if #axes == 2 then
   local rows_axis, cols_axis = axes[1], axes[2]

@@ -15,10 +15,7 @@ local options = cli.parse(arg, cli.with_data_options{
   out = { default = "results", help = "folder for phase4_results.json" },
 }, "usage: alphalab scripts/phase4_out_of_sample.lua [options]")
 
-local best
-for _, r in ipairs(lab.load_results(options.from)) do
-  if not best or (r.sharpe or -math.huge) > (best.sharpe or -math.huge) then best = r end
-end
+local best = experiment.best(lab.load_results(options.from))
 local data, description = cli.dataset(options)
 local config = experiment.with(best.config, {
   name = best.name .. "_out_of_sample",

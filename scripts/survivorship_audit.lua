@@ -17,7 +17,6 @@
 --- was collected have no prices, so (b) cannot hold them either.
 
 local cli = require "cli"
-local experiment = require "experiment"
 local audit = require "audit"
 
 local options = cli.parse(arg, cli.with_suite_options{
@@ -53,20 +52,14 @@ local synthetic = not options.store and not options.csv
 local only = cli.only(options)
 
 local function suite(universe)
-  local configs = { { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top,
-    start_year = options.start, end_year = options["end"], execution = options.execution, universe = universe } }
-  if only then
-    for _, c in ipairs(experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-      retrain_weeks = options["retrain-weeks"], execution = options.execution, universe = universe }, only)) do
-      configs[#configs + 1] = c
-    end
-  end
-  log("running with universe = " .. universe)
-  return experiment.run_all(configs, data, { log = log, quiet = options.quiet })
+  local momentum = { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top,
+    start_year = options.start, end_year = options["end"], execution = options.execution, universe = universe }
+  return audit.suite(data, options, { universe = universe },
+    { log = log, label = "running with universe = " .. universe, first = { momentum }, phase_one = only ~= nil, only = only })
 end
 
 local survivors, members = suite("survivors"), suite(pit)
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
+local pct = require("format").pct
 local report = audit.compare({ label = "survivors", results = survivors }, { label = pit, results = members }, {
   what = "universe",
   matrix = only ~= nil,

@@ -11,12 +11,36 @@
 --   print(report.text)   -- report.changed, report.before, report.after as well
 
 local decision = require "decision"
+local experiment = require "experiment"
 local tabulate = require "tabulate"
 
 local M = {}
 
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
-local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local format = require "format"
+local pct, num = format.pct, format.num
+
+--- Runs the Phase 1 suite for an audit: the experiments `settings.only` keeps (all
+--- when nil; none with `settings.phase_one = false`), after the configs of
+--- `settings.first`, with the script's span, retraining, execution and universe options
+--- (`options.start`, `end`, `retrain-weeks`, `execution`, `universe`) and the audited
+--- setting's `changes` on top. Logs `settings.label` first through `settings.log`.
+---@param data Dataset
+---@param options table the script's parsed options (cli.with_suite_options)
+---@param changes Config the setting under audit, e.g. { signal_timing = "same_day_close" }
+---@param settings {log: fun(line: string), label: string, only?: table<integer, boolean>, first?: Config[], phase_one?: boolean}
+---@return Result[]
+function M.suite(data, options, changes, settings)
+  local base = { start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
+    execution = options.execution, universe = options.universe }
+  for k, v in pairs(changes) do base[k] = v end
+  local configs = {}
+  for _, c in ipairs(settings.first or {}) do configs[#configs + 1] = c end
+  if settings.phase_one ~= false then
+    for _, c in ipairs(experiment.phase_one_with(base, settings.only)) do configs[#configs + 1] = c end
+  end
+  settings.log(settings.label)
+  return experiment.run_all(configs, data, { log = settings.log, quiet = options.quiet })
+end
 
 --- Compares the suites `a` and `b` ({label, results}, results in the same order).
 --- Options: what (the setting's name in the text, e.g. "timing"), columns (extra

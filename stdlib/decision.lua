@@ -23,7 +23,7 @@ local function find(results, prefix)
   end
 end
 
-local function pct(x) return string.format("%+.1f%%", x * 100) end
+local pct = require("format").pct
 
 --- The conclusions: a list of {rule, holds (true/false, or nil when an experiment is
 --- missing), action, reason}.

@@ -9,6 +9,7 @@
 -- rejects unknown fields (suggesting the closest valid name), wrong types and
 -- out-of-range values, naming the field.
 
+local format = require "format"
 local tabulate = require "tabulate"
 
 local M = {}
@@ -57,6 +58,20 @@ function M.with(base, changes)
   for k, v in pairs(base) do copy[k] = v end
   for k, v in pairs(changes or {}) do copy[k] = v end
   return copy
+end
+
+--- The result with the highest `metric` (default "sharpe"); a result without the
+--- figure ranks last, and the first of equals wins. Nil for an empty list.
+---@param results Result[]
+---@param metric? string a result field, e.g. "sharpe", "total_return"
+---@return Result|nil
+function M.best(results, metric)
+  metric = metric or "sharpe"
+  local best
+  for _, r in ipairs(results) do
+    if not best or (r[metric] or -math.huge) > (best[metric] or -math.huge) then best = r end
+  end
+  return best
 end
 
 --- Runs one experiment. `options` as for lab.run (score, progress).
@@ -139,9 +154,7 @@ function M.run_all(configs, data, options)
   return results
 end
 
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
-local function plain_pct(x) return x and string.format("%.1f%%", x * 100) or "n/a" end
-local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local pct, plain_pct, num = format.pct, format.rate, format.num
 
 --- The seed's summary table (Experiment, Return, vs SPY, Sharpe, MaxDD, WinRate), then
 --- how each run traded (Execution, Turnover a period, CostDrag a year), with the best

@@ -26,8 +26,8 @@ function M.record(store, results)
   return ids
 end
 
-local function pct(x) return x and string.format("%+.1f%%", x * 100) or "n/a" end
-local function num(x) return x and string.format("%+.2f", x) or "n/a" end
+local format = require "format"
+local pct, num = format.pct, format.num
 
 --- The stored runs matching `filter` (as store:list) as an aligned table.
 ---@param store RunStore
@@ -37,7 +37,7 @@ function M.list_text(store, filter)
   local rows = {}
   for i, s in ipairs(store:list(filter)) do
     rows[i] = { s.id, s.name, s.created_at:sub(1, 19), pct(s.total_return), num(s.sharpe), pct(s.max_drawdown),
-      s.cost_drag and string.format("%.1f%%", s.cost_drag * 100) or "n/a", string.format("%.1f s", s.seconds), s.signal_timing,
+      format.rate(s.cost_drag), string.format("%.1f s", s.seconds), s.signal_timing,
       s.execution }
   end
   return tabulate.format(rows, { header = { "id", "name", "recorded", "Return", "Sharpe", "MaxDD", "CostDrag", "time", "timing",
