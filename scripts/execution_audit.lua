@@ -54,6 +54,4 @@ else
   lines[#lines + 1] = "Verdict: the conclusions stand under either execution model."
 end
 
-local text = table.concat(lines, "\n")
-print(text)
-lab.write_file(options.out .. "/execution_audit.txt", text .. "\n")
+cli.publish(lines, options.out .. "/execution_audit.txt")

@@ -122,8 +122,6 @@ if options.model then
   end
 end
 
-local text = table.concat(lines, "\n")
-print(text)
-lab.write_file(options.out .. "/factor_ranking.txt", text .. "\n")
+cli.publish(lines, options.out .. "/factor_ranking.txt")
 lab.factor_report(sheets, options.out .. "/factor_tearsheet.html", { title = "Factor tear sheets (" .. description .. ")" })
 log("wrote " .. options.out .. "/factor_ranking.txt and factor_tearsheet.html")

@@ -41,6 +41,4 @@ else
   lines[#lines + 1] = "Verdict: inversion does not beat the baseline by the threshold under either timing."
 end
 
-local text = table.concat(lines, "\n")
-print(text)
-lab.write_file(options.out .. "/lookahead_audit.txt", text .. "\n")
+cli.publish(lines, options.out .. "/lookahead_audit.txt")

@@ -90,6 +90,4 @@ else
     .. "and the full survivorship bias is larger."
 end
 
-local text = table.concat(lines, "\n")
-print(text)
-lab.write_file(options.out .. "/survivorship_audit.txt", text .. "\n")
+cli.publish(lines, options.out .. "/survivorship_audit.txt")

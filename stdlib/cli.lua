@@ -168,6 +168,18 @@ function M.only(options)
   return only
 end
 
+--- Prints a report's lines and writes them, with a final newline, to `path`
+--- (atomically, through lab.write_file).
+---@param lines string[]
+---@param path string
+---@return string text the report
+function M.publish(lines, path)
+  local text = table.concat(lines, "\n")
+  print(text)
+  lab.write_file(path, text .. "\n")
+  return text
+end
+
 --- A function writing a line to stderr, or doing nothing with `--quiet`.
 ---@param options table
 ---@return fun(line: string)

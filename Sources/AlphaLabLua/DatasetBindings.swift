@@ -38,80 +38,10 @@ enum DatasetBindings {
         return from..<max(from, to)
     }
 
+    typealias Method = (name: String, help: String, body: (Dataset, LuaCall) throws -> Int32)
+
     static func define(in state: LuaState) {
-        state.defineType(Dataset.self, name: "Dataset", methods: [
-            ("tickers", "ds:tickers() -> {symbol, ...} (the benchmark included)", { d, call in
-                call.results(.array(d.panel.tickers.map(LuaValue.string)))
-            }),
-            ("universe", "ds:universe() -> {symbol, ...} (tradable tickers: all but the benchmark)", { d, call in
-                call.results(.array(d.panel.universe.map(LuaValue.string)))
-            }),
-            ("universes", "ds:universes() -> {name, ...} the universes a config's `universe` may name: all, survivors, and the data's point-in-time ones", { d, call in
-                call.results(.array(d.universeNames.map(LuaValue.string)))
-            }),
-            ("members", "ds:members(universe, date) -> {symbol, ...} the universe's members with prices on the trading day on or before `date`", { d, call in
-                let universe = try d.universe(named: try call.string(2))
-                guard let day = d.panel.calendar.lastIndex(onOrBefore: try call.date(3)) else { return call.results(.array([])) }
-                return call.results(.array(universe.members(day: day).map { .string(d.panel.tickers[$0]) }))
-            }),
-            ("spells", "ds:spells(universe) -> {{ticker, start, end}, ...} a point-in-time universe's membership spells (end nil: still a member)", { d, call in
-                let name = try call.string(2)
-                guard let membership = d.memberships[name] else {
-                    throw call.argumentError(2, BacktestError.unknownUniverse(name, Array(d.memberships.keys.sorted())).description)
-                }
-                return call.results(.array(membership.spells.map {
-                    .map(["ticker": .string($0.ticker), "start": .string($0.start.description), "end": $0.end.map { .string($0.description) } ?? .nil])
-                }))
-            }),
-            ("dates", "ds:dates([from, to]) -> {\"YYYY-MM-DD\", ...} trading days", { d, call in
-                call.results(.array(try range(d, call, 2).map { .string(d.panel.calendar[$0].description) }))
-            }),
-            ("bars", "ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume} (adjusted; nil where absent)", { d, call in
-                let t = try ticker(d, call, 2), days = try range(d, call, 3)
-                var columns: [String: LuaValue] = ["date": .array(days.map { .string(d.panel.calendar[$0].description) })]
-                for field in PriceField.allCases {
-                    columns[field.rawValue] = .array(days.map { .finite(d.panel.value(field, ticker: t, day: $0)) })
-                }
-                return call.results(.map(columns))
-            }),
-            ("sector", "ds:sector(ticker) -> sector name (\"\" when unknown)", { d, call in
-                call.results(.string(d.panel.sector(ofTicker: try ticker(d, call, 2))))
-            }),
-            ("sectors", "ds:sectors() -> {ticker = sector, ...}", { d, call in
-                call.results(.map(Dictionary(uniqueKeysWithValues: d.panel.tickers.indices.map { (d.panel.tickers[$0], .string(d.panel.sector(ofTicker: $0))) })))
-            }),
-            ("slice", "ds:slice(from, to) -> dataset of the days from..to", { d, call in
-                call.result(object: try derived(from: d, panel: d.panel.sliced(from: try call.date(2), through: try call.date(3)), call))
-            }),
-            ("select", "ds:select({ticker, ...}) -> dataset of those tickers (add \"SPY\" to keep the benchmark)", { d, call in
-                guard case .array(let items) = try call.table(2) else { throw call.argumentError(2, "list of tickers expected") }
-                let symbols = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
-                guard symbols.count == items.count else { throw call.argumentError(2, "list of ticker strings expected") }
-                for s in symbols where d.panel.tickerIndex[s] == nil { throw call.argumentError(2, "unknown ticker '\(s)'") }
-                return call.result(object: try derived(from: d, panel: d.panel.selecting(tickers: symbols), call))
-            }),
-            ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
-                let set = try LabModule.featureSet(call.isNil(2) ? .string("legacy") : call.value(2), call: call, position: 2)
-                return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
-            }),
-            ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
-                call.result(object: Dataset(panel: d.panel, trainingCache: try call.state.session.trainingCache(directory: try call.string(2)),
-                                            memberships: Array(d.memberships.values)))
-            }),
-            ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in
-                let c = d.trainingCache
-                return call.results(.map(["trainings": .integer(Int64(c.trainings)), "memory_hits": .integer(Int64(c.memoryHits)),
-                                          "disk_hits": .integer(Int64(c.diskHits)), "seconds": .number(c.trainingSeconds)]))
-            }),
-            ("summary", "ds:summary() -> {tickers, bars, first, last, trading_days, benchmark, sectors}", { d, call in
-                let s = d.panel.summary
-                return call.results(.map(["tickers": .integer(Int64(s.tickers)), "bars": .integer(Int64(s.bars)),
-                                          "first": s.first.map { .string($0.description) } ?? .nil,
-                                          "last": s.last.map { .string($0.description) } ?? .nil,
-                                          "trading_days": .integer(Int64(s.tradingDays)), "benchmark": s.benchmark.map(LuaValue.string) ?? .nil,
-                                          "sectors": .map(s.sectors.mapValues { .integer(Int64($0)) })]))
-            }),
-        ], fields: { d, key in
+        state.defineType(Dataset.self, name: "Dataset", methods: universeMethods + priceMethods + derivingMethods, fields: { d, key in
             switch key {
             case "ticker_count": .integer(Int64(d.panel.tickerCount))
             case "day_count": .integer(Int64(d.panel.dayCount))
@@ -124,6 +54,89 @@ enum DatasetBindings {
         }, fieldNames: ["ticker_count", "day_count", "first", "last", "benchmark", "fingerprint"],
            tostring: { "Dataset(\($0.panel.summary))" })
     }
+
+    /// Who is in the data: tickers, universes and their members.
+    static var universeMethods: [Method] { [
+        ("tickers", "ds:tickers() -> {symbol, ...} (the benchmark included)", { d, call in
+            call.results(.array(d.panel.tickers.map(LuaValue.string)))
+        }),
+        ("universe", "ds:universe() -> {symbol, ...} (tradable tickers: all but the benchmark)", { d, call in
+            call.results(.array(d.panel.universe.map(LuaValue.string)))
+        }),
+        ("universes", "ds:universes() -> {name, ...} the universes a config's `universe` may name: all, survivors, and the data's point-in-time ones", { d, call in
+            call.results(.array(d.universeNames.map(LuaValue.string)))
+        }),
+        ("members", "ds:members(universe, date) -> {symbol, ...} the universe's members with prices on the trading day on or before `date`", { d, call in
+            let universe = try d.universe(named: try call.string(2))
+            guard let day = d.panel.calendar.lastIndex(onOrBefore: try call.date(3)) else { return call.results(.array([])) }
+            return call.results(.array(universe.members(day: day).map { .string(d.panel.tickers[$0]) }))
+        }),
+        ("spells", "ds:spells(universe) -> {{ticker, start, end}, ...} a point-in-time universe's membership spells (end nil: still a member)", { d, call in
+            let name = try call.string(2)
+            guard let membership = d.memberships[name] else {
+                throw call.argumentError(2, BacktestError.unknownUniverse(name, Array(d.memberships.keys.sorted())).description)
+            }
+            return call.results(.array(membership.spells.map {
+                .map(["ticker": .string($0.ticker), "start": .string($0.start.description), "end": $0.end.map { .string($0.description) } ?? .nil])
+            }))
+        }),
+    ] }
+
+    /// The prices: trading days, bars, sectors.
+    static var priceMethods: [Method] { [
+        ("dates", "ds:dates([from, to]) -> {\"YYYY-MM-DD\", ...} trading days", { d, call in
+            call.results(.array(try range(d, call, 2).map { .string(d.panel.calendar[$0].description) }))
+        }),
+        ("bars", "ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume} (adjusted; nil where absent)", { d, call in
+            let t = try ticker(d, call, 2), days = try range(d, call, 3)
+            var columns: [String: LuaValue] = ["date": .array(days.map { .string(d.panel.calendar[$0].description) })]
+            for field in PriceField.allCases {
+                columns[field.rawValue] = .array(days.map { .finite(d.panel.value(field, ticker: t, day: $0)) })
+            }
+            return call.results(.map(columns))
+        }),
+        ("sector", "ds:sector(ticker) -> sector name (\"\" when unknown)", { d, call in
+            call.results(.string(d.panel.sector(ofTicker: try ticker(d, call, 2))))
+        }),
+        ("sectors", "ds:sectors() -> {ticker = sector, ...}", { d, call in
+            call.results(.map(Dictionary(uniqueKeysWithValues: d.panel.tickers.indices.map { (d.panel.tickers[$0], .string(d.panel.sector(ofTicker: $0))) })))
+        }),
+    ] }
+
+    /// Datasets made from this one, features, and what it holds.
+    static var derivingMethods: [Method] { [
+        ("slice", "ds:slice(from, to) -> dataset of the days from..to", { d, call in
+            call.result(object: try derived(from: d, panel: d.panel.sliced(from: try call.date(2), through: try call.date(3)), call))
+        }),
+        ("select", "ds:select({ticker, ...}) -> dataset of those tickers (add \"SPY\" to keep the benchmark)", { d, call in
+            guard case .array(let items) = try call.table(2) else { throw call.argumentError(2, "list of tickers expected") }
+            let symbols = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+            guard symbols.count == items.count else { throw call.argumentError(2, "list of ticker strings expected") }
+            for s in symbols where d.panel.tickerIndex[s] == nil { throw call.argumentError(2, "unknown ticker '\(s)'") }
+            return call.result(object: try derived(from: d, panel: d.panel.selecting(tickers: symbols), call))
+        }),
+        ("features", "ds:features([set or {names}]) -> feature matrix (default: the legacy set)", { d, call in
+            let set = try LabModule.featureSet(call.isNil(2) ? .string("legacy") : call.value(2), call: call, position: 2)
+            return call.result(object: FeatureMatrixObject(matrix: try d.matrix(set), dataset: d))
+        }),
+        ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
+            call.result(object: Dataset(panel: d.panel, trainingCache: try call.state.session.trainingCache(directory: try call.string(2)),
+                                        memberships: Array(d.memberships.values)))
+        }),
+        ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in
+            let c = d.trainingCache
+            return call.results(.map(["trainings": .integer(Int64(c.trainings)), "memory_hits": .integer(Int64(c.memoryHits)),
+                                      "disk_hits": .integer(Int64(c.diskHits)), "seconds": .number(c.trainingSeconds)]))
+        }),
+        ("summary", "ds:summary() -> {tickers, bars, first, last, trading_days, benchmark, sectors}", { d, call in
+            let s = d.panel.summary
+            return call.results(.map(["tickers": .integer(Int64(s.tickers)), "bars": .integer(Int64(s.bars)),
+                                      "first": s.first.map { .string($0.description) } ?? .nil,
+                                      "last": s.last.map { .string($0.description) } ?? .nil,
+                                      "trading_days": .integer(Int64(s.tradingDays)), "benchmark": s.benchmark.map(LuaValue.string) ?? .nil,
+                                      "sectors": .map(s.sectors.mapValues { .integer(Int64($0)) })]))
+        }),
+    ] }
 }
 
 /// `FeatureMatrix` userdata: a feature set computed over a dataset.
@@ -218,10 +231,10 @@ final class ModelObject {
             switch key {
             case "date": .string(o.dataset.panel.calendar[o.decisionDay].description)
             case "horizons": .array(o.ensemble.members.map { .integer(Int64($0.horizon)) })
-            case "features": .map(Dictionary(uniqueKeysWithValues: o.ensemble.members.map {
-                    (String($0.horizon), .array($0.columns.map { .string(o.matrix.names[$0]) }))
+            case "features": .integerKeyed(Dictionary(uniqueKeysWithValues: o.ensemble.members.map {
+                    (Int64($0.horizon), .array($0.columns.map { .string(o.matrix.names[$0]) }))
                 }))
-            case "rows": .map(Dictionary(uniqueKeysWithValues: o.ensemble.members.map { (String($0.horizon), .integer(Int64($0.trainingRows))) }))
+            case "rows": .integerKeyed(Dictionary(uniqueKeysWithValues: o.ensemble.members.map { (Int64($0.horizon), .integer(Int64($0.trainingRows))) }))
             default: nil
             }
         }, fieldNames: ["date", "horizons", "features", "rows"],

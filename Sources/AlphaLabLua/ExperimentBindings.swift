@@ -50,19 +50,17 @@ extension LabModule {
         ("run", """
         lab.run(config, dataset [, options]) -> result
           Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
-          Options: score = function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a
-          list aligned with ctx.tickers) to replace the model; ctx has date, scoring_date,
-          tickers, period, retrain, ctx:feature(name) and ctx:history(ticker, field, n), all
-          ending at the scoring close; progress = function(p) called each
-          period with p.experiment, p.period, p.total, p.retrains, p.date.
+          A score function's ctx has date, scoring_date, tickers, period, retrain,
+          ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
           Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
           dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
+        \(LabOptionSet.run.help())
         """, { call in
             let config = try config(call, 1)
             let dataset = try call.object(2, Dataset.self)
-            let o = try LuaOptions(call, 3, allowed: ["score", "progress"])
-            let score = try o.values["score"].map { _ in try functionOption(call, 3, "score") }
-            let progress = try o.values["progress"].map { _ in try functionOption(call, 3, "progress") }
+            let o = try LuaOptions(call, 3, .run)
+            let score = try o.value("score").map { _ in try functionOption(call, 3, "score") }
+            let progress = try o.value("progress").map { _ in try functionOption(call, 3, "progress") }
             let L = call.L
             let session = call.state.session
             // A run with the config's own scorer is stored by a sweep shard and found again
@@ -104,9 +102,8 @@ extension LabModule {
           What `config` (a table, or the path of a config JSON file as runs.promote writes it)
           buys at the next trading day after the data's last bar: the model the walk-forward
           would hold then (its retraining schedule, the label-known rule, the disk cache),
-          scores at the last close, filters, sector cap and weighting. Options: date
-          ("YYYY-MM-DD": a past decision, the data cut at its scoring close), capital (100000),
-          holdings (a CSV of ticker,shares held: adds the orders, buy/trim/sell).
+          scores at the last close, filters, sector cap and weighting.
+        \(LabOptionSet.picks.help())
         """, { call in
             let config: ExperimentConfig
             if case .string(let path) = try call.value(1) {
@@ -118,7 +115,7 @@ extension LabModule {
                 config = try Self.config(call, 1)
             }
             let dataset = try call.object(2, Dataset.self)
-            let o = try LuaOptions(call, 3, allowed: ["date", "capital", "holdings"])
+            let o = try LuaOptions(call, 3, .picks)
             let date = try (try o.string("date")).map { text in
                 guard let day = Day(text) else { throw call.argumentError(3, "option 'date': '\(text)' is not a date (YYYY-MM-DD)") }
                 return day
@@ -157,14 +154,14 @@ extension LabModule {
         ("report", """
         lab.report(results, path [, options]) -> writes a self-contained HTML report
           The seed's table, equity curves against SPY, drawdowns, yearly returns as bars,
-          and with options.grid = {rows = field, columns = field, metric = "sharpe"} a heatmap
-          of a parameter grid. options.title names it. SVG charts, no JavaScript; written atomically.
+          and with a grid a heatmap of a parameter grid. SVG charts, no JavaScript; written atomically.
+        \(LabOptionSet.report.help())
         """, { call in
             let results = try call.objects(1, ResultObject.self, what: "a result").map(\.result)
             let path = try call.string(2)
-            let o = try LuaOptions(call, 3, allowed: ["title", "grid"])
+            let o = try LuaOptions(call, 3, .report)
             var grid: HTMLReport.Grid?
-            if case .map(let g)? = o.values["grid"] {
+            if case .map(let g)? = o.value("grid") {
                 guard case .string(let rows)? = g["rows"], case .string(let columns)? = g["columns"] else {
                     throw call.argumentError(3, "option 'grid' needs rows and columns (config field names)")
                 }

@@ -5,6 +5,44 @@ import Foundation
 /// `lab.factor`: factor analysis of a feature, a feature set, a Lua score function or a
 /// walk-forward's kept scores; `Factor` userdata for each analysed signal.
 extension LabModule {
+    /// lab.factor's figures options: horizons, quantiles and the decay curve.
+    static func factorOptions(_ o: LuaOptions, _ call: LuaCall) throws -> FactorOptions {
+        var options = FactorOptions()
+        if let horizons = try o.integers("horizons") {
+            guard !horizons.isEmpty, horizons.allSatisfy({ $0 >= 1 }) else { throw call.argumentError(3, "option 'horizons' must be positive numbers of days") }
+            options.horizons = horizons
+        }
+        if let q = try o.integer("quantiles") {
+            guard q >= 2 else { throw call.argumentError(3, "option 'quantiles' must be at least 2, got \(q)") }
+            options.quantiles = q
+        }
+        switch o.value("decay") {
+        case .boolean(true)?: options.decayHorizons = Array(1...60)
+        case nil, .boolean(false)?: break
+        default: options.decayHorizons = try o.integers("decay") ?? []
+        }
+        return options
+    }
+
+    /// lab.factor's scoring dates: its cadence between `start` and `end` (years or dates; the data's span by default).
+    static func scoringDays(_ o: LuaOptions, panel: Panel, _ call: LuaCall) throws -> [Int] {
+        let cadenceName = try o.string("dates") ?? "weekly"
+        guard let cadence = FactorSignal.Cadence(rawValue: cadenceName) else {
+            throw call.argumentError(3, "option 'dates' must be daily, weekly or monthly, got '\(cadenceName)'")
+        }
+        func bound(_ key: String, first: Bool) throws -> Day {
+            switch o.value(key) {
+            case .integer(let year)?: return Day(year: Int(year), month: first ? 1 : 12, day: first ? 1 : 31)!
+            case .number(let year)? where year.rounded() == year: return Day(year: Int(year), month: first ? 1 : 12, day: first ? 1 : 31)!
+            case nil: return first ? panel.calendar[0] : panel.calendar[panel.dayCount - 1]
+            default:
+                guard let day = try o.date(key) else { throw call.argumentError(3, "option '\(key)' must be a year or a date") }
+                return day
+            }
+        }
+        return FactorSignal.scoringDays(panel, cadence: cadence, from: try bound("start", first: true), through: try bound("end", first: false))
+    }
+
     static var factorFunctions: [Function] { [
         ("factor", """
         lab.factor(dataset, signal [, options]) -> factor, or a list of factors
@@ -13,28 +51,13 @@ extension LabModule {
           one factor each), a score function(ctx) as lab.run takes, or a result run with
           explain = true (its out-of-sample scores; options.horizon = 5 for one horizon's
           predictions, options.by_horizon = true for the combined score and each horizon).
-          Options: dates ("daily", "weekly" (default), "monthly"), start, end (years or
-          "YYYY-MM-DD"), horizons ({1, 5, 20}), quantiles (5), universe ("all", or a
-          point-in-time one), decay (true: IC at horizons 1..60, or a list of horizons).
           A factor prints its summary; f:table() has every figure; f:report(path) writes an
           HTML tear sheet (lab.factor_report(list, path) for several).
+        \(LabOptionSet.factor.help())
         """, { call in
             let dataset = try call.object(1, Dataset.self)
-            let o = try LuaOptions(call, 3, allowed: ["dates", "start", "end", "horizons", "quantiles", "universe", "decay", "horizon", "by_horizon"])
-            var options = FactorOptions()
-            if let horizons = try o.integers("horizons") {
-                guard !horizons.isEmpty, horizons.allSatisfy({ $0 >= 1 }) else { throw call.argumentError(3, "option 'horizons' must be positive numbers of days") }
-                options.horizons = horizons
-            }
-            if let q = try o.integer("quantiles") {
-                guard q >= 2 else { throw call.argumentError(3, "option 'quantiles' must be at least 2, got \(q)") }
-                options.quantiles = q
-            }
-            switch o.values["decay"] {
-            case .boolean(true)?: options.decayHorizons = Array(1...60)
-            case nil, .boolean(false)?: break
-            default: options.decayHorizons = try o.integers("decay") ?? []
-            }
+            let o = try LuaOptions(call, 3, .factor)
+            let options = try factorOptions(o, call)
             let universe = try dataset.universe(named: try o.string("universe") ?? Universe.allName)
             let panel = dataset.panel
 
@@ -50,21 +73,7 @@ extension LabModule {
                 return try results(signals.map { try FactorAnalysis.analyze($0, panel: panel, options: options) }, list: signals.count > 1, call)
             }
 
-            let cadenceName = try o.string("dates") ?? "weekly"
-            guard let cadence = FactorSignal.Cadence(rawValue: cadenceName) else {
-                throw call.argumentError(3, "option 'dates' must be daily, weekly or monthly, got '\(cadenceName)'")
-            }
-            func bound(_ key: String, first: Bool) throws -> Day {
-                switch o.values[key] {
-                case .integer(let year)?: return Day(year: Int(year), month: first ? 1 : 12, day: first ? 1 : 31)!
-                case .number(let year)? where year.rounded() == year: return Day(year: Int(year), month: first ? 1 : 12, day: first ? 1 : 31)!
-                case nil: return first ? panel.calendar[0] : panel.calendar[panel.dayCount - 1]
-                default:
-                    guard let day = try o.date(key) else { throw call.argumentError(3, "option '\(key)' must be a year or a date") }
-                    return day
-                }
-            }
-            let days = FactorSignal.scoringDays(panel, cadence: cadence, from: try bound("start", first: true), through: try bound("end", first: false))
+            let days = try scoringDays(o, panel: panel, call)
 
             switch lua_type(call.L, 2) {
             case LUA_TFUNCTION:
@@ -89,10 +98,11 @@ extension LabModule {
         }),
         ("factor_report", """
         lab.factor_report(factors, path [, options]) -> writes one HTML tear sheet of several factors
-          options.title names it. SVG charts drawn by the engine, no JavaScript; written atomically.
+          SVG charts drawn by the engine, no JavaScript; written atomically.
+        \(LabOptionSet.factorReport.help())
         """, { call in
             let reports = try call.objects(1, FactorObject.self, what: "a factor").map(\.report)
-            let o = try LuaOptions(call, 3, allowed: ["title"])
+            let o = try LuaOptions(call, 3, .factorReport)
             let page = FactorTearSheet(title: try o.string("title") ?? "Factor tear sheet", reports: reports).render()
             try call.state.session.write(Data(page.utf8), to: try call.string(2))
             return 0

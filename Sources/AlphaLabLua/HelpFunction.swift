@@ -103,5 +103,5 @@ enum HelpFunction {
 
 /// The version line shown by `help()`.
 enum AlphaLabVersionText {
-    static var text: String { "\(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE))" }
+    static var text: String { "\(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion))" }
 }

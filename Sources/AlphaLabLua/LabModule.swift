@@ -14,7 +14,7 @@ public enum LabModule {
         let lab = state.stack.top
         state.stack.push(.string(AlphaLabVersion.string))
         lua_setfield(L, lab, "version")
-        state.stack.push(.string("\(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE)"))
+        state.stack.push(.string(LuaHost.luaVersion))
         lua_setfield(L, lab, "lua_version")
         state.stack.push(.string(XGBoostModel.libraryVersion))
         lua_setfield(L, lab, "xgboost_version")
@@ -72,15 +72,11 @@ public enum LabModule {
         }),
         ("read_csv", """
         lab.read_csv(source [, options]) -> dataset
-          Prices straight from CSV files (a folder or one file), without a store. Options:
-          format ("alphavantage", "yahoo", "long"; default alphavantage), sectors (a
-          constituents CSV: Symbol, Name, Sector), benchmark (a Yahoo CSV of SPY),
-          limit (keep the first N tickers alphabetically, as the seed's 100-ticker runs),
-          date_format (e.g. "MM/DD/YYYY"), membership (a point-in-time membership file:
-          spells, Qlib instruments or snapshots) with universe (the name configs use for it).
+          Prices straight from CSV files (a folder or one file), without a store.
+        \(LabOptionSet.readCSV.help())
         """, { call in
             let source = try call.string(1)
-            let o = try LuaOptions(call, 2, allowed: ["format", "sectors", "benchmark", "limit", "membership", "universe", "date_format"])
+            let o = try LuaOptions(call, 2, .readCSV)
             for path in [source] + [try o.string("sectors"), try o.string("benchmark"), try o.string("membership")].compactMap({ $0 }) {
                 try call.state.session.checkRead(path)
             }
@@ -110,17 +106,10 @@ public enum LabModule {
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset
-          The deterministic synthetic market. Options: seed, tickers, sectors, start, end
-          ("YYYY-MM-DD"), null (true: nothing predictable), drift, market_volatility,
-          sector_volatility, idiosyncratic_volatility, momentum_premium, reversal,
-          crash_probability, late_listing_share, log_returns (true: moves are log returns, so no
-          signal predicts ranks on the null market), bankruptcy_rate, acquisition_rate, index_share.
-          Its index's membership is the universe "index".
+          The deterministic synthetic market. Its index's membership is the universe "index".
+        \(LabOptionSet.synthetic.help())
         """, { call in
-            let o = try LuaOptions(call, 1, allowed: ["seed", "tickers", "sectors", "start", "end", "null", "drift", "market_volatility",
-                                                      "sector_volatility", "idiosyncratic_volatility", "momentum_premium", "reversal",
-                                                      "crash_probability", "late_listing_share", "log_returns", "bankruptcy_rate",
-                                                      "acquisition_rate", "index_share"])
+            let o = try LuaOptions(call, 1, .synthetic)
             var config = try o.boolean("null") == true ? SyntheticMarketConfig.null() : SyntheticMarketConfig()
             if let seed = try o.integer("seed") {
                 guard seed >= 0 else { throw call.argumentError(1, "option 'seed' must not be negative") }
@@ -159,16 +148,13 @@ public enum LabModule {
         ("train", """
         lab.train(dataset, options) -> model
           Trains a horizon ensemble for a decision date, on rows whose labels were known
-          before it. Options: date ("YYYY-MM-DD", required), features (a set name or a list
-          of feature names; default "legacy"), horizons ({1, 5, 20}), trees (100), depth (5),
-          learning_rate (0.05), selection (true: the seed's noise-based selection),
-          start_year (2010), embargo (0), window (0: expanding).
+          before it.
+        \(LabOptionSet.train.help())
         """, { call in
             let dataset = try call.object(1, Dataset.self)
-            let o = try LuaOptions(call, 2, allowed: ["date", "features", "horizons", "trees", "depth", "learning_rate", "selection",
-                                                      "start_year", "embargo", "window"])
+            let o = try LuaOptions(call, 2, .train)
             guard let date = try o.date("date") else { throw call.argumentError(2, "option 'date' is required") }
-            let set = try featureSet(o.values["features"] ?? .string("legacy"), call: call, position: 2)
+            let set = try featureSet(o.value("features") ?? .string("legacy"), call: call, position: 2)
             var spec = EnsembleSpec.seedEnsemble
             spec.horizons = try o.integers("horizons") ?? [1, 5, 20]
             guard !spec.horizons.isEmpty, spec.horizons.allSatisfy({ $0 >= 1 }) else {

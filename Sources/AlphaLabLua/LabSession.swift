@@ -12,13 +12,31 @@ import Foundation
 /// store asks the session, so a dry run of any script trains nothing and leaves
 /// nothing behind, and a sandboxed one touches only what its sandbox allows.
 public final class LabSession {
-    /// With a plan, datasets made by `lab` record their trainings there and train
-    /// nothing, and files and run records are discarded.
-    public private(set) var plan: TrainingPlan?
-    /// With a shard, this state runs that shard's share of the script's runs for real
-    /// and stores their results; the other runs use stand-in models, and files and run
-    /// records are discarded.
-    public private(set) var sweep: Shard?
+    /// What the session's runs really do.
+    public enum Mode {
+        /// Runs train and are recorded; files are written.
+        case live
+        /// A dry run: datasets made by `lab` record their trainings in the plan and train
+        /// nothing; files and run records are discarded.
+        case planning(TrainingPlan)
+        /// One shard of a sweep: this state runs the shard's share of the script's runs for
+        /// real and stores their results; the other runs use stand-in models, and files and
+        /// run records are discarded.
+        case sweep(Shard)
+        /// A rerun of a recorded script: it trains for real, but the runs it saves are
+        /// captured (``captured``) and its files discarded, so nothing stored changes. A
+        /// fresh rerun's trainings neither read nor fill the disk cache.
+        case rerun(fresh: Bool)
+    }
+
+    /// The session's mode: live unless a planner, a sweep worker or a rerun set another
+    /// (``start(_:)``) before the script ran.
+    public private(set) var mode = Mode.live
+
+    /// The plan a dry run records its trainings in.
+    public var plan: TrainingPlan? { if case .planning(let plan) = mode { plan } else { nil } }
+    /// The sweep shard this state runs.
+    public var sweep: Shard? { if case .sweep(let shard) = mode { shard } else { nil } }
     /// Sweep bookkeeping: storable runs dealt, and those dealt to this shard.
     public private(set) var sweepRuns = (seen: 0, ran: 0)
     /// Each dataset's stand-in twin (same prices, a planning cache) for other shards' runs.
@@ -46,7 +64,7 @@ public final class LabSession {
     /// Runs saved so far (the next run's ``RunProvenance/sequence`` is this plus one).
     public private(set) var runsSaved = 0
     /// In a rerun, the results the script saves, captured instead of recorded.
-    public private(set) var captured: [ExperimentResult]?
+    public private(set) var captured: [ExperimentResult] = []
     /// Whether `help(x)` prints its text as well as returning it (not in the REPL, which
     /// prints what expressions return).
     public var helpPrints = true
@@ -57,14 +75,9 @@ public final class LabSession {
 
     deinit { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
 
-    /// Turns the session into a dry run that records trainings in `plan`.
-    public func startPlanning(_ plan: TrainingPlan) {
-        self.plan = plan
-    }
-
-    /// Makes the session shard `shard` of a sweep.
-    public func startSweep(_ shard: Shard) {
-        sweep = shard
+    /// Puts the session in `mode` (before the script runs: runs already made stay as they were).
+    public func start(_ mode: Mode) {
+        self.mode = mode
     }
 
     /// Confines the session's `lab` functions to `sandbox`.
@@ -82,15 +95,8 @@ public final class LabSession {
         try sandbox?.checkWrite(path)
     }
 
-    /// Makes the session a rerun: the script trains for real, but the runs it saves are
-    /// captured (``captured``) and its files discarded, so nothing stored changes.
-    public func startRerun(fresh: Bool) {
-        captured = []
-        ignoresDiskCache = fresh
-    }
-
     /// In a fresh rerun, trainings neither read nor fill the disk cache.
-    public private(set) var ignoresDiskCache = false
+    public var ignoresDiskCache: Bool { if case .rerun(fresh: true) = mode { true } else { false } }
 
     /// Where the next run saved comes from, if the session runs a script; counts it.
     func nextProvenance() -> RunProvenance? {
@@ -104,15 +110,15 @@ public final class LabSession {
     /// result is captured and the id is its place among the captured ones, negated).
     func save(_ result: ExperimentResult, seconds: Double, in store: RunStore) throws -> Int64 {
         let provenance = nextProvenance()
-        if captured != nil {
-            captured!.append(result)
-            return -Int64(captured!.count)
+        if case .rerun = mode {
+            captured.append(result)
+            return -Int64(captured.count)
         }
         return try store.save(result, seconds: seconds, provenance: provenance)
     }
 
     /// Whether files and run records are discarded.
-    public var isDryRun: Bool { plan != nil || sweep != nil || captured != nil }
+    public var isDryRun: Bool { if case .live = mode { false } else { true } }
 
     /// In a sweep, whether the next run whose result can be stored is this shard's: runs
     /// are dealt round-robin in the order the script asks for them, the same in every shard.

@@ -125,6 +125,88 @@ public final class LuaHost {
         try interruptibly { () throws(LuaError) in try state.run(chunk, name: name) }
     }
 
+    /// The Lua version the host embeds ("5.4.6").
+    public static let luaVersion = "\(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE)"
+
+    /// Where a chunk typed line by line stands.
+    public enum ChunkStatus: Sendable, Equatable {
+        /// It compiles (as an expression or as statements).
+        case complete
+        /// Its only syntax error is at the end of the input: more lines may finish it.
+        case incomplete
+        /// It has a syntax error more lines cannot mend.
+        case invalid
+    }
+
+    /// Whether `chunk` compiles, needs more lines, or cannot (the rule of `lua`'s REPL).
+    public func status(of chunk: String) -> ChunkStatus {
+        if (try? state.load("return " + chunk, name: "=stdin")) != nil { state.stack.pop(); return .complete }
+        do {
+            try state.load(chunk, name: "=stdin")
+            state.stack.pop()
+            return .complete
+        } catch {
+            return error.isSyntaxError && error.message.hasSuffix("<eof>") ? .incomplete : .invalid
+        }
+    }
+
+    /// Whether the stdlib's `repl` module (the pretty printer and completion) can be required.
+    public var hasReplModule: Bool {
+        (try? run("return package.searchpath('repl', package.path) ~= nil", name: "=repl")) == [.boolean(true)]
+    }
+
+    /// Runs a chunk typed at a prompt as `lua`'s REPL does: an expression (`1 + 1`, `r`) is
+    /// evaluated and its values shown, by the `repl` module's `show` with `pretty` (results
+    /// as summaries, tables laid out) or else by `print`; anything else runs as statements.
+    /// An error carries its traceback; Ctrl-C interrupts.
+    public func evaluate(_ chunk: String, name: String = "=stdin", pretty: Bool) throws(LuaError) {
+        let L = state.L
+        try interruptibly { () throws(LuaError) in
+            let isExpression = (try? state.load("return " + chunk, name: name)) != nil
+            if !isExpression { try state.load(chunk, name: name) }
+            let base = state.stack.top - 1
+            alab_pushtraceback(L)
+            lua_rotate(L, base + 1, 1) // [handler, chunk]
+            defer { lua_settop(L, base) }
+            try pushShow(pretty: pretty, handler: base + 1)
+            lua_rotate(L, base + 2, 1) // [handler, show, chunk]
+            guard alab_pcall(L, 0, LUA_MULTRET, base + 1) == LUA_OK else {
+                throw LuaError(state.stack.string(at: -1) ?? "(error object is a \(state.stack.typeName(at: -1)) value)")
+            }
+            let results = state.stack.top - (base + 2)
+            if results > 0 {
+                guard alab_pcall(L, results, 0, base + 1) == LUA_OK else {
+                    throw LuaError(state.stack.string(at: -1) ?? "error while printing")
+                }
+            }
+        }
+    }
+
+    /// Pushes the function that shows an expression's values: `require("repl").show` or `print`.
+    private func pushShow(pretty: Bool, handler: Int32) throws(LuaError) {
+        let L = state.L
+        guard pretty else { lua_getglobal(L, "print"); return }
+        lua_getglobal(L, "require")
+        state.stack.push(.string("repl"))
+        guard alab_pcall(L, 1, 1, handler) == LUA_OK else { throw LuaError(state.stack.string(at: -1) ?? "repl module failed") }
+        lua_getfield(L, -1, "show")
+        lua_rotate(L, -2, 1)
+        state.stack.pop() // the module
+    }
+
+    /// The completions of `word` (a name, `a.b`, `obj:m`) from the `repl` module; none without it.
+    public func complete(_ word: String) -> [String] {
+        let L = state.L, base = state.stack.top
+        defer { lua_settop(L, base) }
+        lua_getglobal(L, "require")
+        state.stack.push(.string("repl"))
+        guard alab_pcall(L, 1, 1, 0) == LUA_OK else { return [] }
+        lua_getfield(L, -1, "complete")
+        state.stack.push(.string(word))
+        guard alab_pcall(L, 1, 1, 0) == LUA_OK, case .array(let items)? = try? state.stack.value(at: -1) else { return [] }
+        return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    }
+
     /// `require(name)` in protected mode, setting the global `name` to the module (as `lua -l`).
     public func require(_ module: String) throws(LuaError) {
         try interruptibly { () throws(LuaError) in
@@ -137,7 +219,7 @@ public final class LuaHost {
     /// `lab`'s datasets train nothing (their models predict zero), and files written
     /// through `lab` or `io.open`/`io.output` and run records are discarded.
     public func startPlanning(_ plan: TrainingPlan) throws(LuaError) {
-        state.session.startPlanning(plan)
+        state.session.start(.planning(plan))
         try discardFileWrites()
     }
 
@@ -146,7 +228,7 @@ public final class LuaHost {
     /// it writes through `lab` or `io.open`/`io.output` are discarded, so nothing stored
     /// or written before changes. With `fresh`, trainings ignore the disk cache.
     public func startRerun(fresh: Bool) throws(LuaError) {
-        state.session.startRerun(fresh: fresh)
+        state.session.start(.rerun(fresh: fresh))
         try discardFileWrites()
     }
 

@@ -7,12 +7,26 @@ public struct LuaOptions {
     let call: LuaCall
     let position: Int32
     let values: [String: LuaValue]
+    /// The declaration the options are read by (nil: a caller's own list of names).
+    private let declared: LabOptionSet?
 
     /// Options at argument `position` (absent or nil means none). Values that are not
     /// plain (functions, objects) are left on the Lua side for the caller to fetch.
     public init(_ call: LuaCall, _ position: Int32, allowed: [String]) throws(LuaArgumentError) {
+        try self.init(call, position, allowed: allowed, declared: nil)
+    }
+
+    /// Options at argument `position` as `declared` declares them: a key it does not
+    /// declare is an error for the script, and reading one it does not declare is a bug
+    /// in AlphaLab (a precondition).
+    init(_ call: LuaCall, _ position: Int32, _ declared: LabOptionSet) throws(LuaArgumentError) {
+        try self.init(call, position, allowed: declared.allowed, declared: declared)
+    }
+
+    private init(_ call: LuaCall, _ position: Int32, allowed: [String], declared: LabOptionSet?) throws(LuaArgumentError) {
         self.call = call
         self.position = position
+        self.declared = declared
         var values: [String: LuaValue] = [:]
         if !call.isNil(position) {
             let L = call.L
@@ -37,18 +51,24 @@ public struct LuaOptions {
         }
     }
 
+    /// The value given for option `key` (nil when absent).
+    func value(_ key: String) -> LuaValue? {
+        if let declared { precondition(declared.option(key) != nil, "\(declared.owner) reads option '\(key)', which it does not declare") }
+        return values[key]
+    }
+
     private func wrong(_ key: String, _ expected: String) -> LuaArgumentError {
         call.argumentError(position, "option '\(key)' must be \(expected), got \(values[key]!.typeName)")
     }
 
     public func string(_ key: String) throws(LuaArgumentError) -> String? {
-        guard let v = values[key] else { return nil }
+        guard let v = value(key) else { return nil }
         guard case .string(let s) = v else { throw wrong(key, "a string") }
         return s
     }
 
     public func number(_ key: String) throws(LuaArgumentError) -> Double? {
-        guard let v = values[key] else { return nil }
+        guard let v = value(key) else { return nil }
         guard let x = v.number else { throw wrong(key, "a number") }
         return x
     }
@@ -60,7 +80,7 @@ public struct LuaOptions {
     }
 
     public func boolean(_ key: String) throws(LuaArgumentError) -> Bool? {
-        guard let v = values[key] else { return nil }
+        guard let v = value(key) else { return nil }
         guard case .boolean(let b) = v else { throw wrong(key, "a boolean") }
         return b
     }
@@ -72,7 +92,7 @@ public struct LuaOptions {
     }
 
     public func strings(_ key: String) throws(LuaArgumentError) -> [String]? {
-        guard let v = values[key] else { return nil }
+        guard let v = value(key) else { return nil }
         switch v {
         case .string(let s): return [s]
         case .array(let items):
@@ -87,7 +107,7 @@ public struct LuaOptions {
     }
 
     public func integers(_ key: String) throws(LuaArgumentError) -> [Int]? {
-        guard let v = values[key] else { return nil }
+        guard let v = value(key) else { return nil }
         guard case .array(let items) = v else { throw wrong(key, "a list of integers") }
         var result: [Int] = []
         for item in items {

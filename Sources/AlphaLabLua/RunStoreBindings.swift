@@ -25,10 +25,9 @@ enum RunStoreBindings {
             }),
             ("list", """
             store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
-              filter: name (a LIKE pattern, % as wildcard), since ("YYYY-MM-DD"), min_sharpe,
-              order ("created", newest first; "sharpe"; "total_return"), limit.
+            \(LabOptionSet.runFilter.help(heading: "filter"))
             """, { store, call in
-                let o = try LuaOptions(call, 2, allowed: ["name", "since", "min_sharpe", "order", "limit"])
+                let o = try LuaOptions(call, 2, .runFilter)
                 let filter = RunStore.Filter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
                                              orderBy: try o.string("order") ?? "created", limit: try o.integer("limit") ?? 1000)
                 return call.results(.array(try store.list(filter).map(summary)))

@@ -43,6 +43,16 @@ func clusterBenchmark(dataDir: String, tickers: Int) throws {
     figure("  1 process, cold", String(format: "%.1f s", singleSeconds))
     figure("    its " + training.replacingOccurrences(of: "trainings: ", with: ""), "")
 
+    let arraySeconds = try slurmArray(subset: subset, binary: binary, repository: repository, folder: folder)
+    figure("  array / 1 process", String(format: "%.2fx", arraySeconds / singleSeconds))
+    let identical = FileManager.default.contents(atPath: folder + "/single/phase2_results.json")
+        == FileManager.default.contents(atPath: folder + "/array/phase2_results.json")
+    figure("  results identical to the 1-process run", identical ? "yes" : "NO")
+}
+
+/// Runs `subset` as a 2-shard array job (and its final job) on a one-node Slurm cluster
+/// started for it; prints each shard's summary and returns the wall time.
+private func slurmArray(subset: [String], binary: String, repository: String, folder: String) throws -> Double {
     let tools = repository + "/tools/slurm"
     let cluster = folder + "/slurm"
     let started = try run("/bin/bash", [tools + "/local-cluster.sh", "start", cluster], in: folder)
@@ -60,10 +70,7 @@ func clusterBenchmark(dataDir: String, tickers: Int) throws {
         let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
         if let summary = text.split(separator: "\n").last(where: { $0.hasPrefix("shard ") }) { print("    " + summary) }
     }
-    figure("  array / 1 process", String(format: "%.2fx", arraySeconds / singleSeconds))
-    let identical = FileManager.default.contents(atPath: folder + "/single/phase2_results.json")
-        == FileManager.default.contents(atPath: folder + "/array/phase2_results.json")
-    figure("  results identical to the 1-process run", identical ? "yes" : "NO")
+    return arraySeconds
 }
 
 /// Runs `executable` and returns its standard output (or standard error), failing on a non-zero exit.

@@ -1,6 +1,6 @@
 import AlphaLab
+import AlphaLabLua
 import ArgumentParser
-import CLua
 
 /// The `alphalab` command.
 
@@ -30,7 +30,7 @@ struct AlphaLabCommand: ParsableCommand {
           alphalab --annotations [PATH]  LuaLS annotations of lab (stdlib/meta/lab.lua)
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
-        version: "alphalab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion))",
+        version: "alphalab \(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion), XGBoost \(XGBoostModel.libraryVersion))",
         subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self]
     )
 }

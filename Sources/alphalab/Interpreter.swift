@@ -45,122 +45,166 @@ struct Interpreter {
         case module(String)
     }
 
+    /// What the command line asks for.
+    private struct Request {
+        var actions: [Action] = []
+        var interactive = false, version = false
+        var script: String?
+        var scriptArguments: [String] = []
+        /// The interpreter's own words before the script (`arg`'s negative indices).
+        var options: [String] = []
+        var worker: (role: WorkerRole, setting: String)?
+        var confinement: Confinement
+        /// Whether nothing runs but the REPL (no script, no -e or -l, no -v).
+        var replOnly: Bool { script == nil && actions.isEmpty && !version }
+    }
+
+    /// A command line `lua` would refuse.
+    private struct UsageError: Error { let problem: String }
+
     /// Runs and returns the exit status: 0, or 1 after a Lua error (message and
     /// traceback on stderr), or 2 for a usage error.
     func run() -> Int32 {
-        var actions: [Action] = [], interactive = false, version = false
-        var i = 0
+        let request: Request
+        do { request = try parse() } catch { return usage(error.problem) }
+        if let worker = request.worker { return runWorker(worker, request) }
+        return runLua(request)
+    }
+
+    /// Reads the options, the script and its arguments from the command line.
+    private func parse() throws(UsageError) -> Request {
         var args = arguments
         if args.first == "run" {
-            guard args.count >= 2 else { return usage("'run' needs a script: alphalab run FILE.lua [ARGS...]") }
+            guard args.count >= 2 else { throw UsageError(problem: "'run' needs a script: alphalab run FILE.lua [ARGS...]") }
             args.removeFirst()
         }
-        var script: String?
-        var worker = environment["ALPHALAB_SHARD"].map { (role: WorkerRole.trainings, setting: $0) }
-        var confinement = Confinement(sandboxed: ["1", "true", "yes"].contains(environment["ALPHALAB_SANDBOX"]?.lowercased() ?? ""))
+        var request = Request(confinement: Confinement(sandboxed: ["1", "true", "yes"].contains(environment["ALPHALAB_SANDBOX"]?.lowercased() ?? "")))
+        request.worker = environment["ALPHALAB_SHARD"].map { (role: WorkerRole.trainings, setting: $0) }
+        var i = 0
         parsing: while i < args.count {
             let a = args[i]
             if let role = WorkerRole(option: a) {
-                guard let found = role.take(from: &args, at: i) else { return usage("'\(role.option)' needs I/N or auto") }
-                worker = (role, found)
+                guard let found = role.take(from: &args, at: i) else { throw UsageError(problem: "'\(role.option)' needs I/N or auto") }
+                request.worker = (role, found)
                 continue
             }
             do {
-                if try confinement.take(&args, at: i) { continue }
+                if try request.confinement.take(&args, at: i) { continue }
             } catch {
-                return usage(error.description)
+                throw UsageError(problem: error.description)
             }
             switch a {
             case "-e", "-l":
-                guard i + 1 < args.count else { return usage("'\(a)' needs an argument") }
-                actions.append(a == "-e" ? .chunk(args[i + 1]) : .module(args[i + 1]))
+                guard i + 1 < args.count else { throw UsageError(problem: "'\(a)' needs an argument") }
+                request.actions.append(a == "-e" ? .chunk(args[i + 1]) : .module(args[i + 1]))
                 i += 2
-            case "-i": interactive = true; i += 1
-            case "-v": version = true; i += 1
-            case "--": i += 1; if i < args.count { script = args[i] }; break parsing
-            case "-": script = "-"; break parsing
+            case "-i": request.interactive = true; i += 1
+            case "-v": request.version = true; i += 1
+            case "--": i += 1; if i < args.count { request.script = args[i] }; break parsing
+            case "-": request.script = "-"; break parsing
             default:
                 if a.hasPrefix("-") && a.count > 1 {
-                    if a.hasPrefix("-e") { actions.append(.chunk(String(a.dropFirst(2)))); i += 1; continue }
-                    if a.hasPrefix("-l") { actions.append(.module(String(a.dropFirst(2)))); i += 1; continue }
-                    return usage("unrecognized option '\(a)'")
+                    if a.hasPrefix("-e") { request.actions.append(.chunk(String(a.dropFirst(2)))); i += 1; continue }
+                    if a.hasPrefix("-l") { request.actions.append(.module(String(a.dropFirst(2)))); i += 1; continue }
+                    throw UsageError(problem: "unrecognized option '\(a)'")
                 }
-                script = a
+                request.script = a
                 break parsing
             }
         }
-        var scriptArguments = script == nil ? [] : Array(args[(i + 1)...])
-        // `--shard` and `--sweep-shard` belong to AlphaLab wherever they stand, so a batch template can append them.
+        request.scriptArguments = request.script == nil ? [] : Array(args[(i + 1)...])
+        request.options = Array(args[..<min(i, args.count)])
+        try takeWorkerOptions(&request)
+        return request
+    }
+
+    /// `--shard` and `--sweep-shard` belong to AlphaLab wherever they stand, so a batch
+    /// template can append them after the script's arguments; checks what goes with them.
+    private func takeWorkerOptions(_ request: inout Request) throws(UsageError) {
         var k = 0
-        while k < scriptArguments.count {
-            guard let role = WorkerRole(option: scriptArguments[k]) else { k += 1; continue }
-            guard let found = role.take(from: &scriptArguments, at: k) else { return usage("'\(role.option)' needs I/N or auto") }
-            worker = (role, found)
+        while k < request.scriptArguments.count {
+            guard let role = WorkerRole(option: request.scriptArguments[k]) else { k += 1; continue }
+            guard let found = role.take(from: &request.scriptArguments, at: k) else { throw UsageError(problem: "'\(role.option)' needs I/N or auto") }
+            request.worker = (role, found)
         }
-        if confinement.output != nil && !confinement.sandboxed { return usage("'--output' names the sandbox's output folder: add --sandbox") }
-        if let worker {
-            guard !confinement.sandboxed else { return usage("\(worker.role.option) runs a script for real on the cluster and cannot be sandboxed") }
-            guard let script, script != "-", actions.isEmpty, !interactive else {
-                return usage("\(worker.role.option) needs a script file (alphalab SCRIPT [ARGS...] \(worker.role.option) I/N)")
-            }
-            do {
-                let shard: Shard
-                do throws(ShardError) { shard = try Shard(setting: worker.setting, environment: environment) } catch {
-                    throw CommandFailure(description: error.description)
-                }
-                switch worker.role {
-                case .trainings: try ShardWorker(script: script, arguments: scriptArguments, shard: shard).run()
-                case .sweep: try SweepWorker(script: script, arguments: scriptArguments, shard: shard).run()
-                }
-                return 0
-            } catch {
-                FileHandle.standardError.write("alphalab: \(error)\n")
-                return 1
-            }
+        if request.confinement.output != nil && !request.confinement.sandboxed {
+            throw UsageError(problem: "'--output' names the sandbox's output folder: add --sandbox")
         }
+        guard let worker = request.worker else { return }
+        guard !request.confinement.sandboxed else { throw UsageError(problem: "\(worker.role.option) runs a script for real on the cluster and cannot be sandboxed") }
+        guard let script = request.script, script != "-", request.actions.isEmpty, !request.interactive else {
+            throw UsageError(problem: "\(worker.role.option) needs a script file (alphalab SCRIPT [ARGS...] \(worker.role.option) I/N)")
+        }
+    }
+
+    /// A cluster task: trains its shard of the script's trainings or runs its shard of the script's runs.
+    private func runWorker(_ worker: (role: WorkerRole, setting: String), _ request: Request) -> Int32 {
+        do {
+            let shard: Shard
+            do throws(ShardError) { shard = try Shard(setting: worker.setting, environment: environment) } catch {
+                throw CommandFailure(description: error.description)
+            }
+            switch worker.role {
+            case .trainings: try ShardWorker(script: request.script!, arguments: request.scriptArguments, shard: shard).run()
+            case .sweep: try SweepWorker(script: request.script!, arguments: request.scriptArguments, shard: shard).run()
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write("alphalab: \(error)\n")
+            return 1
+        }
+    }
+
+    /// Runs the chunks, modules and script in a new host, then the REPL if asked.
+    private func runLua(_ request: Request) -> Int32 {
+        let script = request.script
         let folder = script.flatMap { $0 == "-" ? nil : URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-        let sandbox = confinement.sandbox(folder: folder, arguments: scriptArguments, stdlib: LuaHost.locateStdlib(environment: environment),
-                                          environment: environment)
+        let confinement = request.confinement
+        let sandbox = confinement.sandbox(folder: folder, arguments: request.scriptArguments,
+                                          stdlib: LuaHost.locateStdlib(environment: environment), environment: environment)
         let host = LuaHost(scriptFolder: folder, environment: environment, sandbox: sandbox)
         if sandbox == nil, confinement.memoryLimit != nil || confinement.cpuLimit != nil {
             host.state.setLimits(memoryBytes: confinement.memoryLimit, cpuSeconds: confinement.cpuLimit)
         }
-        host.setArguments(script: script ?? "alphalab", arguments: scriptArguments,
-                          interpreter: ["alphalab"] + Array(args[..<min(i, args.count)]))
+        host.setArguments(script: script ?? "alphalab", arguments: request.scriptArguments, interpreter: ["alphalab"] + request.options)
         // Read once: the text that runs is the text a recorded run keeps.
         let scriptText = script.flatMap { $0 == "-" ? nil : try? String(contentsOfFile: $0, encoding: .utf8) }
-        host.state.session.invocation = invocation(script: script, text: scriptText, arguments: scriptArguments, actions: actions)
-        if version || (script == nil && actions.isEmpty && !interactive && isatty(0) != 0) { print(Repl.banner) }
+        host.state.session.invocation = invocation(script: script, text: scriptText, arguments: request.scriptArguments,
+                                                   actions: request.actions)
+        if request.version || (request.replOnly && !request.interactive && isatty(0) != 0) { print(Repl.banner) }
         do throws(LuaError) {
-            for action in actions {
-                switch action {
-                case .chunk(let chunk): try host.run(chunk, name: "=(command line)")
-                case .module(let name): try host.require(name)
-                }
-            }
-            if let script {
-                if script == "-" {
-                    let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                    try host.run(text.hasPrefix("#") ? "--" + text : text, name: "=stdin")
-                } else {
-                    guard let scriptText else { throw LuaError("cannot open \(script)") }
-                    try host.runScript(scriptText, path: script, arguments: scriptArguments)
-                }
-            }
+            try runActions(request, scriptText: scriptText, in: host)
         } catch {
             report(error)
             return 1
         }
-        if interactive || (script == nil && actions.isEmpty && !version) {
-            if script == nil && actions.isEmpty && !version && isatty(0) == 0 {
-                // `alphalab < file` runs the file, as `lua` does with a non-terminal stdin.
-                let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                do { try host.run(text, name: "=stdin") } catch { report(error); return 1 }
-                return 0
-            }
-            Repl(host: host).run()
+        guard request.interactive || request.replOnly else { return 0 }
+        if request.replOnly && isatty(0) == 0 {
+            // `alphalab < file` runs the file, as `lua` does with a non-terminal stdin.
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            do { try host.run(text, name: "=stdin") } catch { report(error); return 1 }
+            return 0
         }
+        Repl(host: host).run()
         return 0
+    }
+
+    /// The `-e` chunks and `-l` modules in order, then the script (a file, or stdin for `-`).
+    private func runActions(_ request: Request, scriptText: String?, in host: LuaHost) throws(LuaError) {
+        for action in request.actions {
+            switch action {
+            case .chunk(let chunk): try host.run(chunk, name: "=(command line)")
+            case .module(let name): try host.require(name)
+            }
+        }
+        guard let script = request.script else { return }
+        if script == "-" {
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            try host.run(text.hasPrefix("#") ? "--" + text : text, name: "=stdin")
+        } else {
+            guard let scriptText else { throw LuaError("cannot open \(script)") }
+            try host.runScript(scriptText, path: script, arguments: request.scriptArguments)
+        }
     }
 
     /// What the run store keeps of this run so `alphalab rerun` can repeat it: a script

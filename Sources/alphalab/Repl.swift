@@ -1,7 +1,5 @@
 import AlphaLab
 import AlphaLabLua
-import CLua
-import CLuaShim
 import CReplShim
 import Foundation
 
@@ -14,7 +12,7 @@ struct Repl {
     let host: LuaHost
 
     static var banner: String {
-        "AlphaLab \(AlphaLabVersion.string) (Lua \(LUA_VERSION_MAJOR).\(LUA_VERSION_MINOR).\(LUA_VERSION_RELEASE), XGBoost \(XGBoostModel.libraryVersion)) -- help() for help, Ctrl-D to leave"
+        "AlphaLab \(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion), XGBoost \(XGBoostModel.libraryVersion)) -- help() for help, Ctrl-D to leave"
     }
 
     /// `$ALPHALAB_HISTORY`, or `~/.alphalab_history`.
@@ -27,7 +25,7 @@ struct Repl {
         Repl.active = host
         alab_editline_setup("alphalab", complete)
         alab_history_load(Self.historyPath, 1000)
-        let hasReplModule = (try? host.run("return package.searchpath('repl', package.path) ~= nil", name: "=repl")) == [.boolean(true)]
+        let hasReplModule = host.hasReplModule
         while let chunk = readChunk() {
             if chunk.allSatisfy(\.isWhitespace) { continue }
             alab_history_add(chunk)
@@ -58,49 +56,13 @@ struct Repl {
 
     /// Whether `chunk` is an unfinished statement (its syntax error is at the end of input).
     private func needsMoreInput(_ chunk: String) -> Bool {
-        let state = host.state
-        if (try? state.load("return " + chunk, name: "=stdin")) != nil { state.stack.pop(); return false }
-        do {
-            try state.load(chunk, name: "=stdin")
-            state.stack.pop()
-            return false
-        } catch {
-            return error.isSyntaxError && error.message.hasSuffix("<eof>")
-        }
+        host.status(of: chunk) == .incomplete
     }
 
     /// Runs a chunk, printing what an expression returns.
     private func evaluate(_ chunk: String, pretty: Bool) {
-        let state = host.state, L = state.L
         do {
-            try host.interruptibly { () throws(LuaError) in
-                let isExpression = (try? state.load("return " + chunk, name: "=stdin")) != nil
-                if !isExpression { try state.load(chunk, name: "=stdin") }
-                let base = state.stack.top - 1
-                alab_pushtraceback(L)
-                lua_rotate(L, base + 1, 1) // [handler, chunk]
-                defer { lua_settop(L, base) }
-                if pretty {
-                    lua_getglobal(L, "require")
-                    state.stack.push(.string("repl"))
-                    guard alab_pcall(L, 1, 1, base + 1) == LUA_OK else { throw LuaError(state.stack.string(at: -1) ?? "repl module failed") }
-                    lua_getfield(L, -1, "show")
-                    lua_rotate(L, base + 2, 1) // [handler, show, chunk, repl]
-                    state.stack.pop()
-                } else {
-                    lua_getglobal(L, "print")
-                    lua_rotate(L, base + 2, 1) // [handler, print, chunk]
-                }
-                guard alab_pcall(L, 0, LUA_MULTRET, base + 1) == LUA_OK else {
-                    throw LuaError(state.stack.string(at: -1) ?? "(error object is a \(state.stack.typeName(at: -1)) value)")
-                }
-                let results = state.stack.top - (base + 2)
-                if results > 0 {
-                    guard alab_pcall(L, results, 0, base + 1) == LUA_OK else {
-                        throw LuaError(state.stack.string(at: -1) ?? "error while printing")
-                    }
-                }
-            }
+            try host.evaluate(chunk, pretty: pretty)
         } catch {
             FileHandle.standardError.write(Data((error.message + "\n").utf8))
         }
@@ -110,16 +72,8 @@ struct Repl {
 /// libedit's completion callback: candidates from the `repl` module's `complete`.
 private let complete: alab_completer = { word in
     guard let host = Repl.active, let word else { return nil }
-    let state = host.state, L = state.L
-    let base = state.stack.top
-    defer { lua_settop(L, base) }
-    lua_getglobal(L, "require")
-    state.stack.push(.string("repl"))
-    guard alab_pcall(L, 1, 1, 0) == LUA_OK else { return nil }
-    lua_getfield(L, -1, "complete")
-    state.stack.push(.string(String(cString: word)))
-    guard alab_pcall(L, 1, 1, 0) == LUA_OK, case .array(let items)? = try? state.stack.value(at: -1), !items.isEmpty else { return nil }
-    let names = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
+    let names = host.complete(String(cString: word))
+    guard !names.isEmpty else { return nil }
     let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (names.count + 1))!.assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
     for (i, name) in names.enumerated() { list[i] = strdup(name) }
     list[names.count] = nil

@@ -68,7 +68,7 @@ struct RerunCommand: ParsableCommand {
         } catch {
             throw CommandFailure(description: "the rerun of run \(id) failed: \(error.message)")
         }
-        let captured = host.state.session.captured ?? []
+        let captured = host.state.session.captured
         guard provenance.sequence <= captured.count else {
             throw CommandFailure(description: "run \(id) was run \(provenance.sequence) of its script's recorded runs, but the rerun recorded only \(captured.count)")
         }

@@ -17,7 +17,7 @@ struct SweepWorker {
         guard FileManager.default.fileExists(atPath: script) else { throw CommandFailure(description: "cannot open \(script)") }
         let host = LuaHost(scriptFolder: URL(fileURLWithPath: script).deletingLastPathComponent().path)
         host.setArguments(script: script, arguments: arguments, interpreter: ["alphalab"])
-        host.state.session.startSweep(shard)
+        host.state.session.start(.sweep(shard))
         let clock = Stopwatch()
         do {
             try ScriptPlanner.silenced { () throws(LuaError) in try host.runFile(script, arguments: arguments) }

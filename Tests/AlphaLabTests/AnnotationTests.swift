@@ -1,3 +1,4 @@
+import AlphaLab
 import AlphaLabLua
 import Foundation
 import Testing
@@ -52,6 +53,52 @@ struct AnnotationTests {
         state.setGlobalFromTop("__extra")
         try state.run("lab.extra = __extra")
         #expect(throws: LabAnnotations.MissingTypes(names: ["lab.extra"])) { try LabAnnotations.generate(state) }
+    }
+
+    @Test("Every lab function's and method's returns, and every engine object's fields, have the types the annotations declare")
+    func declaredTypesMatchValues() throws {
+        let folder = Fixtures.temporaryFolder()
+        let csv = Fixtures.write("""
+            timestamp,open,high,low,close,adjusted_close,volume,dividend_amount,split_coefficient
+            2021-01-04,10.0,10.5,9.8,10.2,10.2,1000,0.0,1.0
+            2021-01-05,10.2,11.0,10.1,10.9,10.9,1200,0.0,1.0
+
+            """, to: folder + "/GOOD.csv")
+        let store = try PriceStore(path: folder + "/market.db")
+        try store.write(try PriceImporter(format: .alphavantage).read(source: csv))
+        let host = LuaHost(environment: ["ALPHALAB_DB": folder + "/none.db"])
+        LabTypeCheck.install(in: host.state)
+        let script = Fixtures.root.appendingPathComponent("Tests/lua/types/returns.lua").path
+        try host.state.load(try String(contentsOfFile: script, encoding: .utf8), name: "@" + script)
+        let results = try host.state.callLoaded(arguments: [.string(folder), .string(store.path)])
+        guard case .array(let problems)? = results.first else { Issue.record("the script returned \(results)"); return }
+        #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
+
+        // The check finds a wrong declaration: values that do not conform are named.
+        let wrong = try host.run("""
+            local t = {}
+            for _, p in ipairs(check_returns("lab.clock", "soon")) do t[#t + 1] = p end
+            for _, p in ipairs(check_returns("Dataset:dates", { 1, 2 })) do t[#t + 1] = p end
+            for _, p in ipairs(check_returns("lab.feature_sets", { legacy = { 1 } })) do t[#t + 1] = p end
+            for _, p in ipairs(check_returns("RunStore:count", 2.5)) do t[#t + 1] = p end
+            return t
+            """, name: "=wrong")
+        guard case .array(let found)? = wrong.first else { Issue.record("no problems returned"); return }
+        #expect(found.count == 4, "\(found)")
+        #expect(found.first == .string("lab.clock returns #1 (number): expected a number, got string"))
+    }
+
+    @Test("Horizon-keyed tables use integer keys, and the old string keys still read")
+    func horizonKeys() throws {
+        let host = LuaHost()
+        let values = try host.run("""
+            local f = lab.factor(lab.synthetic({ tickers = 20 }), "MOM_12_1", { start = 2014, ["end"] = 2016 })
+            local keys = {}
+            for k in pairs(f.mean_ic) do keys[#keys + 1] = math.type(k) end
+            local hw = lab.config({ horizon_weights = { [1] = 0.2, [20] = 0.8 } }).horizon_weights
+            return f.mean_ic[20] == f.mean_ic["20"] and f.ic_t[5] == f.ic_t["5"], table.concat(keys, ","), hw[20], hw["20"], f.mean_ic.x
+            """, name: "=keys")
+        #expect(values == [.boolean(true), .string("integer,integer,integer"), .number(0.8), .number(0.8), .nil])
     }
 
     @Test("help(x) in a script or -e prints its text and returns it; the REPL prints it once")

@@ -47,58 +47,87 @@
 
 ---lab.read_csv's options
 ---@class ReadCSVOptions
----@field format? "alphavantage"|"yahoo"|"long"
----@field sectors? string
----@field benchmark? string
----@field limit? integer
----@field date_format? string
----@field membership? string
----@field universe? string
+---@field format? "alphavantage"|"yahoo"|"long" the files' layout (default "alphavantage")
+---@field sectors? string a constituents CSV (Symbol, Name, Sector)
+---@field benchmark? string a Yahoo CSV of SPY
+---@field limit? integer keep the first N tickers alphabetically (as the seed's 100-ticker runs)
+---@field date_format? string the dates' format, e.g. "MM/DD/YYYY"
+---@field membership? string a point-in-time membership file: spells, Qlib instruments or snapshots
+---@field universe? string the name configs use for the membership's universe
 
 ---lab.synthetic's options
 ---@class SyntheticOptions
----@field seed? integer
----@field tickers? integer
----@field sectors? integer
----@field start? string
----@field end? string
----@field null? boolean
----@field drift? number
----@field market_volatility? number
----@field sector_volatility? number
----@field idiosyncratic_volatility? number
----@field momentum_premium? number
----@field reversal? number
----@field crash_probability? number
----@field late_listing_share? number
----@field log_returns? boolean
----@field bankruptcy_rate? number
----@field acquisition_rate? number
----@field index_share? number
+---@field seed? integer the random seed
+---@field tickers? integer number of tickers
+---@field sectors? integer number of sectors
+---@field start? string first day, "YYYY-MM-DD"
+---@field end? string last day, "YYYY-MM-DD"
+---@field null? boolean true: nothing predictable (no premium, no reversal)
+---@field drift? number the market's yearly drift
+---@field market_volatility? number the market's yearly volatility
+---@field sector_volatility? number each sector's yearly volatility
+---@field idiosyncratic_volatility? number a typical ticker's own yearly volatility
+---@field momentum_premium? number yearly return per unit of 12-1 momentum z-score
+---@field reversal? number short-term reversal of yesterday's own shock
+---@field crash_probability? number daily probability of a market crash
+---@field late_listing_share? number share of tickers listed after the start
+---@field log_returns? boolean true: moves are log returns, so no signal predicts ranks on the null market
+---@field bankruptcy_rate? number yearly rate of bankruptcies
+---@field acquisition_rate? number yearly rate of acquisitions
+---@field index_share? number share of tickers in the cap-weighted index
 
 ---lab.train's options
 ---@class TrainOptions
----@field date string
----@field features? string|string[]
----@field horizons? integer[]
----@field trees? integer
----@field depth? integer
----@field learning_rate? number
----@field selection? boolean
----@field start_year? integer
----@field embargo? integer
----@field window? integer
+---@field date string the decision date, "YYYY-MM-DD"
+---@field features? string|string[] a set name or a list of feature names (default "legacy")
+---@field horizons? integer[] label horizons in trading days (default {1, 5, 20})
+---@field trees? integer boosting rounds (default 100)
+---@field depth? integer tree depth (default 5)
+---@field learning_rate? number default 0.05
+---@field selection? boolean true: the seed's noise-based feature selection
+---@field start_year? integer first year of training rows (default 2010)
+---@field embargo? integer trading days between the last label and the decision (default 0)
+---@field window? integer training window in trading days (default 0: expanding)
 
 ---lab.run's options
 ---@class RunOptions
----@field score? fun(ctx: ScoringContext): table<string, number>|number[]
----@field progress? fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string})
+---@field score? fun(ctx: ScoringContext): table<string, number>|number[] function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+---@field progress? fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string}) function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
 
 ---lab.picks' options
 ---@class PicksOptions
----@field date? string
----@field capital? number
----@field holdings? string
+---@field date? string "YYYY-MM-DD": a past decision, the data cut at its scoring close
+---@field capital? number the capital shares are counted for (default 100000)
+---@field holdings? string a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+
+---lab.report's options
+---@class ReportOptions
+---@field title? string the page's title
+---@field grid? {rows: string, columns: string, metric?: "sharpe"|"total_return"|"max_drawdown"|"excess_return"} {rows = field, columns = field, metric = "sharpe"}: a heatmap of a parameter grid
+
+---lab.factor's options
+---@class FactorOptions
+---@field dates? "daily"|"weekly"|"monthly" the scoring dates (default "weekly")
+---@field start? integer|string first year or "YYYY-MM-DD"
+---@field end? integer|string last year or "YYYY-MM-DD"
+---@field horizons? integer[] forward-return horizons in trading days (default {1, 5, 20})
+---@field quantiles? integer quantiles the signal is cut into (default 5)
+---@field universe? string "all" (default), or a point-in-time universe
+---@field decay? boolean|integer[] true: the IC at horizons 1..60, or a list of horizons
+---@field horizon? integer for a result: one horizon's predictions instead of the combined score
+---@field by_horizon? boolean for a result: the combined score and each horizon's, one factor each
+
+---lab.factor_report's options
+---@class FactorReportOptions
+---@field title? string the page's title
+
+---store:list's options
+---@class RunFilter
+---@field name? string a LIKE pattern on the name, % as wildcard
+---@field since? string runs recorded on or after this "YYYY-MM-DD"
+---@field min_sharpe? number runs with at least this Sharpe ratio
+---@field order? "created"|"sharpe"|"total_return" "created" (newest first, the default), "sharpe" or "total_return" (best first)
+---@field limit? integer the most runs listed (default 1000)
 
 ---What lab.picks returns
 ---@class Picks
@@ -130,23 +159,6 @@
 ---@field from integer
 ---@field to integer
 
----lab.report's options
----@class ReportOptions
----@field title? string
----@field grid? {rows: string, columns: string, metric?: "sharpe"|"total_return"|"max_drawdown"|"excess_return"}
-
----lab.factor's options
----@class FactorOptions
----@field dates? "daily"|"weekly"|"monthly"
----@field start? integer|string
----@field end? integer|string
----@field horizons? integer[]
----@field quantiles? integer
----@field universe? string
----@field decay? boolean|integer[]
----@field horizon? integer
----@field by_horizon? boolean
-
 ---One config field
 ---@class ConfigField
 ---@field key string
@@ -177,7 +189,7 @@
 ---@field last string
 ---@field trading_days integer
 ---@field benchmark? string
----@field sectors integer
+---@field sectors table<string, integer>
 
 ---A dataset's training cache so far
 ---@class TrainingStats
@@ -226,14 +238,6 @@
 ---@field weight number
 ---@field return number
 ---@field stopped boolean
-
----Which stored runs store:list returns
----@class RunFilter
----@field name? string
----@field since? string
----@field min_sharpe? number
----@field order? "created"|"sharpe"|"total_return"
----@field limit? integer
 
 ---A stored run's headline
 ---@class RunSummary
@@ -387,9 +391,9 @@ function FeatureMatrix:series(feature, ticker) end
 
 ---@class Model
 ---@field date string
----@field features string[]
+---@field features table<integer, string[]>
 ---@field horizons integer[]
----@field rows integer
+---@field rows table<integer, integer>
 local Model = {}
 
 ---model:predict([date [, weights]]) -> {ticker = score, ...}
@@ -497,8 +501,12 @@ function RunStore:count() end
 function RunStore:delete(id) end
 
 ---store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
----  filter: name (a LIKE pattern, % as wildcard), since ("YYYY-MM-DD"), min_sharpe,
----  order ("created", newest first; "sharpe"; "total_return"), limit.
+---  filter:
+---    name        a LIKE pattern on the name, % as wildcard
+---    since       runs recorded on or after this "YYYY-MM-DD"
+---    min_sharpe  runs with at least this Sharpe ratio
+---    order       "created" (newest first, the default), "sharpe" or "total_return" (best first)
+---    limit       the most runs listed (default 1000)
 ---@param filter? RunFilter
 ---@return RunSummary[]
 function RunStore:list(filter) end
@@ -563,11 +571,18 @@ function lab.config_fields() end
 ---  one factor each), a score function(ctx) as lab.run takes, or a result run with
 ---  explain = true (its out-of-sample scores; options.horizon = 5 for one horizon's
 ---  predictions, options.by_horizon = true for the combined score and each horizon).
----  Options: dates ("daily", "weekly" (default), "monthly"), start, end (years or
----  "YYYY-MM-DD"), horizons ({1, 5, 20}), quantiles (5), universe ("all", or a
----  point-in-time one), decay (true: IC at horizons 1..60, or a list of horizons).
 ---  A factor prints its summary; f:table() has every figure; f:report(path) writes an
 ---  HTML tear sheet (lab.factor_report(list, path) for several).
+---  Options:
+---    dates       the scoring dates (default "weekly")
+---    start       first year or "YYYY-MM-DD"
+---    end         last year or "YYYY-MM-DD"
+---    horizons    forward-return horizons in trading days (default {1, 5, 20})
+---    quantiles   quantiles the signal is cut into (default 5)
+---    universe    "all" (default), or a point-in-time universe
+---    decay       true: the IC at horizons 1..60, or a list of horizons
+---    horizon     for a result: one horizon's predictions instead of the combined score
+---    by_horizon  for a result: the combined score and each horizon's, one factor each
 ---@param dataset Dataset
 ---@param signal string|string[]|Result|(fun(ctx: ScoringContext): table)
 ---@param options? FactorOptions
@@ -575,10 +590,12 @@ function lab.config_fields() end
 function lab.factor(dataset, signal, options) end
 
 ---lab.factor_report(factors, path [, options]) -> writes one HTML tear sheet of several factors
----  options.title names it. SVG charts drawn by the engine, no JavaScript; written atomically.
+---  SVG charts drawn by the engine, no JavaScript; written atomically.
+---  Options:
+---    title  the page's title
 ---@param factors Factor[]
 ---@param path string
----@param options? {title?: string}
+---@param options? FactorReportOptions
 function lab.factor_report(factors, path, options) end
 
 ---lab.feature_sets() -> {set = {feature, ...}, ...}
@@ -633,9 +650,11 @@ function lab.phase_one() end
 ---  What `config` (a table, or the path of a config JSON file as runs.promote writes it)
 ---  buys at the next trading day after the data's last bar: the model the walk-forward
 ---  would hold then (its retraining schedule, the label-known rule, the disk cache),
----  scores at the last close, filters, sector cap and weighting. Options: date
----  ("YYYY-MM-DD": a past decision, the data cut at its scoring close), capital (100000),
----  holdings (a CSV of ticker,shares held: adds the orders, buy/trim/sell).
+---  scores at the last close, filters, sector cap and weighting.
+---  Options:
+---    date      "YYYY-MM-DD": a past decision, the data cut at its scoring close
+---    capital   the capital shares are counted for (default 100000)
+---    holdings  a CSV of ticker,shares held: adds the orders (buy, trim, sell)
 ---@param config Config|string
 ---@param dataset Dataset
 ---@param options? PicksOptions
@@ -643,12 +662,15 @@ function lab.phase_one() end
 function lab.picks(config, dataset, options) end
 
 ---lab.read_csv(source [, options]) -> dataset
----  Prices straight from CSV files (a folder or one file), without a store. Options:
----  format ("alphavantage", "yahoo", "long"; default alphavantage), sectors (a
----  constituents CSV: Symbol, Name, Sector), benchmark (a Yahoo CSV of SPY),
----  limit (keep the first N tickers alphabetically, as the seed's 100-ticker runs),
----  date_format (e.g. "MM/DD/YYYY"), membership (a point-in-time membership file:
----  spells, Qlib instruments or snapshots) with universe (the name configs use for it).
+---  Prices straight from CSV files (a folder or one file), without a store.
+---  Options:
+---    format       the files' layout (default "alphavantage")
+---    sectors      a constituents CSV (Symbol, Name, Sector)
+---    benchmark    a Yahoo CSV of SPY
+---    limit        keep the first N tickers alphabetically (as the seed's 100-ticker runs)
+---    date_format  the dates' format, e.g. "MM/DD/YYYY"
+---    membership   a point-in-time membership file: spells, Qlib instruments or snapshots
+---    universe     the name configs use for the membership's universe
 ---@param source string
 ---@param options? ReadCSVOptions
 ---@return Dataset
@@ -656,8 +678,10 @@ function lab.read_csv(source, options) end
 
 ---lab.report(results, path [, options]) -> writes a self-contained HTML report
 ---  The seed's table, equity curves against SPY, drawdowns, yearly returns as bars,
----  and with options.grid = {rows = field, columns = field, metric = "sharpe"} a heatmap
----  of a parameter grid. options.title names it. SVG charts, no JavaScript; written atomically.
+---  and with a grid a heatmap of a parameter grid. SVG charts, no JavaScript; written atomically.
+---  Options:
+---    title  the page's title
+---    grid   {rows = field, columns = field, metric = "sharpe"}: a heatmap of a parameter grid
 ---@param results Result[]
 ---@param path string
 ---@param options? ReportOptions
@@ -665,13 +689,13 @@ function lab.report(results, path, options) end
 
 ---lab.run(config, dataset [, options]) -> result
 ---  Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
----  Options: score = function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a
----  list aligned with ctx.tickers) to replace the model; ctx has date, scoring_date,
----  tickers, period, retrain, ctx:feature(name) and ctx:history(ticker, field, n), all
----  ending at the scoring close; progress = function(p) called each
----  period with p.experiment, p.period, p.total, p.retrains, p.date.
+---  A score function's ctx has date, scoring_date, tickers, period, retrain,
+---  ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
 ---  Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
 ---  dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
+---  Options:
+---    score     function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+---    progress  function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
 ---@param config Config
 ---@param dataset Dataset
 ---@param options? RunOptions
@@ -686,22 +710,44 @@ function lab.run(config, dataset, options) end
 function lab.runs(path) end
 
 ---lab.synthetic([options]) -> dataset
----  The deterministic synthetic market. Options: seed, tickers, sectors, start, end
----  ("YYYY-MM-DD"), null (true: nothing predictable), drift, market_volatility,
----  sector_volatility, idiosyncratic_volatility, momentum_premium, reversal,
----  crash_probability, late_listing_share, log_returns (true: moves are log returns, so no
----  signal predicts ranks on the null market), bankruptcy_rate, acquisition_rate, index_share.
----  Its index's membership is the universe "index".
+---  The deterministic synthetic market. Its index's membership is the universe "index".
+---  Options:
+---    seed                      the random seed
+---    tickers                   number of tickers
+---    sectors                   number of sectors
+---    start                     first day, "YYYY-MM-DD"
+---    end                       last day, "YYYY-MM-DD"
+---    null                      true: nothing predictable (no premium, no reversal)
+---    drift                     the market's yearly drift
+---    market_volatility         the market's yearly volatility
+---    sector_volatility         each sector's yearly volatility
+---    idiosyncratic_volatility  a typical ticker's own yearly volatility
+---    momentum_premium          yearly return per unit of 12-1 momentum z-score
+---    reversal                  short-term reversal of yesterday's own shock
+---    crash_probability         daily probability of a market crash
+---    late_listing_share        share of tickers listed after the start
+---    log_returns               true: moves are log returns, so no signal predicts ranks on the null market
+---    bankruptcy_rate           yearly rate of bankruptcies
+---    acquisition_rate          yearly rate of acquisitions
+---    index_share               share of tickers in the cap-weighted index
 ---@param options? SyntheticOptions
 ---@return Dataset
 function lab.synthetic(options) end
 
 ---lab.train(dataset, options) -> model
 ---  Trains a horizon ensemble for a decision date, on rows whose labels were known
----  before it. Options: date ("YYYY-MM-DD", required), features (a set name or a list
----  of feature names; default "legacy"), horizons ({1, 5, 20}), trees (100), depth (5),
----  learning_rate (0.05), selection (true: the seed's noise-based selection),
----  start_year (2010), embargo (0), window (0: expanding).
+---  before it.
+---  Options:
+---    date           the decision date, "YYYY-MM-DD" (required)
+---    features       a set name or a list of feature names (default "legacy")
+---    horizons       label horizons in trading days (default {1, 5, 20})
+---    trees          boosting rounds (default 100)
+---    depth          tree depth (default 5)
+---    learning_rate  default 0.05
+---    selection      true: the seed's noise-based feature selection
+---    start_year     first year of training rows (default 2010)
+---    embargo        trading days between the last label and the decision (default 0)
+---    window         training window in trading days (default 0: expanding)
 ---@param dataset Dataset
 ---@param options TrainOptions
 ---@return Model

@@ -60,7 +60,7 @@ public struct FactorReport: Sendable {
 
     /// A readable summary: one line per horizon and the signal's own figures.
     public var summary: String {
-        func num(_ x: Double, _ f: String = "%+.3f") -> String { x.isFinite ? String(format: f, x) : "n/a" }
+        func num(_ x: Double, _ f: String = "%+.3f") -> String { Format.num(x, f) }
         var lines = ["\(name): \(dates.count) dates \(dates.first.map { "\($0)" } ?? "") .. \(dates.last.map { "\($0)" } ?? ""), "
                      + "\(num(breadth, "%.0f")) tickers a date, top-quantile turnover \(num(topTurnover * 100, "%.0f"))%, rank autocorrelation \(num(rankAutocorrelation, "%.2f"))"]
         for h in horizons {
@@ -87,102 +87,17 @@ public enum FactorAnalysis {
     public static func analyze(_ signal: FactorSignal, panel: Panel, options: FactorOptions = FactorOptions()) throws -> FactorReport {
         guard signal.days.count >= 2 else { throw AnalysisError.noDates("\(signal.name): fewer than two scoring dates to analyse") }
         let spacing = max(1, Int(Statistics.median(zip(signal.days, signal.days.dropFirst()).map { Double($1 - $0) }).rounded()))
-        // Sectors as small integers: grouping by them runs for every date and horizon.
-        let sectorNames = Array(Set(signal.tickers.map { panel.sector(ofTicker: $0) }.filter { !$0.isEmpty })).sorted()
-        let sectorID = Dictionary(uniqueKeysWithValues: sectorNames.enumerated().map { ($1, $0) })
-        let sectors = signal.tickers.map { sectorID[panel.sector(ofTicker: $0)] ?? -1 }
-        let allHorizons = Array(Set(options.horizons + options.decayHorizons)).sorted()
-        // Per date: the signal's finite entries, then for each horizon the pairs with a return.
-        var perHorizonICs = [Int: [Double]](), perHorizonSpreads = [Int: [Double]](), quantileSums = [Int: [Double]]()
-        var quantileCounts = [Int: [Int]](), sectorICs = [Int: [[Double]]]()
-        for h in allHorizons { perHorizonICs[h] = []; perHorizonSpreads[h] = []; quantileSums[h] = Array(repeating: 0, count: options.quantiles); quantileCounts[h] = Array(repeating: 0, count: options.quantiles) }
-        var turnovers: [Double] = [], autocorrelations: [Double] = [], breadths: [Double] = []
-        var previousTop: Set<Int>?, previousValues: [Double]?
-
+        var figures = FactorAccumulator(signal: signal, panel: panel, options: options)
         for (k, s) in signal.days.enumerated() {
             try Cancellation.check()
-            let row = signal.values[k]
-            let known = row.indices.filter { row[$0].isFinite }
-            breadths.append(Double(known.count))
-            // The signal's own figures: top quantile turnover and rank autocorrelation.
-            let top = Set(topQuantile(known.map { row[$0] }, quantiles: options.quantiles).map { known[$0] })
-            if let previousTop, !top.isEmpty, !previousTop.isEmpty { turnovers.append(Double(top.subtracting(previousTop).count) / Double(top.count)) }
-            previousTop = top
-            if let previousValues {
-                let both = row.indices.filter { row[$0].isFinite && previousValues[$0].isFinite }
-                if both.count >= options.minimumTickers {
-                    autocorrelations.append(Statistics.spearman(both.map { row[$0] }, both.map { previousValues[$0] }))
-                }
-            }
-            previousValues = row
-
-            // The signal's ranks over the known tickers, reused for every horizon whose
-            // returns are all known (the usual case): one sort per date instead of one per horizon.
-            let knownValues = known.map { row[$0] }
-            let knownRanks = Statistics.ranks(knownValues)
-            for h in allHorizons {
-                var x: [Double] = [], y: [Double] = [], columns: [Int] = []
-                for i in known {
-                    let r = ForwardReturn.openToOpen(panel, ticker: signal.tickers[i], scoringDay: s, horizon: h)
-                    if r.isFinite { x.append(row[i]); y.append(r); columns.append(i) }
-                }
-                guard x.count >= options.minimumTickers else {
-                    perHorizonICs[h]!.append(.nan); perHorizonSpreads[h]!.append(.nan)
-                    continue
-                }
-                let xRanks = x.count == known.count ? knownRanks : Statistics.ranks(x)
-                perHorizonICs[h]!.append(Statistics.correlation(xRanks, Statistics.ranks(y)))
-                guard options.horizons.contains(h) else { continue }
-                let q = quantileIndices(x, quantiles: options.quantiles)
-                var sums = [Double](repeating: 0, count: options.quantiles), counts = [Int](repeating: 0, count: options.quantiles)
-                for (j, bucket) in q.enumerated() { sums[bucket] += y[j]; counts[bucket] += 1 }
-                for b in 0..<options.quantiles where counts[b] > 0 {
-                    quantileSums[h]![b] += sums[b] / Double(counts[b]); quantileCounts[h]![b] += 1
-                }
-                let last = options.quantiles - 1
-                perHorizonSpreads[h]!.append(counts[last] > 0 && counts[0] > 0 ? sums[last] / Double(counts[last]) - sums[0] / Double(counts[0]) : .nan)
-                var sectorX = [[Double]](repeating: [], count: sectorNames.count), sectorY = sectorX
-                for (j, i) in columns.enumerated() where sectors[i] >= 0 {
-                    sectorX[sectors[i]].append(x[j]); sectorY[sectors[i]].append(y[j])
-                }
-                if sectorICs[h] == nil { sectorICs[h] = Array(repeating: [], count: sectorNames.count) }
-                for k in sectorNames.indices where sectorX[k].count >= 5 {
-                    let ic = Statistics.spearman(sectorX[k], sectorY[k])
-                    if ic.isFinite { sectorICs[h]![k].append(ic) }
-                }
-            }
+            figures.add(date: k, day: s)
         }
-
         let dates = signal.days.map { panel.calendar[$0] }
-        let horizons = options.horizons.map { h -> FactorReport.Horizon in
-            let ics = perHorizonICs[h]!, valid = ics.filter(\.isFinite)
-            let lags = max(0, Int((Double(h) / Double(spacing)).rounded(.up)) - 1)
-            var byYear: [Int: [Double]] = [:]
-            for (d, ic) in zip(dates, ics) where ic.isFinite { byYear[d.year, default: []].append(ic) }
-            let spreads = perHorizonSpreads[h]!
-            let overlap = max(1, Double(h) / Double(spacing))
-            var level = 1.0
-            let cumulative = spreads.map { s -> Double in
-                if s.isFinite { level *= pow(max(1 + s, 0), 1 / overlap) }
-                return level
-            }
-            let validSpreads = spreads.filter(\.isFinite)
-            return FactorReport.Horizon(
-                horizon: h, ics: ics, meanIC: Statistics.mean(valid), icT: Statistics.neweyWestT(valid, lags: lags).t, lags: lags,
-                positiveShare: valid.isEmpty ? .nan : Double(valid.filter { $0 > 0 }.count) / Double(valid.count),
-                icByYear: byYear.mapValues(Statistics.mean),
-                icBySector: Dictionary(uniqueKeysWithValues: (sectorICs[h] ?? []).enumerated().compactMap { k, ics in
-                    ics.isEmpty ? nil : (sectorNames[k], Statistics.mean(ics))
-                }),
-                quantileReturns: zip(quantileSums[h]!, quantileCounts[h]!).map { $1 > 0 ? $0 / Double($1) : .nan },
-                spreads: spreads, meanSpread: Statistics.mean(validSpreads),
-                spreadT: Statistics.neweyWestT(validSpreads, lags: lags).t, cumulativeSpread: cumulative)
-        }
         return FactorReport(
-            name: signal.name, dates: dates, horizons: horizons,
-            decay: options.decayHorizons.map { h in (h, Statistics.mean(perHorizonICs[h]!.filter(\.isFinite))) },
-            topTurnover: Statistics.mean(turnovers), rankAutocorrelation: Statistics.mean(autocorrelations),
-            breadth: Statistics.mean(breadths))
+            name: signal.name, dates: dates, horizons: options.horizons.map { figures.horizon($0, dates: dates, spacing: spacing) },
+            decay: options.decayHorizons.map { h in (h, Statistics.mean(figures.ics[h]!.filter(\.isFinite))) },
+            topTurnover: Statistics.mean(figures.turnovers), rankAutocorrelation: Statistics.mean(figures.autocorrelations),
+            breadth: Statistics.mean(figures.breadths))
     }
 
     /// Analyses several catalog features at once, in parallel (their matrices are the

@@ -124,9 +124,8 @@ public struct ExperimentResult: Sendable, Equatable {
 
     /// A readable summary, warnings first.
     public var summary: String {
-        func pct(_ x: Double) -> String { x.isFinite ? String(format: "%+.1f%%", x * 100) : "n/a" }
-        func num(_ x: Double) -> String { x.isFinite ? String(format: "%.2f", x) : "n/a" }
-        func rate(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", x * 100) : "n/a" }
+        let pct = Format.pct, rate = Format.rate
+        func num(_ x: Double) -> String { Format.num(x, "%.2f") }
         var lines = warnings.map { "!! " + $0 }
         let span = startDate.map { "\($0) .. \(endDate!)" } ?? "no periods"
         lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue), \(config.execution.rawValue)")

@@ -45,47 +45,14 @@ public struct FeatureMatrix: Sendable {
         for r in bases.indices { bases[r].reserveCapacity(m * n) }
         let failure: FeatureError? = values.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeSendable(buffer)
-            let perTicker = parallelMap(m) { t -> Result<[[Double]], FeatureError> in
-                let (days, bars) = Self.compressedBars(panel, ticker: t)
-                var tickerBases: [[Double]] = []
-                for (k, feature) in set.features.enumerated() {
-                    let series: [Double]
-                    switch feature.computation {
-                    case .perTicker(let compute): series = compute(bars)
-                    case .crossSectionalRank(let base): series = base(bars)
-                    }
-                    guard series.count == bars.count else {
-                        return .failure(.wrongLength(feature: feature.name, expected: bars.count, got: series.count))
-                    }
-                    if case .crossSectionalRank = feature.computation {
-                        var full = [Double](repeating: .nan, count: n)
-                        for (i, d) in days.enumerated() { full[d] = series[i] }
-                        tickerBases.append(full)
-                    } else {
-                        for (i, d) in days.enumerated() { out.value[(d * m + t) * f + k] = Float(series[i]) }
-                    }
-                }
-                return .success(tickerBases)
-            }
+            let perTicker = parallelMap(m) { t in Self.tickerFeatures(t, set: set, panel: panel, into: out) }
             for result in perTicker {
                 switch result {
                 case .success(let b): for r in ranked.indices { bases[r].append(contentsOf: b[r]) }
                 case .failure(let error): return error
                 }
             }
-            // Ranking pass: per date, the percentile rank among the day's members with a value.
-            let tradable = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
-            for (r, k) in ranked.enumerated() {
-                let base = UnsafeSendable(bases[r])
-                _ = parallelMap(n) { d -> Void in
-                    let members = universe?.members(day: d) ?? tradable
-                    let entries = members.compactMap { t -> (Int, Double)? in
-                        let v = base.value[t * n + d]
-                        return v.isFinite ? (t, v) : nil
-                    }
-                    for (t, rank) in percentileRanks(entries) { out.value[(d * m + t) * f + k] = Float(rank) }
-                }
-            }
+            for (r, k) in ranked.enumerated() { Self.rank(bases[r], feature: k, of: f, panel: panel, universe: universe, into: out) }
             return nil
         }
         if let failure { throw failure }
@@ -93,6 +60,50 @@ public struct FeatureMatrix: Sendable {
         self.dayCount = n
         self.tickerCount = m
         self.values = values
+    }
+
+    /// Writes ticker `t`'s per-ticker features into `out` (days x tickers x features);
+    /// returns the bases of its cross-sectional features on the whole calendar.
+    private static func tickerFeatures(_ t: Int, set: FeatureSet, panel: Panel,
+                                       into out: UnsafeSendable<UnsafeMutableBufferPointer<Float>>) -> Result<[[Double]], FeatureError> {
+        let n = panel.dayCount, m = panel.tickerCount, f = set.features.count
+        let (days, bars) = compressedBars(panel, ticker: t)
+        var tickerBases: [[Double]] = []
+        for (k, feature) in set.features.enumerated() {
+            let series: [Double]
+            switch feature.computation {
+            case .perTicker(let compute): series = compute(bars)
+            case .crossSectionalRank(let base): series = base(bars)
+            }
+            guard series.count == bars.count else {
+                return .failure(.wrongLength(feature: feature.name, expected: bars.count, got: series.count))
+            }
+            if case .crossSectionalRank = feature.computation {
+                var full = [Double](repeating: .nan, count: n)
+                for (i, d) in days.enumerated() { full[d] = series[i] }
+                tickerBases.append(full)
+            } else {
+                for (i, d) in days.enumerated() { out.value[(d * m + t) * f + k] = Float(series[i]) }
+            }
+        }
+        return .success(tickerBases)
+    }
+
+    /// The ranking pass of cross-sectional feature `k` (of `f`): per date, the percentile
+    /// rank of `base` (tickers x days) among the day's members with a value.
+    private static func rank(_ base: [Double], feature k: Int, of f: Int, panel: Panel, universe: Universe?,
+                             into out: UnsafeSendable<UnsafeMutableBufferPointer<Float>>) {
+        let n = panel.dayCount, m = panel.tickerCount
+        let tradable = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
+        let base = UnsafeSendable(base)
+        _ = parallelMap(n) { d -> Void in
+            let members = universe?.members(day: d) ?? tradable
+            let entries = members.compactMap { t -> (Int, Double)? in
+                let v = base.value[t * n + d]
+                return v.isFinite ? (t, v) : nil
+            }
+            for (t, rank) in percentileRanks(entries) { out.value[(d * m + t) * f + k] = Float(rank) }
+        }
     }
 
     /// A ticker's bars on the days it traded, and their positions in the panel's calendar.

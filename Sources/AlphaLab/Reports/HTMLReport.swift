@@ -46,34 +46,40 @@ public struct HTMLReport {
 
     /// The page.
     public func render() -> String {
-        let esc = SVGChart.escape
-        func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
-        func pct(_ x: Double, signed: Bool = true) -> String { x.isFinite ? String(format: signed ? "%+.1f%%" : "%.1f%%", x * 100) : "n/a" }
-        func num(_ x: Double) -> String { x.isFinite ? String(format: "%+.2f", x) : "n/a" }
-
         var body = "<h1>\(esc(title))</h1>"
         body += "<p class=\"meta\">AlphaLab \(AlphaLabVersion.string), \(results.count) run(s)"
         if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
         body += "</p>"
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
+        body += summaryTable() + curves() + importance()
+        if let grid { body += heatmap(grid) }
+        return Self.page(title: title, body: body)
+    }
 
-        // The seed's table, plus CAGR, Sortino, IC and how the run traded.
-        body += "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
+    private func esc(_ text: String) -> String { SVGChart.escape(text) }
+    private func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
+
+    /// The seed's table, plus CAGR, Sortino, IC and how the run traded; the best Sharpe marked.
+    private func summaryTable() -> String {
+        var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
             let mark = r.name == bestSharpe?.name ? " class=\"best\"" : ""
             body += "<tr\(mark)><td><span class=\"swatch\" style=\"background:\(color(i))\"></span>\(esc(r.name))</td>"
-            body += "<td>\(pct(r.metrics.totalReturn))</td><td>\(pct(r.excessReturn))</td><td>\(num(r.metrics.sharpe))</td>"
-            body += "<td>\(pct(r.metrics.maxDrawdown, signed: false))</td><td>\(pct(r.metrics.winRate, signed: false))</td>"
-            body += "<td>\(pct(r.metrics.cagr))</td><td>\(num(r.metrics.sortino))</td>"
-            body += "<td>\(r.quality.meanIC.isFinite ? String(format: "%.3f", r.quality.meanIC) : "n/a")</td><td>\(r.weeksTraded)</td>"
-            body += "<td>\(esc(r.config.execution.rawValue))</td><td>\(pct(r.turnover, signed: false))</td>"
-            body += "<td>\(pct(r.costDrag, signed: false))</td><td>\(r.holdingDays.isFinite ? String(format: "%.1f", r.holdingDays) : "n/a")</td></tr>"
+            body += "<td>\(Format.pct(r.metrics.totalReturn))</td><td>\(Format.pct(r.excessReturn))</td><td>\(Format.num(r.metrics.sharpe))</td>"
+            body += "<td>\(Format.rate(r.metrics.maxDrawdown))</td><td>\(Format.rate(r.metrics.winRate))</td>"
+            body += "<td>\(Format.pct(r.metrics.cagr))</td><td>\(Format.num(r.metrics.sortino))</td>"
+            body += "<td>\(Format.num(r.quality.meanIC, "%.3f"))</td><td>\(r.weeksTraded)</td>"
+            body += "<td>\(esc(r.config.execution.rawValue))</td><td>\(Format.rate(r.turnover))</td>"
+            body += "<td>\(Format.rate(r.costDrag))</td><td>\(Format.num(r.holdingDays, "%.1f"))</td></tr>"
         }
         body += "</tbody></table>"
         if let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }
+        return body
+    }
 
-        // Equity curves as cumulative returns, SPY over the first run's span dashed.
+    /// Equity curves as cumulative returns (SPY over the first run's span dashed), drawdowns and yearly returns.
+    private func curves() -> String {
         var lines = results.enumerated().map { i, r in
             SVGChart.Series(name: r.name, points: r.equityCurve.map { ($0.date, $0.value / r.config.initialCash - 1) }, color: color(i))
         }
@@ -85,18 +91,21 @@ public struct HTMLReport {
             }
             lines.append(.init(name: "SPY", points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
         }
-        body += "<h2>Cumulative return</h2>" + SVGChart.lines(lines, title: "Cumulative return against SPY")
+        var body = "<h2>Cumulative return</h2>" + SVGChart.lines(lines, title: "Cumulative return against SPY")
         body += "<h2>Drawdown</h2>" + SVGChart.lines(results.enumerated().map { i, r in
             SVGChart.Series(name: r.name, points: r.drawdownCurve.map { ($0.date, -$0.value) }, color: color(i))
         }, title: "Drawdown from the running peak")
-
         let years = Array(Set(results.flatMap(\.yearlyReturns.keys))).sorted()
         body += "<h2>Yearly returns</h2>" + SVGChart.bars(
             categories: years.map(String.init),
             series: results.enumerated().map { i, r in (r.name, years.map { r.yearlyReturns[$0] ?? .nan }, color(i)) },
             title: "Yearly returns")
+        return body
+    }
 
-        // What drove the models (runs with explain = true): mean |SHAP| of the top features per retraining.
+    /// What drove the models (runs with explain = true): mean |SHAP| of the top features per retraining.
+    private func importance() -> String {
+        var body = ""
         for r in results {
             guard let explanation = r.explanation, !explanation.importance.isEmpty else { continue }
             let horizon = explanation.importance.map(\.horizon).max()!
@@ -110,34 +119,34 @@ public struct HTMLReport {
             body += "<h2>What drives \(esc(r.name)) (horizon \(horizon))</h2>"
             body += SVGChart.lines(series, title: "Mean |SHAP| of the top features per retraining", zeroLine: false, axis: { String(format: "%.4f", $0) })
         }
+        return body
+    }
 
-        if let grid {
-            let values = results.map(\.config.values)
-            func label(_ v: ConfigValue?) -> String {
-                switch v {
-                case .number(let x)?: x.rounded() == x ? String(Int(x)) : String(x)
-                case .string(let s)?: s
-                case .bool(let b)?: String(b)
-                default: "?"
-                }
+    /// The grid's metric as a heatmap of its two axes.
+    private func heatmap(_ grid: Grid) -> String {
+        let values = results.map(\.config.values)
+        func label(_ v: ConfigValue?) -> String {
+            switch v {
+            case .number(let x)?: x.rounded() == x ? String(Int(x)) : String(x)
+            case .string(let s)?: s
+            case .bool(let b)?: String(b)
+            default: "?"
             }
-            var rowLabels: [String] = [], columnLabels: [String] = []
-            for v in values {
-                let r = label(v[grid.rows]), c = label(v[grid.columns])
-                if !rowLabels.contains(r) { rowLabels.append(r) }
-                if !columnLabels.contains(c) { columnLabels.append(c) }
-            }
-            var cells = Array(repeating: Array(repeating: Double.nan, count: columnLabels.count), count: rowLabels.count)
-            for (r, v) in zip(results, values) {
-                cells[rowLabels.firstIndex(of: label(v[grid.rows]))!][columnLabels.firstIndex(of: label(v[grid.columns]))!] = grid.metric.value(of: r)
-            }
-            body += "<h2>Grid: \(esc(grid.metric.rawValue)) by \(esc(grid.rows)) and \(esc(grid.columns))</h2>"
-            body += SVGChart.heatmap(rowName: grid.rows, rows: rowLabels, columnName: grid.columns, columns: columnLabels, values: cells,
-                                     format: grid.metric == .sharpe ? { String(format: "%+.2f", $0) } : { pct($0) },
-                                     title: "Grid heatmap")
         }
-
-        return Self.page(title: title, body: body)
+        var rowLabels: [String] = [], columnLabels: [String] = []
+        for v in values {
+            let r = label(v[grid.rows]), c = label(v[grid.columns])
+            if !rowLabels.contains(r) { rowLabels.append(r) }
+            if !columnLabels.contains(c) { columnLabels.append(c) }
+        }
+        var cells = Array(repeating: Array(repeating: Double.nan, count: columnLabels.count), count: rowLabels.count)
+        for (r, v) in zip(results, values) {
+            cells[rowLabels.firstIndex(of: label(v[grid.rows]))!][columnLabels.firstIndex(of: label(v[grid.columns]))!] = grid.metric.value(of: r)
+        }
+        return "<h2>Grid: \(esc(grid.metric.rawValue)) by \(esc(grid.rows)) and \(esc(grid.columns))</h2>"
+            + SVGChart.heatmap(rowName: grid.rows, rows: rowLabels, columnName: grid.columns, columns: columnLabels, values: cells,
+                               format: grid.metric == .sharpe ? { String(format: "%+.2f", $0) } : { Format.pct($0) },
+                               title: "Grid heatmap")
     }
 
     /// A self-contained page around `body`: the report engine's styles, no script.

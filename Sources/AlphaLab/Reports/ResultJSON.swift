@@ -11,12 +11,22 @@ extension KeyedEncodingContainer {
     mutating func encodeNumber(_ x: Double, forKey key: Key) throws {
         if x.isFinite { try encode(x, forKey: key) } else { try encodeNil(forKey: key) }
     }
+
+    /// Encodes each number under its key (null where not finite).
+    mutating func encodeNumbers(_ numbers: KeyValuePairs<Key, Double>) throws {
+        for (key, x) in numbers { try encodeNumber(x, forKey: key) }
+    }
 }
 
 extension KeyedDecodingContainer {
     /// Decodes a number, NaN where it is null.
     func decodeNumber(forKey key: Key) throws -> Double {
         try decodeIfPresent(Double.self, forKey: key) ?? .nan
+    }
+
+    /// Decodes the numbers under `keys`, in order (NaN where null).
+    func decodeNumbers(_ keys: Key...) throws -> [Double] {
+        try keys.map { try decodeNumber(forKey: $0) }
     }
 }
 
@@ -78,17 +88,15 @@ extension ExperimentResult.Pick: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(ticker, forKey: .ticker)
         try c.encode(sector, forKey: .sector)
-        try c.encodeNumber(score, forKey: .score)
-        try c.encodeNumber(netReturn, forKey: .return)
         try c.encode(stopped, forKey: .stopped)
-        try c.encodeNumber(weight, forKey: .weight)
+        try c.encodeNumbers([.score: score, .return: netReturn, .weight: weight])
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try c.decodeNumbers(.score, .return, .weight)
         self.init(ticker: try c.decode(String.self, forKey: .ticker), sector: try c.decode(String.self, forKey: .sector),
-                  score: try c.decodeNumber(forKey: .score), netReturn: try c.decodeNumber(forKey: .return),
-                  stopped: try c.decode(Bool.self, forKey: .stopped), weight: try c.decodeNumber(forKey: .weight))
+                  score: n[0], netReturn: n[1], stopped: try c.decode(Bool.self, forKey: .stopped), weight: n[2])
     }
 }
 
@@ -104,31 +112,22 @@ extension ExperimentResult.Period: Codable {
         try c.encode(date, forKey: .date)
         try c.encode(exitDate, forKey: .exitDate)
         try c.encode(scoringDate, forKey: .scoringDate)
-        try c.encodeNumber(netReturn, forKey: .return)
-        try c.encodeNumber(picksReturn, forKey: .picksReturn)
-        try c.encodeNumber(spyReturn, forKey: .spyReturn)
-        try c.encodeNumber(equity, forKey: .equity)
         try c.encode(cashReason, forKey: .cashReason)
         try c.encode(retrained, forKey: .retrained)
-        try c.encodeNumber(ic, forKey: .ic)
         try c.encode(picks, forKey: .picks)
-        try c.encodeNumber(traded, forKey: .traded)
-        try c.encodeNumber(turnover, forKey: .turnover)
-        try c.encodeNumber(costs, forKey: .costs)
-        try c.encodeNumber(unfilled, forKey: .unfilled)
+        try c.encodeNumbers([.return: netReturn, .picksReturn: picksReturn, .spyReturn: spyReturn, .equity: equity, .ic: ic,
+                             .traded: traded, .turnover: turnover, .costs: costs, .unfilled: unfilled])
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try c.decodeNumbers(.return, .picksReturn, .spyReturn, .equity, .ic, .traded, .turnover, .costs, .unfilled)
         self.init(date: try c.decode(Day.self, forKey: .date), exitDate: try c.decode(Day.self, forKey: .exitDate),
-                  scoringDate: try c.decode(Day.self, forKey: .scoringDate), netReturn: try c.decodeNumber(forKey: .return),
-                  picksReturn: try c.decodeNumber(forKey: .picksReturn), spyReturn: try c.decodeNumber(forKey: .spyReturn),
-                  equity: try c.decodeNumber(forKey: .equity),
-                  cashReason: try c.decodeIfPresent(ExperimentResult.CashReason.self, forKey: .cashReason),
-                  retrained: try c.decode(Bool.self, forKey: .retrained), ic: try c.decodeNumber(forKey: .ic),
+                  scoringDate: try c.decode(Day.self, forKey: .scoringDate), netReturn: n[0], picksReturn: n[1], spyReturn: n[2],
+                  equity: n[3], cashReason: try c.decodeIfPresent(ExperimentResult.CashReason.self, forKey: .cashReason),
+                  retrained: try c.decode(Bool.self, forKey: .retrained), ic: n[4],
                   picks: try c.decode([ExperimentResult.Pick].self, forKey: .picks),
-                  traded: try c.decodeNumber(forKey: .traded), turnover: try c.decodeNumber(forKey: .turnover),
-                  costs: try c.decodeNumber(forKey: .costs), unfilled: try c.decodeNumber(forKey: .unfilled))
+                  traded: n[5], turnover: n[6], costs: n[7], unfilled: n[8])
     }
 }
 
@@ -140,16 +139,14 @@ extension ExperimentResult.RetrainPeriod: Codable {
         try c.encode(start, forKey: .start)
         try c.encode(end, forKey: .end)
         try c.encode(periods, forKey: .periods)
-        try c.encodeNumber(totalReturn, forKey: .totalReturn)
-        try c.encodeNumber(sharpe, forKey: .sharpe)
-        try c.encodeNumber(meanIC, forKey: .meanIC)
+        try c.encodeNumbers([.totalReturn: totalReturn, .sharpe: sharpe, .meanIC: meanIC])
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try c.decodeNumbers(.totalReturn, .sharpe, .meanIC)
         self.init(start: try c.decode(Day.self, forKey: .start), end: try c.decode(Day.self, forKey: .end),
-                  periods: try c.decode(Int.self, forKey: .periods), totalReturn: try c.decodeNumber(forKey: .totalReturn),
-                  sharpe: try c.decodeNumber(forKey: .sharpe), meanIC: try c.decodeNumber(forKey: .meanIC))
+                  periods: try c.decode(Int.self, forKey: .periods), totalReturn: n[0], sharpe: n[1], meanIC: n[2])
     }
 }
 

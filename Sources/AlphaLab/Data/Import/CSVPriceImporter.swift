@@ -23,9 +23,7 @@ struct CSVPriceImporter {
         do { reader = try CSVReader(path: path) } catch { throw .unreadable(path: path) }
         var validator = BarValidator(file: path)
         var columns: Columns?
-        var byTicker: [String: Int] = [:]
-        var bars: [RawBars] = []
-        var splits: [[Double]] = [], lines: [[Int]] = []
+        var collected = Collected()
         let fileTicker = layout.ticker == nil ? tickerFromFileName(path) : nil
         var failure: ImportError?
 
@@ -36,71 +34,99 @@ struct CSVPriceImporter {
                 catch { failure = error; return false }
                 return true
             }
-            guard record.count == columns.width else {
-                validator.skip(line, "expected \(columns.width) fields, found \(record.count)")
-                return true
+            if let row = parse(record, line: line, columns: columns, fileTicker: fileTicker, validator: &validator),
+               validator.accept(line: line, open: row.values[0], high: row.values[1], low: row.values[2], close: row.values[3],
+                                adjClose: row.adjClose, volume: row.values[4]) {
+                collected.add(row, line: line)
             }
-            let ticker = fileTicker ?? record.string(columns.ticker!).uppercased()
-            if ticker.isEmpty { validator.skip(line, "empty ticker"); return true }
-            guard let day = record.day(columns.date, format: options.dateFormat) else {
-                validator.skip(line, "unparsable date '\(record.string(columns.date))' (expected \(options.dateFormat); other formats with --date-format)")
-                return true
-            }
-            var values = [Double](repeating: 0, count: 5)
-            for (k, (name, index)) in [("open", columns.open), ("high", columns.high), ("low", columns.low),
-                                       ("close", columns.close), ("volume", columns.volume)].enumerated() {
-                guard let v = record.double(index) else {
-                    validator.skip(line, "unparsable number '\(record.string(index))' in column \(name)")
-                    return true
-                }
-                values[k] = v
-            }
-            var adjClose = values[3]
-            if let index = columns.adjClose {
-                guard let v = record.double(index) else {
-                    validator.skip(line, "unparsable number '\(record.string(index))' in column \(columns.names[index])")
-                    return true
-                }
-                adjClose = v
-            }
-            var split = 1.0
-            if let index = columns.split {
-                guard let v = record.double(index), v > 0 else {
-                    validator.skip(line, "unparsable split coefficient '\(record.string(index))'")
-                    return true
-                }
-                split = v
-            }
-            guard validator.accept(line: line, open: values[0], high: values[1], low: values[2], close: values[3],
-                                   adjClose: adjClose, volume: values[4]) else { return true }
-            let slot: Int
-            if let existing = byTicker[ticker] { slot = existing } else {
-                slot = bars.count
-                byTicker[ticker] = slot
-                bars.append(RawBars(ticker: ticker))
-                splits.append([])
-                lines.append([])
-            }
-            bars[slot].append(day: day, open: values[0], high: values[1], low: values[2], close: values[3],
-                              adjClose: adjClose, volume: values[4])
-            splits[slot].append(split)
-            lines[slot].append(line)
             return true
         }
         if let failure { throw failure }
         if columns == nil { throw .invalid(validator.reject(nil, "empty file")) }
-        if bars.isEmpty {
+        if collected.bars.isEmpty {
             var why = "no data rows"
             if let first = validator.problems.first {
                 why = "no valid rows (\(validator.problems.count) skipped; the first, line \(first.line.map(String.init) ?? "?"): \(first.message))"
             }
             throw .invalid(validator.reject(nil, why))
         }
-        for k in bars.indices {
-            try sortByDate(&bars[k], splits: &splits[k], lines: &lines[k], validator: validator)
-            if columns!.split != nil { splitAdjustVolume(&bars[k], splits: splits[k]) }
+        for k in collected.bars.indices {
+            try sortByDate(&collected.bars[k], splits: &collected.splits[k], lines: &collected.lines[k], validator: validator)
+            if columns!.split != nil { splitAdjustVolume(&collected.bars[k], splits: collected.splits[k]) }
         }
-        return (bars, validator.problems)
+        return (collected.bars, validator.problems)
+    }
+
+    /// One data row's fields, before the validator's checks of the bar.
+    private struct Row {
+        var ticker: String
+        var day: Day
+        /// Open, high, low, close, volume.
+        var values: [Double]
+        var adjClose: Double
+        var split: Double
+    }
+
+    /// Each ticker's rows in file order, with their split coefficients and line numbers.
+    private struct Collected {
+        var byTicker: [String: Int] = [:]
+        var bars: [RawBars] = []
+        var splits: [[Double]] = [], lines: [[Int]] = []
+
+        mutating func add(_ row: Row, line: Int) {
+            let slot: Int
+            if let existing = byTicker[row.ticker] { slot = existing } else {
+                slot = bars.count
+                byTicker[row.ticker] = slot
+                bars.append(RawBars(ticker: row.ticker))
+                splits.append([])
+                lines.append([])
+            }
+            bars[slot].append(day: row.day, open: row.values[0], high: row.values[1], low: row.values[2], close: row.values[3],
+                              adjClose: row.adjClose, volume: row.values[4])
+            splits[slot].append(row.split)
+            lines[slot].append(line)
+        }
+    }
+
+    /// The fields of the data row at `line`, or nil after telling the validator why it is skipped.
+    private func parse(_ record: borrowing CSVRecord, line: Int, columns: Columns, fileTicker: String?,
+                       validator: inout BarValidator) -> Row? {
+        guard record.count == columns.width else {
+            validator.skip(line, "expected \(columns.width) fields, found \(record.count)")
+            return nil
+        }
+        let ticker = fileTicker ?? record.string(columns.ticker!).uppercased()
+        if ticker.isEmpty { validator.skip(line, "empty ticker"); return nil }
+        guard let day = record.day(columns.date, format: options.dateFormat) else {
+            validator.skip(line, "unparsable date '\(record.string(columns.date))' (expected \(options.dateFormat); other formats with --date-format)")
+            return nil
+        }
+        var values = [Double](repeating: 0, count: 5)
+        for (k, (name, index)) in [("open", columns.open), ("high", columns.high), ("low", columns.low),
+                                   ("close", columns.close), ("volume", columns.volume)].enumerated() {
+            guard let v = record.double(index) else {
+                validator.skip(line, "unparsable number '\(record.string(index))' in column \(name)")
+                return nil
+            }
+            values[k] = v
+        }
+        var row = Row(ticker: ticker, day: day, values: values, adjClose: values[3], split: 1)
+        if let index = columns.adjClose {
+            guard let v = record.double(index) else {
+                validator.skip(line, "unparsable number '\(record.string(index))' in column \(columns.names[index])")
+                return nil
+            }
+            row.adjClose = v
+        }
+        if let index = columns.split {
+            guard let v = record.double(index), v > 0 else {
+                validator.skip(line, "unparsable split coefficient '\(record.string(index))'")
+                return nil
+            }
+            row.split = v
+        }
+        return row
     }
 
     /// Puts a ticker's rows in date order (their file order breaks ties, so a duplicate

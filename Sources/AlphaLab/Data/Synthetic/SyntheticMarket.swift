@@ -86,145 +86,191 @@ public enum SyntheticMarket {
             }
         }
 
+        /// Every ticker's bars and the index's, filled day by day (NaN before listing and after the last bar).
+        struct Tape {
+            var open: [[Double]], high: [[Double]], low: [[Double]], close: [[Double]], volume: [[Double]], logClose: [[Double]]
+            var index: (open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double])
+
+            init(tickers m: Int, days n: Int) {
+                open = [[Double]](repeating: [Double](repeating: .nan, count: n), count: m)
+                (high, low, close, volume, logClose) = (open, open, open, open, open)
+                let empty = [Double](repeating: .nan, count: n)
+                index = (empty, empty, empty, empty, empty)
+            }
+        }
+
+        /// The market factor's GARCH(1,1) state and the crash in progress.
+        struct MarketState {
+            var variance: Double
+            var shock = 0.0
+            var crashDaysLeft = 0
+        }
+
+        /// The index's point-in-time membership as it is built: members now, when each joined, spells ended.
+        struct IndexBook {
+            var members = Set<Int>()
+            var spells: [(ticker: Int, start: Int, end: Int)] = []
+            var joined: [Int: Int] = [:]
+            var level = 100.0
+        }
+
+        /// Members' capitalisation-weighted sums of one day's moves.
+        struct Weighted {
+            var total = 0.0, ret = 0.0, overnight = 0.0, upper = 0.0, lower = 0.0, volume = 0.0
+        }
+
+        /// GARCH(1,1): persistence 0.98, long-run variance fixed by the annual volatility.
+        static let (alpha, beta) = (0.08, 0.90)
+        static let perYear = 252.0
+
         mutating func run() -> Market {
             let n = days.count
-            let perYear = 252.0
             var stocks = makeStocks(dayCount: n)
             let m = stocks.count
             let last = stocks.map(lastDay)
-            // Columns per ticker, NaN before listing and after the last bar.
-            var open = [[Double]](repeating: [Double](repeating: .nan, count: n), count: m)
-            var high = open, low = open, close = open, volume = open
-            var logClose = open
-            var index = (open: [Double](repeating: .nan, count: n), high: [Double](repeating: .nan, count: n),
-                         low: [Double](repeating: .nan, count: n), close: [Double](repeating: .nan, count: n),
-                         volume: [Double](repeating: .nan, count: n))
-
-            // GARCH(1,1): persistence 0.98, long-run variance fixed by the annual volatility.
-            let (alpha, beta) = (0.08, 0.90)
-            let marketLongRun = pow(config.marketVolatility, 2) / perYear
-            var marketVariance = marketLongRun
-            var marketShock = 0.0
-            var crashDaysLeft = 0
-            let sectorDaily = config.sectorVolatility / perYear.squareRoot()
+            var tape = Tape(tickers: m, days: n)
+            var market = MarketState(variance: pow(config.marketVolatility, 2) / Self.perYear)
+            var book = IndexBook()
             var momentumScore = [Double](repeating: 0, count: m)
-            var indexLevel = 100.0
-            var members = Set<Int>(), spells: [(ticker: Int, start: Int, end: Int)] = [], joined: [Int: Int] = [:]
-
             for d in 0..<n {
                 // Momentum as of the previous close: log close 21 days back over 252 days back.
-                computeMomentumScores(&momentumScore, logClose: logClose, day: d)
-                reconstitute(&members, joined: &joined, spells: &spells, stocks: stocks, last: last, close: close, day: d)
-
-                marketVariance = marketLongRun * (1 - alpha - beta) + alpha * marketShock * marketShock + beta * marketVariance
-                var market = config.marketDrift / perYear + marketVariance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
-                if crashDaysLeft == 0 && config.crashProbability > 0 && rng.uniform() < config.crashProbability {
-                    crashDaysLeft = 3 + Int(rng.uniform() * 6)
-                }
-                if crashDaysLeft > 0 {
-                    // A crash: a few days of -2% to -6% market moves at elevated volatility.
-                    market += -0.02 - 0.04 * rng.uniform()
-                    crashDaysLeft -= 1
-                }
-                marketShock = market - config.marketDrift / perYear
-                let sectorMoves = (0..<config.sectorCount).map { _ in sectorDaily * rng.normal() }
-
-                var weighted = (total: 0.0, ret: 0.0, overnight: 0.0, upper: 0.0, lower: 0.0, volume: 0.0)
+                computeMomentumScores(&momentumScore, logClose: tape.logClose, day: d)
+                reconstitute(&book.members, joined: &book.joined, spells: &book.spells, stocks: stocks, last: last, close: tape.close, day: d)
+                let (move, sectorMoves) = marketDay(&market)
+                var weighted = Weighted()
                 for i in 0..<m {
-                    guard d >= stocks[i].listing else { continue }
-                    var s = stocks[i]
-                    let longRun = s.dailyVolatility * s.dailyVolatility
-                    s.variance = longRun * (1 - alpha - beta) + alpha * s.lastShock * s.lastShock + beta * s.variance
-                    let shock = s.variance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
-                    let expected = config.momentumPremium / perYear * momentumScore[i] - config.shortTermReversal * s.lastShock
-                    let move = s.beta * market + sectorMoves[s.sector] + expected + shock
-                    var r = config.logReturns ? Foundation.expm1(max(-3, move)) : max(-0.95, move)
-                    s.lastShock = shock
-
-                    // Split the day's log return into an overnight gap and the session's move.
-                    let dailyVol = (s.variance + marketVariance).squareRoot()
-                    var overnightNoise = 0.3 * dailyVol * rng.normal()
-                    let upper = abs(rng.normal()) * 0.5 * dailyVol
-                    let lower = abs(rng.normal()) * 0.5 * dailyVol
-                    let volumeNoise = rng.normal()
-                    // A ticker past its last bar still takes its draws (and discards them),
-                    // so the others' prices do not depend on who has left.
-                    guard d <= last[i] else { stocks[i] = s; continue }
-
-                    let previous = s.close
-                    switch s.exit {
-                    case .bankruptcy(let day, let crash, _)? where day == d:
-                        r = -crash
-                    case .acquisition(let day, let premium)? where day == d:
-                        s.dealPrice = previous * (1 + premium)
-                        r = premium
-                        overnightNoise = 0 // announced before the open: it opens at the deal price
-                    case .acquisition(let day, _)? where d > day:
-                        // Pinned to the deal price: a twentieth of the usual moves around it.
-                        r = s.dealPrice * (1 + 0.05 * shock) / previous - 1
-                        overnightNoise *= 0.05
-                    default: break
-                    }
-                    let logReturn = Foundation.log1p(r)
-                    let overnight = (s.exit.map { if case .acquisition(let day, _) = $0, d >= day { true } else { false } } ?? false)
-                        ? logReturn + overnightNoise : 0.3 * logReturn + overnightNoise
-                    let o = previous * Foundation.exp(overnight)
-                    let c = previous * (1 + r)
-                    open[i][d] = o
-                    close[i][d] = c
-                    high[i][d] = max(o, c) * Foundation.exp(upper)
-                    low[i][d] = min(o, c) * Foundation.exp(-lower)
-                    volume[i][d] = (s.baseVolume * Foundation.exp(0.3 * volumeNoise) * (1 + 2 * abs(r) / dailyVol)).rounded()
-                    logClose[i][d] = Foundation.log(c)
-                    s.close = c
-                    stocks[i] = s
-
-                    // The index: members weighted by their capitalisation at the previous close.
-                    if members.contains(i) {
-                        let cap = s.shares * previous
-                        weighted.total += cap
-                        weighted.ret += cap * r
-                        weighted.overnight += cap * (o / previous - 1)
-                        weighted.upper += cap * upper
-                        weighted.lower += cap * lower
-                        weighted.volume += volume[i][d]
-                    }
+                    stockDay(&stocks[i], ticker: i, day: d, last: last[i], market: move, marketVariance: market.variance,
+                             sectorMoves: sectorMoves, momentum: momentumScore[i], isMember: book.members.contains(i),
+                             tape: &tape, weighted: &weighted)
                 }
                 // A member's last bar is its last day in the index.
-                for i in members where last[i] == d {
-                    members.remove(i)
-                    spells.append((i, joined[i]!, d))
-                    joined[i] = nil
+                for i in book.members where last[i] == d {
+                    book.members.remove(i)
+                    book.spells.append((i, book.joined[i]!, d))
+                    book.joined[i] = nil
                 }
-                let k = max(weighted.total, .leastNormalMagnitude)
-                let previousLevel = indexLevel
-                indexLevel *= 1 + weighted.ret / k
-                let indexOpen = previousLevel * (1 + weighted.overnight / k)
-                index.open[d] = indexOpen
-                index.close[d] = indexLevel
-                index.high[d] = max(indexOpen, indexLevel) * Foundation.exp(0.3 * weighted.upper / k)
-                index.low[d] = min(indexOpen, indexLevel) * Foundation.exp(-0.3 * weighted.lower / k)
-                index.volume[d] = (weighted.volume / 100).rounded()
+                Self.indexDay(d, weighted: weighted, level: &book.level, tape: &tape)
             }
-            for (i, start) in joined { spells.append((i, start, n - 1)) }
+            for (i, start) in book.joined { book.spells.append((i, start, n - 1)) }
+            return assemble(stocks: stocks, last: last, tape: tape, spells: book.spells)
+        }
 
-            var series: [PriceSeries] = []
-            var info: [TickerInfo] = []
-            var delistings: [String: Double] = [:]
+        /// The day's market move (and the state's update) and each sector's move, in the draws' order.
+        mutating func marketDay(_ state: inout MarketState) -> (market: Double, sectors: [Double]) {
+            let (alpha, beta) = (Self.alpha, Self.beta)
+            let longRun = pow(config.marketVolatility, 2) / Self.perYear
+            state.variance = longRun * (1 - alpha - beta) + alpha * state.shock * state.shock + beta * state.variance
+            var market = config.marketDrift / Self.perYear + state.variance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
+            if state.crashDaysLeft == 0 && config.crashProbability > 0 && rng.uniform() < config.crashProbability {
+                state.crashDaysLeft = 3 + Int(rng.uniform() * 6)
+            }
+            if state.crashDaysLeft > 0 {
+                // A crash: a few days of -2% to -6% market moves at elevated volatility.
+                market += -0.02 - 0.04 * rng.uniform()
+                state.crashDaysLeft -= 1
+            }
+            state.shock = market - config.marketDrift / Self.perYear
+            let sectorDaily = config.sectorVolatility / Self.perYear.squareRoot()
+            return (market, (0..<config.sectorCount).map { _ in sectorDaily * rng.normal() })
+        }
+
+        /// One ticker's day: its draws (taken even past its last bar, so the others' prices do
+        /// not depend on who has left), its bar, and its share of the index's day.
+        mutating func stockDay(_ s: inout Stock, ticker i: Int, day d: Int, last: Int, market: Double, marketVariance: Double,
+                               sectorMoves: [Double], momentum: Double, isMember: Bool, tape: inout Tape, weighted: inout Weighted) {
+            guard d >= s.listing else { return }
+            let (alpha, beta) = (Self.alpha, Self.beta)
+            let longRun = s.dailyVolatility * s.dailyVolatility
+            s.variance = longRun * (1 - alpha - beta) + alpha * s.lastShock * s.lastShock + beta * s.variance
+            let shock = s.variance.squareRoot() * rng.studentT(degrees: config.tailDegrees)
+            let expected = config.momentumPremium / Self.perYear * momentum - config.shortTermReversal * s.lastShock
+            let move = s.beta * market + sectorMoves[s.sector] + expected + shock
+            var r = config.logReturns ? Foundation.expm1(max(-3, move)) : max(-0.95, move)
+            s.lastShock = shock
+
+            // Split the day's log return into an overnight gap and the session's move.
+            let dailyVol = (s.variance + marketVariance).squareRoot()
+            var overnightNoise = 0.3 * dailyVol * rng.normal()
+            let upper = abs(rng.normal()) * 0.5 * dailyVol
+            let lower = abs(rng.normal()) * 0.5 * dailyVol
+            let volumeNoise = rng.normal()
+            guard d <= last else { return }
+            let previous = s.close
+            Self.applyExit(&s, day: d, shock: shock, r: &r, overnightNoise: &overnightNoise)
+            let logReturn = Foundation.log1p(r)
+            let overnight = (s.exit.map { if case .acquisition(let day, _) = $0, d >= day { true } else { false } } ?? false)
+                ? logReturn + overnightNoise : 0.3 * logReturn + overnightNoise
+            let o = previous * Foundation.exp(overnight)
+            let c = previous * (1 + r)
+            tape.open[i][d] = o
+            tape.close[i][d] = c
+            tape.high[i][d] = max(o, c) * Foundation.exp(upper)
+            tape.low[i][d] = min(o, c) * Foundation.exp(-lower)
+            tape.volume[i][d] = (s.baseVolume * Foundation.exp(0.3 * volumeNoise) * (1 + 2 * abs(r) / dailyVol)).rounded()
+            tape.logClose[i][d] = Foundation.log(c)
+            s.close = c
+            // The index: members weighted by their capitalisation at the previous close.
+            guard isMember else { return }
+            let cap = s.shares * previous
+            weighted.total += cap
+            weighted.ret += cap * r
+            weighted.overnight += cap * (o / previous - 1)
+            weighted.upper += cap * upper
+            weighted.lower += cap * lower
+            weighted.volume += tape.volume[i][d]
+        }
+
+        /// A delisting's day: a bankruptcy's crash, an acquisition's announced premium (it opens
+        /// at the deal price), then the price pinned to the deal.
+        static func applyExit(_ s: inout Stock, day d: Int, shock: Double, r: inout Double, overnightNoise: inout Double) {
+            let previous = s.close
+            switch s.exit {
+            case .bankruptcy(let day, let crash, _)? where day == d:
+                r = -crash
+            case .acquisition(let day, let premium)? where day == d:
+                s.dealPrice = previous * (1 + premium)
+                r = premium
+                overnightNoise = 0 // announced before the open: it opens at the deal price
+            case .acquisition(let day, _)? where d > day:
+                // Pinned to the deal price: a twentieth of the usual moves around it.
+                r = s.dealPrice * (1 + 0.05 * shock) / previous - 1
+                overnightNoise *= 0.05
+            default: break
+            }
+        }
+
+        /// The index's bar of day `d` from its members' weighted moves.
+        static func indexDay(_ d: Int, weighted: Weighted, level: inout Double, tape: inout Tape) {
+            let k = max(weighted.total, .leastNormalMagnitude)
+            let previousLevel = level
+            level *= 1 + weighted.ret / k
+            let indexOpen = previousLevel * (1 + weighted.overnight / k)
+            tape.index.open[d] = indexOpen
+            tape.index.close[d] = level
+            tape.index.high[d] = max(indexOpen, level) * Foundation.exp(0.3 * weighted.upper / k)
+            tape.index.low[d] = min(indexOpen, level) * Foundation.exp(-0.3 * weighted.lower / k)
+            tape.index.volume[d] = (weighted.volume / 100).rounded()
+        }
+
+        /// The panel (every ticker's bars over its life, SPY the index, the delisting returns) and the index's membership.
+        func assemble(stocks: [Stock], last: [Int], tape: Tape, spells: [(ticker: Int, start: Int, end: Int)]) -> Market {
+            let n = days.count
+            var series: [PriceSeries] = [], info: [TickerInfo] = [], delistings: [String: Double] = [:]
             for (i, s) in stocks.enumerated() {
                 let range = s.listing...last[i]
-                series.append(PriceSeries(ticker: s.ticker, days: Array(days[range]), open: Array(open[i][range]),
-                                          high: Array(high[i][range]), low: Array(low[i][range]),
-                                          close: Array(close[i][range]), volume: Array(volume[i][range])))
+                series.append(PriceSeries(ticker: s.ticker, days: Array(days[range]), open: Array(tape.open[i][range]),
+                                          high: Array(tape.high[i][range]), low: Array(tape.low[i][range]),
+                                          close: Array(tape.close[i][range]), volume: Array(tape.volume[i][range])))
                 let sector = SyntheticMarket.sectors[s.sector].name
                 info.append(TickerInfo(ticker: s.ticker, name: "Synthetic \(sector) \(s.ticker.suffix(3))", sector: sector))
                 switch s.exit {
                 case .bankruptcy(let day, _, let recovery)? where day < n: delistings[s.ticker] = recovery
                 // Holders get the deal price for their last close.
-                case .acquisition(let day, _)? where last[i] < n - 1 && day < n: delistings[s.ticker] = s.dealPrice / close[i][last[i]] - 1
+                case .acquisition(let day, _)? where last[i] < n - 1 && day < n: delistings[s.ticker] = s.dealPrice / tape.close[i][last[i]] - 1
                 default: break
                 }
             }
+            let index = tape.index
             series.append(PriceSeries(ticker: "SPY", days: days, open: index.open, high: index.high, low: index.low,
                                       close: index.close, volume: index.volume))
             info.append(TickerInfo(ticker: "SPY", name: "Synthetic cap-weighted index", sector: ""))

@@ -1,0 +1,141 @@
+/// The options table a `lab` function (or method) takes, declared once: each option's
+/// name, Lua type (LuaLS notation) and meaning. The list ``LuaOptions`` accepts (an
+/// unknown key is an error that suggests the closest), the "Options:" part of the
+/// function's help and its class in the editor annotations (``LabTypes``) all come from
+/// here, so none can fall out of step with the others.
+struct LabOptionSet: Sendable {
+    /// One option.
+    struct Option: Sendable {
+        let name: String
+        /// Its Lua type, e.g. `integer`, `string[]`, `"daily"|"weekly"`.
+        let type: String
+        let summary: String
+        /// Whether the function needs it (the table is then required too).
+        var required = false
+    }
+
+    /// The annotation class, e.g. `RunOptions`.
+    let className: String
+    /// Whose options they are, e.g. `lab.run`.
+    let owner: String
+    let options: [Option]
+
+    /// The option names, in declaration order.
+    var allowed: [String] { options.map(\.name) }
+
+    /// The option named `name`, if declared.
+    func option(_ name: String) -> Option? { options.first { $0.name == name } }
+
+    /// The options as help text: one line each, under "Options:" (or `heading`).
+    func help(heading: String = "Options") -> String {
+        let width = options.map { $0.name.count }.max() ?? 0
+        return "  \(heading):\n" + options.map { o in
+            "    " + o.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + o.summary + (o.required ? " (required)" : "")
+        }.joined(separator: "\n")
+    }
+
+    /// The class the annotations declare for the table.
+    var annotationClass: (name: String, summary: String, fields: [String]) {
+        (className, "\(owner)\(owner.hasSuffix("s") ? "'" : "'s") options", options.map { "\($0.name)\($0.required ? "" : "?"): \($0.type)" })
+    }
+}
+
+extension LabOptionSet {
+    /// Declares options in LuaLS notation, one a line: `name?: type -- summary` (no `?`: required).
+    init(_ className: String, owner: String, _ declarations: String) {
+        self.className = className
+        self.owner = owner
+        options = declarations.split(separator: "\n").map { line in
+            let parts = line.components(separatedBy: " -- ")
+            let (name, optional, type) = LabAnnotations.parameter(parts[0])
+            return Option(name: name, type: type, summary: parts.dropFirst().joined(separator: " -- "), required: !optional)
+        }
+    }
+
+    /// Every declared option set, for the annotations.
+    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, report, factor, factorReport, runFilter]
+
+    static let readCSV = LabOptionSet("ReadCSVOptions", owner: "lab.read_csv", """
+        format?: "alphavantage"|"yahoo"|"long" -- the files' layout (default "alphavantage")
+        sectors?: string -- a constituents CSV (Symbol, Name, Sector)
+        benchmark?: string -- a Yahoo CSV of SPY
+        limit?: integer -- keep the first N tickers alphabetically (as the seed's 100-ticker runs)
+        date_format?: string -- the dates' format, e.g. "MM/DD/YYYY"
+        membership?: string -- a point-in-time membership file: spells, Qlib instruments or snapshots
+        universe?: string -- the name configs use for the membership's universe
+        """)
+
+    static let synthetic = LabOptionSet("SyntheticOptions", owner: "lab.synthetic", """
+        seed?: integer -- the random seed
+        tickers?: integer -- number of tickers
+        sectors?: integer -- number of sectors
+        start?: string -- first day, "YYYY-MM-DD"
+        end?: string -- last day, "YYYY-MM-DD"
+        null?: boolean -- true: nothing predictable (no premium, no reversal)
+        drift?: number -- the market's yearly drift
+        market_volatility?: number -- the market's yearly volatility
+        sector_volatility?: number -- each sector's yearly volatility
+        idiosyncratic_volatility?: number -- a typical ticker's own yearly volatility
+        momentum_premium?: number -- yearly return per unit of 12-1 momentum z-score
+        reversal?: number -- short-term reversal of yesterday's own shock
+        crash_probability?: number -- daily probability of a market crash
+        late_listing_share?: number -- share of tickers listed after the start
+        log_returns?: boolean -- true: moves are log returns, so no signal predicts ranks on the null market
+        bankruptcy_rate?: number -- yearly rate of bankruptcies
+        acquisition_rate?: number -- yearly rate of acquisitions
+        index_share?: number -- share of tickers in the cap-weighted index
+        """)
+
+    static let train = LabOptionSet("TrainOptions", owner: "lab.train", """
+        date: string -- the decision date, "YYYY-MM-DD"
+        features?: string|string[] -- a set name or a list of feature names (default "legacy")
+        horizons?: integer[] -- label horizons in trading days (default {1, 5, 20})
+        trees?: integer -- boosting rounds (default 100)
+        depth?: integer -- tree depth (default 5)
+        learning_rate?: number -- default 0.05
+        selection?: boolean -- true: the seed's noise-based feature selection
+        start_year?: integer -- first year of training rows (default 2010)
+        embargo?: integer -- trading days between the last label and the decision (default 0)
+        window?: integer -- training window in trading days (default 0: expanding)
+        """)
+
+    static let run = LabOptionSet("RunOptions", owner: "lab.run", """
+        score?: fun(ctx: ScoringContext): table<string, number>|number[] -- function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+        progress?: fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string}) -- function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
+        """)
+
+    static let picks = LabOptionSet("PicksOptions", owner: "lab.picks", """
+        date?: string -- "YYYY-MM-DD": a past decision, the data cut at its scoring close
+        capital?: number -- the capital shares are counted for (default 100000)
+        holdings?: string -- a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+        """)
+
+    static let report = LabOptionSet("ReportOptions", owner: "lab.report", """
+        title?: string -- the page's title
+        grid?: {rows: string, columns: string, metric?: "sharpe"|"total_return"|"max_drawdown"|"excess_return"} -- {rows = field, columns = field, metric = "sharpe"}: a heatmap of a parameter grid
+        """)
+
+    static let factor = LabOptionSet("FactorOptions", owner: "lab.factor", """
+        dates?: "daily"|"weekly"|"monthly" -- the scoring dates (default "weekly")
+        start?: integer|string -- first year or "YYYY-MM-DD"
+        end?: integer|string -- last year or "YYYY-MM-DD"
+        horizons?: integer[] -- forward-return horizons in trading days (default {1, 5, 20})
+        quantiles?: integer -- quantiles the signal is cut into (default 5)
+        universe?: string -- "all" (default), or a point-in-time universe
+        decay?: boolean|integer[] -- true: the IC at horizons 1..60, or a list of horizons
+        horizon?: integer -- for a result: one horizon's predictions instead of the combined score
+        by_horizon?: boolean -- for a result: the combined score and each horizon's, one factor each
+        """)
+
+    static let factorReport = LabOptionSet("FactorReportOptions", owner: "lab.factor_report", """
+        title?: string -- the page's title
+        """)
+
+    static let runFilter = LabOptionSet("RunFilter", owner: "store:list", """
+        name?: string -- a LIKE pattern on the name, % as wildcard
+        since?: string -- runs recorded on or after this "YYYY-MM-DD"
+        min_sharpe?: number -- runs with at least this Sharpe ratio
+        order?: "created"|"sharpe"|"total_return" -- "created" (newest first, the default), "sharpe" or "total_return" (best first)
+        limit?: integer -- the most runs listed (default 1000)
+        """)
+}
