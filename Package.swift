@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CXGBoost", pkgConfig: "xgboost", providers: [.apt(["libxgboost-dev"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // PostgreSQL's own client library, for a team's shared run store.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Lua's macros as C functions and the error trampolines (see DESIGN.md, Bridge rules).
         .target(name: "CLuaShim", dependencies: ["CLua"]),
@@ -27,7 +29,7 @@ let package = Package(
         .target(
             name: "AlphaLab",
             dependencies: [
-                "CXGBoost",
+                "CXGBoost", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

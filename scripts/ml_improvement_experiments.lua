@@ -19,7 +19,7 @@ local options = cli.parse(arg, cli.with_suite_options{
   execution = cli.execution_option(),
   only = { help = "comma-separated experiment numbers, e.g. 0,1,5" },
   out = { default = "results", help = "folder for the results JSON and the log" },
-  runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
+  runs = cli.runs_option(),
 }, "usage: alphalab scripts/ml_improvement_experiments.lua [options]")
 
 local log_lines = {}
@@ -40,11 +40,6 @@ log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s
   options["end"], options["retrain-weeks"], options.timing, options.execution))
 
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
-if options.runs ~= "" then
-  local ids = require("runs").record(lab.runs(options.runs), results)
-  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
-end
-
 log(cli.training_line(data))
 
 local table_text = experiment.summary(results)
@@ -57,3 +52,5 @@ lab.write_file(options.out .. "/ml_experiments_log.txt",
   table.concat(log_lines, "\n") .. "\n\n" .. table_text .. "\n\n" .. decision_text .. "\n")
 lab.report(results, options.out .. "/ml_experiments_report.html", { title = "Phase 1: ML improvement experiments (" .. description .. ")" })
 log("wrote " .. options.out .. "/ml_experiments_results.json, ml_experiments_log.txt and ml_experiments_report.html")
+-- Recorded last: the results are in the output folder even when the store cannot be reached.
+if options.runs ~= "" then require("runs").record_all(options.runs, results, log) end

@@ -19,7 +19,7 @@ local options = cli.parse(arg, cli.with_data_options{
   ["retrain-weeks"] = { type = "integer", default = 1, help = "retrain every N weeks" },
   execution = cli.execution_option(true),
   out = { default = "results", help = "folder for phase2_results.json" },
-  runs = { default = "results/runs.db", help = "run store the results are recorded in ('' for none)" },
+  runs = cli.runs_option(),
 }, "usage: alphalab scripts/phase2_validation.lua [options]")
 
 local changes = { start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
@@ -49,10 +49,6 @@ else
 end
 local results = experiment.run_all(configs, data, { log = log, quiet = options.quiet })
 log(cli.training_line(data))
-if options.runs ~= "" then
-  local ids = require("runs").record(lab.runs(options.runs), results)
-  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], options.runs))
-end
 
 local format = require "format"
 local pct, num = format.pct, format.num
@@ -76,3 +72,5 @@ for _, r in ipairs(results) do
   print(string.format("  %s by year: %s", r.name, table.concat(parts, ", ")))
 end
 experiment.save(results, options.out .. "/phase2_results.json")
+-- Recorded last: the results are in the output folder even when the store cannot be reached.
+if options.runs ~= "" then require("runs").record_all(options.runs, results, log) end

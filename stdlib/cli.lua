@@ -136,6 +136,15 @@ M.data_options = {
   quiet = { flag = true, help = "no progress lines" },
 }
 
+--- The `--runs` option: where results are recorded or read. No default here:
+--- lab.runs(nil) takes $ALPHALAB_RUNS, else results/runs.db.
+---@param what? string what the store is for, in the help
+---@return table
+function M.runs_option(what)
+  return { help = (what or "run store the results are recorded in") .. ": a SQLite file or a postgres://user@host:port/db URL "
+    .. "(default $ALPHALAB_RUNS, else results/runs.db; '' for none)" }
+end
+
 --- The `--execution` option: the config field's choices, from the engine. With
 --- `inherit`, it has no default (a script keeps the execution of the config it reads).
 ---@param inherit? boolean

@@ -11,10 +11,24 @@ local tabulate = require "tabulate"
 
 local M = {}
 
---- The store at `path` (default results/runs.db, or $ALPHALAB_RUNS).
----@param path? string
+--- The store at `location`: a SQLite file or a postgres:// URL (default $ALPHALAB_RUNS,
+--- else results/runs.db).
+---@param location? string
 ---@return RunStore
-function M.open(path) return lab.runs(path) end
+function M.open(location) return lab.runs(location) end
+
+--- Records `results` in the store at `location` (nil: the default) and logs their ids;
+--- a store that cannot be reached is an error naming it, after the caller's files are written.
+---@param location string|nil
+---@param results Result[]
+---@param log fun(line: string)
+---@return integer[]
+function M.record_all(location, results, log)
+  local store = lab.runs(location)
+  local ids = M.record(store, results)
+  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], store.path))
+  return ids
+end
 
 --- Records each result; returns their ids.
 ---@param store RunStore

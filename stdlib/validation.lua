@@ -10,45 +10,15 @@
 
 local M = {}
 
---- The standard normal distribution function.
+--- The standard normal distribution function (the engine's: lab.normal_cdf).
 ---@param x number
 ---@return number
-function M.normal_cdf(x)
-  -- Phi(x) = erfc(-x / sqrt 2) / 2, with the Chebyshev-fitted erfc of Numerical
-  -- Recipes (erfcc): fractional error below 1.2e-7 everywhere.
-  local z = -x / math.sqrt(2)
-  local t = 1 / (1 + 0.5 * math.abs(z))
-  local y = t * math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
-  local erfc = z >= 0 and y or 2 - y
-  return 0.5 * erfc
-end
+function M.normal_cdf(x) return lab.normal_cdf(x) end
 
---- The standard normal quantile (Acklam's algorithm, refined by one Halley step).
+--- The standard normal quantile (the engine's: lab.normal_quantile).
 ---@param p number
 ---@return number
-function M.normal_quantile(p)
-  assert(p > 0 and p < 1, "normal_quantile: p must be in (0, 1)")
-  local a = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 }
-  local b = { -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01 }
-  local c = { -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00 }
-  local d = { 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00 }
-  local x
-  if p < 0.02425 then
-    local q = math.sqrt(-2 * math.log(p))
-    x = (((((c[1] * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) * q + c[6]) / ((((d[1] * q + d[2]) * q + d[3]) * q + d[4]) * q + 1)
-  elseif p <= 1 - 0.02425 then
-    local q = p - 0.5
-    local r = q * q
-    x = (((((a[1] * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * r + a[6]) * q / (((((b[1] * r + b[2]) * r + b[3]) * r + b[4]) * r + b[5]) * r + 1)
-  else
-    local q = math.sqrt(-2 * math.log(1 - p))
-    x = -(((((c[1] * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) * q + c[6]) / ((((d[1] * q + d[2]) * q + d[3]) * q + d[4]) * q + 1)
-  end
-  local e = M.normal_cdf(x) - p
-  local u = e * math.sqrt(2 * math.pi) * math.exp(x * x / 2)
-  return x - u / (1 + x * u / 2)
-end
+function M.normal_quantile(p) return lab.normal_quantile(p) end
 
 --- Mean, sample standard deviation, skewness and (non-excess) kurtosis of a sample.
 ---@param x number[]
@@ -66,11 +36,10 @@ function M.moments(x)
   return { mean = mean, sd = math.sqrt(m2 * n / (n - 1)), skew = m3 / m2 ^ 1.5, kurtosis = m4 / (m2 * m2) }
 end
 
-local euler_gamma = 0.5772156649015329
-
---- The Deflated Sharpe Ratio. Sharpe ratios are per period (not annualised).
+--- The Deflated Sharpe Ratio (the engine's: lab.deflated_sharpe). Sharpe ratios are per
+--- period (not annualised).
 ---@param sharpe number the best trial's per-period Sharpe ratio
----@param trials integer the number of trials
+---@param trials number the number of trials (or their effective number)
 ---@param variance number the variance of the trials' Sharpe ratios
 ---@param periods integer the number of return periods
 ---@param skew number the best trial's return skewness
@@ -78,13 +47,7 @@ local euler_gamma = 0.5772156649015329
 ---@return number dsr
 ---@return number sr0 the expected maximum Sharpe ratio of N luckless trials
 function M.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis)
-  local sr0 = 0
-  if trials > 1 then
-    sr0 = math.sqrt(variance) * ((1 - euler_gamma) * M.normal_quantile(1 - 1 / trials)
-      + euler_gamma * M.normal_quantile(1 - 1 / (trials * math.exp(1))))
-  end
-  local z = (sharpe - sr0) * math.sqrt(periods - 1) / math.sqrt(1 - skew * sharpe + (kurtosis - 1) / 4 * sharpe * sharpe)
-  return M.normal_cdf(z), sr0
+  return lab.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis)
 end
 
 --- The Deflated Sharpe Ratio of the best of several return series (one per trial,

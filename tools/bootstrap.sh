@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages AlphaLab builds and tests against, when missing.
-# Idempotent and quiet when everything is already installed.
+# Installs the Debian packages AlphaLab builds against (and, with --tests, those the
+# tests run against), when missing. Idempotent and quiet when everything is installed.
 set -euo pipefail
 
-# slurm-wlm and munge: the cluster tests start a one-node Slurm cluster (tools/slurm/local-cluster.sh).
-packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev pkg-config sqlite3 slurm-wlm munge)
+# To build: Lua 5.4, XGBoost, libedit (the REPL), SQLite, libpq (the PostgreSQL run store).
+packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev libpq-dev pkg-config sqlite3)
+if [ "${1:-}" = "--tests" ]; then
+    # slurm-wlm and munge: the cluster tests start a one-node Slurm cluster (tools/slurm/local-cluster.sh);
+    # postgresql: the store tests start a throwaway server (tools/postgres/local-server.sh).
+    packages+=(slurm-wlm munge postgresql)
+fi
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds everything in release mode
-# (the engine's numeric work is too slow to test in debug) and runs every test.
+# (the engine's numeric work is too slow to test in debug), starts a throwaway
+# PostgreSQL server for the store tests (stopped at exit however the suite ends) and
+# runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/bootstrap.sh
+tools/bootstrap.sh --tests
 swift build -c release --build-tests
+
+postgres=$(mktemp -d /tmp/alphalab-postgres-XXXXXX)
+# Every backtest records a trial in the per-user ledger: the tests' go to a scratch folder, never the real home.
+XDG_DATA_HOME=$(mktemp -d /tmp/alphalab-ledger-XXXXXX)
+export XDG_DATA_HOME
+trap 'tools/postgres/local-server.sh stop "$postgres"; rm -rf "$postgres" "$XDG_DATA_HOME"' EXIT
+if ! ALPHALAB_TEST_POSTGRES=$(tools/postgres/local-server.sh start "$postgres"); then
+    echo "tools/test.sh: cannot start the PostgreSQL server the store tests need (see above)" >&2
+    exit 1
+fi
+export ALPHALAB_TEST_POSTGRES
+
 # The tests run in parallel, many of them training XGBoost in this process or in child
 # alphalab processes, each with OpenMP threads for every core. Under that
 # oversubscription libgomp's default spin-waiting burns half the CPU; passive waiting

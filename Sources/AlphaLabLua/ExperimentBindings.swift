@@ -70,7 +70,7 @@ extension LabModule {
             // Dealt before looking for a stored result, so every shard deals alike whatever is stored already.
             let real = stored != nil && session.takeSweepRun()
             if let stored, let key, let result = stored.load(key: key) {
-                return call.result(object: ResultObject(result, seconds: 0))
+                return call.result(object: ResultObject(result, seconds: 0, verdict: session.recordTrial(result)))
             }
             var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset))
             if let progress {
@@ -94,7 +94,7 @@ extension LabModule {
             let clock = Stopwatch()
             let result = try walk.run(scorer: scorer)
             if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
-            return call.result(object: ResultObject(result, seconds: clock.seconds))
+            return call.result(object: ResultObject(result, seconds: clock.seconds, verdict: session.recordTrial(result)))
         }),
         ("picks", """
         lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,
@@ -194,12 +194,34 @@ extension LabModule {
         """, { call in
             call.results(.number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9))
         }),
-        ("runs", """
-        lab.runs([path]) -> run store
-          The SQLite store of recorded runs at `path` (default $ALPHALAB_RUNS, else
-          results/runs.db), created if needed. Safe with several writers at once.
+        ("deflated_sharpe", """
+        lab.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis) -> dsr, sr0
+          The deflated Sharpe ratio (Bailey and Lopez de Prado 2014) of a per-period Sharpe
+          ratio chosen as the best of `trials` (effective) trials whose Sharpe ratios vary
+          with `variance`, from `periods` returns of this skewness and (non-excess) kurtosis:
+          the probability that its true Sharpe ratio beats sr0, the expected maximum of as
+          many luckless trials.
         """, { call in
-            call.result(object: try call.state.session.runStore(path: try call.optionalString(1) ?? RunStore.defaultPath()))
+            let judged = DeflatedSharpe.deflated(sharpe: try call.number(1), trials: try call.number(2), variance: try call.number(3),
+                                                 periods: try call.integer(4), skew: try call.number(5), kurtosis: try call.number(6))
+            return call.results(.finite(judged.dsr), .number(judged.sr0))
+        }),
+        ("normal_cdf", "lab.normal_cdf(x) -> the standard normal distribution function at x", { call in
+            call.results(.number(DeflatedSharpe.normalCDF(try call.number(1))))
+        }),
+        ("normal_quantile", "lab.normal_quantile(p) -> the standard normal quantile of p, 0 < p < 1", { call in
+            let p = try call.number(1)
+            guard p > 0, p < 1 else { throw call.argumentError(1, "p must be in (0, 1), got \(p)") }
+            return call.results(.number(DeflatedSharpe.normalQuantile(p)))
+        }),
+        ("runs", """
+        lab.runs([location]) -> run store
+          The store of recorded runs at `location`: a SQLite file (default $ALPHALAB_RUNS,
+          else results/runs.db), or a team's PostgreSQL database as
+          postgres://user@host:port/db (the password from PGPASSWORD or ~/.pgpass, never
+          in the URL). Created and upgraded if needed; safe with several writers at once.
+        """, { call in
+            call.result(object: RunStoreObject(try call.state.session.runStore(location: try call.optionalString(1) ?? RunStores.defaultLocation())))
         }),
         ("load_results", """
         lab.load_results(path) -> {result, ...}

@@ -102,13 +102,13 @@ public final class LabSession {
     func nextProvenance() -> RunProvenance? {
         runsSaved += 1
         guard let invocation else { return nil }
-        return RunProvenance(scriptPath: invocation.path, scriptText: invocation.text, arguments: invocation.arguments,
+        return RunProvenance(scriptPath: invocation.path, scriptText: invocation.text, arguments: invocation.arguments.map(RunStores.redacted),
                              workingDirectory: invocation.workingDirectory, sequence: runsSaved)
     }
 
     /// Records `result` in `store` with its provenance; returns its id (in a rerun, the
     /// result is captured and the id is its place among the captured ones, negated).
-    func save(_ result: ExperimentResult, seconds: Double, in store: RunStore) throws -> Int64 {
+    func save(_ result: ExperimentResult, seconds: Double, in store: any RunStore) throws -> Int64 {
         let provenance = nextProvenance()
         if case .rerun = mode {
             captured.append(result)
@@ -158,14 +158,89 @@ public final class LabSession {
         try AtomicFile.write(data, to: path)
     }
 
-    /// The run store at `path` (in a dry run, an empty store that disappears with the session).
-    public func runStore(path: String) throws -> RunStore {
-        try checkWrite(path)
-        guard isDryRun else { return try RunStore(path: path) }
+    /// Where this process's trials go, when the host named it (a script's `--runs`);
+    /// otherwise ``ledgerLocation(environment:)`` decides.
+    public var ledgerOverride: String?
+    /// Whether completed backtests are left out of the ledger (`--no-ledger`).
+    public var ledgerOff = false
+    /// The ledger, once opened.
+    private var ledger: (any RunStore)?
+    /// Whether a failure to record a trial was reported already (once a process is enough).
+    private var ledgerFailureReported = false
+
+    /// The per-user ledger: `$XDG_DATA_HOME/alphalab/ledger.db`, else
+    /// `~/.local/share/alphalab/ledger.db`, so a quick `-e` or REPL backtest never leaves
+    /// files in the working folder.
+    public static func userLedgerPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return data + "/alphalab/ledger.db"
+    }
+
+    /// Where trials go when no script names a store: `$ALPHALAB_RUNS`, else the per-user ledger.
+    public static func ledgerLocationDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let configured = environment["ALPHALAB_RUNS"], !configured.isEmpty { return configured }
+        return userLedgerPath(environment: environment)
+    }
+
+    /// Where trials go: the store the host named (a script's `--runs`), else
+    /// `$ALPHALAB_RUNS`, else the per-user ledger.
+    public func ledgerLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let ledgerOverride, !ledgerOverride.isEmpty { return ledgerOverride }
+        return Self.ledgerLocationDefault(environment: environment)
+    }
+
+    /// The ledger store (opened on first use).
+    public func ledgerStore() throws -> any RunStore {
+        if let ledger { return ledger }
+        let store = try RunStores.open(ledgerLocation())
+        ledger = store
+        return store
+    }
+
+    /// Whether a store was named for this process (a script's `--runs`, `$ALPHALAB_RUNS`):
+    /// then each result's summary shows its verdict against the ledger.
+    public var ledgerConfigured: Bool {
+        !(ledgerOverride ?? "").isEmpty || !(ProcessInfo.processInfo.environment["ALPHALAB_RUNS"] ?? "").isEmpty
+    }
+
+    /// Appends the trial `result` makes to the ledger: every backtest that completes counts,
+    /// saved or not, except in a dry run, a sweep's stand-ins or a rerun, or with the ledger
+    /// off. A ledger that cannot be reached does not stop the run: it is reported once.
+    /// Returns the result's verdict against its family when a store is configured.
+    @discardableResult
+    func recordTrial(_ result: ExperimentResult) -> TrialVerdict? {
+        guard !ledgerOff, !isDryRun, !result.periods.isEmpty else { return nil }
+        let trial = Trial(result: result, scriptHash: invocation.map { RunProvenance.hash($0.text) },
+                          user: RunProvenance.currentUser, host: RunProvenance.currentHost)
+        do {
+            let store = try ledgerStore()
+            try store.record(trial)
+            return ledgerConfigured ? TrialVerdict(trial, samples: try store.samples(family: trial.family.key)) : nil
+        } catch {
+            guard !ledgerFailureReported else { return nil }
+            ledgerFailureReported = true
+            let message = "alphalab: ledger: the trial of \(result.name) was not recorded in \(ledgerLocation()): \(error)\n"
+            FileHandle.standardError.write(Data(RunStores.redacted(message).utf8))
+            return nil
+        }
+    }
+
+    /// The run store at `location`, a path or a `postgres://` URL (in a dry run, an empty
+    /// SQLite store that disappears with the session). A sandboxed script opens only the
+    /// store named on the command line (``Sandbox/runStore``), and a file store only
+    /// under its output folder.
+    public func runStore(location: String) throws -> any RunStore {
+        if RunStores.isURL(location) {
+            try sandbox?.checkStore(location)
+        } else {
+            try checkWrite(location)
+        }
+        guard isDryRun else { return try RunStores.open(location) }
         if scratch == nil {
             scratch = NSTemporaryDirectory() + "alphalab-dry-run-\(getpid())-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: scratch!, withIntermediateDirectories: true)
         }
-        return try RunStore(path: scratch! + "/runs-\(UUID().uuidString).db")
+        return try SQLiteRunStore(path: scratch! + "/runs-\(UUID().uuidString).db")
     }
 }

@@ -232,17 +232,36 @@ public final class LuaHost {
         try discardFileWrites()
     }
 
-    /// Sends files opened for writing through `io.open`/`io.output` to /dev/null.
+    /// Sends files opened for writing through `io.open`/`io.output` to /dev/null. In a
+    /// sandbox, a write the sandbox refuses is still refused (with its message) first:
+    /// a discarded write must not hide a script's attempt to write where it may not.
     private func discardFileWrites() throws(LuaError) {
+        let session = state.session
+        state.push(function: "sandbox.check_write") { call in
+            guard case .string(let path)? = try? call.value(1) else { return call.results(.boolean(true)) }
+            do { try session.checkWrite(path) } catch { return call.results(.boolean(false), .string("\(error)")) }
+            return call.results(.boolean(true))
+        }
+        state.setGlobalFromTop("__alphalab_check_write")
         try state.run("""
+            local check = __alphalab_check_write
+            __alphalab_check_write = nil
             local open, output = io.open, io.output
             local function writes(mode) return mode ~= nil and mode:find("[wa+]") ~= nil end
             io.open = function(path, mode)
-              if writes(mode) then return open("/dev/null", "w") end
+              if writes(mode) then
+                local ok, why = check(path)
+                if not ok then error(why, 2) end
+                return open("/dev/null", "w")
+              end
               return open(path, mode)
             end
             io.output = function(file)
-              if type(file) == "string" then return output("/dev/null") end
+              if type(file) == "string" then
+                local ok, why = check(file)
+                if not ok then error(why, 2) end
+                return output("/dev/null")
+              end
               return output(file)
             end
             """, name: "=(discarding writes)")

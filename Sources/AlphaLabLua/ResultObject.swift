@@ -7,10 +7,16 @@ final class ResultObject {
     let result: ExperimentResult
     /// Wall time of the run that made it (0 when loaded from a file or store).
     let seconds: Double
-    init(_ result: ExperimentResult, seconds: Double = 0) {
+    /// Its verdict against the ledger, when a store was configured as it ran.
+    let verdict: TrialVerdict?
+    init(_ result: ExperimentResult, seconds: Double = 0, verdict: TrialVerdict? = nil) {
         self.result = result
         self.seconds = seconds
+        self.verdict = verdict
     }
+
+    /// The summary, with the verdict against the ledger when there is one.
+    var summary: String { result.summary + (verdict.map { "\n  " + $0.summary } ?? "") }
 
     /// Fields that are not scalar figures (``ResultField``): structured, or the run's own.
     static let structuredFields: [(name: String, type: String, summary: String)] = [
@@ -45,63 +51,94 @@ final class ResultObject {
         }
     }
 
+    /// A verdict against the ledger as a Lua table.
+    static func table(_ v: TrialVerdict, family: TrialFamily) -> LuaValue {
+        .map(["trials": .integer(Int64(v.trials)), "effective_trials": .finite(v.effectiveTrials), "mean_correlation": .finite(v.meanCorrelation),
+              "variance": .finite(v.variance), "sharpe": .finite(v.sharpe), "annual_sharpe": .finite(v.annualSharpe),
+              "periods": .integer(Int64(v.periods)), "expected_maximum": .finite(v.expectedMaximum), "psr": .finite(v.probabilistic),
+              "dsr": .finite(v.deflated), "best_sharpe": .finite(v.bestAnnualSharpe), "family": .string(family.description),
+              "family_key": .string(family.key), "formula": .string(TrialVerdict.effectiveFormula), "summary": .string(v.summary)])
+    }
+
     static func curve(_ points: [(date: Day, value: Double)]) -> LuaValue {
         .array(points.map { .map(["date": .string($0.date.description), "value": .finite($0.value)]) })
     }
 
+    typealias Method = (name: String, help: String, body: (ResultObject, LuaCall) throws -> Int32)
+
     static func define(in state: LuaState) {
-        state.defineType(ResultObject.self, name: "Result", methods: [
-            ("equity", "r:equity() -> {{date, value}, ...} equity at each decision date and the last exit", { o, call in
-                call.results(curve(o.result.equityCurve))
-            }),
-            ("drawdowns", "r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)", { o, call in
-                call.results(curve(o.result.drawdownCurve))
-            }),
-            ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}", { o, call in
-                call.results(.array(o.result.periods.map { p in
-                    .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),
-                          "scoring_date": .string(p.scoringDate.description), "return": .finite(p.netReturn),
-                          "picks_return": .finite(p.picksReturn), "spy_return": .finite(p.spyReturn), "equity": .finite(p.equity),
-                          "cash_reason": p.cashReason.map { .string($0.rawValue) } ?? .nil, "retrained": .boolean(p.retrained),
-                          "ic": .finite(p.ic), "traded": .finite(p.traded), "turnover": .finite(p.turnover),
-                          "costs": .finite(p.costs), "unfilled": .finite(p.unfilled),
-                          "picks": .array(p.picks.map { .map(["ticker": .string($0.ticker), "sector": .string($0.sector), "score": .finite($0.score),
-                                                              "weight": .finite($0.weight),
-                                                              "return": .finite($0.netReturn), "stopped": .boolean($0.stopped)]) })])
-                }))
-            }),
-            ("periods", "r:periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining", { o, call in
-                call.results(.array(o.result.retrainPeriods.map {
-                    .map(["start": .string($0.start.description), "end": .string($0.end.description), "periods": .integer(Int64($0.periods)),
-                          "total_return": .finite($0.totalReturn), "sharpe": .finite($0.sharpe), "mean_ic": .finite($0.meanIC)])
-                }))
-            }),
-            ("importance", "r:importance([horizon]) -> {{date, horizon, rows, features = {{name, gain, shap}, ...}}, ...} per retraining, features by mean |SHAP| (runs with explain = true)", { o, call in
-                guard let explanation = o.result.explanation else { throw LuaError("result '\(o.result.name)' kept no importance: run it with explain = true") }
-                let horizon = call.isNil(2) ? nil : try call.integer(2)
-                return call.results(.array(explanation.importance.filter { horizon == nil || $0.horizon == horizon }.map { e in
-                    let order = e.features.indices.sorted { e.meanAbsoluteSHAP[$0] > e.meanAbsoluteSHAP[$1] }
-                    return .map(["date": .string(e.date.description), "horizon": .integer(Int64(e.horizon)), "rows": .integer(Int64(e.rows)),
-                                 "features": .array(order.map { .map(["name": .string(e.features[$0]), "gain": .finite(e.gain[$0]),
-                                                                      "shap": .finite(e.meanAbsoluteSHAP[$0])]) })])
-                }))
-            }),
-            ("json", "r:json() -> the result as JSON text (the seed's top-level names)", { o, call in
-                call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
-            }),
-            ("save_config", "r:save_config(path) -> writes the run's config as JSON atomically (lab.picks and alphalab picks --config read it)", { o, call in
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try call.state.session.write(try encoder.encode(o.result.config), to: try call.string(2))
-                return 0
-            }),
-            ("save", "r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)", { o, call in
-                try call.state.session.write(try o.result.json(), to: try call.string(2))
-                return 0
-            }),
-            ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in
-                call.results(.string(o.result.summary))
-            }),
-        ], fields: { o, key in o.field(key) }, fieldNames: fieldNames, fieldHelp: fieldHelp, tostring: { $0.result.summary })
+        state.defineType(ResultObject.self, name: "Result", methods: curveMethods + outputMethods,
+                         fields: { o, key in o.field(key) }, fieldNames: fieldNames, fieldHelp: fieldHelp, tostring: { $0.summary })
     }
+
+    /// The run's curves, periods and importance.
+    static var curveMethods: [Method] { [
+        ("equity", "r:equity() -> {{date, value}, ...} equity at each decision date and the last exit", { o, call in
+            call.results(curve(o.result.equityCurve))
+        }),
+        ("drawdowns", "r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)", { o, call in
+            call.results(curve(o.result.drawdownCurve))
+        }),
+        ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}", { o, call in
+            call.results(.array(o.result.periods.map { p in
+                .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),
+                      "scoring_date": .string(p.scoringDate.description), "return": .finite(p.netReturn),
+                      "picks_return": .finite(p.picksReturn), "spy_return": .finite(p.spyReturn), "equity": .finite(p.equity),
+                      "cash_reason": p.cashReason.map { .string($0.rawValue) } ?? .nil, "retrained": .boolean(p.retrained),
+                      "ic": .finite(p.ic), "traded": .finite(p.traded), "turnover": .finite(p.turnover),
+                      "costs": .finite(p.costs), "unfilled": .finite(p.unfilled),
+                      "picks": .array(p.picks.map { .map(["ticker": .string($0.ticker), "sector": .string($0.sector), "score": .finite($0.score),
+                                                          "weight": .finite($0.weight),
+                                                          "return": .finite($0.netReturn), "stopped": .boolean($0.stopped)]) })])
+            }))
+        }),
+        ("periods", "r:periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining", { o, call in
+            call.results(.array(o.result.retrainPeriods.map {
+                .map(["start": .string($0.start.description), "end": .string($0.end.description), "periods": .integer(Int64($0.periods)),
+                      "total_return": .finite($0.totalReturn), "sharpe": .finite($0.sharpe), "mean_ic": .finite($0.meanIC)])
+            }))
+        }),
+        ("importance", "r:importance([horizon]) -> {{date, horizon, rows, features = {{name, gain, shap}, ...}}, ...} per retraining, features by mean |SHAP| (runs with explain = true)", { o, call in
+            guard let explanation = o.result.explanation else { throw LuaError("result '\(o.result.name)' kept no importance: run it with explain = true") }
+            let horizon = call.isNil(2) ? nil : try call.integer(2)
+            return call.results(.array(explanation.importance.filter { horizon == nil || $0.horizon == horizon }.map { e in
+                let order = e.features.indices.sorted { e.meanAbsoluteSHAP[$0] > e.meanAbsoluteSHAP[$1] }
+                return .map(["date": .string(e.date.description), "horizon": .integer(Int64(e.horizon)), "rows": .integer(Int64(e.rows)),
+                             "features": .array(order.map { .map(["name": .string(e.features[$0]), "gain": .finite(e.gain[$0]),
+                                                                  "shap": .finite(e.meanAbsoluteSHAP[$0])]) })])
+            }))
+        }),
+    ] }
+
+    /// The run as JSON, saved, summarised and judged against the ledger.
+    static var outputMethods: [Method] { [
+        ("json", "r:json() -> the result as JSON text (the seed's top-level names)", { o, call in
+            call.results(.string(String(decoding: try o.result.json(), as: UTF8.self)))
+        }),
+        ("save_config", "r:save_config(path) -> writes the run's config as JSON atomically (lab.picks and alphalab picks --config read it)", { o, call in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try call.state.session.write(try encoder.encode(o.result.config), to: try call.string(2))
+            return 0
+        }),
+        ("save", "r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)", { o, call in
+            try call.state.session.write(try o.result.json(), to: try call.string(2))
+            return 0
+        }),
+        ("trials", """
+        r:trials([store]) -> the result judged against every trial of its family in the ledger (the session's,
+          or `store`'s): {trials, effective_trials, mean_correlation, variance, sharpe, annual_sharpe, periods,
+          expected_maximum, psr, dsr, best_sharpe, family, family_key, formula, summary}. Sharpe ratios per period
+          unless annual; psr and dsr are probabilities (dsr: that the true Sharpe beats the best of as many
+          luckless trials)
+        """, { o, call in
+            let store: any RunStore = call.isNil(2) ? try call.state.session.ledgerStore() : try call.object(2, RunStoreObject.self).store
+            let trial = Trial(result: o.result, scriptHash: nil, user: "", host: "")
+            let verdict = TrialVerdict(trial, samples: try store.samples(family: trial.family.key))
+            return call.results(Self.table(verdict, family: trial.family))
+        }),
+        ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in
+            call.results(.string(o.summary))
+        }),
+    ] }
 }

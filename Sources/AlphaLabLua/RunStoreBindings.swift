@@ -1,9 +1,15 @@
 import AlphaLab
 import CLua
 
-/// `RunStore` userdata: stored runs from Lua.
+/// `RunStore` userdata: a run store (either backend) from Lua.
+final class RunStoreObject {
+    let store: any RunStore
+    init(_ store: any RunStore) { self.store = store }
+}
+
+/// The `RunStore` type's methods and fields.
 enum RunStoreBindings {
-    static func summary(_ s: RunStore.Summary) -> LuaValue {
+    static func summary(_ s: RunSummary) -> LuaValue {
         .map(["id": .integer(s.id), "name": .string(s.name), "created_at": .string(s.createdAt), "seconds": .number(s.seconds),
               "alphalab_version": .string(s.version), "data_fingerprint": .string(s.dataFingerprint),
               "start_date": s.startDate.map(LuaValue.string) ?? .nil, "end_date": s.endDate.map(LuaValue.string) ?? .nil,
@@ -15,34 +21,35 @@ enum RunStoreBindings {
     }
 
     static func define(in state: LuaState) {
-        state.defineType(RunStore.self, name: "RunStore", methods: [
+        state.defineType(RunStoreObject.self, name: "RunStore", methods: [
             ("save", """
             store:save(result) -> id: records the run (config, metrics, curves, picks, timing, data fingerprint,
               AlphaLab and XGBoost versions, and the script's text, hash and arguments: alphalab rerun ID runs it again)
-            """, { store, call in
+            """, { o, call in
                 let result = try call.object(2, ResultObject.self)
-                return call.results(.integer(try call.state.session.save(result.result, seconds: result.seconds, in: store)))
+                return call.results(.integer(try call.state.session.save(result.result, seconds: result.seconds, in: o.store)))
             }),
             ("list", """
             store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
             \(LabOptionSet.runFilter.help(heading: "filter"))
             """, { store, call in
                 let o = try LuaOptions(call, 2, .runFilter)
-                let filter = RunStore.Filter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
-                                             orderBy: try o.string("order") ?? "created", limit: try o.integer("limit") ?? 1000)
-                return call.results(.array(try store.list(filter).map(summary)))
+                let filter = RunFilter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
+                                       orderBy: try o.string("order") ?? "created", limit: try o.integer("limit") ?? 1000)
+                return call.results(.array(try store.store.list(filter).map(summary)))
             }),
             ("load", "store:load(id) -> the stored result", { store, call in
-                let r = ResultObject(try store.load(id: Int64(try call.integer(2))))
+                let r = ResultObject(try store.store.load(id: Int64(try call.integer(2))))
                 return call.result(object: r)
             }),
             ("delete", "store:delete(id) -> whether the run existed", { store, call in
-                call.results(.boolean(try store.delete(id: Int64(try call.integer(2)))))
+                call.results(.boolean(try store.store.delete(id: Int64(try call.integer(2)))))
             }),
             ("count", "store:count() -> the number of stored runs", { store, call in
-                call.results(.integer(Int64(try store.count())))
+                call.results(.integer(Int64(try store.store.count())))
             }),
-        ], fields: { store, key in key == "path" ? .string(store.path) : nil }, fieldNames: ["path"],
-           tostring: { store in "RunStore(\(store.path), \((try? store.count()) ?? 0) runs)" })
+        ], fields: { o, key in key == "path" ? .string(o.store.location) : nil }, fieldNames: ["path"],
+           fieldHelp: ["path": "where the store is: a SQLite file, or a postgres:// URL (without its password)"],
+           tostring: { o in "RunStore(\(o.store.location), \((try? o.store.count()) ?? 0) runs)" })
     }
 }

@@ -24,6 +24,9 @@ import Foundation
 //   alphalab-bench sandbox            a Lua workload (allocation and arithmetic) and start-up,
 //                                     plain against --sandbox (its prelude, the counting
 //                                     allocator's cap and the CPU-limit hook): the overhead ratio
+//   alphalab-bench store              both run stores (SQLite; PostgreSQL on a throwaway server, run
+//                                     from the repository): saving 1,000 runs, listing 50 of 10,000,
+//                                     a DSR against 10,000 trials, the ledger's cost on a backtest
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -255,7 +258,13 @@ case "cluster":
         exit(1)
     }
 
+case "store":
+    do { try storeBenchmark() } catch {
+        print("alphalab-bench store: \(error)")
+        exit(1)
+    }
+
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup | sandbox")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup | sandbox | store")
     exit(2)
 }

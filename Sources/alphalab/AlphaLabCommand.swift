@@ -31,6 +31,6 @@ struct AlphaLabCommand: ParsableCommand {
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion), XGBoost \(XGBoostModel.libraryVersion))",
-        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self, TrialsCommand.self]
     )
 }

@@ -49,6 +49,8 @@ struct Interpreter {
     private struct Request {
         var actions: [Action] = []
         var interactive = false, version = false
+        /// `--no-ledger`: this process's backtests are not counted as trials.
+        var noLedger = false
         var script: String?
         var scriptArguments: [String] = []
         /// The interpreter's own words before the script (`arg`'s negative indices).
@@ -99,6 +101,7 @@ struct Interpreter {
                 request.actions.append(a == "-e" ? .chunk(args[i + 1]) : .module(args[i + 1]))
                 i += 2
             case "-i": request.interactive = true; i += 1
+            case "--no-ledger": request.noLedger = true; i += 1
             case "-v": request.version = true; i += 1
             case "--": i += 1; if i < args.count { request.script = args[i] }; break parsing
             case "-": request.script = "-"; break parsing
@@ -171,6 +174,7 @@ struct Interpreter {
         let scriptText = script.flatMap { $0 == "-" ? nil : try? String(contentsOfFile: $0, encoding: .utf8) }
         host.state.session.invocation = invocation(script: script, text: scriptText, arguments: request.scriptArguments,
                                                    actions: request.actions)
+        configureLedger(host.state.session, request)
         if request.version || (request.replOnly && !request.interactive && isatty(0) != 0) { print(Repl.banner) }
         do throws(LuaError) {
             try runActions(request, scriptText: scriptText, in: host)
@@ -187,6 +191,20 @@ struct Interpreter {
         }
         Repl(host: host).run()
         return 0
+    }
+
+    /// Trials go to the store a script's `--runs` names (else `$ALPHALAB_RUNS`, else the
+    /// per-user ledger); `--no-ledger` turns them off, and says so.
+    private func configureLedger(_ session: LabSession, _ request: Request) {
+        let arguments = request.scriptArguments
+        for (k, argument) in arguments.enumerated() {
+            if argument == "--runs", k + 1 < arguments.count { session.ledgerOverride = arguments[k + 1] }
+            if argument.hasPrefix("--runs=") { session.ledgerOverride = String(argument.dropFirst("--runs=".count)) }
+        }
+        if request.noLedger {
+            session.ledgerOff = true
+            FileHandle.standardError.write(Data("alphalab: --no-ledger: this process's backtests are not recorded as trials\n".utf8))
+        }
     }
 
     /// The `-e` chunks and `-l` modules in order, then the script (a file, or stdin for `-`).
@@ -222,7 +240,8 @@ struct Interpreter {
 
     private func report(_ error: LuaError) {
         fflush(nil) // what the script printed comes before the error
-        FileHandle.standardError.write(Data("alphalab: \(error.message)\n".utf8))
+        // A script may be handed a store URL with a password: it never reaches the terminal or a log.
+        FileHandle.standardError.write(Data(RunStores.redacted("alphalab: \(error.message)\n").utf8))
     }
 
     private func usage(_ problem: String) -> Int32 {
@@ -237,6 +256,8 @@ struct Interpreter {
                      programs or native code; reads under the script's folder, stdlib,
                      ALPHALAB_PATH, the output folder and the paths among its arguments;
                      writes under the output folder only
+          --no-ledger  do not record this process's backtests as trials (the ledger:
+                     the store of --runs or $ALPHALAB_RUNS, else ~/.local/share/alphalab/ledger.db)
           --output DIR        the sandbox's output folder (default results)
           --memory-limit MB   most memory Lua code may hold (sandbox: 1024)
           --cpu-limit SECONDS most CPU time Lua code may run per chunk (sandbox: 300)

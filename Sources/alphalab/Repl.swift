@@ -64,7 +64,7 @@ struct Repl {
         do {
             try host.evaluate(chunk, pretty: pretty)
         } catch {
-            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            FileHandle.standardError.write(Data(RunStores.redacted(error.message + "\n").utf8))
         }
     }
 }

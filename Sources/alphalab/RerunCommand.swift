@@ -29,14 +29,17 @@ struct RerunCommand: ParsableCommand {
     @Flag(help: "Train every model again instead of reading the disk cache.")
     var fresh = false
 
-    @Flag(help: ArgumentHelp("Rerun confined, as alphalab --sandbox runs a script (for a run store from someone else).",
+    @Flag(help: "Rerun unconfined a run recorded by someone else or on another host (by default it reruns in the sandbox).")
+    var trust = false
+
+    @Flag(help: ArgumentHelp("Rerun confined, as alphalab --sandbox runs a script (the default for a run from someone else).",
                              discussion: "Reads only under the script's folder, stdlib/, $ALPHALAB_PATH, results/ and the paths among the recorded arguments."))
     var sandbox = false
 
     func run() throws {
-        let path = store ?? RunStore.defaultPath()
-        guard FileManager.default.fileExists(atPath: path) else { throw CommandFailure(description: "no run store at \(path)") }
-        let runs = try RunStore(path: path)
+        let path = store ?? RunStores.defaultLocation()
+        guard RunStores.isURL(path) || FileManager.default.fileExists(atPath: path) else { throw CommandFailure(description: "no run store at \(path)") }
+        let runs = try RunStores.open(path)
         let recorded = try runs.load(id: id)
         guard let provenance = try runs.provenance(id: id) else {
             throw CommandFailure(description: "run \(id) in \(path) was recorded without a script (from the REPL, or before AlphaLab kept scripts): it cannot be rerun")
@@ -57,7 +60,15 @@ struct RerunCommand: ParsableCommand {
         defer { fm.changeCurrentDirectoryPath(here) }
         let script = provenance.scriptPath ?? "(command line)"
         let folder = provenance.scriptPath.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-        let confined = sandbox ? Sandbox.forScript(folder: folder, arguments: provenance.arguments, stdlib: LuaHost.locateStdlib(), output: nil) : nil
+        let confine = sandbox || (provenance.isForeign && !trust)
+        if confine && !sandbox {
+            FileHandle.standardError.write(Data("""
+                alphalab rerun: run \(id) was recorded by \(provenance.user ?? "?") on \(provenance.host ?? "?"): its script is rerun in the \
+                sandbox (--trust reruns it unconfined)
+
+                """.utf8))
+        }
+        let confined = confine ? Sandbox.forScript(folder: folder, arguments: provenance.arguments, stdlib: LuaHost.locateStdlib(), output: nil) : nil
         let host = LuaHost(scriptFolder: folder, sandbox: confined)
         host.setArguments(script: script, arguments: provenance.arguments, interpreter: ["alphalab"])
         do {

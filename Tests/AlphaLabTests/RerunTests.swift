@@ -17,7 +17,7 @@ struct RerunTests {
         let phase1 = try Fixtures.alphalab([script, "--csv", "data", "--benchmark", Fixtures.spyCSV, "--start", "2020", "--end", "2020",
                                             "--retrain-weeks", "26", "--only", "0,2", "--quiet"], directory: folder)
         #expect(phase1.status == 0, "\(phase1.err)")
-        let store = try RunStore(path: folder + "/results/runs.db")
+        let store = try SQLiteRunStore(path: folder + "/results/runs.db")
         let provenance = try #require(try store.provenance(id: 2))
         #expect(provenance.scriptPath == script && provenance.sequence == 2 && provenance.workingDirectory.hasSuffix(folder.split(separator: "/").last!))
         #expect(provenance.scriptText == (try String(contentsOfFile: script, encoding: .utf8)))

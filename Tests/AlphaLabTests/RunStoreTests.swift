@@ -14,7 +14,7 @@ struct RunStoreTests {
 
     @Test("A stored run loads back equal to the original, and lists with its metrics")
     func roundTrip() throws {
-        let store = try RunStore(path: Fixtures.temporaryFolder() + "/runs.db")
+        let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")
         let id = try store.save(Self.result, seconds: 1.5)
         #expect(try store.load(id: id).json() == Self.result.json())
         let listed = try store.list()
@@ -25,7 +25,7 @@ struct RunStoreTests {
 
     @Test("Filters by name, date and Sharpe; orders; deletes")
     func filters() throws {
-        let store = try RunStore(path: Fixtures.temporaryFolder() + "/runs.db")
+        let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")
         var other = Self.result
         other.name = "Other"
         other.metrics.sharpe = 9
@@ -52,7 +52,7 @@ struct RunStoreTests {
         }
         group.wait()
         #expect(statuses == [0, 0])
-        let store = try RunStore(path: folder + "/runs.db")
+        let store = try SQLiteRunStore(path: folder + "/runs.db")
         #expect(try store.count() == 80)
         #expect(Set(try store.list(.init(limit: 100)).map(\.id)).count == 80)
     }
@@ -75,7 +75,7 @@ struct RunStoreTests {
         Thread.sleep(forTimeInterval: 2)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let store = try RunStore(path: folder + "/runs.db")
+        let store = try SQLiteRunStore(path: folder + "/runs.db")
         let count = try store.count()
         #expect(count >= 1)
         #expect(try store.load(id: try store.list(.init(limit: 1))[0].id).json() == previous)
@@ -117,7 +117,7 @@ struct RunStoreTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
 
-        let store = try RunStore(path: folder + "/runs.db")
+        let store = try SQLiteRunStore(path: folder + "/runs.db")
         let listed = try store.list()
         #expect(listed.count == 1 && listed[0].name == "old" && listed[0].execution == "round_trip" && listed[0].costDrag.isNaN)
         #expect(try store.load(id: listed[0].id).config.execution == .roundTrip)

@@ -12,7 +12,7 @@ local cli = require "cli"
 local options = cli.parse(arg, cli.with_data_options{
   config = { help = "a config file (JSON of config fields, as runs.promote writes it)" },
   run = { type = "integer", help = "a recorded run whose config to use" },
-  runs = { default = "results/runs.db", help = "the run store --run reads" },
+  runs = cli.runs_option("the run store --run reads"),
   holdings = { help = "a CSV of ticker,shares held now: also the orders (buy, trim, sell)" },
   date = { help = "a past decision date YYYY-MM-DD (the data is cut at its scoring close)" },
   capital = { type = "number", default = 100000, help = "the capital shares are counted for" },

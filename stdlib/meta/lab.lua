@@ -203,6 +203,24 @@
 ---@field date string
 ---@field value number
 
+---A result judged against its family of trials in the ledger
+---@class TrialVerdict
+---@field trials integer
+---@field effective_trials number
+---@field mean_correlation? number
+---@field variance number
+---@field sharpe number
+---@field annual_sharpe? number
+---@field periods integer
+---@field expected_maximum number
+---@field psr? number
+---@field dsr? number
+---@field best_sharpe? number
+---@field family string
+---@field family_key string
+---@field formula string
+---@field summary string
+
 ---The figures of one retraining period
 ---@class RetrainPeriod
 ---@field start string
@@ -483,12 +501,21 @@ function Result:save_config(path) end
 ---@return string
 function Result:summary() end
 
+---r:trials([store]) -> the result judged against every trial of its family in the ledger (the session's,
+---  or `store`'s): {trials, effective_trials, mean_correlation, variance, sharpe, annual_sharpe, periods,
+---  expected_maximum, psr, dsr, best_sharpe, family, family_key, formula, summary}. Sharpe ratios per period
+---  unless annual; psr and dsr are probabilities (dsr: that the true Sharpe beats the best of as many
+---  luckless trials)
+---@param store? RunStore
+---@return TrialVerdict
+function Result:trials(store) end
+
 ---r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}
 ---@return Week[]
 function Result:weeks() end
 
 ---@class RunStore
----@field path string
+---@field path string where the store is: a SQLite file, or a postgres:// URL (without its password)
 local RunStore = {}
 
 ---store:count() -> the number of stored runs
@@ -565,6 +592,22 @@ function lab.config(config) end
 ---@return ConfigField[]
 function lab.config_fields() end
 
+---lab.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis) -> dsr, sr0
+---  The deflated Sharpe ratio (Bailey and Lopez de Prado 2014) of a per-period Sharpe
+---  ratio chosen as the best of `trials` (effective) trials whose Sharpe ratios vary
+---  with `variance`, from `periods` returns of this skewness and (non-excess) kurtosis:
+---  the probability that its true Sharpe ratio beats sr0, the expected maximum of as
+---  many luckless trials.
+---@param sharpe number
+---@param trials number
+---@param variance number
+---@param periods integer
+---@param skew number
+---@param kurtosis number
+---@return number
+---@return number
+function lab.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis) end
+
 ---lab.factor(dataset, signal [, options]) -> factor, or a list of factors
 ---  How a signal known at each scoring close ranks the open-to-open returns that follow.
 ---  signal: a feature name ("MOM_12_1"), a feature set ("momentum", or a list of names:
@@ -632,6 +675,16 @@ function lab.load_result(path) end
 ---@param path string
 ---@return Result[]
 function lab.load_results(path) end
+
+---lab.normal_cdf(x) -> the standard normal distribution function at x
+---@param x number
+---@return number
+function lab.normal_cdf(x) end
+
+---lab.normal_quantile(p) -> the standard normal quantile of p, 0 < p < 1
+---@param p number
+---@return number
+function lab.normal_quantile(p) end
 
 ---lab.open(path) -> dataset
 ---  The price store (SQLite, AlphaLab's or the seed's market.db) at `path`; an error if missing.
@@ -702,12 +755,14 @@ function lab.report(results, path, options) end
 ---@return Result
 function lab.run(config, dataset, options) end
 
----lab.runs([path]) -> run store
----  The SQLite store of recorded runs at `path` (default $ALPHALAB_RUNS, else
----  results/runs.db), created if needed. Safe with several writers at once.
----@param path? string
+---lab.runs([location]) -> run store
+---  The store of recorded runs at `location`: a SQLite file (default $ALPHALAB_RUNS,
+---  else results/runs.db), or a team's PostgreSQL database as
+---  postgres://user@host:port/db (the password from PGPASSWORD or ~/.pgpass, never
+---  in the URL). Created and upgraded if needed; safe with several writers at once.
+---@param location? string
 ---@return RunStore
-function lab.runs(path) end
+function lab.runs(location) end
 
 ---lab.synthetic([options]) -> dataset
 ---  The deterministic synthetic market. Its index's membership is the universe "index".

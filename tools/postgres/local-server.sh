@@ -35,7 +35,13 @@ start)
         || { echo "local-server.sh: initdb failed:" >&2; cat "$dir/initdb.log" >&2; exit 1; }
     # A free port: ask the kernel for one, then let the server bind it.
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-    # The server must not inherit the caller's descriptors (a test runner waits for them to close).
+    # The server must not inherit the caller's descriptors: a caller that waits for its output
+    # to end (as Swift's Foundation.Process does, for every pipe it handed down) would wait for
+    # as long as the server lives.
+    for fd in /proc/$$/fd/*; do
+        fd=${fd##*/}
+        if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=64" start </dev/null >/dev/null 2>&1; then
         echo "local-server.sh: the server did not start:" >&2

@@ -24,7 +24,7 @@ public struct ResultCache: Sendable {
         hash.add(XGBoostModel.libraryVersion)
         for field in ExperimentConfig.fields {
             hash.add(field.key)
-            hash.add(canonical(field.value(in: config)))
+            hash.add(field.value(in: config).canonical)
         }
         hash.add(dataset.panel.fingerprint)
         hash.add(try dataset.universe(named: config.universe).fingerprint)
@@ -42,15 +42,17 @@ public struct ResultCache: Sendable {
     }
 
     private func path(_ key: String) -> String { (directory as NSString).appendingPathComponent(key + ".json") }
+}
 
-    /// A value as text with map keys in order, so equal configs hash alike.
-    private static func canonical(_ value: ConfigValue) -> String {
-        switch value {
+extension ConfigValue {
+    /// The value as text with map keys in order, so equal configs hash alike.
+    var canonical: String {
+        switch self {
         case .number(let x): "n\(x)"
         case .string(let s): "s\(s.count):\(s)"
         case .bool(let b): b ? "T" : "F"
-        case .list(let items): "[" + items.map(canonical).joined(separator: ",") + "]"
-        case .map(let entries): "{" + entries.keys.sorted().map { "\($0)=\(canonical(entries[$0]!))" }.joined(separator: ",") + "}"
+        case .list(let items): "[" + items.map(\.canonical).joined(separator: ",") + "]"
+        case .map(let entries): "{" + entries.keys.sorted().map { "\($0)=\(entries[$0]!.canonical)" }.joined(separator: ",") + "}"
         }
     }
 }

@@ -1,3 +1,4 @@
+import AlphaLab
 import Foundation
 
 /// What a script from someone else may do: read files only under some folders, write
@@ -15,6 +16,10 @@ public struct Sandbox: Sendable, Equatable {
     public var memoryLimit: Int
     /// The most CPU time Lua code may run per chunk, in seconds (time in engine calls does not count).
     public var cpuLimit: Double
+    /// The PostgreSQL run stores (URLs) a script may open: those named on the command
+    /// line or in `ALPHALAB_RUNS`. A shared store holds the whole team's runs; a script
+    /// from someone else must not reach another one.
+    public var stores: [String] = []
 
     /// The output folder when none is given.
     public static let defaultOutput = "results"
@@ -39,11 +44,20 @@ public struct Sandbox: Sendable, Equatable {
     public static func forScript(folder: String?, arguments: [String], stdlib: String?, output: String?,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
         var roots = LuaHost.moduleFolders(scriptFolder: folder, stdlib: stdlib, environment: environment)
+        var stores = environment["ALPHALAB_RUNS"].map { RunStores.isURL($0) ? [$0] : [] } ?? []
         for argument in arguments {
             let value = argument.hasPrefix("--") ? argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) : argument
             if let value, !value.isEmpty, FileManager.default.fileExists(atPath: value) { roots.append(value) }
+            if let value, RunStores.isURL(value) { stores.append(value) }
         }
-        return Sandbox(readable: roots, output: output ?? defaultOutput)
+        var sandbox = Sandbox(readable: roots, output: output ?? defaultOutput)
+        sandbox.stores = stores
+        return sandbox
+    }
+
+    /// Throws unless the PostgreSQL store at `url` was named on the command line (or in `ALPHALAB_RUNS`).
+    public func checkStore(_ url: String) throws(SandboxError) {
+        guard stores.contains(url) else { throw SandboxError(path: url, access: "open", allowed: stores) }
     }
 
     /// Throws unless `path` may be read.
@@ -94,12 +108,16 @@ public struct Sandbox: Sendable, Equatable {
 /// A file access the sandbox refuses: which path, which access, where it may go.
 public struct SandboxError: Error, CustomStringConvertible, Equatable {
     public var path: String
-    /// "read" or "write".
+    /// "read", "write", or "open" (a run store).
     public var access: String
     public var allowed: [String]
 
     public var description: String {
-        "sandbox: cannot \(access) '\(path)': \(access == "write" ? "files are written only under" : "files are read only under") "
+        if access == "open" {
+            return "sandbox: cannot open the run store '\(path)': a sandboxed script opens only the stores named on its command line"
+                + (allowed.isEmpty ? " (none was)" : " (" + allowed.map { "'\($0)'" }.joined(separator: ", ") + ")")
+        }
+        return "sandbox: cannot \(access) '\(path)': \(access == "write" ? "files are written only under" : "files are read only under") "
             + allowed.map { "'\($0)'" }.joined(separator: ", ")
             + (access == "write" ? " (the output folder: alphalab --sandbox --output DIR)" : "")
     }

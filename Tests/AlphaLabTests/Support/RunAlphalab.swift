@@ -15,7 +15,10 @@ extension Fixtures {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? products.appendingPathComponent("alphalab").path)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // The per-user ledger goes to a scratch folder unless the caller (or tools/test.sh) chose one.
+        var inherited = ProcessInfo.processInfo.environment
+        if inherited["XDG_DATA_HOME"] == nil { inherited["XDG_DATA_HOME"] = temporaryFolder("ledger") }
+        process.environment = inherited.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe(), stdin = Pipe()
         process.standardOutput = out
@@ -32,5 +35,12 @@ extension Fixtures {
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
                        err: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+extension Fixtures {
+    /// Runs any program with `arguments`, as ``alphalab(_:environment:input:directory:executable:)`` runs alphalab.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try alphalab(arguments, environment: environment, executable: executable)
     }
 }

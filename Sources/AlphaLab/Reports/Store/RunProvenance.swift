@@ -17,9 +17,29 @@ public struct RunProvenance: Sendable, Equatable, Codable {
     public var sequence: Int
     public var alphalabVersion: String
     public var xgboostVersion: String
+    /// Who recorded it, on which host (nil for runs recorded before AlphaLab kept them).
+    /// A run from someone else, or from another machine, is someone else's code.
+    public var user: String?
+    public var host: String?
+
+    /// The user running this process (`$USER`, `$LOGNAME`, else the account's name).
+    public static var currentUser: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
+    }
+
+    /// This machine's host name.
+    public static var currentHost: String { ProcessInfo.processInfo.hostName }
+
+    /// Whether someone else recorded the run, or this user on another host.
+    public var isForeign: Bool {
+        guard let user, let host else { return false }
+        return user != Self.currentUser || host != Self.currentHost
+    }
 
     public init(scriptPath: String?, scriptText: String, arguments: [String], workingDirectory: String, sequence: Int,
-                alphalabVersion: String = AlphaLabVersion.string, xgboostVersion: String = XGBoostModel.libraryVersion) {
+                alphalabVersion: String = AlphaLabVersion.string, xgboostVersion: String = XGBoostModel.libraryVersion,
+                user: String? = RunProvenance.currentUser, host: String? = RunProvenance.currentHost) {
         self.scriptPath = scriptPath
         self.scriptText = scriptText
         self.arguments = arguments
@@ -27,6 +47,8 @@ public struct RunProvenance: Sendable, Equatable, Codable {
         self.sequence = sequence
         self.alphalabVersion = alphalabVersion
         self.xgboostVersion = xgboostVersion
+        self.user = user
+        self.host = host
     }
 
     /// The hash of the script's text (FNV-1a, 16 hex digits): equal texts, equal hashes.

@@ -1,0 +1,177 @@
+import Foundation
+
+/// The team's ``RunStore``: a PostgreSQL database, reached through libpq at a
+/// `postgres://user@host:port/db` URL. The same runs table as ``SQLiteRunStore``, so
+/// both answer every question alike; schema versions are recorded in
+/// `alphalab_migrations` and applied under an advisory lock, so analysts who open a new
+/// database at once do not race.
+public final class PostgresRunStore: RunStore {
+    private let connection: PostgresConnection
+
+    public var location: String { connection.location }
+
+    /// Connects to the database at `url` and brings its schema up to date. A URL with a
+    /// password is refused: URLs are logged and recorded with runs, so the password
+    /// belongs in `PGPASSWORD` or `~/.pgpass`.
+    public init(url: String) throws {
+        guard let parts = URLComponents(string: url), parts.scheme == "postgres" || parts.scheme == "postgresql" else {
+            throw StoreError.badQuery("'\(url)' is not a postgres://user@host:port/db URL")
+        }
+        if parts.password != nil {
+            var shown = parts
+            shown.password = nil
+            throw StoreError.badQuery("""
+                the run store URL carries a password: leave it out (\(shown.string ?? "postgres://user@host/db")) and put it in \
+                PGPASSWORD or ~/.pgpass; a URL is printed, logged and recorded with the runs
+                """)
+        }
+        connection = try PostgresConnection(url: url)
+        try migrate()
+    }
+
+    /// The schema's versions, in order; each runs once, in its own transaction.
+    public static let migrations: [(version: String, sql: String)] = [
+        ("v1: runs", """
+            CREATE TABLE runs (
+                id BIGSERIAL PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                seconds DOUBLE PRECISION NOT NULL,
+                alphalab_version TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                start_date TEXT, end_date TEXT,
+                signal_timing TEXT NOT NULL,
+                total_return DOUBLE PRECISION, cagr DOUBLE PRECISION, sharpe DOUBLE PRECISION, max_drawdown DOUBLE PRECISION,
+                win_rate DOUBLE PRECISION, spy_return DOUBLE PRECISION, excess_return DOUBLE PRECISION, mean_ic DOUBLE PRECISION,
+                execution TEXT NOT NULL, turnover DOUBLE PRECISION, cost_drag DOUBLE PRECISION, holding_days DOUBLE PRECISION,
+                config TEXT NOT NULL,
+                result TEXT NOT NULL,
+                provenance TEXT, script_hash TEXT, xgboost_version TEXT);
+            CREATE INDEX runs_name ON runs(name);
+            CREATE INDEX runs_created ON runs(created_at);
+            """),
+        ("v2: ledger", LedgerColumns.createTable(id: "BIGSERIAL PRIMARY KEY", real: "DOUBLE PRECISION")),
+    ]
+
+    private func migrate() throws {
+        try connection.transaction {
+            // One migrator at a time across every process on the server.
+            try connection.execute("SELECT pg_advisory_xact_lock(7240317)")
+            try connection.execute("CREATE TABLE IF NOT EXISTS alphalab_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            let applied = Set(try connection.execute("SELECT version FROM alphalab_migrations").values.compactMap { $0[0] })
+            for migration in Self.migrations where !applied.contains(migration.version) {
+                try connection.execute(migration.sql)
+                try connection.execute("INSERT INTO alphalab_migrations (version, applied_at) VALUES ($1, $2)",
+                                       [migration.version, ISO8601DateFormatter().string(from: Date())])
+            }
+        }
+    }
+
+    /// The schema versions applied, in order.
+    public func schemaVersions() throws -> [String] {
+        try connection.execute("SELECT version FROM alphalab_migrations ORDER BY version").values.compactMap { $0[0] }
+    }
+
+    @discardableResult
+    public func save(_ result: ExperimentResult, seconds: Double, provenance: RunProvenance?) throws -> Int64 {
+        let json = String(decoding: try result.json(pretty: false), as: UTF8.self)
+        let origin = try provenance.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
+        let figures = Self.columnValues(of: result)
+        var values: [String?] = figures.map { figure in
+            switch figure.value {
+            case .number(let x)?: "\(x)"
+            case .integer(let n)?: "\(n)"
+            case .text(let s)?: s
+            case nil: nil
+            }
+        }
+        values += [ISO8601DateFormatter().string(from: Date()), "\(seconds)", AlphaLabVersion.string, config, json, origin,
+                   provenance?.scriptHash, XGBoostModel.libraryVersion]
+        let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "config", "result", "provenance", "script_hash",
+                                              "xgboost_version"]
+        let placeholders = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let rows = try connection.execute("INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", values)
+        return Int64(rows[0, "id"]!)!
+    }
+
+    public func list(_ filter: RunFilter) throws -> [RunSummary] {
+        var clauses: [String] = [], values: [String?] = []
+        // ILIKE: SQLite's LIKE ignores ASCII case, and both backends must answer alike.
+        if let name = filter.name { values.append(name); clauses.append("name ILIKE $\(values.count)") }
+        if let since = filter.since { values.append(since); clauses.append("created_at >= $\(values.count)") }
+        if let minSharpe = filter.minSharpe { values.append("\(minSharpe)"); clauses.append("sharpe >= $\(values.count)") }
+        let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs"
+            + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
+            + " ORDER BY \(try filter.orderClause(nullsLast: true)) LIMIT \(max(0, filter.limit))"
+        let rows = try connection.execute(sql, values)
+        return (0..<rows.count).map { i in
+            func number(_ column: String) -> Double { rows[i, column].flatMap(Double.init) ?? .nan }
+            return RunSummary(id: Int64(rows[i, "id"]!)!, name: rows[i, "name"]!, createdAt: rows[i, "created_at"]!,
+                              seconds: number("seconds"), version: rows[i, "alphalab_version"]!,
+                              dataFingerprint: rows[i, "data_fingerprint"]!, startDate: rows[i, "start_date"], endDate: rows[i, "end_date"],
+                              signalTiming: rows[i, "signal_timing"]!, totalReturn: number("total_return"), sharpe: number("sharpe"),
+                              maxDrawdown: number("max_drawdown"), excessReturn: number("excess_return"), execution: rows[i, "execution"]!,
+                              turnover: number("turnover"), costDrag: number("cost_drag"), holdingDays: number("holding_days"),
+                              scriptHash: rows[i, "script_hash"], xgboostVersion: rows[i, "xgboost_version"])
+        }
+    }
+
+    public func load(id: Int64) throws -> ExperimentResult {
+        let rows = try connection.execute("SELECT result FROM runs WHERE id = $1", ["\(id)"])
+        guard rows.count == 1, let text = rows[0, "result"] else { throw noRun(id) }
+        return try ExperimentResult(json: Data(text.utf8))
+    }
+
+    public func provenance(id: Int64) throws -> RunProvenance? {
+        let rows = try connection.execute("SELECT provenance FROM runs WHERE id = $1", ["\(id)"])
+        guard rows.count == 1 else { throw noRun(id) }
+        return try rows[0, "provenance"].map { try decodeProvenance($0, id: id) }
+    }
+
+    @discardableResult
+    public func delete(id: Int64) throws -> Bool {
+        try connection.execute("DELETE FROM runs WHERE id = $1 RETURNING id", ["\(id)"]).count > 0
+    }
+
+    public func count() throws -> Int {
+        Int(try connection.execute("SELECT COUNT(*) AS n FROM runs")[0, "n"]!)!
+    }
+
+    @discardableResult
+    public func record(_ trial: Trial) throws -> Bool {
+        let values: [String?] = LedgerColumns.values(trial).map { value in
+            switch value {
+            case .number(let x)?: "\(x)"
+            case .integer(let n)?: "\(n)"
+            case .text(let s)?: s
+            case nil: nil
+            }
+        }
+        let placeholders = LedgerColumns.names.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let rows = try connection.execute("INSERT INTO trials (\(LedgerColumns.names.joined(separator: ", "))) VALUES (\(placeholders)) "
+                                          + "ON CONFLICT (family, config_hash) DO NOTHING RETURNING id", values)
+        return rows.count > 0
+    }
+
+    public func trials(family: String) throws -> [Trial] {
+        let rows = try connection.execute("SELECT * FROM trials WHERE family = $1 ORDER BY id", [family])
+        return (0..<rows.count).map { i in
+            LedgerColumns.trial(text: { rows[i, $0] }, number: { rows[i, $0].flatMap(Double.init) })
+        }
+    }
+
+    public func samples(family: String) throws -> [TrialSample] {
+        try connection.map(LedgerColumns.sampleQuery + "$1 ORDER BY id", [family]) { row in
+            TrialSample(configHash: row.text(0) ?? "", returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
+                        sharpe: row.cString(2).map { strtod($0, nil) } ?? .nan, annualSharpe: row.cString(3).map { strtod($0, nil) } ?? .nan)
+        }
+    }
+
+    public func families() throws -> [TrialFamilySummary] {
+        let rows = try connection.execute(LedgerColumns.familiesQuery)
+        return (0..<rows.count).map { i in
+            LedgerColumns.familySummary(text: { rows[i, $0] }, number: { rows[i, $0].flatMap(Double.init) })
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+
+/// Where a team's runs are kept: every run's config, headline figures (to filter and
+/// sort), whole result, timing and provenance. Two backends answer it alike: SQLite
+/// through GRDB for one analyst (``SQLiteRunStore``, the default) and PostgreSQL through
+/// libpq for a team (``PostgresRunStore``). ``RunStores/open(_:)`` picks one from a path
+/// or a `postgres://` URL.
+///
+/// Each write is one transaction: a writer killed mid-save leaves no half-written run.
+public protocol RunStore: AnyObject, Sendable {
+    /// The store as users name it: a file path, or a URL (which never carries a password).
+    var location: String { get }
+    /// Records a run, with where it came from when known; returns its id.
+    @discardableResult
+    func save(_ result: ExperimentResult, seconds: Double, provenance: RunProvenance?) throws -> Int64
+    /// The runs matching `filter`.
+    func list(_ filter: RunFilter) throws -> [RunSummary]
+    /// The stored result of run `id`.
+    func load(id: Int64) throws -> ExperimentResult
+    /// Where run `id` came from: nil for a run recorded without a script (the REPL) or
+    /// before AlphaLab kept it.
+    func provenance(id: Int64) throws -> RunProvenance?
+    /// Deletes run `id`; returns whether it existed.
+    @discardableResult
+    func delete(id: Int64) throws -> Bool
+    /// The number of runs stored.
+    func count() throws -> Int
+
+    /// Appends `trial` to the ledger, unless its config already has a trial in its family
+    /// (the same config on the same data is one trial); returns whether it was new.
+    @discardableResult
+    func record(_ trial: Trial) throws -> Bool
+    /// The ledger's trials of the family with key `family` (``TrialFamily/key``), oldest first.
+    func trials(family: String) throws -> [Trial]
+    /// Only what a verdict reads of the same trials (``TrialVerdict/init(_:samples:)``):
+    /// a family of 10,000 is judged in a fraction of the time the whole trials take.
+    func samples(family: String) throws -> [TrialSample]
+    /// Every family in the ledger, most recently tried first, with its trial count and best
+    /// annualised Sharpe ratio.
+    func families() throws -> [TrialFamilySummary]
+}
+
+/// A family of trials in the ledger, in brief.
+public struct TrialFamilySummary: Sendable, Equatable {
+    public var key: String
+    public var family: TrialFamily
+    public var trials: Int
+    public var bestAnnualSharpe: Double
+    /// The latest trial's time.
+    public var lastRecorded: String
+}
+
+/// The ledger's columns, shared by both backends: a trial's family (its key and parts),
+/// config hash, returns (comma-separated, each in its shortest exact form) and statistics.
+enum LedgerColumns {
+    static let names = ["family", "config_hash", "data_fingerprint", "universe", "start_date", "end_date", "rebalance", "name", "returns",
+                        "sharpe", "annual_sharpe", "periods", "skew", "kurtosis", "script_hash", "user_name", "host", "recorded_at"]
+
+    /// The values of `trial` in ``names``' order (nil: NULL, for NaN and an absent script).
+    static func values(_ t: Trial) -> [ResultField.Value?] {
+        func number(_ x: Double) -> ResultField.Value? { x.isFinite ? .number(x) : nil }
+        let f = t.family
+        return [.text(f.key), .text(t.configHash), .text(f.dataFingerprint), .text(f.universe), .text(f.start), .text(f.end),
+                .text(f.rebalance), .text(t.name), .text(t.returns.map { "\($0)" }.joined(separator: ",")), number(t.sharpe),
+                number(t.annualSharpe), .integer(t.periods), number(t.skew), number(t.kurtosis), t.scriptHash.map { .text($0) },
+                .text(t.user), .text(t.host), .text(t.recordedAt)]
+    }
+
+    /// A trial from a row, read by column name as text or as a number (nil: NULL).
+    static func trial(text: (String) -> String?, number: (String) -> Double?) -> Trial {
+        let family = TrialFamily(dataFingerprint: text("data_fingerprint") ?? "", universe: text("universe") ?? "",
+                                 start: text("start_date") ?? "", end: text("end_date") ?? "", rebalance: text("rebalance") ?? "")
+        let returns = parseReturns(text("returns") ?? "")
+        return Trial(configHash: text("config_hash") ?? "", family: family, name: text("name") ?? "", returns: returns,
+                     sharpe: number("sharpe") ?? .nan, annualSharpe: number("annual_sharpe") ?? .nan, skew: number("skew") ?? .nan,
+                     kurtosis: number("kurtosis") ?? .nan, scriptHash: text("script_hash"), user: text("user_name") ?? "",
+                     host: text("host") ?? "", recordedAt: text("recorded_at") ?? "")
+    }
+
+    /// Comma-separated numbers, read with `strtod` (correctly rounded, so each shortest
+    /// form reads back to the same double): a family of 10,000 trials holds about half a
+    /// million of them, and a verdict reads them all.
+    static func parseReturns(_ text: String) -> [Double] {
+        text.withCString { parseReturns(cString: $0) }
+    }
+
+    /// ``parseReturns(_:)`` of a C string, in place.
+    static func parseReturns(cString start: UnsafePointer<CChar>) -> [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(64)
+        var cursor = UnsafeMutablePointer(mutating: start)
+        while cursor.pointee != 0 {
+            var next: UnsafeMutablePointer<CChar>?
+            let x = strtod(cursor, &next)
+            guard let next, next != cursor else { break }
+            values.append(x)
+            cursor = next.pointee == 0x2C ? next + 1 : next
+        }
+        return values
+    }
+
+    /// The columns a sample reads, and a sample from them.
+    static let sampleQuery = "SELECT config_hash, returns, sharpe, annual_sharpe FROM trials WHERE family = "
+    static func sample(configHash: String, returns: String, sharpe: Double?, annualSharpe: Double?) -> TrialSample {
+        TrialSample(configHash: configHash, returns: parseReturns(returns), sharpe: sharpe ?? .nan, annualSharpe: annualSharpe ?? .nan)
+    }
+
+    /// The table (`id` is each backend's own auto-increment column).
+    static func createTable(id: String, real: String) -> String {
+        """
+        CREATE TABLE trials (
+            id \(id),
+            family TEXT NOT NULL, config_hash TEXT NOT NULL,
+            data_fingerprint TEXT NOT NULL, universe TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT NOT NULL, rebalance TEXT NOT NULL,
+            name TEXT NOT NULL, returns TEXT NOT NULL,
+            sharpe \(real), annual_sharpe \(real), periods INTEGER NOT NULL, skew \(real), kurtosis \(real),
+            script_hash TEXT, user_name TEXT NOT NULL, host TEXT NOT NULL, recorded_at TEXT NOT NULL,
+            UNIQUE (family, config_hash));
+        CREATE INDEX trials_family ON trials(family);
+        """
+    }
+
+    /// The families query, the same in both backends.
+    static let familiesQuery = """
+        SELECT family, data_fingerprint, universe, start_date, end_date, rebalance, COUNT(*) AS trials,
+            MAX(annual_sharpe) AS best, MAX(recorded_at) AS last
+        FROM trials GROUP BY family, data_fingerprint, universe, start_date, end_date, rebalance ORDER BY last DESC, family
+        """
+
+    /// A family summary from a row of ``familiesQuery``.
+    static func familySummary(text: (String) -> String?, number: (String) -> Double?) -> TrialFamilySummary {
+        TrialFamilySummary(key: text("family") ?? "",
+                           family: TrialFamily(dataFingerprint: text("data_fingerprint") ?? "", universe: text("universe") ?? "",
+                                               start: text("start_date") ?? "", end: text("end_date") ?? "", rebalance: text("rebalance") ?? ""),
+                           trials: Int(number("trials") ?? 0), bestAnnualSharpe: number("best") ?? .nan, lastRecorded: text("last") ?? "")
+    }
+}
+
+extension RunStore {
+    /// Records a run without provenance.
+    @discardableResult
+    public func save(_ result: ExperimentResult, seconds: Double = 0) throws -> Int64 {
+        try save(result, seconds: seconds, provenance: nil)
+    }
+
+    /// Every run, newest first (at most 1000).
+    public func list() throws -> [RunSummary] { try list(RunFilter()) }
+
+    /// The headline columns of a run, from the result fields that have one, as the
+    /// backends store them (NaN as NULL).
+    static func columnValues(of result: ExperimentResult) -> [(column: String, value: ResultField.Value?)] {
+        ResultField.all.filter(\.isColumn).map { field in
+            let value = field.value(of: result)
+            if case .number(let x)? = value, !x.isFinite { return (field.key, nil) }
+            return (field.key, value)
+        }
+    }
+
+    /// The error for a run id the store does not hold.
+    func noRun(_ id: Int64) -> StoreError { .badQuery("no run with id \(id) in \(location)") }
+
+    /// The JSON of a stored provenance, decoded (an error names the run).
+    func decodeProvenance(_ text: String, id: Int64) throws -> RunProvenance {
+        do { return try JSONDecoder().decode(RunProvenance.self, from: Data(text.utf8)) } catch {
+            throw StoreError.badQuery("run \(id) in \(location) has an unreadable provenance: \(error)")
+        }
+    }
+}
+
+/// One stored run's headline (without its curves).
+public struct RunSummary: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var createdAt: String
+    public var seconds: Double
+    public var version: String
+    public var dataFingerprint: String
+    public var startDate: String?
+    public var endDate: String?
+    public var signalTiming: String
+    public var totalReturn: Double
+    public var sharpe: Double
+    public var maxDrawdown: Double
+    public var excessReturn: Double
+    /// `rebalance` or `round_trip`.
+    public var execution: String
+    /// Mean traded notional per period as a fraction of equity.
+    public var turnover: Double
+    /// Costs as a fraction of equity per year.
+    public var costDrag: Double
+    /// Mean trading days a position was held.
+    public var holdingDays: Double
+    /// The hash of the script that recorded it (nil: no script, so no `alphalab rerun`).
+    public var scriptHash: String?
+    /// The XGBoost version that computed it (nil for runs recorded before it was kept).
+    public var xgboostVersion: String?
+
+    /// The columns a summary reads, in this order, in both backends.
+    static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
+                          "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
+                          "cost_drag", "holding_days", "script_hash", "xgboost_version"]
+}
+
+/// Which runs to list.
+public struct RunFilter: Sendable {
+    /// A LIKE pattern on the name (`%` and `_` wildcards, ASCII case ignored); nil for all.
+    public var name: String?
+    /// Runs recorded on or after this ISO date or timestamp.
+    public var since: String?
+    /// Runs with at least this Sharpe ratio.
+    public var minSharpe: Double?
+    /// Order: "created" (newest first), "sharpe", "total_return" (best first).
+    public var orderBy = "created"
+    public var limit = 1000
+
+    public init(name: String? = nil, since: String? = nil, minSharpe: Double? = nil, orderBy: String = "created", limit: Int = 1000) {
+        self.name = name
+        self.since = since
+        self.minSharpe = minSharpe
+        self.orderBy = orderBy
+        self.limit = limit
+    }
+
+    /// The SQL ORDER BY clause of `orderBy`. Runs without the figure come last: SQLite
+    /// sorts NULL lowest, PostgreSQL highest unless told (`nullsLast`).
+    func orderClause(nullsLast: Bool = false) throws -> String {
+        let nulls = nullsLast ? " NULLS LAST" : ""
+        return switch orderBy {
+        case "created": "created_at DESC, id DESC"
+        case "sharpe": "sharpe DESC\(nulls), id"
+        case "total_return": "total_return DESC\(nulls), id"
+        default: throw StoreError.badQuery("order must be created, sharpe or total_return, got '\(orderBy)'")
+        }
+    }
+}
+
+/// Opening a run store by where it is.
+public enum RunStores {
+    /// The store used when none is named: `$ALPHALAB_RUNS`, else `results/runs.db`.
+    public static func defaultLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let location = environment["ALPHALAB_RUNS"], !location.isEmpty { return location }
+        return "results/runs.db"
+    }
+
+    /// `text` with the password of any `postgres://` URL in it removed: what may be printed,
+    /// logged or recorded (a store refuses such a URL, but a script may still be given one).
+    public static func redacted(_ text: String) -> String {
+        guard text.contains("://"), let range = text.range(of: #"(postgres(ql)?://[^:/@\s]*):[^@/\s]*@"#, options: .regularExpression) else {
+            return text
+        }
+        let matched = String(text[range])
+        let cleaned = matched.replacingOccurrences(of: #":[^:@/]*@$"#, with: "@", options: .regularExpression)
+        return redacted(text.replacingCharacters(in: range, with: cleaned))
+    }
+
+    /// Whether `location` names a PostgreSQL database rather than a file.
+    public static func isURL(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Opens (creating and upgrading as needed) the store at `location`: a SQLite file
+    /// path, or a `postgres://user@host:port/db` URL (its password from `PGPASSWORD` or
+    /// `~/.pgpass`, never from the URL: a URL is logged and recorded with runs).
+    public static func open(_ location: String) throws -> any RunStore {
+        isURL(location) ? try PostgresRunStore(url: location) : try SQLiteRunStore(path: location)
+    }
+}

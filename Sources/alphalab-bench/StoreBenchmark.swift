@@ -1,0 +1,103 @@
+import AlphaLab
+import Foundation
+
+/// `alphalab-bench store`: both run-store backends, SQLite and PostgreSQL (a throwaway
+/// server started with tools/postgres/local-server.sh, or `$ALPHALAB_BENCH_POSTGRES`):
+/// saving 1,000 runs, listing the 50 most recent of 10,000, a run's deflated Sharpe ratio
+/// against a family of 10,000 trials, and what the ledger adds to one backtest.
+func storeBenchmark() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-store-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var market = SyntheticMarketConfig()
+    market.tickerCount = 30
+    let dataset = Dataset(panel: try SyntheticMarket.generate(market))
+    let config = ExperimentConfig.momentum12_1(startYear: 2012, endYear: 2015)
+    let backtest = Stopwatch()
+    let result = try WalkForward(config: config, dataset: dataset).run()
+    let backtestSeconds = backtest.seconds
+
+    let server = try ProcessInfo.processInfo.environment["ALPHALAB_BENCH_POSTGRES"] ?? startServer(folder + "/pg")
+    defer { if ProcessInfo.processInfo.environment["ALPHALAB_BENCH_POSTGRES"] == nil { _ = try? shell(["tools/postgres/local-server.sh", "stop", folder + "/pg"]) } }
+    let database = "alphalab_bench_\(getpid())"
+    _ = try shell(["psql", server, "-q", "-c", "CREATE DATABASE \(database)"])
+    var url = URLComponents(string: server)!
+    url.path = "/" + database
+    let stores: [(String, any RunStore)] = [("SQLite", try SQLiteRunStore(path: folder + "/runs.db")), ("PostgreSQL", try RunStores.open(url.string!))]
+    print("store: a momentum run (\(result.periods.count) periods) saved, listed and judged; both backends on this machine")
+    var saveTimes: [Double] = []
+    for (name, store) in stores {
+        let save = Stopwatch()
+        for _ in 0..<1000 { try store.save(result, seconds: 0) }
+        saveTimes.append(save.seconds)
+        figure("store \(name): save 1,000 runs", String(format: "%.2f s (%.2f ms a run)", save.seconds, save.seconds))
+        for _ in 0..<9000 { try store.save(result, seconds: 0) }
+        let list = try median(20) { _ = try store.list(RunFilter(limit: 50)) }
+        figure("store \(name): list 50 most recent of 10,000", String(format: "%.1f ms", list * 1000), target: "target < 50 ms")
+        try fillFamily(store, like: result)
+        let trial = Trial(result: result, scriptHash: nil, user: "bench", host: "bench")
+        let judge = try median(5) { _ = TrialVerdict(trial, samples: try store.samples(family: trial.family.key)) }
+        figure("store \(name): DSR against a family of 10,000 trials", String(format: "%.1f ms", judge * 1000), target: "target < 100 ms")
+    }
+    figure("store: save, PostgreSQL / SQLite", String(format: "%.2fx", saveTimes[1] / saveTimes[0]))
+
+    // The ledger's cost on a backtest: making the trial and appending it (a new config each time).
+    let ledger = try SQLiteRunStore(path: folder + "/ledger.db")
+    var costs: [Double] = []
+    for k in 0..<100 {
+        var varied = result
+        varied.config.topN = 100 + k
+        let clock = Stopwatch()
+        try ledger.record(Trial(result: varied, scriptHash: nil, user: "bench", host: "bench"))
+        costs.append(clock.seconds)
+    }
+    costs.sort()
+    figure("ledger (SQLite): cost per backtest (median of 100)", String(format: "%.2f ms", costs[50] * 1000), target: "target < 5 ms")
+    figure("ledger: cost / the backtest's own time", String(format: "%.3fx (backtest %.0f ms)", costs[50] / backtestSeconds, backtestSeconds * 1000))
+}
+
+/// 10,000 trials in the family of `result`: its returns with noise, each a distinct config.
+private func fillFamily(_ store: any RunStore, like result: ExperimentResult) throws {
+    var random = RandomSource(seed: 9)
+    let base = Trial(result: result, scriptHash: nil, user: "bench", host: "bench")
+    for k in 0..<10_000 {
+        var trial = base
+        trial.configHash = String(format: "%016x", k)
+        trial.returns = base.returns.map { $0 + 0.01 * random.normal() }
+        let moments = DeflatedSharpe.Moments(trial.returns)
+        (trial.sharpe, trial.skew, trial.kurtosis) = (moments.sharpe, moments.skew, moments.kurtosis)
+        try store.record(trial)
+    }
+}
+
+/// The median wall time of `count` calls of `body`, in seconds.
+private func median(_ count: Int, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<count {
+        let clock = Stopwatch()
+        try body()
+        times.append(clock.seconds)
+    }
+    return times.sorted()[count / 2]
+}
+
+/// A throwaway server (run from the repository); its URL.
+private func startServer(_ folder: String) throws -> String {
+    try shell(["tools/postgres/local-server.sh", "start", folder]).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Runs a command (through /usr/bin/env) and returns its output, failing on a non-zero exit.
+private func shell(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw CommandError(description: "\(arguments.joined(separator: " ")) failed") }
+    return text
+}
+
+private struct CommandError: Error, CustomStringConvertible { var description: String }
