@@ -180,8 +180,9 @@ public struct TrialVerdict: Sendable, Equatable {
 
     /// One line for a summary.
     public var summary: String {
-        "deflated Sharpe \(Format.num(deflated, "%.3f")) against \(trials) trial\(trials == 1 ? "" : "s") "
-            + "(\(Format.num(effectiveTrials, "%.1f")) effective, best Sharpe \(Format.num(bestAnnualSharpe, "%.2f"))); "
+        "deflated Sharpe \(Format.num(deflated, "%.3f")) against \(trials) trial\(trials == 1 ? "" : "s") of its family "
+            + "(\(Format.num(effectiveTrials, "%.1f")) effective: rho + (1 - rho) N, rho \(Format.num(meanCorrelation, "%.2f")); "
+            + "Sharpe variance \(Format.num(variance, "%.2e")) a period; best Sharpe \(Format.num(bestAnnualSharpe, "%.2f"))); "
             + "PSR vs 0 \(Format.num(probabilistic, "%.3f"))"
     }
 }
