@@ -168,26 +168,11 @@ public final class LabSession {
     /// Whether a failure to record a trial was reported already (once a process is enough).
     private var ledgerFailureReported = false
 
-    /// The per-user ledger: `$XDG_DATA_HOME/alphalab/ledger.db`, else
-    /// `~/.local/share/alphalab/ledger.db`, so a quick `-e` or REPL backtest never leaves
-    /// files in the working folder.
-    public static func userLedgerPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
-        return data + "/alphalab/ledger.db"
-    }
-
-    /// Where trials go when no script names a store: `$ALPHALAB_RUNS`, else the per-user ledger.
-    public static func ledgerLocationDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let configured = environment["ALPHALAB_RUNS"], !configured.isEmpty { return configured }
-        return userLedgerPath(environment: environment)
-    }
-
     /// Where trials go: the store the host named (a script's `--runs`), else
     /// `$ALPHALAB_RUNS`, else the per-user ledger.
     public func ledgerLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let ledgerOverride, !ledgerOverride.isEmpty { return ledgerOverride }
-        return Self.ledgerLocationDefault(environment: environment)
+        return RunStores.ledgerLocation(environment: environment)
     }
 
     /// The ledger store (opened on first use).
@@ -201,7 +186,7 @@ public final class LabSession {
     /// Whether a store was named for this process (a script's `--runs`, `$ALPHALAB_RUNS`):
     /// then each result's summary shows its verdict against the ledger.
     public var ledgerConfigured: Bool {
-        !(ledgerOverride ?? "").isEmpty || !(ProcessInfo.processInfo.environment["ALPHALAB_RUNS"] ?? "").isEmpty
+        !(ledgerOverride ?? "").isEmpty || RunStores.configuredLocation() != nil
     }
 
     /// Appends the trial `result` makes to the ledger: every backtest that completes counts,
@@ -228,7 +213,7 @@ public final class LabSession {
 
     /// The run store at `location`, a path or a `postgres://` URL (in a dry run, an empty
     /// SQLite store that disappears with the session). A sandboxed script opens only the
-    /// store named on the command line (``Sandbox/runStore``), and a file store only
+    /// store named on the command line (``Sandbox/checkStore(_:)``), and a file store only
     /// under its output folder.
     public func runStore(location: String) throws -> any RunStore {
         if RunStores.isURL(location) {

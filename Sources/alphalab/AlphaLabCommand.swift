@@ -27,6 +27,10 @@ struct AlphaLabCommand: ParsableCommand {
                                          $ALPHALAB_PATH and the paths among its arguments,
                                          writes under DIR (results); also ALPHALAB_SANDBOX=1
           alphalab rerun ID              run a recorded run again and compare every figure
+          alphalab trials [--family KEY]  the ledger's families of trials: counts, best Sharpe raw and deflated
+          alphalab --no-ledger ...       do not record this process's backtests as trials (every completed
+                                         backtest is one, in the --runs / $ALPHALAB_RUNS store or
+                                         ~/.local/share/alphalab/ledger.db)
           alphalab --annotations [PATH]  LuaLS annotations of lab (stdlib/meta/lab.lua)
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,

@@ -25,7 +25,7 @@ struct TrialsCommand: ParsableCommand {
     var family: String?
 
     func run() throws {
-        let location = runs ?? LabSession.ledgerLocationDefault()
+        let location = runs ?? RunStores.ledgerLocation()
         let store: any RunStore
         do { store = try RunStores.open(location) } catch { throw CommandFailure(description: "\(error)") }
         if let family {

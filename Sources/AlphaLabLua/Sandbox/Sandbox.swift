@@ -44,7 +44,7 @@ public struct Sandbox: Sendable, Equatable {
     public static func forScript(folder: String?, arguments: [String], stdlib: String?, output: String?,
                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
         var roots = LuaHost.moduleFolders(scriptFolder: folder, stdlib: stdlib, environment: environment)
-        var stores = environment["ALPHALAB_RUNS"].map { RunStores.isURL($0) ? [$0] : [] } ?? []
+        var stores = RunStores.configuredLocation(environment: environment).map { RunStores.isURL($0) ? [$0] : [] } ?? []
         for argument in arguments {
             let value = argument.hasPrefix("--") ? argument.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) : argument
             if let value, !value.isEmpty, FileManager.default.fileExists(atPath: value) { roots.append(value) }

@@ -111,8 +111,7 @@ public struct Rebalancer: PeriodExecution {
 
     /// The price a held ticker is worth on `day` (``Panel/holdingPrice(ticker:day:)``).
     func mark(_ t: Int, day: Int) -> Double {
-        let price = panel.holdingPrice(ticker: t, day: day)
-        return price.isFinite ? price : 0
+        ForwardReturn.exitPrice(panel, ticker: t, exitDay: day, fallback: 0)
     }
 
     /// Cash plus every position at ``mark(_:day:)``.

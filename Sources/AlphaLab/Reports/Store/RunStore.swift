@@ -66,10 +66,15 @@ enum LedgerColumns {
                 .text(t.user), .text(t.host), .text(t.recordedAt)]
     }
 
+    /// The family of a row (of the trials table or of ``familiesQuery``), read by column name.
+    static func family(text: (String) -> String?) -> TrialFamily {
+        TrialFamily(dataFingerprint: text("data_fingerprint") ?? "", universe: text("universe") ?? "",
+                    start: text("start_date") ?? "", end: text("end_date") ?? "", rebalance: text("rebalance") ?? "")
+    }
+
     /// A trial from a row, read by column name as text or as a number (nil: NULL).
     static func trial(text: (String) -> String?, number: (String) -> Double?) -> Trial {
-        let family = TrialFamily(dataFingerprint: text("data_fingerprint") ?? "", universe: text("universe") ?? "",
-                                 start: text("start_date") ?? "", end: text("end_date") ?? "", rebalance: text("rebalance") ?? "")
+        let family = family(text: text)
         let returns = parseReturns(text("returns") ?? "")
         return Trial(configHash: text("config_hash") ?? "", family: family, name: text("name") ?? "", returns: returns,
                      sharpe: number("sharpe") ?? .nan, annualSharpe: number("annual_sharpe") ?? .nan, skew: number("skew") ?? .nan,
@@ -129,10 +134,7 @@ enum LedgerColumns {
 
     /// A family summary from a row of ``familiesQuery``.
     static func familySummary(text: (String) -> String?, number: (String) -> Double?) -> TrialFamilySummary {
-        TrialFamilySummary(key: text("family") ?? "",
-                           family: TrialFamily(dataFingerprint: text("data_fingerprint") ?? "", universe: text("universe") ?? "",
-                                               start: text("start_date") ?? "", end: text("end_date") ?? "", rebalance: text("rebalance") ?? ""),
-                           trials: Int(number("trials") ?? 0), bestAnnualSharpe: number("best") ?? .nan, lastRecorded: text("last") ?? "")
+        TrialFamilySummary(key: text("family") ?? "", family: family(text: text), trials: Int(number("trials") ?? 0), bestAnnualSharpe: number("best") ?? .nan, lastRecorded: text("last") ?? "")
     }
 }
 
@@ -236,21 +238,34 @@ public struct RunFilter: Sendable {
 
 /// Opening a run store by where it is.
 public enum RunStores {
+    /// The store the environment configures (`$ALPHALAB_RUNS`, when set and not empty).
+    public static func configuredLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        environment["ALPHALAB_RUNS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The store used when none is named: `$ALPHALAB_RUNS`, else `results/runs.db`.
     public static func defaultLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let location = environment["ALPHALAB_RUNS"], !location.isEmpty { return location }
-        return "results/runs.db"
+        configuredLocation(environment: environment) ?? "results/runs.db"
+    }
+
+    /// The per-user ledger: `$XDG_DATA_HOME/alphalab/ledger.db`, else
+    /// `~/.local/share/alphalab/ledger.db`, so a quick `-e` or REPL backtest never leaves
+    /// files in the working folder.
+    public static func userLedgerPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return data + "/alphalab/ledger.db"
+    }
+
+    /// Where trials go when no script names a store: `$ALPHALAB_RUNS`, else the per-user ledger.
+    public static func ledgerLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        configuredLocation(environment: environment) ?? userLedgerPath(environment: environment)
     }
 
     /// `text` with the password of any `postgres://` URL in it removed: what may be printed,
     /// logged or recorded (a store refuses such a URL, but a script may still be given one).
     public static func redacted(_ text: String) -> String {
-        guard text.contains("://"), let range = text.range(of: #"(postgres(ql)?://[^:/@\s]*):[^@/\s]*@"#, options: .regularExpression) else {
-            return text
-        }
-        let matched = String(text[range])
-        let cleaned = matched.replacingOccurrences(of: #":[^:@/]*@$"#, with: "@", options: .regularExpression)
-        return redacted(text.replacingCharacters(in: range, with: cleaned))
+        text.replacingOccurrences(of: #"(postgres(?:ql)?://[^:/@\s]*):[^@/\s]*@"#, with: "$1@", options: .regularExpression)
     }
 
     /// Whether `location` names a PostgreSQL database rather than a file.
