@@ -251,6 +251,11 @@ struct StoreLoadTests {
         Thread.sleep(forTimeInterval: 1.5)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        // The server ends the dead client's session on its own time: an INSERT it had
+        // received may still commit (whole) just after. Read once that session is gone.
+        let others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        for _ in 0..<100 where try Postgres.psql(url, others) != "0" { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try Postgres.psql(url, others) == "0")
         let store = try RunStores.open(url)
         let summaries = try store.list(RunFilter(limit: 100_000))
         let count = try store.count()
