@@ -21,11 +21,12 @@ extension LabModule {
 
     static var experimentFunctions: [Function] { [
         ("config", """
-        lab.config(table) -> table
+        lab.config(table | path) -> table
           The experiment config with the seed's defaults filled in; an unknown field (with
-          the closest valid name), a wrong type or an out-of-range value is an error.
+          the closest valid name), a wrong type or an out-of-range value is an error. A path
+          reads a config file (JSON of config fields, as runs.promote writes).
         """, { call in
-            call.results(LuaValue(.map(try config(call, 1).values)))
+            call.results(LuaValue(.map(try configOrFile(call, 1, owner: "lab.config").values)))
         }),
         ("config_fields", """
         lab.config_fields() -> {{key, type, default, summary}, ...}
@@ -105,15 +106,7 @@ extension LabModule {
           scores at the last close, filters, sector cap and weighting.
         \(LabOptionSet.picks.help())
         """, { call in
-            let config: ExperimentConfig
-            if case .string(let path) = try call.value(1) {
-                guard let data = try call.state.session.read(path) else { throw LuaError("lab.picks: cannot read config file '\(path)'") }
-                do { config = try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
-                    throw LuaError("lab.picks: '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
-                }
-            } else {
-                config = try Self.config(call, 1)
-            }
+            let config = try configOrFile(call, 1, owner: "lab.picks")
             let dataset = try call.object(2, Dataset.self)
             let o = try LuaOptions(call, 3, .picks)
             let date = try (try o.string("date")).map { text in
@@ -142,6 +135,54 @@ extension LabModule {
                                                             "shares": .integer(Int64($0.shares)), "from": .integer(Int64($0.from)), "to": .integer(Int64($0.to))]) })
             }
             return call.results(.map(fields))
+        }),
+        ("verdict", """
+        lab.verdict(config, dataset [, options]) -> verdict, result
+          Does the strategy really work? Runs `config` (a table or a config JSON file) as given
+          and its audit twins on the same data (trainings shared through the cache) and checks
+          each way a backtest lies: timing (the seed's same-day scoring), costs (0x-3x, the
+          break-even cost, the other execution model), universe (point-in-time against
+          all/survivors, price coverage), selection (the deflated Sharpe ratio against the
+          run's family in the ledger), placebo (scores shuffled across the candidates each
+          period) and stability (by year and by halves). Each check passes, warns or fails
+          with its deciding figure and rule; the headline is credible, fragile or artefact.
+          print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
+          The run as given counts as a trial in the ledger; the twins and placebos do not.
+        \(LabOptionSet.verdict.help())
+        """, { call in
+            let config = try configOrFile(call, 1, owner: "lab.verdict")
+            let dataset = try call.object(2, Dataset.self)
+            let o = try LuaOptions(call, 3, .verdict)
+            var options = VerdictOptions()
+            if let n = try o.integer("permutations") {
+                guard (0...100_000).contains(n) else { throw call.argumentError(3, "option 'permutations' must be in 0...100000, got \(n)") }
+                options.permutations = n
+            }
+            if let seed = try o.integer("seed") { options.seed = UInt64(bitPattern: Int64(seed)) }
+            switch try o.value("rules") {
+            case nil, .array([])?: break
+            case .map(let rules)?:
+                for (key, value) in rules.sorted(by: { $0.key < $1.key }) {
+                    let x: Double
+                    switch value {
+                    case .number(let n): x = n
+                    case .integer(let n): x = Double(n)
+                    default: throw call.argumentError(3, "verdict rule '\(key)' must be a number, got \(value.typeName)")
+                    }
+                    do throws(VerdictError) { try options.rules.set(key, x) } catch { throw call.argumentError(3, error.description) }
+                }
+            default: throw call.argumentError(3, "option 'rules' must be a table of rule = number")
+            }
+            let log = try o.value("log").map { _ in try functionOption(call, 3, "log") }
+            let L = call.L
+            let session = call.state.session
+            let runner = VerdictRunner(config: config, dataset: dataset, options: options,
+                                       ledger: { session.recordTrial($0, judging: true) },
+                                       log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
+            let (verdict, result) = try runner.run()
+            call.state.push(object: VerdictObject(verdict), in: L)
+            call.state.push(object: ResultObject(result, seconds: verdict.seconds), in: L)
+            return 2
         }),
         ("write_file", """
         lab.write_file(path, text)
@@ -257,6 +298,15 @@ extension LabModule {
     ] }
 
     /// The function stored under `key` in the options table at `position`.
+    /// Argument `i`: a config table, or the path of a config JSON file (as runs.promote writes).
+    static func configOrFile(_ call: LuaCall, _ i: Int32, owner: String) throws -> ExperimentConfig {
+        guard case .string(let path) = try call.value(i) else { return try config(call, i) }
+        guard let data = try call.state.session.read(path) else { throw LuaError("\(owner): cannot read config file '\(path)'") }
+        do { return try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
+            throw LuaError("\(owner): '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
+        }
+    }
+
     static func functionOption(_ call: LuaCall, _ position: Int32, _ key: String) throws -> LuaFunctionRef {
         lua_getfield(call.L, position, key)
         defer { call.stack.pop() }

@@ -48,6 +48,7 @@ public enum LabModule {
         FeatureMatrixObject.define(in: state)
         ModelObject.define(in: state)
         ResultObject.define(in: state)
+        VerdictObject.define(in: state)
         ScoringContextObject.define(in: state)
         RunStoreBindings.define(in: state)
         FactorObject.define(in: state)

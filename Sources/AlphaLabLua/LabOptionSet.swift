@@ -1,3 +1,5 @@
+import AlphaLab
+
 /// The options table a `lab` function (or method) takes, declared once: each option's
 /// name, Lua type (LuaLS notation) and meaning. The list ``LuaOptions`` accepts (an
 /// unknown key is an error that suggests the closest), the "Options:" part of the
@@ -53,7 +55,7 @@ extension LabOptionSet {
     }
 
     /// Every declared option set, for the annotations.
-    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, report, factor, factorReport, runFilter]
+    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, verdict, report, factor, factorReport, runFilter]
 
     static let readCSV = LabOptionSet("ReadCSVOptions", owner: "lab.read_csv", """
         format?: "alphavantage"|"yahoo"|"long" -- the files' layout (default "alphavantage")
@@ -108,6 +110,13 @@ extension LabOptionSet {
         date?: string -- "YYYY-MM-DD": a past decision, the data cut at its scoring close
         capital?: number -- the capital shares are counted for (default 100000)
         holdings?: string -- a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+        """)
+
+    static let verdict = LabOptionSet("VerdictOptions", owner: "lab.verdict", """
+        permutations?: integer -- placebo permutations (default 200)
+        seed?: integer -- the placebo's seed (default 1): the same seed, the same verdict
+        rules?: table<string, number> -- thresholds by name, e.g. {placebo_pass = 0.01}: \(VerdictRules.fields.map(\.key).joined(separator: ", "))
+        log?: fun(line: string) -- called with a line as each twin and the placebos start
         """)
 
     static let report = LabOptionSet("ReportOptions", owner: "lab.report", """

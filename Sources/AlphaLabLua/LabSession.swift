@@ -117,6 +117,13 @@ public final class LabSession {
         return try store.save(result, seconds: seconds, provenance: provenance)
     }
 
+    /// Keeps `verdict` with run `id` of `store`; a rerun's runs are captured, not stored
+    /// (their ids are negative), so their verdicts are not either.
+    func saveVerdict(_ verdict: Verdict, run id: Int64, in store: any RunStore) throws {
+        if case .rerun = mode { return }
+        try store.saveVerdict(verdict, run: id)
+    }
+
     /// Whether files and run records are discarded.
     public var isDryRun: Bool { if case .live = mode { false } else { true } }
 
@@ -192,16 +199,17 @@ public final class LabSession {
     /// Appends the trial `result` makes to the ledger: every backtest that completes counts,
     /// saved or not, except in a dry run, a sweep's stand-ins or a rerun, or with the ledger
     /// off. A ledger that cannot be reached does not stop the run: it is reported once.
-    /// Returns the result's verdict against its family when a store is configured.
+    /// Returns the result's verdict against its family when a store is configured, or
+    /// whenever the ledger holds the trial with `judging` (a strategy's verdict).
     @discardableResult
-    func recordTrial(_ result: ExperimentResult) -> TrialVerdict? {
+    func recordTrial(_ result: ExperimentResult, judging: Bool = false) -> TrialVerdict? {
         guard !ledgerOff, !isDryRun, !result.periods.isEmpty else { return nil }
         let trial = Trial(result: result, scriptHash: invocation.map { RunProvenance.hash($0.text) },
                           user: RunProvenance.currentUser, host: RunProvenance.currentHost)
         do {
             let store = try ledgerStore()
             try store.record(trial)
-            return ledgerConfigured ? TrialVerdict(trial, samples: try store.samples(family: trial.family.key)) : nil
+            return ledgerConfigured || judging ? TrialVerdict(trial, samples: try store.samples(family: trial.family.key)) : nil
         } catch {
             guard !ledgerFailureReported else { return nil }
             ledgerFailureReported = true

@@ -17,7 +17,7 @@ enum RunStoreBindings {
               "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn),
               "execution": .string(s.execution), "turnover": .finite(s.turnover), "cost_drag": .finite(s.costDrag),
               "holding_days": .finite(s.holdingDays), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
-              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil])
+              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil])
     }
 
     static func define(in state: LuaState) {
@@ -44,6 +44,15 @@ enum RunStoreBindings {
             }),
             ("delete", "store:delete(id) -> whether the run existed", { store, call in
                 call.results(.boolean(try store.store.delete(id: Int64(try call.integer(2)))))
+            }),
+            ("save_verdict", "store:save_verdict(id, verdict): keeps a verdict (lab.verdict) with run id, replacing one kept before", { o, call in
+                let verdict = try call.object(3, VerdictObject.self)
+                try call.state.session.saveVerdict(verdict.verdict, run: Int64(try call.integer(2)), in: o.store)
+                return 0
+            }),
+            ("verdict", "store:verdict(id) -> the verdict kept with run id, or nil", { o, call in
+                guard let verdict = try o.store.verdict(id: Int64(try call.integer(2))) else { return call.results(.nil) }
+                return call.result(object: VerdictObject(verdict))
             }),
             ("count", "store:count() -> the number of stored runs", { store, call in
                 call.results(.integer(Int64(try store.store.count())))

@@ -27,6 +27,10 @@ import Foundation
 //   alphalab-bench store              both run stores (SQLite; PostgreSQL on a throwaway server, run
 //                                     from the repository): saving 1,000 runs, listing 50 of 10,000,
 //                                     a DSR against 10,000 trials, the ledger's cost on a backtest
+//   alphalab-bench verdict [DATA_DIR]
+//                                     the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
+//                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
+//                                     on the default market with a warm cache (twins needing trainings named)
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -264,7 +268,13 @@ case "store":
         exit(1)
     }
 
+case "verdict":
+    do { try verdictBenchmark(dataDir: arguments.count > 2 ? arguments[2] : "../shared/data") } catch {
+        print("alphalab-bench verdict: \(error)")
+        exit(1)
+    }
+
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors|cluster [DATA_DIR]] | startup | sandbox | store")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster|verdict [DATA_DIR]] | startup | sandbox | store")
     exit(2)
 }

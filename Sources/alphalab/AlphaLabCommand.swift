@@ -21,6 +21,9 @@ struct AlphaLabCommand: ParsableCommand {
                                          --shard auto takes I/N from Slurm or Kubernetes
           alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
                                          what a config buys at the next open (and the orders)
+          alphalab verdict (--config FILE | --run ID) [--html PATH] [data options]
+                                         does it really work? the config and its audit twins,
+                                         a placebo and the ledger: credible, fragile or artefact
           alphalab --sandbox [--output DIR] [--memory-limit MB] [--cpu-limit SECONDS] FILE.lua
                                          run a script from someone else confined: no programs
                                          or native code, reads under its folder, stdlib/,

@@ -39,6 +39,9 @@ enum WorkerRole {
 struct Interpreter {
     let arguments: [String]
     var environment = ProcessInfo.processInfo.environment
+    /// Whether the script is one of AlphaLab's own commands (`picks`, `verdict`): its
+    /// errors are messages to the user, shown without a Lua traceback.
+    var isCommand = false
 
     private enum Action {
         case chunk(String)
@@ -241,7 +244,9 @@ struct Interpreter {
     private func report(_ error: LuaError) {
         fflush(nil) // what the script printed comes before the error
         // A script may be handed a store URL with a password: it never reaches the terminal or a log.
-        FileHandle.standardError.write(Data(RunStores.redacted("alphalab: \(error.message)\n").utf8))
+        var message = error.message
+        if isCommand, let traceback = message.range(of: "\nstack traceback:") { message = String(message[..<traceback.lowerBound]) }
+        FileHandle.standardError.write(Data(RunStores.redacted("alphalab: \(message)\n").utf8))
     }
 
     private func usage(_ problem: String) -> Int32 {

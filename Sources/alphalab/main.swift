@@ -12,13 +12,15 @@ sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "picks" {
+if let command = arguments.first, ["picks", "verdict"].contains(command) {
     // A command written in Lua, on the data options every script shares.
     guard let stdlib = LuaHost.locateStdlib() else {
-        FileHandle.standardError.write("alphalab: picks needs AlphaLab's stdlib/ (set ALPHALAB_STDLIB)\n")
+        FileHandle.standardError.write("alphalab: \(command) needs AlphaLab's stdlib/ (set ALPHALAB_STDLIB)\n")
         exit(2)
     }
-    exit(Interpreter(arguments: [stdlib + "/commands/picks.lua"] + arguments.dropFirst()).run())
+    var interpreter = Interpreter(arguments: [stdlib + "/commands/\(command).lua"] + arguments.dropFirst())
+    interpreter.isCommand = true
+    exit(interpreter.run())
 } else if arguments.first == "--annotations" {
     // The LuaLS annotations of `lab` (stdlib/meta/lab.lua), from the help records.
     do {

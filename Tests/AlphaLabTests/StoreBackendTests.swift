@@ -19,6 +19,16 @@ struct StoreBackendTests {
         return [RunStoreTests.result, b, c]
     }()
 
+    /// A small verdict (momentum on a tiny synthetic market, 5 placebos) to keep with a run.
+    static let verdict: Verdict = {
+        var options = VerdictOptions()
+        options.permutations = 5
+        var small = SyntheticMarketConfig()
+        small.tickerCount = 24
+        let market = try! SyntheticMarket.market(small).dataset()
+        return try! VerdictRunner(config: .momentum12_1(startYear: 2014, endYear: 2016), dataset: market, options: options).run().verdict
+    }()
+
     /// What a store answers to one fixed sequence of calls, as text to compare.
     static func answers(_ store: any RunStore) throws -> [String] {
         var out: [String] = []
@@ -37,6 +47,11 @@ struct StoreBackendTests {
         for id in ids { out.append("load \(id) " + String(decoding: try store.load(id: id).json(pretty: false), as: UTF8.self)) }
         out.append("provenance \(String(describing: try store.provenance(id: ids[0])))")
         out.append("provenance \(String(describing: try store.provenance(id: ids[1])))")
+        try store.saveVerdict(Self.verdict, run: ids[0])
+        try store.saveVerdict(Self.verdict, run: ids[0]) // kept again: replaced, not added
+        out.append("verdict \(try store.verdict(id: ids[0])!.json() == Self.verdict.json()) \(String(describing: try store.verdict(id: ids[2]))) "
+                   + "listed \(try store.list(RunFilter()).map { $0.verdict ?? "-" })")
+        do { try store.saveVerdict(Self.verdict, run: 999) } catch { out.append("\(error)".replacingOccurrences(of: store.location, with: "STORE")) }
         out.append("delete \(try store.delete(id: ids[1])) \(try store.delete(id: ids[1])) count \(try store.count())")
         do { _ = try store.load(id: ids[1]) } catch { out.append("\(error)".replacingOccurrences(of: store.location, with: "STORE")) }
         do { _ = try store.list(RunFilter(orderBy: "speed")) } catch { out.append("\(error)") }

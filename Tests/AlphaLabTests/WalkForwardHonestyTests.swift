@@ -106,11 +106,3 @@ struct WalkForwardHonestyTests {
     }
 }
 
-extension ExperimentConfig {
-    /// A copy with `body` applied.
-    func with(_ body: (inout ExperimentConfig) -> Void) -> ExperimentConfig {
-        var copy = self
-        body(&copy)
-        return copy
-    }
-}

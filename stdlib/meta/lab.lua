@@ -100,6 +100,13 @@
 ---@field capital? number the capital shares are counted for (default 100000)
 ---@field holdings? string a CSV of ticker,shares held: adds the orders (buy, trim, sell)
 
+---lab.verdict's options
+---@class VerdictOptions
+---@field permutations? integer placebo permutations (default 200)
+---@field seed? integer the placebo's seed (default 1): the same seed, the same verdict
+---@field rules? table<string, number> thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, stability_pass, stability_fail
+---@field log? fun(line: string) called with a line as each twin and the placebos start
+
 ---lab.report's options
 ---@class ReportOptions
 ---@field title? string the page's title
@@ -220,6 +227,48 @@
 ---@field family_key string
 ---@field formula string
 ---@field summary string
+
+---One check of a verdict
+---@class VerdictCheck
+---@field kind string
+---@field outcome "pass"|"warn"|"fail"
+---@field figure string
+---@field rule string
+---@field limited boolean
+---@field details string[]
+
+---A verdict's permutation placebo
+---@class VerdictPlacebo
+---@field permutations integer
+---@field seed integer
+---@field p_value number
+---@field percentile? number
+---@field actual? number
+---@field excess_returns number[]
+---@field mean_turnover? number
+
+---A run behind a verdict
+---@class VerdictTwin
+---@field label string
+---@field total_return? number
+---@field excess_return? number
+---@field sharpe? number
+---@field turnover? number
+---@field cost_drag? number
+---@field new_trainings integer
+
+---A verdict's run at a multiple of its costs
+---@class VerdictCost
+---@field multiple number
+---@field bps? number
+---@field excess_return? number
+
+---Excess return over one span
+---@class VerdictSpan
+---@field label string
+---@field periods integer
+---@field excess_return? number
+---@field t? number
 
 ---The figures of one retraining period
 ---@class RetrainPeriod
@@ -549,6 +598,16 @@ function RunStore:load(id) end
 ---@return integer
 function RunStore:save(result) end
 
+---store:save_verdict(id, verdict): keeps a verdict (lab.verdict) with run id, replacing one kept before
+---@param id integer
+---@param verdict Verdict
+function RunStore:save_verdict(id, verdict) end
+
+---store:verdict(id) -> the verdict kept with run id, or nil
+---@param id integer
+---@return Verdict|nil
+function RunStore:verdict(id) end
+
 ---@class ScoringContext
 ---@field date string
 ---@field period integer
@@ -569,6 +628,34 @@ function ScoringContext:feature(name) end
 ---@return number[]
 function ScoringContext:history(ticker, field, n) end
 
+---@class Verdict
+---@field break_even_bps number the cost per traded dollar at which the excess return reaches zero, in basis points
+---@field card string the card the terminal shows
+---@field checks VerdictCheck[] each check: kind, outcome (pass, warn, fail), figure, rule, limited, details
+---@field costs VerdictCost[] excess return at 0x, 1x, 2x and 3x the costs: multiple, bps, excess_return
+---@field details string every check with its supporting figures
+---@field halves VerdictSpan[] the same for the first and second half of the run
+---@field headline "credible"|"fragile"|"artefact" the one-word answer
+---@field placebo VerdictPlacebo the placebo: permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover
+---@field reasons string[] the checks that decided the headline
+---@field seconds number wall time of the whole verdict
+---@field twins VerdictTwin[] the run as given, then its twins: label, total_return, excess_return, sharpe, turnover, cost_drag, new_trainings
+---@field years VerdictSpan[] excess return over SPY and its t-statistic by year: label, periods, excess_return, t
+local Verdict = {}
+
+---v:check(kind) -> the check of that kind (timing, costs, universe, selection, placebo, stability)
+---@param kind "timing"|"costs"|"universe"|"selection"|"placebo"|"stability"
+---@return VerdictCheck
+function Verdict:check(kind) end
+
+---v:html() -> the verdict as a self-contained HTML page (twins' equity, cost curve, placebo histogram, years)
+---@return string
+function Verdict:html() end
+
+---v:json() -> the verdict as JSON (what the run store keeps)
+---@return string
+function Verdict:json() end
+
 ---AlphaLab's engine from Lua.
 ---@class lab
 ---@field version string AlphaLab's version
@@ -580,10 +667,11 @@ lab = {}
 ---@return number
 function lab.clock() end
 
----lab.config(table) -> table
+---lab.config(table | path) -> table
 ---  The experiment config with the seed's defaults filled in; an unknown field (with
----  the closest valid name), a wrong type or an out-of-range value is an error.
----@param config Config
+---  the closest valid name), a wrong type or an out-of-range value is an error. A path
+---  reads a config file (JSON of config fields, as runs.promote writes).
+---@param config Config|string
 ---@return Config
 function lab.config(config) end
 
@@ -807,6 +895,29 @@ function lab.synthetic(options) end
 ---@param options TrainOptions
 ---@return Model
 function lab.train(dataset, options) end
+
+---lab.verdict(config, dataset [, options]) -> verdict, result
+---  Does the strategy really work? Runs `config` (a table or a config JSON file) as given
+---  and its audit twins on the same data (trainings shared through the cache) and checks
+---  each way a backtest lies: timing (the seed's same-day scoring), costs (0x-3x, the
+---  break-even cost, the other execution model), universe (point-in-time against
+---  all/survivors, price coverage), selection (the deflated Sharpe ratio against the
+---  run's family in the ledger), placebo (scores shuffled across the candidates each
+---  period) and stability (by year and by halves). Each check passes, warns or fails
+---  with its deciding figure and rule; the headline is credible, fragile or artefact.
+---  print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
+---  The run as given counts as a trial in the ledger; the twins and placebos do not.
+---  Options:
+---    permutations  placebo permutations (default 200)
+---    seed          the placebo's seed (default 1): the same seed, the same verdict
+---    rules         thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, stability_pass, stability_fail
+---    log           called with a line as each twin and the placebos start
+---@param config Config|string
+---@param dataset Dataset
+---@param options? VerdictOptions
+---@return Verdict
+---@return Result
+function lab.verdict(config, dataset, options) end
 
 ---lab.write_file(path, text)
 ---  Writes text to path atomically: a temporary file renamed into place, so an

@@ -89,6 +89,13 @@ public struct ExperimentConfig: Sendable, Equatable {
         body(&self)
     }
 
+    /// A copy with `body` applied: `config.with { $0.topN = 5 }`.
+    public func with(_ body: (inout ExperimentConfig) -> Void) -> ExperimentConfig {
+        var copy = self
+        body(&copy)
+        return copy
+    }
+
     /// Checks ranges and combinations; the message names the field.
     public func validate() throws(ConfigError) {
         func fail(_ key: String, _ problem: String) -> ConfigError { ConfigError(key: key, problem: problem) }

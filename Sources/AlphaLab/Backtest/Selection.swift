@@ -47,12 +47,19 @@ public struct Selection: Sendable, Equatable {
     /// the order candidates arrive in. A candidate with unknown momentum fails the filter;
     /// one without a known sector is not capped.
     public func pick(_ candidates: [Candidate]) -> [Candidate] {
-        let ranked = candidates.sorted {
-            let a = signal($0), b = signal($1)
-            return a != b ? a > b : $0.ticker < $1.ticker
-        }
+        // Most periods need only the best few: rank a prefix of 4 x top_n first and the
+        // whole list only when the filter and the sector cap skip past that prefix.
+        let prefix = 4 * topN
+        if prefix < candidates.count, let picks = pick(candidates, ranked: best(prefix, of: candidates), complete: false) { return picks }
+        return pick(candidates, ranked: best(candidates.count, of: candidates), complete: true)!
+    }
+
+    /// Walks `ranked` (positions in `candidates`, best first) through the filter and the
+    /// sector cap; nil when the list runs out before top_n picks and it is not `complete`.
+    private func pick(_ candidates: [Candidate], ranked: [Int], complete: Bool) -> [Candidate]? {
         var picks: [Candidate] = [], perSector: [String: Int] = [:]
-        for c in ranked {
+        for position in ranked {
+            let c = candidates[position]
             if picks.count == topN { break }
             if let momentumThreshold, !(c.momentum >= momentumThreshold) { continue }
             if !c.sector.isEmpty {
@@ -61,7 +68,28 @@ public struct Selection: Sendable, Equatable {
             }
             picks.append(c)
         }
-        return picks
+        return picks.count == topN || complete ? picks : nil
+    }
+
+    /// The positions of the `count` best candidates, best first: higher signal, then lower
+    /// ticker position (a total order, so a prefix equals the full ranking's first entries).
+    private func best(_ count: Int, of candidates: [Candidate]) -> [Int] {
+        func better(_ a: (signal: Double, ticker: Int), than b: (signal: Double, ticker: Int)) -> Bool {
+            a.signal != b.signal ? a.signal > b.signal : a.ticker < b.ticker
+        }
+        let keys = candidates.map { (signal: signal($0), ticker: $0.ticker) }
+        guard count < candidates.count else { return keys.indices.sorted { better(keys[$0], than: keys[$1]) } }
+        // A sorted list of the best so far: most candidates lose to its last entry at once.
+        var kept: [Int] = []
+        kept.reserveCapacity(count + 1)
+        for i in keys.indices {
+            if kept.count == count, !better(keys[i], than: keys[kept[count - 1]]) { continue }
+            var slot = kept.count
+            while slot > 0, better(keys[i], than: keys[kept[slot - 1]]) { slot -= 1 }
+            kept.insert(i, at: slot)
+            if kept.count > count { kept.removeLast() }
+        }
+        return kept
     }
 }
 
@@ -83,7 +111,8 @@ public struct UniverseFilter: Sendable, Equatable {
 
     /// Whether ticker `t` passes on scoring day `s`.
     public func admits(_ panel: Panel, ticker t: Int, scoringDay s: Int) -> Bool {
-        if excludedTickers.contains(panel.tickers[t]) || excludedSectors.contains(panel.sector(ofTicker: t)) { return false }
+        if !excludedTickers.isEmpty, excludedTickers.contains(panel.tickers[t]) { return false }
+        if !excludedSectors.isEmpty, excludedSectors.contains(panel.sector(ofTicker: t)) { return false }
         if minPrice > 0, !(panel.value(.close, ticker: t, day: s) >= minPrice) { return false }
         if minDollarVolume > 0, !(Liquidity.dollarVolume(panel, ticker: t, day: s) >= minDollarVolume) { return false }
         return true

@@ -27,12 +27,17 @@ public struct WalkForward {
     public let dataset: Dataset
     /// Called after every period on the caller's thread; an error it throws stops the run.
     public var progress: ((WalkForwardProgress) throws -> Void)?
+    /// Whether each period's prediction quality (IC, accuracy, hit rate) is measured; a
+    /// placebo that only needs returns turns it off, saving a rank of every candidate.
+    public var measuresQuality: Bool
 
     /// A run of `config` on `dataset`; the config is validated here.
-    public init(config: ExperimentConfig, dataset: Dataset, progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
+    public init(config: ExperimentConfig, dataset: Dataset, measuresQuality: Bool = true,
+                progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
         do { try config.validate() } catch { throw .config(error) }
         self.config = config
         self.dataset = dataset
+        self.measuresQuality = measuresQuality
         self.progress = progress
     }
 
@@ -82,7 +87,7 @@ public struct WalkForward {
             if retrain && scorer is ModelScorer { recorder.retrains += 1 }
             let decision = try pipeline.decide(scorer: &scorer, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d)
             explaining?.record(scores: decision.scores, members: decision.members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
-            let ic = recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit)
+            let ic = measuresQuality ? recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit) : .nan
 
             let orders = PeriodOrders(decisionDay: d, exitDay: exit, scoringDay: s, picks: decision.picks, weights: decision.weights,
                                       cashReason: decision.tooFew ? .tooFewPicks : breaker.inCash ? .circuitBreaker : nil,

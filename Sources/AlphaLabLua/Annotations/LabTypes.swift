@@ -19,11 +19,12 @@ enum LabTypes {
         "lab.feature_sets": "() -> table<string, string[]>",
         "lab.train": "(dataset: Dataset, options: TrainOptions) -> Model",
         // Experiments
-        "lab.config": "(config: Config) -> Config",
+        "lab.config": "(config: Config|string) -> Config",
         "lab.config_fields": "() -> ConfigField[]",
         "lab.phase_one": "() -> Config[]",
         "lab.run": "(config: Config, dataset: Dataset, options?: RunOptions) -> Result",
         "lab.picks": "(config: Config|string, dataset: Dataset, options?: PicksOptions) -> Picks",
+        "lab.verdict": "(config: Config|string, dataset: Dataset, options?: VerdictOptions) -> Verdict, Result",
         "lab.write_file": "(path: string, text: string)",
         "lab.report": "(results: Result[], path: string, options?: ReportOptions)",
         "lab.is_terminal": "(stream: \"stdout\"|\"stderr\") -> boolean",
@@ -84,6 +85,11 @@ enum LabTypes {
         "RunStore:list": "(filter?: RunFilter) -> RunSummary[]",
         "RunStore:load": "(id: integer) -> Result",
         "RunStore:save": "(result: Result) -> integer",
+        "RunStore:save_verdict": "(id: integer, verdict: Verdict)",
+        "RunStore:verdict": "(id: integer) -> Verdict|nil",
+        "Verdict:html": "() -> string",
+        "Verdict:json": "() -> string",
+        "Verdict:check": "(kind: \"timing\"|\"costs\"|\"universe\"|\"selection\"|\"placebo\"|\"stability\") -> VerdictCheck",
     ]
 
     /// The type of each engine object's fields.
@@ -96,6 +102,7 @@ enum LabTypes {
         "Factor": ["dates": "integer", "ic_t": "table<integer, number>", "mean_ic": "table<integer, number>", "name": "string", "rank_autocorrelation": "number",
                    "top_turnover": "number"],
         "RunStore": ["path": "string"],
+        "Verdict": Dictionary(uniqueKeysWithValues: VerdictObject.fields.map { ($0.name, $0.type) }),
         "Result": Dictionary(uniqueKeysWithValues: ResultField.all.map { ($0.key, $0.kind.rawValue) }
             + ResultObject.structuredFields.map { ($0.name, $0.type) }),
     ]
@@ -121,6 +128,14 @@ enum LabTypes {
          ["trials: integer", "effective_trials: number", "mean_correlation?: number", "variance: number", "sharpe: number",
           "annual_sharpe?: number", "periods: integer", "expected_maximum: number", "psr?: number", "dsr?: number", "best_sharpe?: number",
           "family: string", "family_key: string", "formula: string", "summary: string"]),
+        ("VerdictCheck", "One check of a verdict", ["kind: string", "outcome: \"pass\"|\"warn\"|\"fail\"", "figure: string", "rule: string",
+                                                    "limited: boolean", "details: string[]"]),
+        ("VerdictPlacebo", "A verdict's permutation placebo", ["permutations: integer", "seed: integer", "p_value: number", "percentile?: number",
+                                                               "actual?: number", "excess_returns: number[]", "mean_turnover?: number"]),
+        ("VerdictTwin", "A run behind a verdict", ["label: string", "total_return?: number", "excess_return?: number", "sharpe?: number",
+                                                  "turnover?: number", "cost_drag?: number", "new_trainings: integer"]),
+        ("VerdictCost", "A verdict's run at a multiple of its costs", ["multiple: number", "bps?: number", "excess_return?: number"]),
+        ("VerdictSpan", "Excess return over one span", ["label: string", "periods: integer", "excess_return?: number", "t?: number"]),
         ("RetrainPeriod", "The figures of one retraining period", ["start: string", "end: string", "periods: integer", "total_return: number",
                                                                   "sharpe: number", "mean_ic: number"]),
         ("Week", "One decision period of a result", ["date: string", "exit_date: string", "scoring_date: string", "return: number",

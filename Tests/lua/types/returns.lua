@@ -79,6 +79,15 @@ local holdings = folder .. "/holdings.csv"
 lab.write_file(holdings, "ticker,shares\n" .. ticker .. ",10\n")
 check("lab.picks", lab.picks(config, data, { holdings = holdings }))
 check("lab.picks", lab.picks(folder .. "/config.json", data))
+check("lab.config", lab.config(folder .. "/config.json"))
+
+-- A verdict (a small placebo: the types, not the statistics).
+local verdict, judged = lab.verdict({ name = "verdict", strategy = "momentum_12_1", start_year = 2014, end_year = 2016 }, data,
+  { permutations = 5, rules = { placebo_pass = 0.1 } })
+check("lab.verdict", verdict, judged); fields(verdict)
+check("Verdict:html", verdict:html())
+check("Verdict:json", verdict:json())
+check("Verdict:check", verdict:check("placebo"))
 
 -- A run store.
 local store = lab.runs(folder .. "/runs.db")
@@ -88,6 +97,8 @@ check("RunStore:save", id)
 check("RunStore:count", store:count())
 check("RunStore:list", store:list())
 check("RunStore:load", store:load(id))
+check("RunStore:save_verdict", store:save_verdict(id, verdict))
+check("RunStore:verdict", store:verdict(id))
 check("RunStore:delete", store:delete(id))
 
 -- Factors.

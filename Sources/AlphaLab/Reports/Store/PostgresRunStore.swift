@@ -51,6 +51,7 @@ public final class PostgresRunStore: RunStore {
             CREATE INDEX runs_created ON runs(created_at);
             """),
         ("v2: ledger", LedgerColumns.createTable(id: "BIGSERIAL PRIMARY KEY", real: "DOUBLE PRECISION")),
+        ("v3: verdict", "ALTER TABLE runs ADD COLUMN verdict TEXT; ALTER TABLE runs ADD COLUMN verdict_headline TEXT;"),
     ]
 
     private func migrate() throws {
@@ -113,7 +114,7 @@ public final class PostgresRunStore: RunStore {
                               signalTiming: rows[i, "signal_timing"]!, totalReturn: number("total_return"), sharpe: number("sharpe"),
                               maxDrawdown: number("max_drawdown"), excessReturn: number("excess_return"), execution: rows[i, "execution"]!,
                               turnover: number("turnover"), costDrag: number("cost_drag"), holdingDays: number("holding_days"),
-                              scriptHash: rows[i, "script_hash"], xgboostVersion: rows[i, "xgboost_version"])
+                              scriptHash: rows[i, "script_hash"], xgboostVersion: rows[i, "xgboost_version"], verdict: rows[i, "verdict_headline"])
         }
     }
 
@@ -127,6 +128,19 @@ public final class PostgresRunStore: RunStore {
         let rows = try connection.execute("SELECT provenance FROM runs WHERE id = $1", ["\(id)"])
         guard rows.count == 1 else { throw noRun(id) }
         return try rows[0, "provenance"].map { try decodeProvenance($0, id: id) }
+    }
+
+    public func saveVerdict(_ verdict: Verdict, run id: Int64) throws {
+        let json = String(decoding: try verdict.json(), as: UTF8.self)
+        let rows = try connection.execute("UPDATE runs SET verdict = $1, verdict_headline = $2 WHERE id = $3 RETURNING id",
+                                          [json, verdict.headline.rawValue, "\(id)"])
+        guard rows.count == 1 else { throw noRun(id) }
+    }
+
+    public func verdict(id: Int64) throws -> Verdict? {
+        let rows = try connection.execute("SELECT verdict FROM runs WHERE id = $1", ["\(id)"])
+        guard rows.count == 1 else { throw noRun(id) }
+        return try rows[0, "verdict"].map { try Verdict(json: Data($0.utf8)) }
     }
 
     @discardableResult

@@ -25,6 +25,10 @@ public protocol RunStore: AnyObject, Sendable {
     func delete(id: Int64) throws -> Bool
     /// The number of runs stored.
     func count() throws -> Int
+    /// Keeps `verdict` with run `id` (replacing one kept before); an unknown id is an error.
+    func saveVerdict(_ verdict: Verdict, run id: Int64) throws
+    /// The verdict kept with run `id`, if any; an unknown id is an error.
+    func verdict(id: Int64) throws -> Verdict?
 
     /// Appends `trial` to the ledger, unless its config already has a trial in its family
     /// (the same config on the same data is one trial); returns whether it was new.
@@ -196,11 +200,13 @@ public struct RunSummary: Sendable, Equatable {
     public var scriptHash: String?
     /// The XGBoost version that computed it (nil for runs recorded before it was kept).
     public var xgboostVersion: String?
+    /// The headline of the verdict kept with the run (credible, fragile, artefact), if any.
+    public var verdict: String? = nil
 
     /// The columns a summary reads, in this order, in both backends.
     static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
                           "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
-                          "cost_drag", "holding_days", "script_hash", "xgboost_version"]
+                          "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline"]
 }
 
 /// Which runs to list.

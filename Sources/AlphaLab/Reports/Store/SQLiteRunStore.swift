@@ -63,6 +63,12 @@ public final class SQLiteRunStore: RunStore {
         migrator.registerMigration("v4: ledger") { db in
             try db.execute(sql: LedgerColumns.createTable(id: "INTEGER PRIMARY KEY AUTOINCREMENT", real: "REAL"))
         }
+        migrator.registerMigration("v5: verdict") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN verdict TEXT;
+                ALTER TABLE runs ADD COLUMN verdict_headline TEXT;
+                """)
+        }
         try migrator.migrate(database)
     }
 
@@ -106,7 +112,8 @@ public final class SQLiteRunStore: RunStore {
                            totalReturn: row["total_return"] ?? .nan, sharpe: row["sharpe"] ?? .nan,
                            maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan,
                            execution: row["execution"], turnover: row["turnover"] ?? .nan, costDrag: row["cost_drag"] ?? .nan,
-                           holdingDays: row["holding_days"] ?? .nan, scriptHash: row["script_hash"], xgboostVersion: row["xgboost_version"])
+                           holdingDays: row["holding_days"] ?? .nan, scriptHash: row["script_hash"], xgboostVersion: row["xgboost_version"],
+                           verdict: row["verdict_headline"])
             }
         }
     }
@@ -126,6 +133,21 @@ public final class SQLiteRunStore: RunStore {
         guard let row else { throw noRun(id) }
         guard let text: String = row["provenance"] else { return nil }
         return try decodeProvenance(text, id: id)
+    }
+
+    public func saveVerdict(_ verdict: Verdict, run id: Int64) throws {
+        let json = String(decoding: try verdict.json(), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: "UPDATE runs SET verdict = ?, verdict_headline = ? WHERE id = ?", arguments: [json, verdict.headline.rawValue, id])
+            guard db.changesCount > 0 else { throw noRun(id) }
+        }
+    }
+
+    public func verdict(id: Int64) throws -> Verdict? {
+        let row = try database.read { try Row.fetchOne($0, sql: "SELECT verdict FROM runs WHERE id = ?", arguments: [id]) }
+        guard let row else { throw noRun(id) }
+        guard let text: String = row["verdict"] else { return nil }
+        return try Verdict(json: Data(text.utf8))
     }
 
     /// Deletes run `id`; returns whether it existed.

@@ -1,0 +1,38 @@
+/// How much of a point-in-time universe the prices cover: per year, the share of its
+/// members on the given days that have a bar that day. A member without prices (it left
+/// the index and the data set) cannot be bought, so a run on the universe still chooses
+/// among members that survived into the data: coverage below 100% is survivorship left in.
+public struct UniverseCoverage: Sendable, Equatable, Codable {
+    /// One year's figures.
+    public struct Year: Sendable, Equatable, Codable {
+        public var year: Int
+        /// Member-days counted, and those with a bar.
+        public var memberDays: Int
+        public var covered: Int
+        /// covered / memberDays.
+        public var share: Double { memberDays == 0 ? 1 : Double(covered) / Double(memberDays) }
+    }
+
+    /// The universe's name.
+    public var universe: String
+    public var years: [Year]
+
+    /// The coverage of `membership` by `panel` on calendar positions `days` (a run's decision days).
+    public init(_ membership: Membership, panel: Panel, days: [Int]) {
+        universe = membership.name
+        var byYear: [Int: Year] = [:]
+        for d in days {
+            let date = panel.calendar[d]
+            let members = membership.members(on: date)
+            let covered = members.filter { panel.tickerIndex[$0].map { panel.value(.close, ticker: $0, day: d).isFinite } ?? false }.count
+            var year = byYear[date.year] ?? Year(year: date.year, memberDays: 0, covered: 0)
+            year.memberDays += members.count
+            year.covered += covered
+            byYear[date.year] = year
+        }
+        years = byYear.values.sorted { $0.year < $1.year }
+    }
+
+    /// The year with the lowest share, if any.
+    public var worst: Year? { years.min { $0.share < $1.share } }
+}

@@ -1,0 +1,39 @@
+extension Verdict {
+    /// The verdict as a card for the terminal: the headline and what made it, each check's
+    /// outcome with its deciding figure and rule, the caveats, and what it took.
+    public var card: String {
+        let given = twins.first
+        var lines = ["VERDICT  \(name): \(headline.rawValue.uppercased())"]
+        if !reasons.isEmpty {
+            lines.append("  \(headline == .artefact ? "the edge comes from how it was measured" : "the edge may not hold"): \(reasons.map(\.rawValue).joined(separator: ", "))")
+        }
+        lines.append("  \(start) .. \(end), \(config.rebalance.rawValue), \(config.execution.rawValue), \(config.signalTiming.rawValue), universe \(config.universe), data \(dataFingerprint.prefix(8))")
+        if let given {
+            lines.append("  return \(Format.pct(given.totalReturn)), excess over SPY \(Format.pct(given.excessReturn)) (t \(Format.num(given.excessTStat))), Sharpe \(Format.num(given.sharpe))")
+        }
+        lines.append("")
+        for check in checks {
+            let mark = check.limited ? "\(check.outcome.rawValue)*" : check.outcome.rawValue
+            lines.append("  \(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) \(check.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(check.figure)")
+            lines.append("         \(String(repeating: " ", count: 10)) rule: \(check.rule)")
+        }
+        let caveats = checks.filter(\.limited)
+        if !caveats.isEmpty {
+            lines.append("")
+            lines.append("  * could not be checked in full: " + caveats.map(\.kind.rawValue).joined(separator: ", "))
+        }
+        let trained = twins.filter { $0.newTrainings > 0 }
+        lines.append("")
+        lines.append("  \(twins.count) runs and \(placebo.permutations) placebos in \(Format.num(seconds, "%.1f")) s; new trainings: "
+                     + (trained.isEmpty ? "none" : trained.map { "\($0.label) \($0.newTrainings)" }.joined(separator: ", ")))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every check with its supporting figures, for `--verbose` and `help`.
+    public var details: String {
+        checks.map { check in
+            (["\(check.kind.rawValue) (\(check.kind.question)) \(check.outcome.rawValue): \(check.figure)"]
+                + check.details.filter { !$0.isEmpty }.map { "  " + $0 }).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// How a verdict is reached: the placebo's size and seed, and the rules.
+public struct VerdictOptions: Sendable, Equatable {
+    /// Placebo permutations (200 by default; 0 skips the placebo and fails its check).
+    public var permutations = 200
+    /// The placebo's seed: the same seed gives the same verdict.
+    public var seed: UInt64 = 1
+    public var rules = VerdictRules()
+
+    public init() {}
+}
+
+/// Gives a config its verdict: runs it as given (recording its scores), then its audit
+/// twins on the same dataset one after the other (trainings shared through the dataset's
+/// cache, and each twin's new trainings counted), then the placebos on every core from the
+/// recorded scores, and judges each way the backtest can lie.
+public struct VerdictRunner {
+    public let config: ExperimentConfig
+    public let dataset: Dataset
+    public var options: VerdictOptions
+    /// Makes a fresh scorer for each run; nil runs the config's own (the model or 12-1 momentum).
+    public var scorer: (() -> any Scorer)?
+    /// Records the run as given in the team's ledger and judges it against its family;
+    /// nil (or a nil answer) when there is no ledger.
+    public var ledger: ((ExperimentResult) throws -> TrialVerdict?)?
+    /// Told what is running, one line at a time.
+    public var log: ((String) -> Void)?
+
+    public init(config: ExperimentConfig, dataset: Dataset, options: VerdictOptions = VerdictOptions(),
+                scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> TrialVerdict?)? = nil,
+                log: ((String) -> Void)? = nil) {
+        self.config = config
+        self.dataset = dataset
+        self.options = options
+        self.scorer = scorer
+        self.ledger = ledger
+        self.log = log
+    }
+
+    /// The verdict, and the result of the config as given.
+    public func run() throws -> (verdict: Verdict, result: ExperimentResult) {
+        let clock = Stopwatch()
+        try config.validate()
+        let tape = ScoreTape()
+        var twins: [Verdict.Twin] = []
+        let given = try run(config, label: "as given", scorer: tape.recording(makeScorer()), twins: &twins)
+
+        let timing = try run(config.with { $0.signalTiming = $0.signalTiming == .priorClose ? .sameDayClose : .priorClose },
+                             label: "timing: " + (config.signalTiming == .priorClose ? "same_day_close" : "prior_close"), twins: &twins)
+        let execution = try run(config.with { c in
+            c.execution = c.execution == .rebalance ? .roundTrip : .rebalance
+            if c.execution == .roundTrip { c.maxADVPct = 0 }
+        }, label: "execution: " + (config.execution == .rebalance ? "round_trip" : "rebalance"), twins: &twins)
+        var costPoints: [Verdict.CostPoint] = []
+        for multiple in [0.0, 1, 2, 3] {
+            let r = multiple == 1 ? given : try run(config.scalingCosts(by: multiple), label: "costs: \(Int(multiple))x", twins: &twins)
+            costPoints.append(.init(multiple: multiple, bps: Self.costPerTradedDollar(r) * 1e4, excessReturn: r.excessReturn))
+        }
+        let costs = CostCheck.judge(given: given, points: costPoints, otherExecution: execution, rules: options.rules)
+        let universe = try universeCheck(given: given, twins: &twins)
+
+        let trial = try ledger?(given)
+        log?("verdict: \(options.permutations) placebos (scores shuffled across the candidates, seed \(options.seed))")
+        let placebo = try PlaceboTest.run(config: config, dataset: dataset, tape: tape, actual: given.excessReturn,
+                                          permutations: options.permutations, seed: options.seed)
+        let spans = StabilityCheck.spans(given)
+        let checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check,
+                      SelectionCheck.judge(given: given, ledger: trial, rules: options.rules), PlaceboTest.judge(placebo, runTurnover: given.turnover, rules: options.rules),
+                      StabilityCheck.judge(years: spans.years, halves: spans.halves, rules: options.rules)]
+        let verdict = Verdict(name: config.name, config: config, start: given.startDate?.description ?? "", end: given.endDate?.description ?? "",
+                              dataFingerprint: given.dataFingerprint, checks: checks, rules: options.rules, twins: twins,
+                              costs: costPoints, breakEvenBps: costs.breakEvenBps, placebo: placebo, years: spans.years,
+                              halves: spans.halves, coverage: universe.coverage, seconds: clock.seconds)
+        return (verdict, given)
+    }
+
+    private func makeScorer() -> any Scorer { scorer?() ?? config.defaultScorer }
+
+    /// Runs `twin` (with a fresh scorer unless given one) and appends it to `twins` with the
+    /// trainings it needed that no earlier run had done.
+    private func run(_ twin: ExperimentConfig, label: String, scorer: (any Scorer)? = nil, twins: inout [Verdict.Twin]) throws -> ExperimentResult {
+        log?("verdict: \(label)")
+        let before = dataset.trainingCache.trainings
+        var named = twin
+        named.explain = false
+        if label != "as given" { named.name = config.name + " [\(label)]" }
+        let result = try WalkForward(config: named, dataset: dataset).run(scorer: scorer ?? makeScorer())
+        let curve = result.equityCurve
+        twins.append(.init(label: label, totalReturn: result.metrics.totalReturn, excessReturn: result.excessReturn,
+                           excessTStat: result.excessTStat, sharpe: result.metrics.sharpe, turnover: result.turnover,
+                           costDrag: result.costDrag, newTrainings: dataset.trainingCache.trainings - before,
+                           dates: curve.map(\.date.description), equity: curve.map(\.value)))
+        return result
+    }
+
+    /// The point-in-time twin and coverage when the data has a point-in-time universe.
+    private func universeCheck(given: ExperimentResult, twins: inout [Verdict.Twin]) throws -> (check: VerdictCheck, coverage: UniverseCoverage?) {
+        let pointInTime = dataset.memberships[config.universe] != nil ? config.universe : dataset.memberships.keys.sorted().first
+        guard let pointInTime, let membership = dataset.memberships[pointInTime] else { return (UniverseCheck.unavailable(given: given), nil) }
+        let other = config.universe == pointInTime ? Universe.survivorsName : pointInTime
+        let twin = try run(config.with { $0.universe = other }, label: "universe: " + other, twins: &twins)
+        let days = try WalkForward(config: config, dataset: dataset).decisionDays()
+        let coverage = UniverseCoverage(membership, panel: dataset.panel, days: days)
+        return (UniverseCheck.judge(given: given, twin: twin, pointInTime: pointInTime, coverage: coverage, rules: options.rules), coverage)
+    }
+
+    /// Costs paid per dollar traded over the run (0 without trades).
+    static func costPerTradedDollar(_ r: ExperimentResult) -> Double {
+        let traded = r.periods.reduce(0) { $0 + $1.traded }
+        return traded > 0 ? r.costsPaid / traded : 0
+    }
+}
+
+extension ExperimentConfig {
+    /// The config with every cost multiplied by `multiple`: slippage, transaction costs
+    /// and, for the square-root model, the half-spread and the impact coefficient.
+    public func scalingCosts(by multiple: Double) -> ExperimentConfig {
+        with { c in
+            c.slippageBps *= multiple
+            c.transactionCostBps *= multiple
+            c.halfSpreadBps *= multiple
+            c.impactCoefficient *= multiple
+        }
+    }
+}
