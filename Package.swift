@@ -6,11 +6,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alphalab", targets: ["alphalab"]),
+        .executable(name: "alphalab-serve", targets: ["alphalab-serve"]),
         .library(name: "AlphaLab", targets: ["AlphaLab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The run browser's HTTP server: async/await over plain sockets, 39 s to build from
+        // scratch here (Hummingbird with swift-nio: 4m49s). Only alphalab-serve links it.
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
     ],
     targets: [
         // System libraries, each from Debian's packages (tools/bootstrap.sh installs them).
@@ -41,6 +45,17 @@ let package = Package(
             name: "alphalab",
             dependencies: [
                 "AlphaLab", "AlphaLabLua", "CLua", "CLuaShim", "CReplShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `alphalab serve`: the run browser over HTTP, a product of its own so that the main
+        // job never compiles a server it does not use (`alphalab serve` runs it).
+        .executableTarget(
+            name: "alphalab-serve",
+            dependencies: [
+                "AlphaLab",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

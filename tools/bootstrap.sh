@@ -8,7 +8,8 @@ packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev libpq-dev pkg-
 if [ "${1:-}" = "--tests" ]; then
     # slurm-wlm and munge: the cluster tests start a one-node Slurm cluster (tools/slurm/local-cluster.sh);
     # postgresql: the store tests start a throwaway server (tools/postgres/local-server.sh).
-    packages+=(slurm-wlm munge postgresql)
+    # chromium and chromium-driver: the run browser's tests drive a real headless browser (selenium).
+    packages+=(slurm-wlm munge postgresql chromium chromium-driver)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -8,6 +8,15 @@ cd "$(dirname "$0")/.."
 tools/bootstrap.sh --tests
 swift build -c release --build-tests
 
+# Python tools the tests drive real clients with (selenium for the run browser), in a
+# virtual environment made once per machine from PyPI.
+venv="$PWD/.build/test-venv"
+if ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+fi
+export ALPHALAB_TEST_PYTHON="$venv/bin/python"
+
 postgres=$(mktemp -d /tmp/alphalab-postgres-XXXXXX)
 # Every backtest records a trial in the per-user ledger: the tests' go to a scratch folder, never the real home.
 XDG_DATA_HOME=$(mktemp -d /tmp/alphalab-ledger-XXXXXX)

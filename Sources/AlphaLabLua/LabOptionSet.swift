@@ -142,9 +142,17 @@ extension LabOptionSet {
 
     static let runFilter = LabOptionSet("RunFilter", owner: "store:list", """
         name?: string -- a LIKE pattern on the name, % as wildcard
+        script?: string -- a LIKE pattern on the recording script's path
+        user?: string -- runs recorded by this user
         since?: string -- runs recorded on or after this "YYYY-MM-DD"
+        until?: string -- runs recorded on or before this "YYYY-MM-DD"
         min_sharpe?: number -- runs with at least this Sharpe ratio
-        order?: "created"|"sharpe"|"total_return" -- "created" (newest first, the default), "sharpe" or "total_return" (best first)
+        universe?: string -- runs on this universe
+        execution?: "rebalance"|"round_trip" -- runs with this execution model
+        timing?: "prior_close"|"same_day_close" -- runs under this signal timing
+        order?: "created"|"name"|"total_return"|"excess_return"|"sharpe"|"max_drawdown"|"turnover"|"cost_drag"|"execution"|"universe"|"timing"|"user"|"verdict"|"id" -- "created" (newest first, the default), figures best first, text alphabetical
+        descending?: boolean -- reverse the order's own direction when it differs
         limit?: integer -- the most runs listed (default 1000)
+        offset?: integer -- runs skipped first (paging)
         """)
 }

@@ -17,7 +17,9 @@ enum RunStoreBindings {
               "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn),
               "execution": .string(s.execution), "turnover": .finite(s.turnover), "cost_drag": .finite(s.costDrag),
               "holding_days": .finite(s.holdingDays), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
-              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil])
+              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil,
+              "universe": s.universe.map(LuaValue.string) ?? .nil, "user": s.user.map(LuaValue.string) ?? .nil,
+              "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil])
     }
 
     static func define(in state: LuaState) {
@@ -34,8 +36,12 @@ enum RunStoreBindings {
             \(LabOptionSet.runFilter.help(heading: "filter"))
             """, { store, call in
                 let o = try LuaOptions(call, 2, .runFilter)
-                let filter = RunFilter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
+                var filter = RunFilter(name: try o.string("name"), since: try o.string("since"), minSharpe: try o.number("min_sharpe"),
                                        orderBy: try o.string("order") ?? "created", limit: try o.integer("limit") ?? 1000)
+                (filter.script, filter.user, filter.until) = (try o.string("script"), try o.string("user"), try o.string("until"))
+                (filter.universe, filter.execution, filter.timing) = (try o.string("universe"), try o.string("execution"), try o.string("timing"))
+                filter.descending = try o.boolean("descending")
+                filter.offset = try o.integer("offset") ?? 0
                 return call.results(.array(try store.store.list(filter).map(summary)))
             }),
             ("load", "store:load(id) -> the stored result", { store, call in

@@ -27,6 +27,8 @@ import Foundation
 //   alphalab-bench store              both run stores (SQLite; PostgreSQL on a throwaway server, run
 //                                     from the repository): saving 1,000 runs, listing 50 of 10,000,
 //                                     a DSR against 10,000 trials, the ledger's cost on a backtest
+//   alphalab-bench serve              the run browser (alphalab-serve) on 10,000 runs: page latencies
+//                                     and requests per second from 8 clients
 //   alphalab-bench verdict [DATA_DIR]
 //                                     the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
 //                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
@@ -268,6 +270,12 @@ case "store":
         exit(1)
     }
 
+case "serve":
+    do { try serveBenchmark() } catch {
+        print("alphalab-bench serve: \(error)")
+        exit(1)
+    }
+
 case "verdict":
     do { try verdictBenchmark(dataDir: arguments.count > 2 ? arguments[2] : "../shared/data") } catch {
         print("alphalab-bench verdict: \(error)")
@@ -275,6 +283,6 @@ case "verdict":
     }
 
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors|cluster|verdict [DATA_DIR]] | startup | sandbox | store")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster|verdict [DATA_DIR]] | startup | sandbox | store | serve")
     exit(2)
 }

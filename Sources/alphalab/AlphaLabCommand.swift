@@ -21,6 +21,8 @@ struct AlphaLabCommand: ParsableCommand {
                                          --shard auto takes I/N from Slurm or Kubernetes
           alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
                                          what a config buys at the next open (and the orders)
+          alphalab serve [--runs PATH|URL] [--host H] [--port P] [--token T]
+                                         the run store in a browser: runs, comparisons, trials
           alphalab verdict (--config FILE | --run ID) [--html PATH] [data options]
                                          does it really work? the config and its audit twins,
                                          a placebo and the ledger: credible, fragile or artefact

@@ -12,7 +12,20 @@ sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if let command = arguments.first, ["picks", "verdict"].contains(command) {
+if arguments.first == "serve" {
+    // The run browser is a program of its own, so that building alphalab never compiles an HTTP server.
+    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        .deletingLastPathComponent()
+    let server = folder.appendingPathComponent("alphalab-serve").path
+    guard FileManager.default.isExecutableFile(atPath: server) else {
+        FileHandle.standardError.write(Data("alphalab: serve needs \(server): build it with `swift build -c release --product alphalab-serve`\n".utf8))
+        exit(2)
+    }
+    let argv: [UnsafeMutablePointer<CChar>?] = ([server] + arguments.dropFirst()).map { strdup($0) } + [nil]
+    execv(server, argv)
+    FileHandle.standardError.write(Data("alphalab: cannot run \(server): \(String(cString: strerror(errno)))\n".utf8))
+    exit(2)
+} else if let command = arguments.first, ["picks", "verdict"].contains(command) {
     // A command written in Lua, on the data options every script shares.
     guard let stdlib = LuaHost.locateStdlib() else {
         FileHandle.standardError.write("alphalab: \(command) needs AlphaLab's stdlib/ (set ALPHALAB_STDLIB)\n")

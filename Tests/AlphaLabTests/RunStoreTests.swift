@@ -34,7 +34,7 @@ struct RunStoreTests {
         #expect(try store.list(.init(minSharpe: 5)).map(\.id) == [b])
         #expect(try store.list(.init(orderBy: "sharpe")).map(\.id) == [b, a])
         #expect(try store.list(.init(since: "2999-01-01")).isEmpty)
-        #expect(throws: StoreError.badQuery("order must be created, sharpe or total_return, got 'speed'")) { try store.list(.init(orderBy: "speed")) }
+        #expect(throws: StoreError.badQuery("order must be one of \(RunFilter.orders.map(\.key).joined(separator: ", ")), got 'speed'")) { try store.list(.init(orderBy: "speed")) }
         #expect(try store.delete(id: a) && !(try store.delete(id: a)))
         #expect(try store.count() == 1)
         #expect(throws: StoreError.badQuery("no run with id \(a) in \(store.path)")) { try store.load(id: a) }
@@ -122,6 +122,8 @@ struct RunStoreTests {
         #expect(listed.count == 1 && listed[0].name == "old" && listed[0].execution == "round_trip" && listed[0].costDrag.isNaN)
         #expect(try store.load(id: listed[0].id).config.execution == .roundTrip)
         let id = try store.save(Self.result)
-        #expect(try store.list(.init(name: "Momentum%"))[0].execution == "rebalance" && id > listed[0].id)
+        let saved = try store.list(.init(name: "Momentum%"))[0]
+        #expect(saved.execution == "rebalance" && id > listed[0].id && saved.universe == "all" && saved.family != nil)
+        #expect(listed[0].universe == nil && listed[0].family == nil, "an old run's config named no universe; its family is unknown")
     }
 }

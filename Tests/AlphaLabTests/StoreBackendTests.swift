@@ -38,11 +38,24 @@ struct StoreBackendTests {
         func line(_ s: RunSummary) -> String {
             [String(s.id), s.name, String(s.seconds), s.version, s.dataFingerprint, s.startDate ?? "-", s.endDate ?? "-", s.signalTiming,
              "\(s.totalReturn)", "\(s.sharpe)", "\(s.maxDrawdown)", "\(s.excessReturn)", s.execution, "\(s.turnover)", "\(s.costDrag)",
-             "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-"].joined(separator: " ")
+             "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-", s.rebalance ?? "-", s.user ?? "-",
+             s.scriptPath ?? "-", s.family ?? "-", s.configHash ?? "-"].joined(separator: " ")
         }
         for filter in [RunFilter(), RunFilter(name: "MOM%"), RunFilter(minSharpe: 1), RunFilter(orderBy: "sharpe"),
                        RunFilter(orderBy: "total_return", limit: 2), RunFilter(since: "2999-01-01")] {
             out.append("list " + (try store.list(filter).map(line).joined(separator: " | ")))
+        }
+        // The run browser's filters, orders and pages.
+        var paged = RunFilter(orderBy: "name", limit: 2)
+        paged.offset = 1
+        paged.descending = true
+        var narrowed = RunFilter()
+        (narrowed.execution, narrowed.universe, narrowed.timing) = ("round_trip", "all", "prior_close")
+        (narrowed.until, narrowed.user) = ("2999-01-01", RunProvenance.currentUser)
+        var scripted = RunFilter()
+        scripted.script = "%S.LUA"
+        for filter in [paged, narrowed, scripted, RunFilter(orderBy: "max_drawdown"), RunFilter(orderBy: "verdict"), RunFilter(orderBy: "user")] {
+            out.append("browse " + (try store.list(filter).map(\.id).map(String.init).joined(separator: ",")) + " of \(try store.count(filter))")
         }
         for id in ids { out.append("load \(id) " + String(decoding: try store.load(id: id).json(pretty: false), as: UTF8.self)) }
         out.append("provenance \(String(describing: try store.provenance(id: ids[0])))")
@@ -167,7 +180,7 @@ struct SafeToShareTests {
         // As if a colleague had recorded it on their machine.
         let update = Process()
         update.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        update.arguments = [store, "UPDATE runs SET provenance = json_set(provenance, '$.user', 'mallory', '$.host', 'elsewhere')"]
+        update.arguments = [store, "UPDATE run_documents SET provenance = json_set(provenance, '$.user', 'mallory', '$.host', 'elsewhere')"]
         try update.run()
         update.waitUntilExit()
         #expect(try SQLiteRunStore(path: store).provenance(id: 1)?.user == "mallory")

@@ -131,10 +131,18 @@
 ---store:list's options
 ---@class RunFilter
 ---@field name? string a LIKE pattern on the name, % as wildcard
+---@field script? string a LIKE pattern on the recording script's path
+---@field user? string runs recorded by this user
 ---@field since? string runs recorded on or after this "YYYY-MM-DD"
+---@field until? string runs recorded on or before this "YYYY-MM-DD"
 ---@field min_sharpe? number runs with at least this Sharpe ratio
----@field order? "created"|"sharpe"|"total_return" "created" (newest first, the default), "sharpe" or "total_return" (best first)
+---@field universe? string runs on this universe
+---@field execution? "rebalance"|"round_trip" runs with this execution model
+---@field timing? "prior_close"|"same_day_close" runs under this signal timing
+---@field order? "created"|"name"|"total_return"|"excess_return"|"sharpe"|"max_drawdown"|"turnover"|"cost_drag"|"execution"|"universe"|"timing"|"user"|"verdict"|"id" "created" (newest first, the default), figures best first, text alphabetical
+---@field descending? boolean reverse the order's own direction when it differs
 ---@field limit? integer the most runs listed (default 1000)
+---@field offset? integer runs skipped first (paging)
 
 ---What lab.picks returns
 ---@class Picks
@@ -327,6 +335,11 @@
 ---@field holding_days? number
 ---@field script_hash? string
 ---@field xgboost_version? string
+---@field verdict? string
+---@field universe? string
+---@field user? string
+---@field script_path? string
+---@field family? string
 
 ---@class Dataset
 ---@field benchmark string|nil
@@ -579,10 +592,18 @@ function RunStore:delete(id) end
 ---store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
 ---  filter:
 ---    name        a LIKE pattern on the name, % as wildcard
+---    script      a LIKE pattern on the recording script's path
+---    user        runs recorded by this user
 ---    since       runs recorded on or after this "YYYY-MM-DD"
+---    until       runs recorded on or before this "YYYY-MM-DD"
 ---    min_sharpe  runs with at least this Sharpe ratio
----    order       "created" (newest first, the default), "sharpe" or "total_return" (best first)
+---    universe    runs on this universe
+---    execution   runs with this execution model
+---    timing      runs under this signal timing
+---    order       "created" (newest first, the default), figures best first, text alphabetical
+---    descending  reverse the order's own direction when it differs
 ---    limit       the most runs listed (default 1000)
+---    offset      runs skipped first (paging)
 ---@param filter? RunFilter
 ---@return RunSummary[]
 function RunStore:list(filter) end

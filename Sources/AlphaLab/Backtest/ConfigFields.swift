@@ -7,6 +7,18 @@ public enum ConfigValue: Sendable, Equatable {
     /// A table with keys; numeric keys arrive as their decimal text ("1", "20").
     case map([String: ConfigValue])
 
+    /// The value as people read it: `10`, `0.25`, `all`, `true`, `[Energy, Utilities]`, `{1 = 0.5, 20 = 0.2}`.
+    public var display: String {
+        switch self {
+        case .number(let x): x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        case .string(let s): s
+        case .bool(let b): b ? "true" : "false"
+        case .list(let items): "[" + items.map(\.display).joined(separator: ", ") + "]"
+        case .map(let m): "{" + m.sorted { (Int($0.key) ?? 0, $0.key) < (Int($1.key) ?? 0, $1.key) }.map { "\($0.key) = \($0.value.display)" }
+            .joined(separator: ", ") + "}"
+        }
+    }
+
     /// The name of the value's type, as messages show it.
     public var typeName: String {
         switch self {

@@ -178,6 +178,16 @@ public struct TrialVerdict: Sendable, Equatable {
         bestAnnualSharpe = all.map(\.annualSharpe).filter(\.isFinite).max() ?? .nan
     }
 
+    /// Judges the trial whose ledger sample is `sample` against its family's samples (the
+    /// run browser has samples, not whole trials).
+    public init(sample: TrialSample, family: [TrialSample]) {
+        let moments = DeflatedSharpe.Moments(sample.returns)
+        let trial = Trial(configHash: sample.configHash, family: TrialFamily(dataFingerprint: "", universe: "", start: "", end: "", rebalance: ""),
+                          name: "", returns: sample.returns, sharpe: sample.sharpe, annualSharpe: sample.annualSharpe, skew: moments.skew,
+                          kurtosis: moments.kurtosis, scriptHash: nil, user: "", host: "", recordedAt: "")
+        self.init(trial, samples: family)
+    }
+
     /// One line for a summary.
     public var summary: String {
         "deflated Sharpe \(Format.num(deflated, "%.3f")) against \(trials) trial\(trials == 1 ? "" : "s") of its family "

@@ -45,7 +45,10 @@ public struct HTMLReport {
     }
 
     /// The page.
-    public func render() -> String {
+    public func render() -> String { Self.page(title: title, body: body()) }
+
+    /// The page's content, for a page that wraps it (the run browser's run page).
+    public func body() -> String {
         var body = "<h1>\(esc(title))</h1>"
         body += "<p class=\"meta\">AlphaLab \(AlphaLabVersion.string), \(results.count) run(s)"
         if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
@@ -53,14 +56,14 @@ public struct HTMLReport {
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
         body += summaryTable() + curves() + importance()
         if let grid { body += heatmap(grid) }
-        return Self.page(title: title, body: body)
+        return body
     }
 
     private func esc(_ text: String) -> String { SVGChart.escape(text) }
     private func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
 
     /// The seed's table, plus CAGR, Sortino, IC and how the run traded; the best Sharpe marked.
-    private func summaryTable() -> String {
+    func summaryTable() -> String {
         var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
@@ -79,7 +82,7 @@ public struct HTMLReport {
     }
 
     /// Equity curves as cumulative returns (SPY over the first run's span dashed), drawdowns and yearly returns.
-    private func curves() -> String {
+    func curves() -> String {
         var lines = results.enumerated().map { i, r in
             SVGChart.Series(name: r.name, points: r.equityCurve.map { ($0.date, $0.value / r.config.initialCash - 1) }, color: color(i))
         }
@@ -149,13 +152,8 @@ public struct HTMLReport {
                                title: "Grid heatmap")
     }
 
-    /// A self-contained page around `body`: the report engine's styles, no script.
-    static func page(title: String, body: String) -> String {
-        let esc = SVGChart.escape
-        return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
-        <style>
+    /// The report engine's styles, shared by every page AlphaLab draws.
+    static let styles = """
         body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1120px; color: #222; }
         h1 { font-size: 22px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; margin-top: 20px; }
         .meta { color: #666; } .warning { background: #fde2e1; border: 1px solid #e15759; padding: 8px; font-weight: bold; }
@@ -163,8 +161,19 @@ public struct HTMLReport {
         th:first-child, td:first-child { text-align: left; white-space: nowrap; } tr.best td { font-weight: bold; }
         .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; }
         svg { width: 100%; height: auto; font-family: inherit; }
+        """
+
+    /// A self-contained page around `body`: the report engine's styles, and `script` when
+    /// given (the run browser's; reports have none).
+    static func page(title: String, body: String, extraStyles: String = "", script: String? = nil) -> String {
+        let esc = SVGChart.escape
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
+        <style>
+        \(styles)\(extraStyles)
         </style></head><body>
-        \(body)
+        \(body)\(script.map { "<script>\n\($0)\n</script>" } ?? "")
         </body></html>
 
         """

@@ -149,6 +149,7 @@ enum LabTypes {
                                                      "end_date?: string", "signal_timing: string", "total_return?: number", "sharpe?: number",
                                                      "max_drawdown?: number", "excess_return?: number", "execution: string", "turnover?: number",
                                                      "cost_drag?: number", "holding_days?: number",
-                                                     "script_hash?: string", "xgboost_version?: string"]),
+                                                     "script_hash?: string", "xgboost_version?: string", "verdict?: string",
+                                                     "universe?: string", "user?: string", "script_path?: string", "family?: string"]),
     ]
 }

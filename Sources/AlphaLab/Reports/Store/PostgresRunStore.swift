@@ -52,6 +52,14 @@ public final class PostgresRunStore: RunStore {
             """),
         ("v2: ledger", LedgerColumns.createTable(id: "BIGSERIAL PRIMARY KEY", real: "DOUBLE PRECISION")),
         ("v3: verdict", "ALTER TABLE runs ADD COLUMN verdict TEXT; ALTER TABLE runs ADD COLUMN verdict_headline TEXT;"),
+        ("v4: browse", """
+            ALTER TABLE runs ADD COLUMN universe TEXT, ADD COLUMN rebalance TEXT, ADD COLUMN user_name TEXT, ADD COLUMN script_path TEXT,
+                ADD COLUMN family TEXT, ADD COLUMN config_hash TEXT;
+            UPDATE runs SET universe = config::json->>'universe', rebalance = config::json->>'rebalance',
+                user_name = provenance::json->>'user', script_path = provenance::json->>'scriptPath';
+            CREATE INDEX runs_universe ON runs(universe);
+            CREATE INDEX runs_user ON runs(user_name);
+            """),
     ]
 
     private func migrate() throws {
@@ -87,35 +95,28 @@ public final class PostgresRunStore: RunStore {
             case nil: nil
             }
         }
+        let browse = RunSummary.browseValues(result, provenance: provenance)
         values += [ISO8601DateFormatter().string(from: Date()), "\(seconds)", AlphaLabVersion.string, config, json, origin,
-                   provenance?.scriptHash, XGBoostModel.libraryVersion]
+                   provenance?.scriptHash, XGBoostModel.libraryVersion] + browse.map(\.value)
         let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "config", "result", "provenance", "script_hash",
-                                              "xgboost_version"]
+                                              "xgboost_version"] + browse.map(\.column)
         let placeholders = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
         let rows = try connection.execute("INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", values)
         return Int64(rows[0, "id"]!)!
     }
 
     public func list(_ filter: RunFilter) throws -> [RunSummary] {
-        var clauses: [String] = [], values: [String?] = []
         // ILIKE: SQLite's LIKE ignores ASCII case, and both backends must answer alike.
-        if let name = filter.name { values.append(name); clauses.append("name ILIKE $\(values.count)") }
-        if let since = filter.since { values.append(since); clauses.append("created_at >= $\(values.count)") }
-        if let minSharpe = filter.minSharpe { values.append("\(minSharpe)"); clauses.append("sharpe >= $\(values.count)") }
-        let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs"
-            + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
-            + " ORDER BY \(try filter.orderClause(nullsLast: true)) LIMIT \(max(0, filter.limit))"
+        let (conditions, values) = filter.conditions(placeholder: { "$\($0)" }, like: "ILIKE")
+        let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs\(conditions)"
+            + " ORDER BY \(try filter.orderClause(nullsLast: true)) LIMIT \(max(0, filter.limit)) OFFSET \(max(0, filter.offset))"
         let rows = try connection.execute(sql, values)
-        return (0..<rows.count).map { i in
-            func number(_ column: String) -> Double { rows[i, column].flatMap(Double.init) ?? .nan }
-            return RunSummary(id: Int64(rows[i, "id"]!)!, name: rows[i, "name"]!, createdAt: rows[i, "created_at"]!,
-                              seconds: number("seconds"), version: rows[i, "alphalab_version"]!,
-                              dataFingerprint: rows[i, "data_fingerprint"]!, startDate: rows[i, "start_date"], endDate: rows[i, "end_date"],
-                              signalTiming: rows[i, "signal_timing"]!, totalReturn: number("total_return"), sharpe: number("sharpe"),
-                              maxDrawdown: number("max_drawdown"), excessReturn: number("excess_return"), execution: rows[i, "execution"]!,
-                              turnover: number("turnover"), costDrag: number("cost_drag"), holdingDays: number("holding_days"),
-                              scriptHash: rows[i, "script_hash"], xgboostVersion: rows[i, "xgboost_version"], verdict: rows[i, "verdict_headline"])
-        }
+        return (0..<rows.count).map { i in RunSummary.read(text: { rows[i, $0] }, number: { rows[i, $0].flatMap(Double.init) }) }
+    }
+
+    public func count(_ filter: RunFilter) throws -> Int {
+        let (conditions, values) = filter.conditions(placeholder: { "$\($0)" }, like: "ILIKE")
+        return Int(try connection.execute("SELECT COUNT(*) AS n FROM runs\(conditions)", values)[0, "n"]!)!
     }
 
     public func load(id: Int64) throws -> ExperimentResult {

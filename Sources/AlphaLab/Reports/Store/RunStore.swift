@@ -25,6 +25,8 @@ public protocol RunStore: AnyObject, Sendable {
     func delete(id: Int64) throws -> Bool
     /// The number of runs stored.
     func count() throws -> Int
+    /// The number of runs `filter` matches, whatever its page.
+    func count(_ filter: RunFilter) throws -> Int
     /// Keeps `verdict` with run `id` (replacing one kept before); an unknown id is an error.
     func saveVerdict(_ verdict: Verdict, run id: Int64) throws
     /// The verdict kept with run `id`, if any; an unknown id is an error.
@@ -202,24 +204,67 @@ public struct RunSummary: Sendable, Equatable {
     public var xgboostVersion: String?
     /// The headline of the verdict kept with the run (credible, fragile, artefact), if any.
     public var verdict: String? = nil
+    /// The universe and rebalance frequency of its config, who recorded it and with which
+    /// script, its family of trials (``TrialFamily/key``) and its config's trial hash (nil
+    /// for runs recorded before AlphaLab kept them).
+    public var universe: String? = nil
+    public var rebalance: String? = nil
+    public var user: String? = nil
+    public var scriptPath: String? = nil
+    public var family: String? = nil
+    public var configHash: String? = nil
 
     /// The columns a summary reads, in this order, in both backends.
     static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
                           "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
-                          "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline"]
+                          "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline", "universe", "rebalance",
+                          "user_name", "script_path", "family", "config_hash"]
+
+    /// A summary from a row, read through `text` and `number` by column name.
+    static func read(text: (String) -> String?, number: (String) -> Double?) -> RunSummary {
+        RunSummary(id: Int64(number("id") ?? 0), name: text("name") ?? "", createdAt: text("created_at") ?? "", seconds: number("seconds") ?? .nan,
+                   version: text("alphalab_version") ?? "", dataFingerprint: text("data_fingerprint") ?? "", startDate: text("start_date"),
+                   endDate: text("end_date"), signalTiming: text("signal_timing") ?? "", totalReturn: number("total_return") ?? .nan,
+                   sharpe: number("sharpe") ?? .nan, maxDrawdown: number("max_drawdown") ?? .nan, excessReturn: number("excess_return") ?? .nan,
+                   execution: text("execution") ?? "", turnover: number("turnover") ?? .nan, costDrag: number("cost_drag") ?? .nan,
+                   holdingDays: number("holding_days") ?? .nan, scriptHash: text("script_hash"), xgboostVersion: text("xgboost_version"),
+                   verdict: text("verdict_headline"), universe: text("universe"), rebalance: text("rebalance"), user: text("user_name"),
+                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"))
+    }
+
+    /// The browse columns of a run about to be saved: universe, rebalance, user, script, family, config hash.
+    static func browseValues(_ result: ExperimentResult, provenance: RunProvenance?) -> [(column: String, value: String?)] {
+        [("universe", result.config.universe), ("rebalance", result.config.rebalance.rawValue),
+         ("user_name", provenance?.user ?? RunProvenance.currentUser), ("script_path", provenance?.scriptPath),
+         ("family", TrialFamily(result: result).key), ("config_hash", result.config.trialHash)]
+    }
 }
 
-/// Which runs to list.
-public struct RunFilter: Sendable {
+/// Which runs to list: filters, an order and a page.
+public struct RunFilter: Sendable, Equatable {
     /// A LIKE pattern on the name (`%` and `_` wildcards, ASCII case ignored); nil for all.
     public var name: String?
+    /// A LIKE pattern on the recording script's path.
+    public var script: String?
+    /// The user who recorded the runs.
+    public var user: String?
     /// Runs recorded on or after this ISO date or timestamp.
     public var since: String?
+    /// Runs recorded on or before this ISO date (the whole day).
+    public var until: String?
     /// Runs with at least this Sharpe ratio.
     public var minSharpe: Double?
-    /// Order: "created" (newest first), "sharpe", "total_return" (best first).
+    /// Runs on this universe, with this execution model, under this signal timing.
+    public var universe: String?
+    public var execution: String?
+    public var timing: String?
+    /// Order: one of ``RunFilter/orders`` ("created": newest first; figures: best first;
+    /// text columns: alphabetical), reversed with `descending` set against its default.
     public var orderBy = "created"
+    public var descending: Bool?
     public var limit = 1000
+    /// Runs skipped before the first listed (paging).
+    public var offset = 0
 
     public init(name: String? = nil, since: String? = nil, minSharpe: Double? = nil, orderBy: String = "created", limit: Int = 1000) {
         self.name = name
@@ -229,16 +274,48 @@ public struct RunFilter: Sendable {
         self.limit = limit
     }
 
-    /// The SQL ORDER BY clause of `orderBy`. Runs without the figure come last: SQLite
-    /// sorts NULL lowest, PostgreSQL highest unless told (`nullsLast`).
+    /// What a list can be ordered by: the key, its column and whether it sorts descending by default.
+    public static let orders: [(key: String, column: String, descending: Bool)] = [
+        ("created", "created_at", true), ("name", "name", false), ("total_return", "total_return", true),
+        ("excess_return", "excess_return", true), ("sharpe", "sharpe", true), ("max_drawdown", "max_drawdown", false),
+        ("turnover", "turnover", false), ("cost_drag", "cost_drag", false), ("execution", "execution", false),
+        ("universe", "universe", false), ("timing", "signal_timing", false), ("user", "user_name", false),
+        ("verdict", "verdict_headline", false), ("id", "id", true),
+    ]
+
+    /// The SQL ORDER BY clause: runs without the figure come last (SQLite sorts NULL lowest,
+    /// PostgreSQL highest unless told: `nullsLast`), ties by id, newest first.
     func orderClause(nullsLast: Bool = false) throws -> String {
-        let nulls = nullsLast ? " NULLS LAST" : ""
-        return switch orderBy {
-        case "created": "created_at DESC, id DESC"
-        case "sharpe": "sharpe DESC\(nulls), id"
-        case "total_return": "total_return DESC\(nulls), id"
-        default: throw StoreError.badQuery("order must be created, sharpe or total_return, got '\(orderBy)'")
+        guard let order = Self.orders.first(where: { $0.key == orderBy }) else {
+            throw StoreError.badQuery("order must be one of \(Self.orders.map(\.key).joined(separator: ", ")), got '\(orderBy)'")
         }
+        let down = descending ?? order.descending
+        let nulls = nullsLast ? " NULLS LAST" : ""
+        // SQLite puts NULL first ascending: a CASE moves it last there too.
+        let nullKey = nullsLast ? "" : "\(order.column) IS NULL, "
+        return "\(nullKey)\(order.column) \(down ? "DESC" : "ASC")\(nulls), id DESC"
+    }
+
+    /// The WHERE clause (empty when nothing filters) and its values in order; `placeholder(n)`
+    /// spells the n-th parameter (`?` for SQLite, `$n` for PostgreSQL); `like` is the
+    /// case-blind LIKE of the backend.
+    func conditions(placeholder: (Int) -> String, like: String) -> (sql: String, values: [String]) {
+        var clauses: [String] = [], values: [String] = []
+        func add(_ value: String?, _ clause: (String) -> String) {
+            guard let value else { return }
+            values.append(value)
+            clauses.append(clause(placeholder(values.count)))
+        }
+        add(name) { "name \(like) \($0)" }
+        add(script) { "script_path \(like) \($0)" }
+        add(user) { "user_name = \($0)" }
+        add(since) { "created_at >= \($0)" }
+        add(until) { "substr(created_at, 1, 10) <= \($0)" }
+        add(minSharpe.map { "\($0)" }) { "sharpe >= CAST(\($0) AS DOUBLE PRECISION)" }
+        add(universe) { "universe = \($0)" }
+        add(execution) { "execution = \($0)" }
+        add(timing) { "signal_timing = \($0)" }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
     }
 }
 

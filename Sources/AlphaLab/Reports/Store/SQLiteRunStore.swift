@@ -69,7 +69,57 @@ public final class SQLiteRunStore: RunStore {
                 ALTER TABLE runs ADD COLUMN verdict_headline TEXT;
                 """)
         }
-        try migrator.migrate(database)
+        migrator.registerMigration("v6: browse") { db in
+            // The columns the run browser filters and sorts on, and the documents (config,
+            // provenance, verdict, result) moved to a table of their own: a row with its
+            // result fills pages of its own, so every list and count would read them all.
+            // Runs recorded before: universe and rebalance from their config, user and
+            // script from their provenance; family and config hash stay unknown.
+            try db.execute(sql: """
+                CREATE TABLE runs_v6 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL, created_at TEXT NOT NULL, seconds REAL NOT NULL, alphalab_version TEXT NOT NULL,
+                    data_fingerprint TEXT NOT NULL, start_date TEXT, end_date TEXT, signal_timing TEXT NOT NULL,
+                    total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL, spy_return REAL, excess_return REAL, mean_ic REAL,
+                    execution TEXT NOT NULL DEFAULT 'round_trip', turnover REAL, cost_drag REAL, holding_days REAL,
+                    script_hash TEXT, xgboost_version TEXT, verdict_headline TEXT,
+                    universe TEXT, rebalance TEXT, user_name TEXT, script_path TEXT, family TEXT, config_hash TEXT);
+                CREATE TABLE run_documents (id INTEGER PRIMARY KEY, config TEXT NOT NULL, provenance TEXT, verdict TEXT, result BLOB NOT NULL);
+                INSERT INTO runs_v6 (id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
+                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
+                    holding_days, script_hash, xgboost_version, verdict_headline, universe, rebalance, user_name, script_path)
+                SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
+                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
+                    holding_days, script_hash, xgboost_version, verdict_headline,
+                    json_extract(config, '$.universe'), json_extract(config, '$.rebalance'),
+                    json_extract(provenance, '$.user'), json_extract(provenance, '$.scriptPath') FROM runs;
+                INSERT INTO run_documents (id, config, provenance, verdict, result) SELECT id, config, provenance, verdict, result FROM runs;
+                UPDATE sqlite_sequence SET seq = COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), seq) WHERE name = 'runs_v6';
+                DROP TABLE runs;
+                ALTER TABLE runs_v6 RENAME TO runs;
+                CREATE INDEX runs_name ON runs(name);
+                CREATE INDEX runs_created ON runs(created_at);
+                CREATE INDEX runs_universe ON runs(universe);
+                CREATE INDEX runs_user ON runs(user_name);
+                """)
+        }
+        try Self.migrate(migrator, database)
+    }
+
+    /// Applies the migrations this store lacks. GRDB reads which are applied before each
+    /// one's transaction, so two processes opening a new store at once can both try one:
+    /// the loser's transaction rolls back whole (a duplicate column, a duplicate
+    /// identifier) and it looks again once the winner's has committed.
+    private static func migrate(_ migrator: DatabaseMigrator, _ database: DatabasePool) throws {
+        for attempt in 1... {
+            do {
+                try migrator.migrate(database)
+                return
+            } catch is DatabaseError where attempt < 20 {
+                if try database.read(migrator.hasCompletedMigrations) { return }
+                usleep(useconds_t(20_000 * attempt))
+            }
+        }
     }
 
     @discardableResult
@@ -87,40 +137,38 @@ public final class SQLiteRunStore: RunStore {
             case nil: nil
             }
         }
-        arguments += [created, seconds, AlphaLabVersion.string, config, json, origin, provenance?.scriptHash, XGBoostModel.libraryVersion]
-        let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "config", "result", "provenance", "script_hash",
-                                               "xgboost_version"]
+        let browse = RunSummary.browseValues(result, provenance: provenance)
+        arguments += [created, seconds, AlphaLabVersion.string, provenance?.scriptHash, XGBoostModel.libraryVersion]
+        arguments += browse.map(\.value)
+        let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "script_hash", "xgboost_version"] + browse.map(\.column)
         let sql = "INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
         return try database.write { db in
             try db.execute(sql: sql, arguments: StatementArguments(arguments))
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO run_documents (id, config, provenance, result) VALUES (?, ?, ?, ?)", arguments: [id, config, origin, json])
+            return id
         }
     }
 
     public func list(_ filter: RunFilter) throws -> [RunSummary] {
-        var clauses: [String] = [], arguments: StatementArguments = []
-        if let name = filter.name { clauses.append("name LIKE ?"); arguments += [name] }
-        if let since = filter.since { clauses.append("created_at >= ?"); arguments += [since] }
-        if let minSharpe = filter.minSharpe { clauses.append("sharpe >= ?"); arguments += [minSharpe] }
-        let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs"
-            + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY \(try filter.orderClause()) LIMIT \(max(0, filter.limit))"
+        let (conditions, values) = filter.conditions(placeholder: { _ in "?" }, like: "LIKE")
+        let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs\(conditions) ORDER BY \(try filter.orderClause())"
+            + " LIMIT \(max(0, filter.limit)) OFFSET \(max(0, filter.offset))"
         return try database.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                RunSummary(id: row["id"], name: row["name"], createdAt: row["created_at"], seconds: row["seconds"],
-                           version: row["alphalab_version"], dataFingerprint: row["data_fingerprint"], startDate: row["start_date"],
-                           endDate: row["end_date"], signalTiming: row["signal_timing"],
-                           totalReturn: row["total_return"] ?? .nan, sharpe: row["sharpe"] ?? .nan,
-                           maxDrawdown: row["max_drawdown"] ?? .nan, excessReturn: row["excess_return"] ?? .nan,
-                           execution: row["execution"], turnover: row["turnover"] ?? .nan, costDrag: row["cost_drag"] ?? .nan,
-                           holdingDays: row["holding_days"] ?? .nan, scriptHash: row["script_hash"], xgboostVersion: row["xgboost_version"],
-                           verdict: row["verdict_headline"])
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values)).map { row in
+                RunSummary.read(text: { row[$0] }, number: { row[$0] })
             }
         }
     }
 
+    public func count(_ filter: RunFilter) throws -> Int {
+        let (conditions, values) = filter.conditions(placeholder: { _ in "?" }, like: "LIKE")
+        return try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs\(conditions)", arguments: StatementArguments(values)) ?? 0 }
+    }
+
     /// The stored result of run `id`.
     public func load(id: Int64) throws -> ExperimentResult {
-        guard let data = try database.read({ try Data.fetchOne($0, sql: "SELECT result FROM runs WHERE id = ?", arguments: [id]) }) else {
+        guard let data = try database.read({ try Data.fetchOne($0, sql: "SELECT result FROM run_documents WHERE id = ?", arguments: [id]) }) else {
             throw noRun(id)
         }
         return try ExperimentResult(json: data)
@@ -129,7 +177,7 @@ public final class SQLiteRunStore: RunStore {
     /// Where run `id` came from: nil for a run recorded without a script (the REPL) or
     /// before AlphaLab kept it.
     public func provenance(id: Int64) throws -> RunProvenance? {
-        let row = try database.read { try Row.fetchOne($0, sql: "SELECT provenance FROM runs WHERE id = ?", arguments: [id]) }
+        let row = try database.read { try Row.fetchOne($0, sql: "SELECT provenance FROM run_documents WHERE id = ?", arguments: [id]) }
         guard let row else { throw noRun(id) }
         guard let text: String = row["provenance"] else { return nil }
         return try decodeProvenance(text, id: id)
@@ -138,13 +186,14 @@ public final class SQLiteRunStore: RunStore {
     public func saveVerdict(_ verdict: Verdict, run id: Int64) throws {
         let json = String(decoding: try verdict.json(), as: UTF8.self)
         try database.write { db in
-            try db.execute(sql: "UPDATE runs SET verdict = ?, verdict_headline = ? WHERE id = ?", arguments: [json, verdict.headline.rawValue, id])
+            try db.execute(sql: "UPDATE runs SET verdict_headline = ? WHERE id = ?", arguments: [verdict.headline.rawValue, id])
             guard db.changesCount > 0 else { throw noRun(id) }
+            try db.execute(sql: "UPDATE run_documents SET verdict = ? WHERE id = ?", arguments: [json, id])
         }
     }
 
     public func verdict(id: Int64) throws -> Verdict? {
-        let row = try database.read { try Row.fetchOne($0, sql: "SELECT verdict FROM runs WHERE id = ?", arguments: [id]) }
+        let row = try database.read { try Row.fetchOne($0, sql: "SELECT verdict FROM run_documents WHERE id = ?", arguments: [id]) }
         guard let row else { throw noRun(id) }
         guard let text: String = row["verdict"] else { return nil }
         return try Verdict(json: Data(text.utf8))
@@ -155,7 +204,9 @@ public final class SQLiteRunStore: RunStore {
     public func delete(id: Int64) throws -> Bool {
         try database.write { db in
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            let existed = db.changesCount > 0
+            try db.execute(sql: "DELETE FROM run_documents WHERE id = ?", arguments: [id])
+            return existed
         }
     }
 

@@ -1,0 +1,73 @@
+import Foundation
+
+/// `/runs/ID`: one run: its report (equity against SPY, drawdowns, yearly returns,
+/// importance where kept), the per-period table, its verdict when one is kept, the
+/// config, where it came from (the script's text and hash, arguments, versions, the
+/// data's fingerprint) and the commands that rerun it and turn it into picks.
+struct RunPage {
+    let store: any RunStore
+    let id: Int64
+    let request: WebRequest
+
+    func render() throws -> String {
+        let esc = WebLayout.esc
+        let result = try store.webLoad(id)
+        var body = "<p class=\"meta\"><a href=\"/\">Runs</a> / run \(id)</p>"
+        body += HTMLReport(title: "Run \(id): \(result.name)", results: [result]).body()
+        body += "<p><a id=\"report-link\" href=\"/runs/\(id)/report\">The report alone (a page to save or send)</a></p>"
+        if let verdict = try store.verdict(id: id) {
+            body += "<h2>Verdict: <span class=\"\(verdict.headline.rawValue)\">\(verdict.headline.rawValue)</span></h2><table><tbody>"
+            for check in verdict.checks {
+                body += "<tr><td>\(check.kind.rawValue)</td><td class=\"left\">\(check.outcome.rawValue)\(check.limited ? "*" : "")</td><td class=\"left\">\(esc(check.figure))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        body += "<h2>Commands</h2><pre>" + commands().map(esc).joined(separator: "\n") + "</pre>"
+        body += config(result) + (try provenance(result)) + periods(result)
+        return WebLayout.page(title: "Run \(id): \(result.name)", store: store.location, body: body)
+    }
+
+    private func commands() -> [String] {
+        let runs = store.location.contains(" ") ? "'\(store.location)'" : store.location
+        return ["alphalab rerun \(id) --runs \(runs)                  # run it again and compare every figure",
+                "alphalab picks --run \(id) --runs \(runs) [data options]   # what it buys at the next open",
+                "alphalab verdict --run \(id) --runs \(runs) [data options] # does it really work?"]
+    }
+
+    private func config(_ result: ExperimentResult) -> String {
+        let defaults = ExperimentConfig().values
+        var html = "<h2>Config</h2><table id=\"config\"><thead><tr><th>Field</th><th class=\"left\">Value</th><th class=\"left\">Default</th></tr></thead><tbody>"
+        for field in ExperimentConfig.fields {
+            let value = field.value(in: result.config)
+            let changed = defaults[field.key] != value
+            html += "<tr\(changed ? " class=\"best\"" : "")><td>\(field.key)</td><td class=\"left\">\(WebLayout.esc(value.display))</td>"
+                + "<td class=\"left\">\(changed ? WebLayout.esc(defaults[field.key]?.display ?? "") : "")</td></tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    private func provenance(_ result: ExperimentResult) throws -> String {
+        let esc = WebLayout.esc
+        var html = "<h2>Provenance</h2><table><tbody><tr><td>data fingerprint</td><td class=\"left\">\(esc(result.dataFingerprint))</td></tr>"
+        guard let origin = try store.provenance(id: id) else {
+            return html + "</tbody></table><p class=\"meta\">Recorded without a script (the REPL): it cannot be rerun.</p>"
+        }
+        let rows = [("script", origin.scriptPath ?? "-e chunk"), ("script hash", origin.scriptHash), ("arguments", origin.arguments.joined(separator: " ")),
+                    ("working folder", origin.workingDirectory), ("run of the script", String(origin.sequence)),
+                    ("AlphaLab", origin.alphalabVersion), ("XGBoost", origin.xgboostVersion), ("recorded by", "\(origin.user ?? "?")@\(origin.host ?? "?")")]
+        html += rows.map { "<tr><td>\($0.0)</td><td class=\"left\">\(esc($0.1))</td></tr>" }.joined() + "</tbody></table>"
+        return html + "<h3>Script</h3><pre id=\"script\">\(esc(origin.scriptText))</pre>"
+    }
+
+    private func periods(_ result: ExperimentResult) -> String {
+        var html = "<h2>Periods</h2><table id=\"periods\"><thead><tr><th>Decision</th><th>Exit</th><th>Return</th><th>SPY</th><th>Equity</th>"
+            + "<th>Turnover</th><th>Costs</th><th class=\"left\">Picks</th></tr></thead><tbody>"
+        for p in result.periods {
+            let picks = p.cashReason.map { "cash: \($0.rawValue)" } ?? p.picks.map(\.ticker).joined(separator: " ")
+            html += "<tr><td>\(p.date)</td><td>\(p.exitDate)</td><td>\(WebLayout.pct(p.netReturn))</td><td>\(WebLayout.pct(p.spyReturn))</td>"
+                + "<td>\(String(format: "%.0f", p.equity))</td><td>\(WebLayout.rate(p.turnover))</td><td>\(String(format: "%.0f", p.costs))</td>"
+                + "<td class=\"left\">\(WebLayout.esc(picks))</td></tr>"
+        }
+        return html + "</tbody></table>"
+    }
+}

@@ -1,0 +1,111 @@
+/// `/`: the store's runs as a table with their headline figures and the deflated Sharpe
+/// ratio against each run's family in the ledger, filtered, sorted by any column and paged;
+/// every choice in the query string, so the page's URL can be sent to a colleague.
+struct RunsPage {
+    let store: any RunStore
+    let request: WebRequest
+
+    /// The filter the query asks for (a 400 names a malformed parameter).
+    func filter() throws(WebError) -> RunFilter {
+        var filter = RunFilter()
+        filter.name = request.value("name").map { "%\($0)%" }
+        filter.script = request.value("script").map { "%\($0)%" }
+        filter.user = request.value("user")
+        filter.since = try request.date("since")
+        filter.until = try request.date("until")
+        filter.universe = request.value("universe")
+        filter.execution = request.value("execution")
+        filter.timing = request.value("timing")
+        if let sort = request.value("sort") {
+            guard RunFilter.orders.contains(where: { $0.key == sort }) else {
+                throw .badRequest("'sort' must be one of \(RunFilter.orders.map(\.key).joined(separator: ", ")), got '\(sort)'")
+            }
+            filter.orderBy = sort
+        }
+        if let direction = request.value("dir") {
+            guard direction == "asc" || direction == "desc" else { throw .badRequest("'dir' must be asc or desc, got '\(direction)'") }
+            filter.descending = direction == "desc"
+        }
+        filter.limit = try request.integer("per", default: 50, in: 1...500)
+        filter.offset = (try request.integer("page", default: 1, in: 1...1_000_000) - 1) * filter.limit
+        return filter
+    }
+
+    func render() throws -> String {
+        let filter = try filter()
+        let total = try store.count(filter)
+        let runs = try store.list(filter)
+        var families: [String: [TrialSample]] = [:]
+        func deflated(_ run: RunSummary) throws -> TrialVerdict? {
+            guard let family = run.family, let hash = run.configHash else { return nil }
+            if families[family] == nil { families[family] = try store.samples(family: family) }
+            guard let sample = families[family]!.first(where: { $0.configHash == hash }) else { return nil }
+            return TrialVerdict(sample: sample, family: families[family]!)
+        }
+        var body = "<h1>Runs</h1>" + form()
+        body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
+            + "<span class=\"meta\">\(total) run\(total == 1 ? "" : "s") match</span></p>"
+        body += "<table id=\"runs\"><thead><tr><th></th>" + Self.columns.map(header).joined() + "</tr></thead><tbody>"
+        for run in runs { body += try row(run, deflated: deflated(run)) }
+        body += "</tbody></table></form>" + pages(total: total, filter: filter)
+        return WebLayout.page(title: "Runs", store: store.location, body: body)
+    }
+
+    /// The table's columns: header, sort key (nil: not sortable).
+    static let columns: [(header: String, sort: String?)] = [
+        ("Run", "id"), ("Name", "name"), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
+        ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", nil), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
+        ("Cost drag", "cost_drag"), ("Execution", "execution"), ("Universe", "universe"), ("Timing", "timing"), ("Verdict", "verdict"),
+    ]
+
+    private func header(_ column: (header: String, sort: String?)) -> String {
+        guard let key = column.sort else { return "<th>\(column.header)</th>" }
+        let current = (request.value("sort") ?? "created") == key
+        let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }!.descending
+        let next = current ? (descending ? "asc" : "desc") : nil
+        let arrow = current ? (descending ? " ▼" : " ▲") : ""
+        return "<th><a href=\"\(WebLayout.esc(request.link("/", ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
+    }
+
+    private func row(_ r: RunSummary, deflated: TrialVerdict?) -> String {
+        let esc = WebLayout.esc
+        let dsr = deflated.map { "\(Format.num($0.deflated, "%.2f")) (\($0.trials))" } ?? ""
+        let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
+        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
+                     esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,
+                     WebLayout.rate(r.maxDrawdown), WebLayout.rate(r.turnover), WebLayout.rate(r.costDrag), esc(r.execution),
+                     esc(r.universe ?? ""), esc(r.signalTiming), verdict]
+        // Text left, figures right.
+        let left: Set<Int> = [1, 2, 3, 11, 12, 13, 14]
+        return "<tr><td><input type=\"checkbox\" name=\"runs\" value=\"\(r.id)\" aria-label=\"select run \(r.id)\"></td>"
+            + cells.enumerated().map { "<td\(left.contains($0.offset) ? " class=\"left\"" : "")>\($0.element)</td>" }.joined() + "</tr>"
+    }
+
+    /// The filter form: a GET to `/`, so the filtered list has a URL.
+    private func form() -> String {
+        let esc = WebLayout.esc
+        func field(_ name: String, _ label: String, type: String = "text") -> String {
+            "<label>\(label) <input type=\"\(type)\" name=\"\(name)\" value=\"\(esc(request.value(name) ?? ""))\"></label>"
+        }
+        func choice(_ name: String, _ label: String, _ options: [String]) -> String {
+            "<label>\(label) <select name=\"\(name)\"><option value=\"\">any</option>"
+                + options.map { "<option\(request.value(name) == $0 ? " selected" : "")>\(esc($0))</option>" }.joined() + "</select></label>"
+        }
+        var html = "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"/\">"
+        html += field("name", "Name") + field("script", "Script") + field("user", "User") + field("since", "From", type: "date")
+            + field("until", "To", type: "date") + field("universe", "Universe")
+        html += choice("execution", "Execution", ExecutionModel.allCases.map(\.rawValue))
+        html += choice("timing", "Timing", [SignalTiming.priorClose.rawValue, SignalTiming.sameDayClose.rawValue])
+        for kept in ["sort", "dir", "per"] { if let v = request.value(kept) { html += "<input type=\"hidden\" name=\"\(kept)\" value=\"\(esc(v))\">" } }
+        return html + "<button type=\"submit\">Filter</button> <a href=\"/\">clear</a></form>"
+    }
+
+    private func pages(total: Int, filter: RunFilter) -> String {
+        let count = max(1, (total + filter.limit - 1) / filter.limit), page = filter.offset / filter.limit + 1
+        guard count > 1 else { return "" }
+        var html = "<p class=\"pages\">Page \(page) of \(count)"
+        if page > 1 { html += " <a href=\"\(WebLayout.esc(request.link("/", ["page": String(page - 1)])))\" rel=\"prev\">previous</a>" }
+        if page < count { html += " <a href=\"\(WebLayout.esc(request.link("/", ["page": String(page + 1)])))\" rel=\"next\">next</a>" }
+        return html + "</p>"
+    }
+}

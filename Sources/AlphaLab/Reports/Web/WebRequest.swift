@@ -1,0 +1,102 @@
+import Foundation
+
+/// A GET request to the run browser, independent of any HTTP server: the path's segments
+/// and the query's items, percent-decoded.
+public struct WebRequest: Sendable, Equatable {
+    /// The path's segments: `/runs/3` is `["runs", "3"]`.
+    public var segments: [String]
+    public var query: [(name: String, value: String)]
+
+    /// The request for `target`, a path with an optional query (`/compare?runs=1,2`).
+    public init(target: String) {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        segments = parts[0].split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        query = parts.count > 1 ? Self.parseQuery(String(parts[1])) : []
+    }
+
+    /// The request for a decoded `path` and query items (as an HTTP library parses them).
+    public init(path: String, query: [(name: String, value: String)]) {
+        segments = path.split(separator: "/").map(String.init)
+        self.query = query
+    }
+
+    /// `a=1&b=x+y` as name-value pairs (`+` is a space, as forms send it).
+    public static func parseQuery(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&").map { item in
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            return (decode(pair[0]), pair.count > 1 ? decode(pair[1]) : "")
+        }
+    }
+
+    /// The last non-empty value of `name`.
+    public func value(_ name: String) -> String? { query.last { $0.name == name && !$0.value.isEmpty }?.value }
+
+    /// Every value of `name`, each split at commas (`runs=1,2&runs=3`).
+    public func list(_ name: String) -> [String] {
+        query.filter { $0.name == name }.flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+    }
+
+    public static func == (a: WebRequest, b: WebRequest) -> Bool {
+        a.segments == b.segments && a.query.map(\.name) == b.query.map(\.name) && a.query.map(\.value) == b.query.map(\.value)
+    }
+}
+
+/// What the run browser answers: a status, a content type and a body.
+public struct WebResponse: Sendable, Equatable {
+    public var status: Int
+    public var contentType: String
+    public var body: String
+
+    public init(status: Int = 200, contentType: String = "text/html; charset=utf-8", body: String) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+}
+
+/// A request the browser refuses: a 400 for a malformed query, a 404 for what is not there.
+public struct WebError: Error, Equatable {
+    public var status: Int
+    public var message: String
+
+    public static func badRequest(_ message: String) -> WebError { WebError(status: 400, message: message) }
+    public static func notFound(_ message: String) -> WebError { WebError(status: 404, message: message) }
+}
+
+/// Reading typed values from a request, with a 400 naming the parameter when malformed.
+extension WebRequest {
+    func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws(WebError) -> Int {
+        guard let text = value(name) else { return fallback }
+        guard let n = Int(text), range.contains(n) else {
+            throw .badRequest("'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+        }
+        return n
+    }
+
+    func date(_ name: String) throws(WebError) -> String? {
+        guard let text = value(name) else { return nil }
+        guard Day(text) != nil else { throw .badRequest("'\(name)' must be a date YYYY-MM-DD, got '\(text)'") }
+        return text
+    }
+
+    /// The run ids of `name` (`runs=1,2`), each a positive integer.
+    func ids(_ name: String) throws(WebError) -> [Int64] {
+        var ids: [Int64] = []
+        for text in list(name) {
+            guard let id = Int64(text), id > 0 else { throw .badRequest("'\(name)' must list run ids (whole numbers), got '\(text)'") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// The query with `changes` applied (nil removes), as a query string for links.
+    func link(_ path: String, _ changes: [String: String?]) -> String {
+        var items = query.filter { changes[$0.name] == nil && !$0.value.isEmpty }
+        for (name, value) in changes.sorted(by: { $0.key < $1.key }) { if let value = value { items.append((name, value)) } }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~,"))
+        let text = items.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return text.isEmpty ? path : path + "?" + text
+    }
+}

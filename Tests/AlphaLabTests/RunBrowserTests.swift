@@ -1,0 +1,175 @@
+import AlphaLab
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The run browser behind `alphalab serve`: its pages in process (escaping, filters, sort,
+/// paging, comparisons, errors), then the real server driven by headless Chromium, and the
+/// token that guards it off the loopback address.
+@Suite("Run browser", .serialized)
+struct RunBrowserTests {
+    static let payload = "\"><img src=x onerror=\"window.__pwned=1;document.title='pwned'\">"
+
+    /// A store with real runs on a synthetic market, each also a trial of the ledger: two
+    /// that differ only in top_n, a weekly one, and one named like a script whose config
+    /// excludes a ticker named like an HTML payload.
+    static func filledStore(_ path: String) throws -> SQLiteRunStore {
+        let store = try SQLiteRunStore(path: path)
+        var small = SyntheticMarketConfig()
+        small.tickerCount = 40
+        let market = try SyntheticMarket.market(small).dataset()
+        let base = ExperimentConfig.momentum12_1(startYear: 2012, endYear: 2016)
+        let configs = [base.with { $0.name = "momentum_5"; $0.topN = 5 }, base.with { $0.name = "momentum_10"; $0.topN = 10 },
+                       base.with { $0.name = "momentum_weekly"; $0.rebalance = .weekly },
+                       base.with { $0.name = "<script>alert(1)</script>"; $0.topN = 7; $0.excludeTickers = [payload] }]
+        for config in configs {
+            let result = try WalkForward(config: config, dataset: market).run()
+            try store.save(result, seconds: 0.1)
+            try store.record(Trial(result: result, scriptHash: nil, user: "ana", host: "desk"))
+        }
+        return store
+    }
+
+    static func get(_ browser: RunBrowser, _ target: String) -> WebResponse { browser.respond(to: WebRequest(target: target)) }
+
+    @Test("Pages: every string from the store escaped; filters, sort, compare and trials answer; bad input is a 400 or 404 page")
+    func pages() throws {
+        let browser = RunBrowser(store: try Self.filledStore(Fixtures.temporaryFolder() + "/runs.db"))
+        let list = Self.get(browser, "/")
+        #expect(list.status == 200 && list.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !list.body.contains("<script>alert(1)"))
+        #expect(list.body.contains("0.") && list.body.contains("(3)"), "deflated Sharpe with the family's 3 trials")
+        let run = Self.get(browser, "/runs/4")
+        #expect(run.status == 200 && !run.body.contains("<img src=x") && run.body.contains("&quot;&gt;&lt;img src=x onerror="))
+        #expect(run.body.contains("alphalab rerun 4 --runs") && run.body.contains("id=\"periods\""))
+        let filtered = Self.get(browser, "/?name=momentum&sort=name&dir=asc")
+        let names = filtered.body.components(separatedBy: "<tr><td><input").dropFirst().map { row in
+            ["momentum_10", "momentum_5", "momentum_weekly"].first { row.contains(">\($0)<") } ?? "?"
+        }
+        #expect(names == ["momentum_10", "momentum_5", "momentum_weekly"], "\(names)")
+        #expect(Self.get(browser, "/?timing=same_day_close").body.contains("0 runs match"))
+        #expect(Self.get(browser, "/?execution=rebalance&universe=all&user=\(RunProvenance.currentUser)").body.contains("4 runs match"))
+        let compare = Self.get(browser, "/compare?runs=1,2")
+        #expect(compare.status == 200 && compare.body.contains("1 of 38 fields differ"))
+        #expect(Self.get(browser, "/compare?runs=1,2&all=1").body.components(separatedBy: "<tr").count > 38)
+        #expect(Self.get(browser, "/trials").body.contains("<td>3</td>"))
+        for (target, status, message) in [("/runs/99", 404, "no run with id 99"), ("/runs/x", 400, "not a run id"), ("/nowhere", 404, "no page at /nowhere"),
+                                          ("/compare?runs=1", 400, "2 to 10 different runs"), ("/compare?runs=1,x", 400, "must list run ids"),
+                                          ("/?sort=speed", 400, "'sort' must be one of"), ("/?page=0", 400, "'page' must be"),
+                                          ("/?since=yesterday", 400, "'since' must be a date"), ("/trials?family=nope", 404, "no family")] {
+            let r = Self.get(browser, target)
+            #expect(r.status == status && r.body.contains(message), "\(target): \(r.status)")
+        }
+    }
+
+    @Test("10,000 runs: the list pages through them, 50 at a time, sorted by any column")
+    func paging() throws {
+        let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/many.db")
+        var result = RunStoreTests.result
+        for i in 0..<10_000 {
+            result.metrics.sharpe = Double(i % 97) / 10
+            try store.save(result, seconds: 0)
+        }
+        let browser = RunBrowser(store: store)
+        let clock = ContinuousClock.now
+        let last = Self.get(browser, "/?sort=sharpe&page=200")
+        let elapsed = ContinuousClock.now - clock
+        print("runs page 200 of 10,000 runs sorted by Sharpe: \(elapsed)")
+        #expect(last.status == 200 && last.body.contains("Page 200 of 200") && last.body.components(separatedBy: "<tr><td><input").count - 1 == 50)
+        #expect(!last.body.contains("rel=\"next\"") && last.body.contains("rel=\"prev\""))
+    }
+
+    /// Starts `alphalab serve` on a free port; returns the process and its base URL.
+    static func serve(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, String, String) {
+        let process = Process()
+        process.executableURL = Fixtures.products.appendingPathComponent("alphalab")
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        var text = ""
+        while text.components(separatedBy: "\n").count < 3 {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let url = text.range(of: #"http://[0-9.:\[\]]+"#, options: .regularExpression).map { String(text[$0]) } ?? ""
+        return (process, url, text)
+    }
+
+    @Test("In headless Chromium: list, filter, select two runs, compare (only what differs, two curves), a run and its report, trials, errors")
+    func chromium() throws {
+        guard let python = ProcessInfo.processInfo.environment["ALPHALAB_TEST_PYTHON"] else {
+            Issue.record("ALPHALAB_TEST_PYTHON is not set: the browser test drives Chromium with selenium from the virtual environment tools/test.sh makes (run the suite with tools/test.sh)")
+            return
+        }
+        let folder = Fixtures.temporaryFolder()
+        _ = try Self.filledStore(folder + "/runs.db")
+        let (server, url, banner) = try Self.serve(["--runs", folder + "/runs.db"])
+        defer { server.terminate(); server.waitUntilExit() }
+        #expect(banner.contains("(4 runs) at http://127.0.0.1:") && banner.contains("loopback only, no token"), "\(banner)")
+        let shots = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/test-output/run-browser").path
+        let driver = Process()
+        driver.executableURL = URL(fileURLWithPath: python)
+        driver.arguments = [Fixtures.root.appendingPathComponent("Tests/browser/run_browser.py").path, url, shots]
+        let out = Pipe()
+        driver.standardOutput = out
+        driver.standardError = out
+        try driver.run()
+        let log = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        driver.waitUntilExit()
+        print(log)
+        #expect(driver.terminationStatus == 0 && log.contains("all checks passed"), "\(log)")
+        #expect(FileManager.default.fileExists(atPath: shots + "/compare.png"))
+    }
+
+    /// A GET that does not follow redirects: status, headers and body.
+    static func fetch(_ url: String, headers: [String: String] = [:]) throws -> (status: Int, headers: [String: String], body: String) {
+        final class NoRedirects: NSObject, URLSessionTaskDelegate {
+            func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) { completionHandler(nil) }
+        }
+        var request = URLRequest(url: URL(string: url)!)
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var answer: (Int, [String: String], String)?
+        session.dataTask(with: request) { data, response, _ in
+            if let http = response as? HTTPURLResponse {
+                answer = (http.statusCode, http.allHeaderFields.reduce(into: [:]) { $0["\($1.key)".lowercased()] = "\($1.value)" },
+                          String(decoding: data ?? Data(), as: UTF8.self))
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        guard let answer else { throw URLError(.badServerResponse) }
+        return answer
+    }
+
+    @Test("Off the loopback address a token is required: refused without one at start; header, bearer and a one-time sign-in cookie admit")
+    func token() throws {
+        let folder = Fixtures.temporaryFolder()
+        _ = try SQLiteRunStore(path: folder + "/runs.db")
+        let (refused, _, message) = try Self.serve(["--runs", folder + "/runs.db", "--host", "0.0.0.0"], environment: ["ALPHALAB_TOKEN": ""])
+        refused.waitUntilExit()
+        #expect(refused.terminationStatus != 0 && message.contains("give a token (--token or ALPHALAB_TOKEN)"), "\(message)")
+
+        let token = "a-long-shared-secret-0123456789"
+        let (server, url, banner) = try Self.serve(["--runs", folder + "/runs.db", "--host", "0.0.0.0"], environment: ["ALPHALAB_TOKEN": token])
+        defer { server.terminate(); server.waitUntilExit() }
+        #expect(banner.contains("a token is required on 0.0.0.0") && !banner.contains(token), "\(banner)")
+        let base = url.replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1")
+        #expect(try Self.fetch(base + "/").status == 401)
+        #expect(try Self.fetch(base + "/", headers: ["X-AlphaLab-Token": token + "x"]).status == 401)
+        #expect(try Self.fetch(base + "/", headers: ["X-AlphaLab-Token": token]).status == 200)
+        #expect(try Self.fetch(base + "/", headers: ["Authorization": "Bearer " + token]).status == 200)
+        let code = try #require(banner.range(of: #"code=[0-9a-f]+"#, options: .regularExpression).map { String(banner[$0].dropFirst(5)) })
+        let signIn = try Self.fetch(base + "/login?code=" + code)
+        #expect(signIn.status == 303 && signIn.headers["set-cookie"]?.contains("alphalab_token=\(token)") == true, "\(signIn.headers)")
+        #expect(try Self.fetch(base + "/login?code=" + code).status == 403, "the sign-in URL works once")
+        #expect(try Self.fetch(base + "/", headers: ["Cookie": "theme=dark; alphalab_token=\(token)"]).status == 200)
+    }
+}
