@@ -24,87 +24,82 @@ public final class SQLiteRunStore: RunStore {
         try Self.refuseNetworkFilesystem(path)
         database = try openDatabasePool(at: path, busyTimeout: 60)
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    seconds REAL NOT NULL,
-                    alphalab_version TEXT NOT NULL,
-                    data_fingerprint TEXT NOT NULL,
-                    start_date TEXT, end_date TEXT,
-                    signal_timing TEXT NOT NULL,
-                    total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL,
-                    spy_return REAL, excess_return REAL, mean_ic REAL,
-                    config TEXT NOT NULL,
-                    result BLOB NOT NULL);
-                CREATE INDEX runs_name ON runs(name);
-                CREATE INDEX runs_created ON runs(created_at);
-                """)
-        }
-        migrator.registerMigration("v2: execution") { db in
-            // Runs recorded before execution models existed were the seed's round trips.
-            try db.execute(sql: """
-                ALTER TABLE runs ADD COLUMN execution TEXT NOT NULL DEFAULT 'round_trip';
-                ALTER TABLE runs ADD COLUMN turnover REAL;
-                ALTER TABLE runs ADD COLUMN cost_drag REAL;
-                ALTER TABLE runs ADD COLUMN holding_days REAL;
-                """)
-        }
-        migrator.registerMigration("v3: provenance") { db in
-            // Runs recorded before have none: they cannot be rerun.
-            try db.execute(sql: """
-                ALTER TABLE runs ADD COLUMN provenance TEXT;
-                ALTER TABLE runs ADD COLUMN script_hash TEXT;
-                ALTER TABLE runs ADD COLUMN xgboost_version TEXT;
-                """)
-        }
-        migrator.registerMigration("v4: ledger") { db in
-            try db.execute(sql: LedgerColumns.createTable(id: "INTEGER PRIMARY KEY AUTOINCREMENT", real: "REAL"))
-        }
-        migrator.registerMigration("v5: verdict") { db in
-            try db.execute(sql: """
-                ALTER TABLE runs ADD COLUMN verdict TEXT;
-                ALTER TABLE runs ADD COLUMN verdict_headline TEXT;
-                """)
-        }
-        migrator.registerMigration("v6: browse") { db in
-            // The columns the run browser filters and sorts on, and the documents (config,
-            // provenance, verdict, result) moved to a table of their own: a row with its
-            // result fills pages of its own, so every list and count would read them all.
-            // Runs recorded before: universe and rebalance from their config, user and
-            // script from their provenance; family and config hash stay unknown.
-            try db.execute(sql: """
-                CREATE TABLE runs_v6 (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL, created_at TEXT NOT NULL, seconds REAL NOT NULL, alphalab_version TEXT NOT NULL,
-                    data_fingerprint TEXT NOT NULL, start_date TEXT, end_date TEXT, signal_timing TEXT NOT NULL,
-                    total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL, spy_return REAL, excess_return REAL, mean_ic REAL,
-                    execution TEXT NOT NULL DEFAULT 'round_trip', turnover REAL, cost_drag REAL, holding_days REAL,
-                    script_hash TEXT, xgboost_version TEXT, verdict_headline TEXT,
-                    universe TEXT, rebalance TEXT, user_name TEXT, script_path TEXT, family TEXT, config_hash TEXT);
-                CREATE TABLE run_documents (id INTEGER PRIMARY KEY, config TEXT NOT NULL, provenance TEXT, verdict TEXT, result BLOB NOT NULL);
-                INSERT INTO runs_v6 (id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
-                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
-                    holding_days, script_hash, xgboost_version, verdict_headline, universe, rebalance, user_name, script_path)
-                SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
-                    total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
-                    holding_days, script_hash, xgboost_version, verdict_headline,
-                    json_extract(config, '$.universe'), json_extract(config, '$.rebalance'),
-                    json_extract(provenance, '$.user'), json_extract(provenance, '$.scriptPath') FROM runs;
-                INSERT INTO run_documents (id, config, provenance, verdict, result) SELECT id, config, provenance, verdict, result FROM runs;
-                UPDATE sqlite_sequence SET seq = COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), seq) WHERE name = 'runs_v6';
-                DROP TABLE runs;
-                ALTER TABLE runs_v6 RENAME TO runs;
-                CREATE INDEX runs_name ON runs(name);
-                CREATE INDEX runs_created ON runs(created_at);
-                CREATE INDEX runs_universe ON runs(universe);
-                CREATE INDEX runs_user ON runs(user_name);
-                """)
+        for migration in Self.migrations {
+            migrator.registerMigration(migration.version) { db in try db.execute(sql: migration.sql) }
         }
         try Self.migrate(migrator, database)
     }
+
+    /// The schema's versions, in order; each runs once, in its own transaction.
+    static let migrations: [(version: String, sql: String)] = [
+        ("v1", """
+            CREATE TABLE runs (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                seconds REAL NOT NULL,
+                alphalab_version TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL,
+                start_date TEXT, end_date TEXT,
+                signal_timing TEXT NOT NULL,
+                total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL,
+                spy_return REAL, excess_return REAL, mean_ic REAL,
+                config TEXT NOT NULL,
+                result BLOB NOT NULL);
+            CREATE INDEX runs_name ON runs(name);
+            CREATE INDEX runs_created ON runs(created_at);
+            """),
+        // Runs recorded before execution models existed were the seed's round trips.
+        ("v2: execution", """
+            ALTER TABLE runs ADD COLUMN execution TEXT NOT NULL DEFAULT 'round_trip';
+            ALTER TABLE runs ADD COLUMN turnover REAL;
+            ALTER TABLE runs ADD COLUMN cost_drag REAL;
+            ALTER TABLE runs ADD COLUMN holding_days REAL;
+            """),
+        // Runs recorded before have none: they cannot be rerun.
+        ("v3: provenance", """
+            ALTER TABLE runs ADD COLUMN provenance TEXT;
+            ALTER TABLE runs ADD COLUMN script_hash TEXT;
+            ALTER TABLE runs ADD COLUMN xgboost_version TEXT;
+            """),
+        ("v4: ledger", LedgerColumns.createTable(id: "INTEGER PRIMARY KEY AUTOINCREMENT", real: "REAL")),
+        ("v5: verdict", """
+            ALTER TABLE runs ADD COLUMN verdict TEXT;
+            ALTER TABLE runs ADD COLUMN verdict_headline TEXT;
+            """),
+        // The columns the run browser filters and sorts on, and the documents (config,
+        // provenance, verdict, result) moved to a table of their own: a row with its
+        // result fills pages of its own, so every list and count would read them all.
+        // Runs recorded before: universe and rebalance from their config, user and
+        // script from their provenance; family and config hash stay unknown.
+        ("v6: browse", """
+            CREATE TABLE runs_v6 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL, created_at TEXT NOT NULL, seconds REAL NOT NULL, alphalab_version TEXT NOT NULL,
+                data_fingerprint TEXT NOT NULL, start_date TEXT, end_date TEXT, signal_timing TEXT NOT NULL,
+                total_return REAL, cagr REAL, sharpe REAL, max_drawdown REAL, win_rate REAL, spy_return REAL, excess_return REAL, mean_ic REAL,
+                execution TEXT NOT NULL DEFAULT 'round_trip', turnover REAL, cost_drag REAL, holding_days REAL,
+                script_hash TEXT, xgboost_version TEXT, verdict_headline TEXT,
+                universe TEXT, rebalance TEXT, user_name TEXT, script_path TEXT, family TEXT, config_hash TEXT);
+            CREATE TABLE run_documents (id INTEGER PRIMARY KEY, config TEXT NOT NULL, provenance TEXT, verdict TEXT, result BLOB NOT NULL);
+            INSERT INTO runs_v6 (id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
+                total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
+                holding_days, script_hash, xgboost_version, verdict_headline, universe, rebalance, user_name, script_path)
+            SELECT id, name, created_at, seconds, alphalab_version, data_fingerprint, start_date, end_date, signal_timing,
+                total_return, cagr, sharpe, max_drawdown, win_rate, spy_return, excess_return, mean_ic, execution, turnover, cost_drag,
+                holding_days, script_hash, xgboost_version, verdict_headline,
+                json_extract(config, '$.universe'), json_extract(config, '$.rebalance'),
+                json_extract(provenance, '$.user'), json_extract(provenance, '$.scriptPath') FROM runs;
+            INSERT INTO run_documents (id, config, provenance, verdict, result) SELECT id, config, provenance, verdict, result FROM runs;
+            UPDATE sqlite_sequence SET seq = COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'runs'), seq) WHERE name = 'runs_v6';
+            DROP TABLE runs;
+            ALTER TABLE runs_v6 RENAME TO runs;
+            CREATE INDEX runs_name ON runs(name);
+            CREATE INDEX runs_created ON runs(created_at);
+            CREATE INDEX runs_universe ON runs(universe);
+            CREATE INDEX runs_user ON runs(user_name);
+            """),
+    ]
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before each
     /// one's transaction, so two processes opening a new store at once can both try one:
