@@ -111,7 +111,7 @@ struct RunBrowserTests {
         let (server, url, banner) = try Self.serve(["--runs", folder + "/runs.db"])
         defer { server.terminate(); server.waitUntilExit() }
         #expect(banner.contains("(4 runs) at http://127.0.0.1:") && banner.contains("loopback only, no token"), "\(banner)")
-        let shots = Fixtures.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/test-output/run-browser").path
+        let shots = Fixtures.root.appendingPathComponent(".build/test-output/run-browser").path
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: python)
         driver.arguments = [Fixtures.root.appendingPathComponent("Tests/browser/run_browser.py").path, url, shots]
