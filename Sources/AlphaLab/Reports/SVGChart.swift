@@ -44,6 +44,9 @@ public enum SVGChart {
         return result
     }
 
+    /// A count for a histogram's axis: whole numbers only (a fractional tick gets no label).
+    public static func count(_ x: Double) -> String { x == x.rounded() ? String(format: "%.0f", x) : "" }
+
     /// A fraction as a percentage for axes and tooltips ("12%", "-3.5%").
     public static func percent(_ x: Double) -> String {
         let p = abs(x) < 1e-12 ? 0 : x * 100 // no "-0%"

@@ -89,7 +89,7 @@ public struct VerdictPage {
         }
         return "<p>The run's excess return \(Format.pct(p.actual)) against \(p.permutations) placebos (scores shuffled across the candidates each period, seed \(p.seed)): p = \(Format.num(p.pValue, "%.3f")), above \(Format.rate(p.percentile)) of them.</p>"
             + SVGChart.bars(categories: categories, series: [("placebos", counts, SVGChart.palette[9]), ("this run", marker, SVGChart.palette[2])],
-                            title: "Placebo excess returns", axis: { String(format: "%.0f", $0) })
+                            title: "Placebo excess returns", axis: SVGChart.count)
     }
 
     private func years() -> String {

@@ -14,7 +14,8 @@ struct RunPage {
         let result = try store.webLoad(id)
         var body = "<p class=\"meta\"><a href=\"/\">Runs</a> / run \(id)</p>"
         body += HTMLReport(title: "Run \(id): \(result.name)", results: [result]).body()
-        body += "<p><a id=\"report-link\" href=\"/runs/\(id)/report\">The report alone (a page to save or send)</a></p>"
+        body += "<p><a id=\"report-link\" href=\"/runs/\(id)/report\">The report alone (a page to save or send)</a> · "
+            + "<a id=\"family-link\" href=\"/trials?family=\(TrialFamily(result: result).key)&amp;run=\(id)\">where it sits among its family's trials</a></p>"
         if let verdict = try store.verdict(id: id) {
             body += "<h2>Verdict: <span class=\"\(verdict.headline.rawValue)\">\(verdict.headline.rawValue)</span></h2><table><tbody>"
             for check in verdict.checks {

@@ -69,7 +69,9 @@ struct RunsPage {
 
     private func row(_ r: RunSummary, deflated: TrialVerdict?) -> String {
         let esc = WebLayout.esc
-        let dsr = deflated.map { "\(Format.num($0.deflated, "%.2f")) (\($0.trials))" } ?? ""
+        let dsr = deflated.map { v in
+            "<a href=\"/trials?family=\(esc(r.family ?? ""))&amp;run=\(r.id)\">\(Format.num(v.deflated, "%.2f")) (\(v.trials))</a>"
+        } ?? ""
         let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
         let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
                      esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,

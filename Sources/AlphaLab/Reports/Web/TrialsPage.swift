@@ -57,7 +57,8 @@ struct TrialsPage {
     private func histogram(_ sharpes: [Double], marked: (sharpe: Double, name: String)?) -> String {
         let values = sharpes.filter(\.isFinite) + (marked.map { [$0.sharpe] } ?? [])
         guard let low = values.min(), let high = values.max() else { return "" }
-        let bins = 12, width = max(high - low, 1e-9) / Double(bins)
+        // One bin when the Sharpe ratios (nearly) agree: twelve empty ones would say nothing.
+        let bins = high - low < 1e-6 ? 1 : 12, width = max(high - low, 1e-9) / Double(bins)
         func bin(_ x: Double) -> Int { min(bins - 1, Int((x - low) / width)) }
         var counts = Array(repeating: 0.0, count: bins)
         for x in sharpes where x.isFinite { counts[bin(x)] += 1 }
@@ -68,6 +69,6 @@ struct TrialsPage {
             series.append((marked.name, marker, SVGChart.palette[2]))
         }
         return SVGChart.bars(categories: (0..<bins).map { String(format: "%.2f", low + (Double($0) + 0.5) * width) }, series: series,
-                             title: "Annualised Sharpe ratios of the family's trials", axis: { String(format: "%.0f", $0) })
+                             title: "Annualised Sharpe ratios of the family's trials", axis: SVGChart.count)
     }
 }
