@@ -206,6 +206,22 @@ function M.training_line(data)
     stats.trainings, stats.disk_hits, stats.memory_hits, stats.seconds)
 end
 
+--- The config a command (`picks`, `verdict`) works on: `--config FILE` (the path, which
+--- lab functions read) or `--run ID` (the stored run's config, and the stored result from
+--- `store`, else the store `--runs` names); never both, and one of them is required.
+---@param options table the command's parsed options
+---@param command string the command's name, for messages
+---@param store? RunStore
+---@return Config|string config
+---@return Result|nil stored the stored run, with --run
+function M.config_source(options, command, store)
+  if options.config and options.run then error(command .. " takes --config FILE or --run ID, not both", 0) end
+  if options.config then return options.config end
+  if not options.run then error(command .. " needs --config FILE or --run ID (alphalab " .. command .. " --help)", 0) end
+  local stored = (store or lab.runs(options.runs)):load(options.run)
+  return stored.config, stored
+end
+
 --- The options of `extra` plus the data options.
 ---@param extra? table
 ---@return table

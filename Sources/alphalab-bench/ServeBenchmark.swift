@@ -38,13 +38,9 @@ func rawGet(port: UInt16, path: String) -> Int {
 /// the list sorted by Sharpe, a run and a comparison, then requests per second from 8
 /// concurrent clients; beside the time the store takes to list the same page alone.
 func serveBenchmark() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-serve-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let folder = try scratchFolder("serve")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    var market = SyntheticMarketConfig()
-    market.tickerCount = 30
-    let dataset = Dataset(panel: try SyntheticMarket.generate(market))
-    var result = try WalkForward(config: .momentum12_1(startYear: 2012, endYear: 2015), dataset: dataset).run()
+    var result = try smallMomentumRun().result
     let store = try SQLiteRunStore(path: folder + "/runs.db")
     for i in 0..<10_000 {
         result.metrics.sharpe = Double(i % 101) / 25
@@ -54,8 +50,7 @@ func serveBenchmark() throws {
     for _ in 0..<20 { _ = try store.list(RunFilter(orderBy: "sharpe", limit: 50)) }
     let listMilliseconds = listClock.seconds / 20 * 1000
 
-    let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        .deletingLastPathComponent().appendingPathComponent("alphalab-serve").path
+    let binary = siblingProgram("alphalab-serve")
     let server = Process()
     server.executableURL = URL(fileURLWithPath: binary)
     server.arguments = ["--runs", folder + "/runs.db", "--port", "0"]

@@ -6,16 +6,9 @@ import Foundation
 /// saving 1,000 runs, listing the 50 most recent of 10,000, a run's deflated Sharpe ratio
 /// against a family of 10,000 trials, and what the ledger adds to one backtest.
 func storeBenchmark() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-store-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let folder = try scratchFolder("store")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    var market = SyntheticMarketConfig()
-    market.tickerCount = 30
-    let dataset = Dataset(panel: try SyntheticMarket.generate(market))
-    let config = ExperimentConfig.momentum12_1(startYear: 2012, endYear: 2015)
-    let backtest = Stopwatch()
-    let result = try WalkForward(config: config, dataset: dataset).run()
-    let backtestSeconds = backtest.seconds
+    let (result, backtestSeconds) = try smallMomentumRun()
 
     let server = try ProcessInfo.processInfo.environment["ALPHALAB_BENCH_POSTGRES"] ?? startServer(folder + "/pg")
     defer { if ProcessInfo.processInfo.environment["ALPHALAB_BENCH_POSTGRES"] == nil { _ = try? shell(["tools/postgres/local-server.sh", "stop", folder + "/pg"]) } }

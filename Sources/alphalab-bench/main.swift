@@ -45,13 +45,35 @@ func figure(_ name: String, _ value: String, target: String = "") {
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
 
+/// The path of the program `name` built beside this one (`alphalab`, `alphalab-serve`).
+func siblingProgram(_ name: String) -> String {
+    URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        .deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+/// A new scratch folder `alphalab-bench-NAME-PID` under the temporary directory (the caller removes it).
+func scratchFolder(_ name: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-\(name)-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// The small run the store and serve benchmarks save by the thousand: 12-1 momentum,
+/// 2012-2015, on a 30-ticker synthetic market; and the seconds it took.
+func smallMomentumRun() throws -> (result: ExperimentResult, seconds: Double) {
+    var market = SyntheticMarketConfig()
+    market.tickerCount = 30
+    let dataset = Dataset(panel: try SyntheticMarket.generate(market))
+    let clock = Stopwatch()
+    let result = try WalkForward(config: .momentum12_1(startYear: 2012, endYear: 2015), dataset: dataset).run()
+    return (result, clock.seconds)
+}
+
 /// The wall times in milliseconds, sorted, of `count` runs of the `alphalab` beside this
 /// binary with `options`. posix_spawn and waitpid: Foundation's Process adds tens of
 /// milliseconds of its own.
 func alphalabRuns(_ options: [String], count: Int) -> [Double] {
-    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        .deletingLastPathComponent()
-    let binary = folder.appendingPathComponent("alphalab").path
+    let binary = siblingProgram("alphalab")
     var times: [Double] = []
     for _ in 0..<count {
         var pid: pid_t = 0

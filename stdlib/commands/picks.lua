@@ -19,16 +19,7 @@ local options = cli.parse(arg, cli.with_data_options{
   out = { default = "results", help = "folder for picks-DATE.csv and picks-DATE.json" },
 }, "usage: alphalab picks (--config FILE | --run ID) [options]")
 
-local config
-if options.config and options.run then
-  error("picks takes --config FILE or --run ID, not both", 0)
-elseif options.config then
-  config = options.config
-elseif options.run then
-  config = lab.runs(options.runs):load(options.run).config
-else
-  error("picks needs --config FILE or --run ID (alphalab picks --help)", 0)
-end
+local config = cli.config_source(options, "picks")
 
 local data = cli.dataset(options)
 local picks = lab.picks(config, data, { date = options.date, capital = options.capital, holdings = options.holdings })

@@ -30,18 +30,8 @@ for pair in (options.rules or ""):gmatch("[^,]+") do
 end
 
 local store = options.runs ~= "" and lab.runs(options.runs) or nil
-local config, stored
-if options.config and options.run then
-  error("verdict takes --config FILE or --run ID, not both", 0)
-elseif options.config then
-  config = options.config
-elseif options.run then
-  if not store then error("--run needs a run store (--runs '' turns it off)", 0) end
-  stored = store:load(options.run)
-  config = stored.config
-else
-  error("verdict needs --config FILE or --run ID (alphalab verdict --help)", 0)
-end
+if options.run and not options.config and not store then error("--run needs a run store (--runs '' turns it off)", 0) end
+local config, stored = cli.config_source(options, "verdict", store)
 if options.universe then
   config = type(config) == "string" and lab.config(config) or config
   config.universe = options.universe

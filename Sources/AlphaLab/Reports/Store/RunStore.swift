@@ -274,13 +274,14 @@ public struct RunFilter: Sendable, Equatable {
         self.limit = limit
     }
 
-    /// What a list can be ordered by: the key, its column and whether it sorts descending by default.
-    public static let orders: [(key: String, column: String, descending: Bool)] = [
-        ("created", "created_at", true), ("name", "name", false), ("total_return", "total_return", true),
-        ("excess_return", "excess_return", true), ("sharpe", "sharpe", true), ("max_drawdown", "max_drawdown", false),
-        ("turnover", "turnover", false), ("cost_drag", "cost_drag", false), ("execution", "execution", false),
-        ("universe", "universe", false), ("timing", "signal_timing", false), ("user", "user_name", false),
-        ("verdict", "verdict_headline", false), ("id", "id", true),
+    /// What a list can be ordered by: the key, its column, whether it sorts descending by
+    /// default, and whether the column may be NULL.
+    public static let orders: [(key: String, column: String, descending: Bool, nullable: Bool)] = [
+        ("created", "created_at", true, false), ("name", "name", false, false), ("total_return", "total_return", true, true),
+        ("excess_return", "excess_return", true, true), ("sharpe", "sharpe", true, true), ("max_drawdown", "max_drawdown", false, true),
+        ("turnover", "turnover", false, true), ("cost_drag", "cost_drag", false, true), ("execution", "execution", false, false),
+        ("universe", "universe", false, true), ("timing", "signal_timing", false, false), ("user", "user_name", false, true),
+        ("verdict", "verdict_headline", false, true), ("id", "id", true, false),
     ]
 
     /// The SQL ORDER BY clause: runs without the figure come last (SQLite sorts NULL lowest,
@@ -290,9 +291,11 @@ public struct RunFilter: Sendable, Equatable {
             throw StoreError.badQuery("order must be one of \(Self.orders.map(\.key).joined(separator: ", ")), got '\(orderBy)'")
         }
         let down = descending ?? order.descending
-        let nulls = nullsLast ? " NULLS LAST" : ""
-        // SQLite puts NULL first ascending: a CASE moves it last there too.
-        let nullKey = nullsLast ? "" : "\(order.column) IS NULL, "
+        // SQLite sorts NULL lowest: a leading IS NULL key moves it last, only where the
+        // column can be NULL (on a NOT NULL column it would keep the index from serving
+        // the order, and every list would sort the whole table).
+        let nulls = nullsLast && order.nullable ? " NULLS LAST" : ""
+        let nullKey = !nullsLast && order.nullable ? "\(order.column) IS NULL, " : ""
         return "\(nullKey)\(order.column) \(down ? "DESC" : "ASC")\(nulls), id DESC"
     }
 

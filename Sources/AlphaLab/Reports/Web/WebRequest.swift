@@ -2,7 +2,7 @@ import Foundation
 
 /// A GET request to the run browser, independent of any HTTP server: the path's segments
 /// and the query's items, percent-decoded.
-public struct WebRequest: Sendable, Equatable {
+public struct WebRequest: Sendable {
     /// The path's segments: `/runs/3` is `["runs", "3"]`.
     public var segments: [String]
     public var query: [(name: String, value: String)]
@@ -36,10 +36,6 @@ public struct WebRequest: Sendable, Equatable {
     public func list(_ name: String) -> [String] {
         query.filter { $0.name == name }.flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             .filter { !$0.isEmpty }
-    }
-
-    public static func == (a: WebRequest, b: WebRequest) -> Bool {
-        a.segments == b.segments && a.query.map(\.name) == b.query.map(\.name) && a.query.map(\.value) == b.query.map(\.value)
     }
 }
 
