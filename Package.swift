@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "alphalab", targets: ["alphalab"]),
         .executable(name: "alphalab-serve", targets: ["alphalab-serve"]),
+        .executable(name: "alphalab-kernel", targets: ["alphalab-kernel"]),
         .library(name: "AlphaLab", targets: ["AlphaLab"]),
     ],
     dependencies: [
@@ -23,6 +24,11 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         // PostgreSQL's own client library, for a team's shared run store.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The Jupyter kernel's transport (ZeroMQ) and its message signatures (HMAC-SHA256 from
+        // OpenSSL's libcrypto: a system library builds in seconds, swift-crypto adds about two
+        // minutes to a fresh release build for one function).
+        .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Lua's macros as C functions and the error trampolines (see DESIGN.md, Bridge rules).
         .target(name: "CLuaShim", dependencies: ["CLua"]),
@@ -56,6 +62,15 @@ let package = Package(
                 "AlphaLab",
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // `alphalab kernel`: AlphaLab in Jupyter, a program of its own like alphalab-serve
+        // (the main job never builds it; `alphalab kernel` runs it).
+        .executableTarget(
+            name: "alphalab-kernel",
+            dependencies: [
+                "AlphaLab", "AlphaLabLua", "CLua", "CLuaShim", "CZMQ", "CLibCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -99,6 +99,7 @@ end
 ---@param stream? file*
 ---@return fun(p: table, i: integer, n: integer)
 function M.progress_display(count, stream)
+  if require("display").rich and not stream then return M.notebook_progress(count) end
   stream = stream or io.stderr
   local terminal = lab.is_terminal("stderr")
   local started, run_started, current = lab.clock(), lab.clock(), nil
@@ -125,6 +126,36 @@ function M.progress_display(count, stream)
     stream:write((terminal and "\r\27[K" or "") .. text .. "\n")
   end
   return display
+end
+
+--- The progress display in a notebook: one bar per suite, redrawn in place (at most
+--- four times a second, and at the end of each experiment), with the log lines printed.
+---@param count integer
+---@return {update: fun(p: table, i: integer), line: fun(text: string)}
+function M.notebook_progress(count)
+  local display = require "display"
+  local started, run_started, current, shown, id = lab.clock(), lab.clock(), nil, -1, nil
+  local progress = {}
+  function progress.update(p, i)
+    local now = lab.clock()
+    if current ~= i then current, run_started = i, now end
+    if now - shown < 0.25 and p.period < p.total then return end
+    shown = now
+    local left = (now - run_started) * (p.total - p.period) / p.period
+    local text = string.format("[%d/%d] %s: week %d/%d, retrains %d, %s elapsed, ~%s left in this run", i, count,
+      p.experiment, p.period, p.total, p.retrains, clock_text(now - started), clock_text(left))
+    local html = string.format('<progress value="%d" max="%d" style="width:16em"></progress> <code>%s</code>', p.period, p.total,
+      (text:gsub("[&<>]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" })))
+    local bundle = { ["text/html"] = html, ["text/plain"] = text }
+    if id then
+      display.update(id, bundle, true)
+    else
+      id = display.new_id()
+      display.html(html, { id = id, text = text })
+    end
+  end
+  function progress.line(text) print(text) end
+  return progress
 end
 
 --- Runs several experiments on the same data (trainings are shared between them).

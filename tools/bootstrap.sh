@@ -3,8 +3,11 @@
 # tests run against), when missing. Idempotent and quiet when everything is installed.
 set -euo pipefail
 
-# To build: Lua 5.4, XGBoost, libedit (the REPL), SQLite, libpq (the PostgreSQL run store).
-packages=(liblua5.4-dev libxgboost-dev libedit-dev libsqlite3-dev libpq-dev pkg-config sqlite3)
+# To build and run: the lists in tools/packages/ (the Containerfile installs the same ones).
+packages=()
+for list in tools/packages/build.txt tools/packages/runtime.txt; do
+    while read -r p; do packages+=("$p"); done < <(grep -v '^#' "$(dirname "$0")/../$list" | grep -v '^$')
+done
 if [ "${1:-}" = "--tests" ]; then
     # slurm-wlm and munge: the cluster tests start a one-node Slurm cluster (tools/slurm/local-cluster.sh);
     # postgresql: the store tests start a throwaway server (tools/postgres/local-server.sh).

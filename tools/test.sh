@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 tools/bootstrap.sh --tests
 swift build -c release --build-tests
 
-# Python tools the tests drive real clients with (selenium for the run browser), in a
+# Python tools the tests drive real clients with (selenium for the run browser; Jupyter's
+# own client, kernel test suite, notebook runner and converter for the kernel), in a
 # virtual environment made once per machine from PyPI.
 venv="$PWD/.build/test-venv"
-if ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import selenium, jupyter_client, jupyter_kernel_test, nbclient, nbformat, nbconvert" 2>/dev/null; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5"
+    "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5" "jupyter_client>=8,<9" \
+        "jupyter_kernel_test>=0.7,<1" "nbclient>=0.10,<1" "nbformat>=5.10,<6" "nbconvert>=7.16,<8"
 fi
 export ALPHALAB_TEST_PYTHON="$venv/bin/python"
 

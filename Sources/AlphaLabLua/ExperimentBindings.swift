@@ -113,12 +113,15 @@ extension LabModule {
                 guard let day = Day(text) else { throw call.argumentError(3, "option 'date': '\(text)' is not a date (YYYY-MM-DD)") }
                 return day
             }
-            let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000)
-            var orders: [Order]?
+            var holdings: [Holding]?
             if let path = try o.string("holdings") {
                 try call.state.session.checkRead(path)
-                do throws(ImportError) { orders = target.orders(from: try Holding.read(path: path)) } catch { throw LuaError(error.description) }
+                do throws(ImportError) { holdings = try Holding.read(path: path) } catch { throw LuaError(error.description) }
             }
+            // What is held decides with the rank buffer (hold_buffer), as in the backtest.
+            let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000,
+                                                     held: Set(holdings?.filter { $0.shares > 0 }.map(\.ticker) ?? []))
+            let orders = holdings.map { target.orders(from: $0) }
             var fields: [String: LuaValue] = [
                 "decision_date": .string(target.decisionDate.description), "scoring_date": .string(target.scoringDate.description),
                 "capital": .number(target.capital), "text": .string(target.text(orders: orders)), "csv": .string(target.csv()),

@@ -18,7 +18,7 @@ public enum LabModule {
         lua_setfield(L, lab, "lua_version")
         state.stack.push(.string(XGBoostModel.libraryVersion))
         lua_setfield(L, lab, "xgboost_version")
-        for f in dataFunctions + experimentFunctions + factorFunctions {
+        for f in dataFunctions + experimentFunctions + factorFunctions + displayFunctions {
             state.setFunction(f.name, qualifiedName: "lab." + f.name, help: f.help, at: lab, f.body)
         }
         state.registerHelp(atTop: labHelp, name: "lab")
@@ -37,7 +37,7 @@ public enum LabModule {
     /// `help(lab)`: the first line of every function's help, from the function tables
     /// themselves, so no function is ever left out.
     static var labHelp: String {
-        let functions = (dataFunctions + experimentFunctions + factorFunctions)
+        let functions = (dataFunctions + experimentFunctions + factorFunctions + displayFunctions)
             .map { "  " + ($0.help.split(separator: "\n").first.map(String.init) ?? "lab." + $0.name) }.sorted()
         return (["lab: AlphaLab's engine from Lua (help(lab.run) explains one function; help(obj) lists an object's methods)."]
             + functions + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")
@@ -88,7 +88,7 @@ public enum LabModule {
             let dates = try (try o.string("date_format")).map { text in
                 do throws(DateFormatError) { return try DateFormat(text) } catch { throw call.argumentError(2, error.description) }
             } ?? .iso
-            var batch = try PriceImporter(format: format, options: CSVImportOptions(dateFormat: dates)).read(source: source)
+            var batch = try PriceImporter(format: format, options: CSVImportOptions(tickerColumn: try o.string("ticker_column"), dateFormat: dates)).read(source: source)
             if let limit = try o.integer("limit") {
                 batch.bars = Array(batch.bars.sorted { $0.ticker < $1.ticker }.prefix(max(0, limit)))
             }

@@ -55,7 +55,7 @@ extension LabOptionSet {
     }
 
     /// Every declared option set, for the annotations.
-    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, verdict, report, factor, factorReport, runFilter]
+    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, verdict, report, factor, factorReport, runFilter, mime]
 
     static let readCSV = LabOptionSet("ReadCSVOptions", owner: "lab.read_csv", """
         format?: "alphavantage"|"yahoo"|"long" -- the files' layout (default "alphavantage")
@@ -63,6 +63,7 @@ extension LabOptionSet {
         benchmark?: string -- a Yahoo CSV of SPY
         limit?: integer -- keep the first N tickers alphabetically (as the seed's 100-ticker runs)
         date_format?: string -- the dates' format, e.g. "MM/DD/YYYY"
+        ticker_column?: string -- a long file's ticker column when it is not "ticker" (e.g. "Name")
         membership?: string -- a point-in-time membership file: spells, Qlib instruments or snapshots
         universe?: string -- the name configs use for the membership's universe
         """)
@@ -122,6 +123,10 @@ extension LabOptionSet {
     static let report = LabOptionSet("ReportOptions", owner: "lab.report", """
         title?: string -- the page's title
         grid?: {rows: string, columns: string, metric?: "sharpe"|"total_return"|"max_drawdown"|"excess_return"} -- {rows = field, columns = field, metric = "sharpe"}: a heatmap of a parameter grid
+        """)
+
+    static let mime = LabOptionSet("MimeOptions", owner: "lab.mime", """
+        after?: string -- HTML placed after a list's table (the display module puts the decision matrix there)
         """)
 
     static let factor = LabOptionSet("FactorOptions", owner: "lab.factor", """

@@ -158,10 +158,24 @@ public final class LabSession {
         return FileManager.default.contents(atPath: path)
     }
 
+    /// Bytes written under the sandbox's output folder so far (Lua's `io` and `lab`'s files).
+    private var outputWritten = 0
+
+    /// Counts `bytes` about to be written to `path` against the sandbox's output limit
+    /// (paths outside the output folder, such as /dev/null, do not count).
+    public func countOutput(_ bytes: Int, to path: String) throws(SandboxError) {
+        guard let sandbox, sandbox.countsTowardOutput(path) else { return }
+        guard outputWritten + bytes <= sandbox.outputLimit else {
+            throw SandboxError(path: path, access: "exceed", allowed: [], limit: sandbox.outputLimit)
+        }
+        outputWritten += bytes
+    }
+
     /// Writes `data` to `path` atomically (nothing in a dry run).
     public func write(_ data: Data, to path: String) throws {
         try checkWrite(path)
         guard !isDryRun else { return }
+        try countOutput(data.count, to: path)
         try AtomicFile.write(data, to: path)
     }
 

@@ -49,8 +49,15 @@ public final class LuaHost {
         lua_setfield(state.L, alab_registryindex(), "alphalab.check_read")
         state.push(function: "sandbox.check_write", check(session.checkWrite))
         lua_setfield(state.L, alab_registryindex(), "alphalab.check_write")
+        state.push(function: "sandbox.count_output") { call in
+            do { try session.countOutput(try call.integer(1), to: try call.string(2)) } catch let error as SandboxError {
+                return call.results(.boolean(false), .string("\(error)"))
+            }
+            return call.results(.boolean(true))
+        }
+        lua_setfield(state.L, alab_registryindex(), "alphalab.count_output")
         do {
-            try state.run(SandboxPrelude.source, name: "=(sandbox)", arguments: [.string(requirePath)])
+            try state.run(SandboxPrelude.source, name: "=(sandbox)", arguments: [.string(requirePath), .map(sandbox.environment.mapValues(LuaValue.string))])
         } catch {
             fatalError("the sandbox's prelude failed: \(error.message)") // AlphaLab's own code: a bug, never a script's doing
         }
@@ -155,20 +162,30 @@ public final class LuaHost {
         (try? run("return package.searchpath('repl', package.path) ~= nil", name: "=repl")) == [.boolean(true)]
     }
 
+    /// What shows the values an expression returns.
+    public enum Presenter: Sendable, Equatable {
+        /// Lua's `print`.
+        case print
+        /// A module's function (`require(module)[function]`), called with the values.
+        case module(String, function: String)
+
+        /// The REPL's pretty printer: results as summaries, tables laid out.
+        public static let repl = Presenter.module("repl", function: "show")
+    }
+
     /// Runs a chunk typed at a prompt as `lua`'s REPL does: an expression (`1 + 1`, `r`) is
-    /// evaluated and its values shown, by the `repl` module's `show` with `pretty` (results
-    /// as summaries, tables laid out) or else by `print`; anything else runs as statements.
-    /// An error carries its traceback; Ctrl-C interrupts.
-    public func evaluate(_ chunk: String, name: String = "=stdin", pretty: Bool) throws(LuaError) {
+    /// evaluated and its values handed to `presenter`; so are the values of statements'
+    /// trailing expression (a notebook cell `r = lab.run(cfg, data)` then `r`); anything else
+    /// runs as statements. An error carries its traceback; Ctrl-C interrupts.
+    public func evaluate(_ chunk: String, name: String = "=stdin", showing presenter: Presenter) throws(LuaError) {
         let L = state.L
         try interruptibly { () throws(LuaError) in
-            let isExpression = (try? state.load("return " + chunk, name: name)) != nil
-            if !isExpression { try state.load(chunk, name: name) }
+            try loadReturningLastExpression(chunk, name: name)
             let base = state.stack.top - 1
             alab_pushtraceback(L)
             lua_rotate(L, base + 1, 1) // [handler, chunk]
             defer { lua_settop(L, base) }
-            try pushShow(pretty: pretty, handler: base + 1)
+            try push(presenter, handler: base + 1)
             lua_rotate(L, base + 2, 1) // [handler, show, chunk]
             guard alab_pcall(L, 0, LUA_MULTRET, base + 1) == LUA_OK else {
                 throw LuaError(state.stack.string(at: -1) ?? "(error object is a \(state.stack.typeName(at: -1)) value)")
@@ -182,14 +199,31 @@ public final class LuaHost {
         }
     }
 
-    /// Pushes the function that shows an expression's values: `require("repl").show` or `print`.
-    private func pushShow(pretty: Bool, handler: Int32) throws(LuaError) {
+    /// Loads `chunk` so that it returns the values of its last expression: the whole chunk
+    /// when it is one, else its statements then `return` of its last lines when those alone
+    /// form an expression (locals stay visible: it is one chunk), else the statements. Line
+    /// numbers in errors stay the chunk's own.
+    private func loadReturningLastExpression(_ chunk: String, name: String) throws(LuaError) {
+        if (try? state.load("return " + chunk, name: name)) != nil { return }
+        var lines = chunk.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
+        for k in stride(from: 1, to: min(lines.count, 6), by: 1) {
+            let tail = lines.suffix(k).joined(separator: "\n")
+            guard (try? state.load("return " + tail, name: name)) != nil else { continue }
+            state.stack.pop()
+            if (try? state.load(lines.dropLast(k).joined(separator: "\n") + "\nreturn " + tail, name: name)) != nil { return }
+        }
+        try state.load(chunk, name: name)
+    }
+
+    /// Pushes the presenter's function.
+    private func push(_ presenter: Presenter, handler: Int32) throws(LuaError) {
         let L = state.L
-        guard pretty else { lua_getglobal(L, "print"); return }
+        guard case .module(let module, let function) = presenter else { lua_getglobal(L, "print"); return }
         lua_getglobal(L, "require")
-        state.stack.push(.string("repl"))
-        guard alab_pcall(L, 1, 1, handler) == LUA_OK else { throw LuaError(state.stack.string(at: -1) ?? "repl module failed") }
-        lua_getfield(L, -1, "show")
+        state.stack.push(.string(module))
+        guard alab_pcall(L, 1, 1, handler) == LUA_OK else { throw LuaError(state.stack.string(at: -1) ?? "\(module) module failed") }
+        lua_getfield(L, -1, function)
         lua_rotate(L, -2, 1)
         state.stack.pop() // the module
     }

@@ -187,22 +187,30 @@ static void alab_onsigint(int signal_number) {
     if (alab_interrupt_also != NULL) alab_interrupt_also();
 }
 
+/* What SIGINT did before alab_catchinterrupts took it (restored when it lets go): the
+   default (terminate) for the command line, "ignore" for the Jupyter kernel, which must
+   survive an interrupt that arrives between two cells. */
+static struct sigaction alab_previous_sigint;
+
 void alab_catchinterrupts(lua_State *L, void (*also)(void)) {
     alab_interrupted_state = L;
     alab_interrupt_also = also;
-    struct sigaction action;
+    if (L == NULL) {
+        sigaction(SIGINT, &alab_previous_sigint, NULL);
+        return;
+    }
+    struct sigaction action, previous;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;
-    action.sa_handler = L != NULL ? alab_onsigint : SIG_DFL;
-    sigaction(SIGINT, &action, NULL);
-    if (L != NULL) {
-        // A parent may have started us with SIGINT blocked (threads of a test runner
-        // often block signals, and exec keeps the mask): Ctrl-C must still reach us.
-        sigset_t interrupt;
-        sigemptyset(&interrupt);
-        sigaddset(&interrupt, SIGINT);
-        sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
-    }
+    action.sa_handler = alab_onsigint;
+    sigaction(SIGINT, &action, &previous);
+    if (previous.sa_handler != alab_onsigint) alab_previous_sigint = previous;
+    // A parent may have started us with SIGINT blocked (threads of a test runner
+    // often block signals, and exec keeps the mask): Ctrl-C must still reach us.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
 }
 
 /* __index of a table keyed by integers (horizons): a key given as decimal text ("20")

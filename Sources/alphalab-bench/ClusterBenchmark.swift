@@ -93,4 +93,3 @@ private func run(_ executable: String, _ arguments: [String], in directory: Stri
     return output
 }
 
-private struct BenchmarkFailure: Error, CustomStringConvertible { var description: String }

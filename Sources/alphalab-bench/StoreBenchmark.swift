@@ -89,8 +89,7 @@ private func shell(_ arguments: [String]) throws -> String {
     try process.run()
     let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CommandError(description: "\(arguments.joined(separator: " ")) failed") }
+    guard process.terminationStatus == 0 else { throw BenchmarkFailure(description: "\(arguments.joined(separator: " ")) failed") }
     return text
 }
 
-private struct CommandError: Error, CustomStringConvertible { var description: String }

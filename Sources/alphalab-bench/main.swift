@@ -33,6 +33,11 @@ import Foundation
 //                                     the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
 //                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
 //                                     on the default market with a warm cache (twins needing trainings named)
+//   alphalab-bench kernel [STARTS] [REQUESTS]
+//                                     the Jupyter kernel through jupyter_client: start to kernel_info
+//                                     reply (10 starts) and print(1) round trips (p50 of 1,000), with
+//                                     alphalab's own start-up for scale (run from the repository after
+//                                     tools/test.sh, whose virtual environment has jupyter_client)
 //   alphalab-bench load STORE         (internal) load a store into a panel in a fresh process
 
 let arguments = CommandLine.arguments
@@ -44,6 +49,9 @@ func figure(_ name: String, _ value: String, target: String = "") {
 }
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
+
+/// A benchmark that could not run, with the reason.
+struct BenchmarkFailure: Error, CustomStringConvertible { var description: String }
 
 /// The path of the program `name` built beside this one (`alphalab`, `alphalab-serve`).
 func siblingProgram(_ name: String) -> String {
@@ -295,6 +303,14 @@ case "store":
 case "serve":
     do { try serveBenchmark() } catch {
         print("alphalab-bench serve: \(error)")
+        exit(1)
+    }
+
+case "kernel":
+    do {
+        try kernelBenchmark(starts: arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10, requests: arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000)
+    } catch {
+        print("alphalab-bench kernel: \(error)")
         exit(1)
     }
 

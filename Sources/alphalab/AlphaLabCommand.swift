@@ -23,6 +23,9 @@ struct AlphaLabCommand: ParsableCommand {
                                          what a config buys at the next open (and the orders)
           alphalab serve [--runs PATH|URL] [--host H] [--port P] [--token T]
                                          the run store in a browser: runs, comparisons, trials
+          alphalab kernel install [--user | --prefix DIR] [--sandbox] [--name NAME]
+                                         AlphaLab in Jupyter notebooks (JupyterLab, VS Code):
+                                         results, tear sheets and verdicts drawn inline
           alphalab verdict (--config FILE | --run ID) [--html PATH] [data options]
                                          does it really work? the config and its audit twins,
                                          a placebo and the ledger: credible, fragile or artefact

@@ -133,8 +133,8 @@ struct Interpreter {
             guard let found = role.take(from: &request.scriptArguments, at: k) else { throw UsageError(problem: "'\(role.option)' needs I/N or auto") }
             request.worker = (role, found)
         }
-        if request.confinement.output != nil && !request.confinement.sandboxed {
-            throw UsageError(problem: "'--output' names the sandbox's output folder: add --sandbox")
+        if let option = request.confinement.sandboxOnlyOption, !request.confinement.sandboxed {
+            throw UsageError(problem: "'\(option)' is a rule of the sandbox: add --sandbox")
         }
         guard let worker = request.worker else { return }
         guard !request.confinement.sandboxed else { throw UsageError(problem: "\(worker.role.option) runs a script for real on the cluster and cannot be sandboxed") }
@@ -260,12 +260,15 @@ struct Interpreter {
           --sandbox  run confined, for scripts from others (also ALPHALAB_SANDBOX=1): no
                      programs or native code; reads under the script's folder, stdlib,
                      ALPHALAB_PATH, the output folder and the paths among its arguments;
-                     writes under the output folder only
+                     writes under the output folder only; no io.tmpfile
           --no-ledger  do not record this process's backtests as trials (the ledger:
                      the store of --runs or $ALPHALAB_RUNS, else ~/.local/share/alphalab/ledger.db)
           --output DIR        the sandbox's output folder (default results)
           --memory-limit MB   most memory Lua code may hold (sandbox: 1024)
           --cpu-limit SECONDS most CPU time Lua code may run per chunk (sandbox: 300)
+          --output-limit MB   most bytes the sandboxed script may write under DIR (1024)
+          --env NAME          let the sandboxed script read $NAME (os.getenv sees only
+                              ALPHALAB_* variables and those named; repeatable)
           --shard I/N  train shard I of N of the script's trainings and exit (or auto)
           --sweep-shard I/N  run shard I of N of the script's runs, store their results, exit
           --         stop handling options

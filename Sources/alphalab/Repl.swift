@@ -30,7 +30,7 @@ struct Repl {
             if chunk.allSatisfy(\.isWhitespace) { continue }
             alab_history_add(chunk)
             _ = alab_history_save(Self.historyPath)
-            evaluate(chunk, pretty: hasReplModule)
+            evaluate(chunk, showing: hasReplModule ? .repl : .print)
         }
         print()
     }
@@ -60,9 +60,9 @@ struct Repl {
     }
 
     /// Runs a chunk, printing what an expression returns.
-    private func evaluate(_ chunk: String, pretty: Bool) {
+    private func evaluate(_ chunk: String, showing presenter: LuaHost.Presenter) {
         do {
-            try host.evaluate(chunk, pretty: pretty)
+            try host.evaluate(chunk, showing: presenter)
         } catch {
             FileHandle.standardError.write(Data(RunStores.redacted(error.message + "\n").utf8))
         }

@@ -12,19 +12,25 @@ sigemptyset(&unblocked)
 sigprocmask(SIG_SETMASK, &unblocked, nil)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "serve" {
-    // The run browser is a program of its own, so that building alphalab never compiles an HTTP server.
+/// Runs a program of AlphaLab's own that lives beside this one (`alphalab serve`, `alphalab kernel`):
+/// each is a product of its own, so that building alphalab never compiles an HTTP server or a
+/// Jupyter transport.
+func runSibling(_ name: String, arguments: ArraySlice<String>) -> Never {
     let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         .deletingLastPathComponent()
-    let server = folder.appendingPathComponent("alphalab-serve").path
-    guard FileManager.default.isExecutableFile(atPath: server) else {
-        FileHandle.standardError.write(Data("alphalab: serve needs \(server): build it with `swift build -c release --product alphalab-serve`\n".utf8))
+    let program = folder.appendingPathComponent(name).path
+    guard FileManager.default.isExecutableFile(atPath: program) else {
+        FileHandle.standardError.write(Data("alphalab: \(name.dropFirst("alphalab-".count)) needs \(program): build it with `swift build -c release --product \(name)`\n".utf8))
         exit(2)
     }
-    let argv: [UnsafeMutablePointer<CChar>?] = ([server] + arguments.dropFirst()).map { strdup($0) } + [nil]
-    execv(server, argv)
-    FileHandle.standardError.write(Data("alphalab: cannot run \(server): \(String(cString: strerror(errno)))\n".utf8))
+    let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
+    execv(program, argv)
+    FileHandle.standardError.write(Data("alphalab: cannot run \(program): \(String(cString: strerror(errno)))\n".utf8))
     exit(2)
+}
+
+if let command = arguments.first, ["serve", "kernel"].contains(command) {
+    runSibling("alphalab-" + command, arguments: arguments.dropFirst())
 } else if let command = arguments.first, ["picks", "verdict"].contains(command) {
     // A command written in Lua, on the data options every script shares.
     guard let stdlib = LuaHost.locateStdlib() else {

@@ -132,6 +132,13 @@ import Testing
         let path = Fixtures.write("date,open,high,low,close,volume,Name\n2013-02-08,15.07,15.12,14.63,14.75,8407500,AAL\n", to: folder + "/all_stocks_5yr.csv")
         let missing = try PriceImporter(format: .long).read(source: path)
         #expect(missing.rejectedFiles.first?.message.contains("missing column ticker") == true)
+        #expect(missing.rejectedFiles.first?.message.contains("the tickers look to be in 'Name': add --ticker-column Name") == true,
+                "\(missing.rejectedFiles)")
+        let bare = Fixtures.write("date,open,high,low,close,volume,Label\n2013-02-08,1,1,1,1,1,AAL\n", to: folder + "/bare.csv")
+        #expect(try PriceImporter(format: .long).read(source: bare).rejectedFiles.first?.message
+            .contains("name the column that holds the tickers with --ticker-column COLUMN") == true)
+        let lua = try Fixtures.alphalab(["-e", "print(lab.read_csv('\(path)', { format = 'long', ticker_column = 'Name' }):tickers()[1])"])
+        #expect(lua.out == "AAL\n", "\(lua.err)")
         let named = try PriceImporter(format: .long, options: CSVImportOptions(tickerColumn: "Name")).read(source: path)
         #expect(named.problems.isEmpty && named.bars.map(\.ticker) == ["AAL"])
         let cli = try Fixtures.alphalab(["import", "long", path, "--ticker-column", "Name", "--db", folder + "/m.db"])

@@ -87,7 +87,7 @@ struct SandboxTests {
         _ = Fixtures.write("untouched\n", to: outside)
         let before = Self.snapshot(folder)
 
-        let r = try Fixtures.alphalab(["--sandbox", script, outside, folder + "/data/holdings.csv"], environment: ["PRIVATE": folder + "/private"],
+        let r = try Fixtures.alphalab(["--sandbox", "--env", "PRIVATE", script, outside, folder + "/data/holdings.csv"], environment: ["PRIVATE": folder + "/private"],
                                       directory: folder + "/work")
         #expect(r.status == 0, "\(r.err)")
         var lines: [String: String] = [:]
@@ -188,8 +188,52 @@ struct SandboxTests {
         #expect(tty.leave() == 0)
 
         let noSandbox = try Fixtures.alphalab(["--output", "x", "-e", "print(1)"], directory: folder)
-        #expect(noSandbox.status == 2 && noSandbox.err.contains("'--output' names the sandbox's output folder: add --sandbox"))
+        #expect(noSandbox.status == 2 && noSandbox.err.contains("'--output' is a rule of the sandbox: add --sandbox"))
         let badLimit = try Fixtures.alphalab(["--sandbox", "--memory-limit", "lots", "-e", "print(1)"], directory: folder)
         #expect(badLimit.status == 2 && badLimit.err.contains("'--memory-limit' needs a positive number of MB, got 'lots'"))
+    }
+
+    @Test("os.getenv sees only ALPHALAB_* and the --env names; io.tmpfile is refused; --output-limit caps the bytes written under the output folder, before they are written")
+    func environmentTemporaryFilesAndOutputLimit() throws {
+        let folder = Fixtures.temporaryFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/results", withIntermediateDirectories: true)
+        let script = Fixtures.write(#"""
+        for _, name in ipairs{ "HOME", "API_TOKEN", "SHARED", "ALPHALAB_MODE" } do print(name, os.getenv(name)) end
+        print("tmpfile", select(2, pcall(io.tmpfile)))
+        local f = io.open("results/a.bin", "w")
+        for i = 1, 600 do f:write(string.rep("x", 1000), 24) end -- 600 * 1,002 bytes
+        f:close()
+        print("io", #io.open("results/a.bin"):read("a"))
+        print("lab", pcall(lab.write_file, "results/b.bin", string.rep("y", 500 * 1024)))
+        io.output("results/c.txt")
+        print("io.write", pcall(io.write, string.rep("z", 500 * 1024)))
+        io.output():close()
+        print("small", pcall(lab.write_file, "results/d.txt", "still fits"))
+        """#, to: folder + "/script.lua")
+        let environment = ["HOME": "/home/ana", "API_TOKEN": "s3cr3t", "SHARED": "yes", "ALPHALAB_MODE": "x"]
+        let r = try Fixtures.alphalab(["--sandbox", "--env", "SHARED", "--output-limit", "1", script], environment: environment, directory: folder)
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.contains("HOME\tnil") && lines.contains("API_TOKEN\tnil"), "\(r.out)")
+        #expect(lines.contains("SHARED\tyes") && lines.contains("ALPHALAB_MODE\tx"), "\(r.out)")
+        #expect(lines.contains("tmpfile\tsandbox: io.tmpfile is not allowed (it writes a file outside the output folder)"), "\(r.out)")
+        #expect(lines.contains("io\t601200"), "\(r.out)")
+        let limit = "passes the output limit of 1 MB written under the output folder (alphalab --sandbox --output-limit MB)"
+        #expect(lines.contains { $0.hasPrefix("lab\tfalse\tlab.write_file: sandbox: writing 'results/b.bin' \(limit)") }, "\(r.out)")
+        #expect(lines.contains { $0.hasPrefix("io.write\tfalse\tsandbox: writing 'results/c.txt' \(limit)") }, "\(r.out)")
+        #expect(lines.contains("small\ttrue"), "\(r.out)")
+        // Refused before writing: nothing of either refused write is on disk.
+        #expect(!FileManager.default.fileExists(atPath: folder + "/results/b.bin"))
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: folder + "/results/c.txt")))?.count == 0)
+
+        // Unconfined, scripts see the environment as before; the sandbox's options need --sandbox.
+        let open = try Fixtures.alphalab(["-e", "print(os.getenv('API_TOKEN'))"], environment: environment, directory: folder)
+        #expect(open.out == "s3cr3t\n", "\(open.out)\(open.err)")
+        for option in [["--env", "SHARED"], ["--output-limit", "5"]] {
+            let refused = try Fixtures.alphalab(option + ["-e", "print(1)"], directory: folder)
+            #expect(refused.status == 2 && refused.err.contains("'\(option[0])' is a rule of the sandbox: add --sandbox"), "\(refused.err)")
+        }
+        let badName = try Fixtures.alphalab(["--sandbox", "--env", "A-B", "-e", "print(1)"], directory: folder)
+        #expect(badName.status == 2 && badName.err.contains("'--env' needs the name of an environment variable, got 'A-B'"), "\(badName.err)")
     }
 }

@@ -27,7 +27,7 @@ struct ScriptTests {
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
         #expect(scripts == ["execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
-                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "survivorship_audit.lua"])
+                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "survivorship_audit.lua", "turnover_audit.lua"])
     }
 
     @Test("Phase 1, then Phases 2-4 on its results; a re-run reuses the trainings from the disk cache")
@@ -115,6 +115,20 @@ struct ScriptTests {
         #expect(FileManager.default.fileExists(atPath: Self.out + "/execution_audit.txt"))
         let only = try Self.script("execution_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "0,5"])
         #expect(only.status == 0 && only.out.contains("\n5_Stop_Loss ") && !only.out.contains("\n1_Signal_Inversion "))
+    }
+
+    @Test("The turnover audit: rank buffers 1, 1.5 and 2 side by side; a wider buffer trades less; a bad buffer is refused")
+    func turnoverAudit() throws {
+        let r = try Self.script("turnover_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--retrain-weeks", "26", "--only", "0,7"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("TURNOVER AUDIT") && r.out.contains("NetExcess") && r.out.contains("\n0_Baseline_Current ")
+                && r.out.contains("\n7_Pure_Momentum_ML "), "\(r.out)")
+        // "  hold_buffer B: mean turnover T% a period, ...": T falls as the buffer widens.
+        let turnovers = r.out.components(separatedBy: "mean turnover ").dropFirst().compactMap { Double($0.prefix { $0 != "%" }) }
+        #expect(turnovers.count == 3 && turnovers[0] > turnovers[1] && turnovers[1] > turnovers[2], "\(turnovers)")
+        #expect(FileManager.default.fileExists(atPath: Self.out + "/turnover_audit.txt"))
+        let bad = try Self.script("turnover_audit.lua", Self.small + ["--buffers", "1,0.5"])
+        #expect(bad.status == 1 && bad.err.contains("--buffers: '0.5' is not a hold_buffer (a number of at least 1)"), "\(bad.err)")
     }
 
     @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market")

@@ -66,4 +66,39 @@ function tests.help_documents_every_lab_function()
   print = print_
 end
 
+function tests.display_prints_text_outside_a_notebook_and_bundles_engine_objects()
+  local display = require "display"
+  local shown, publish = {}, display.publish
+  display.publish = function(bundle, options) shown[#shown + 1] = { bundle = bundle, options = options } end
+  local data = lab.synthetic{ tickers = 12, seed = 4, start = "2012-01-03", ["end"] = "2015-12-31" }
+  local r = lab.run(lab.config{ name = "0_Baseline_Current", strategy = "momentum_12_1", start_year = 2015, end_year = 2015 }, data)
+  local s = lab.run(lab.config{ name = "5_Stop_Loss", strategy = "momentum_12_1", use_stop_loss = true, start_year = 2015, end_year = 2015 }, data)
+  display(r)
+  check.contains(shown[1].bundle["text/html"], "<table", "a result shows as its table")
+  check.contains(shown[1].bundle["text/html"], "<svg", "with its equity curve drawn in the HTML")
+  check.equal(shown[1].bundle["image/svg+xml"]:sub(1, 4), "<svg", "and as SVG of its own")
+  check.equal(shown[1].bundle["text/plain"], tostring(r))
+  local list = display.bundle({ r, s })
+  check.contains(list["text/html"], "Decision matrix", "Baseline and Stop-Loss make the matrix's stop-loss rule")
+  check.contains(list["text/plain"], "EXPERIMENT RESULTS SUMMARY")
+  check.equal(display.bundle({ 1, 2 })["text/html"], nil, "a plain table has text only")
+  check.equal(display.bundle("a\nb")["text/plain"], "a\nb", "a string shows as itself")
+  local id = display.new_id()
+  display.html("<b>x</b>", { id = id, text = "x" })
+  display.update(id, 7)
+  check.equal(shown[#shown].options.update, true)
+  check.equal(shown[#shown].options.id, id)
+  check.equal(shown[#shown].bundle["text/plain"], "7")
+  display.publish = publish
+  -- Outside a notebook the default publisher prints the text, and an update prints nothing.
+  local printed, print_ = {}, print
+  print = function(text) printed[#printed + 1] = text end
+  display.html("<i>y</i>", { text = "y" })
+  display.svg("<svg/>")
+  display.update(id, 8)
+  display.clear()
+  print = print_
+  check.equal(table.concat(printed, "|"), "y|[SVG drawing]")
+end
+
 return tests

@@ -39,6 +39,7 @@
 ---@field explain? boolean keep every ticker's score each period, each horizon's prediction and per retraining gain importance and mean |SHAP| (lab.factor, r:importance)
 ---@field execution? "rebalance"|"round_trip" rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)
 ---@field no_trade_band? number rebalance: skip trims and top-ups smaller than this fraction of the target weight
+---@field hold_buffer? number rebalance: a held name stays while its rank among the candidates is within hold_buffer x top_n; new names fill the free slots by rank (1: hold the top_n only)
 ---@field weighting? "equal"|"inverse_volatility"|"score_rank" equal, inverse_volatility (1 / 60-day volatility at the scoring close) or score_rank (proportional to rank among the picks)
 ---@field cost_model? "flat"|"square_root" flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either
 ---@field half_spread_bps? number square_root cost model: half the bid-ask spread, basis points
@@ -52,6 +53,7 @@
 ---@field benchmark? string a Yahoo CSV of SPY
 ---@field limit? integer keep the first N tickers alphabetically (as the seed's 100-ticker runs)
 ---@field date_format? string the dates' format, e.g. "MM/DD/YYYY"
+---@field ticker_column? string a long file's ticker column when it is not "ticker" (e.g. "Name")
 ---@field membership? string a point-in-time membership file: spells, Qlib instruments or snapshots
 ---@field universe? string the name configs use for the membership's universe
 
@@ -143,6 +145,10 @@
 ---@field descending? boolean reverse the order's own direction when it differs
 ---@field limit? integer the most runs listed (default 1000)
 ---@field offset? integer runs skipped first (paging)
+
+---lab.mime's options
+---@class MimeOptions
+---@field after? string HTML placed after a list's table (the display module puts the decision matrix there)
 
 ---What lab.picks returns
 ---@class Picks
@@ -785,6 +791,18 @@ function lab.load_result(path) end
 ---@return Result[]
 function lab.load_results(path) end
 
+---lab.mime(value [, options]) -> {["text/html"] = ..., ["image/svg+xml"] = ...} or nil
+---  The rich forms of an engine object for a notebook: a Result as its summary table
+---  (and its verdict against the ledger) plus its equity curve as SVG; a list of
+---  Results as the Phase 1 table plus their curves overlaid; a Factor as its tear
+---  sheet; a Verdict as its page's content. nil for any other value.
+---  Options:
+---    after  HTML placed after a list's table (the display module puts the decision matrix there)
+---@param value any
+---@param options? MimeOptions
+---@return table<string, string>|nil
+function lab.mime(value, options) end
+
 ---lab.normal_cdf(x) -> the standard normal distribution function at x
 ---@param x number
 ---@return number
@@ -826,13 +844,14 @@ function lab.picks(config, dataset, options) end
 ---lab.read_csv(source [, options]) -> dataset
 ---  Prices straight from CSV files (a folder or one file), without a store.
 ---  Options:
----    format       the files' layout (default "alphavantage")
----    sectors      a constituents CSV (Symbol, Name, Sector)
----    benchmark    a Yahoo CSV of SPY
----    limit        keep the first N tickers alphabetically (as the seed's 100-ticker runs)
----    date_format  the dates' format, e.g. "MM/DD/YYYY"
----    membership   a point-in-time membership file: spells, Qlib instruments or snapshots
----    universe     the name configs use for the membership's universe
+---    format         the files' layout (default "alphavantage")
+---    sectors        a constituents CSV (Symbol, Name, Sector)
+---    benchmark      a Yahoo CSV of SPY
+---    limit          keep the first N tickers alphabetically (as the seed's 100-ticker runs)
+---    date_format    the dates' format, e.g. "MM/DD/YYYY"
+---    ticker_column  a long file's ticker column when it is not "ticker" (e.g. "Name")
+---    membership     a point-in-time membership file: spells, Qlib instruments or snapshots
+---    universe       the name configs use for the membership's universe
 ---@param source string
 ---@param options? ReadCSVOptions
 ---@return Dataset

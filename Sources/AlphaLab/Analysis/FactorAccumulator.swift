@@ -108,12 +108,7 @@ struct FactorAccumulator {
         var byYear: [Int: [Double]] = [:]
         for (d, ic) in zip(dates, ics) where ic.isFinite { byYear[d.year, default: []].append(ic) }
         let spreads = self.spreads[h]!
-        let overlap = max(1, Double(h) / Double(spacing))
-        var level = 1.0
-        let cumulative = spreads.map { s -> Double in
-            if s.isFinite { level *= pow(max(1 + s, 0), 1 / overlap) }
-            return level
-        }
+        let cumulative = FactorReport.cumulativeSpread(spreads, horizon: h, spacing: spacing)
         let validSpreads = spreads.filter(\.isFinite)
         return FactorReport.Horizon(
             horizon: h, ics: ics, meanIC: Statistics.mean(valid), icT: Statistics.neweyWestT(valid, lags: lags).t, lags: lags,

@@ -58,6 +58,22 @@ public struct FactorReport: Sendable {
     /// The figures of `horizon`, if analysed.
     public func horizon(_ h: Int) -> Horizon? { horizons.first { $0.horizon == h } }
 
+    /// The growth of 1 invested in the top-minus-bottom spread, one value per scoring date.
+    /// An h-day spread sampled every `spacing` trading days overlaps the next ones when
+    /// h > spacing (a 20-day spread sampled weekly spans four samples): each sample then
+    /// compounds (1 + spread)^(spacing / h), the geometric 1/h share of its h-day return
+    /// per day sampled, as alphalens' `cumulative_returns` did for overlapping periods.
+    /// Compounding every sample in full would count each day's return h / spacing times.
+    /// NaN spreads leave the level unchanged.
+    public static func cumulativeSpread(_ spreads: [Double], horizon: Int, spacing: Int) -> [Double] {
+        let overlap = max(1, Double(horizon) / Double(max(spacing, 1)))
+        var level = 1.0
+        return spreads.map { s -> Double in
+            if s.isFinite { level *= pow(max(1 + s, 0), 1 / overlap) }
+            return level
+        }
+    }
+
     /// A readable summary: one line per horizon and the signal's own figures.
     public var summary: String {
         func num(_ x: Double, _ f: String = "%+.3f") -> String { Format.num(x, f) }
@@ -109,12 +125,19 @@ public enum FactorAnalysis {
         }.map { try $0.get() }
     }
 
-    /// The quantile (0 = lowest) of each value: values sorted ascending (ties by position)
-    /// and cut into `quantiles` groups as equal as can be.
+    /// The quantile (0 = lowest) of each value, as `pandas.qcut(ranks, q)` assigns them:
+    /// values ranked 1...n ascending (ties by position), the edges at 1 + (k / q)(n - 1),
+    /// rank r in bucket k when edge k < r <= edge k + 1 (the lowest rank in bucket 0). The
+    /// sizes come out symmetric (44 names in 5: 9, 9, 8, 9, 9), where cutting at
+    /// floor(rank x q / n) left the top bucket short (9, 9, 9, 9, 8).
     public static func quantileIndices(_ values: [Double], quantiles: Int) -> [Int] {
         let order = values.indices.sorted { values[$0] != values[$1] ? values[$0] < values[$1] : $0 < $1 }
         var result = [Int](repeating: 0, count: values.count)
-        for (rank, i) in order.enumerated() { result[i] = min(quantiles - 1, rank * quantiles / max(values.count, 1)) }
+        let span = max(values.count - 1, 1)
+        for (rank, i) in order.enumerated() {
+            // ceil(rank x q / (n - 1)) - 1 with rank counted from 0, in integers.
+            result[i] = max(0, (rank * quantiles + span - 1) / span - 1)
+        }
         return result
     }
 

@@ -85,6 +85,7 @@ extension ExperimentConfig {
         flag("explain", "keep every ticker's score each period, each horizon's prediction and per retraining gain importance and mean |SHAP| (lab.factor, r:importance)", \.explain),
         choice("execution", "rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)", \.execution),
         number("no_trade_band", "rebalance: skip trims and top-ups smaller than this fraction of the target weight", \.noTradeBand),
+        number("hold_buffer", "rebalance: a held name stays while its rank among the candidates is within hold_buffer x top_n; new names fill the free slots by rank (1: hold the top_n only)", \.holdBuffer),
         choice("weighting", "equal, inverse_volatility (1 / 60-day volatility at the scoring close) or score_rank (proportional to rank among the picks)", \.weighting),
         choice("cost_model", "flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either", \.costModelKind),
         number("half_spread_bps", "square_root cost model: half the bid-ask spread, basis points", \.halfSpreadBps),

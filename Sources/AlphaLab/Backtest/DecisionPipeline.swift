@@ -38,15 +38,16 @@ public struct DecisionPipeline {
 
     /// Scores with `scorer` the members at scoring day `s` for the decision at `decisionDay`
     /// (period `period`, retraining or not) and decides; with a `tradingDay`, only
-    /// candidates that open on it (a live decision's open is not known yet).
+    /// candidates that open on it (a live decision's open is not known yet). `held`: the
+    /// tickers held into the decision, for the rank buffer.
     public func decide(scorer: inout any Scorer, decisionDay: Int, scoringDay s: Int, period: Int, retrain: Bool,
-                       tradingDay: Int?) throws -> Decision {
+                       tradingDay: Int?, held: Set<Int> = []) throws -> Decision {
         let members = universe.members(day: s)
         let context = ScoringContext(dataset: dataset, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
                                      tickers: members, universe: universe)
         let scores = try scorer.scores(context)
         let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
-        let picks = selection.pick(candidates)
+        let picks = selection.pick(candidates, held: held)
         let weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
         return Decision(members: members, scores: scores, candidates: candidates, picks: picks, weights: weights,
                         tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty)

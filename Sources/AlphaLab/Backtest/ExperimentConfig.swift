@@ -69,6 +69,9 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var execution = ExecutionModel.rebalance
     /// Under `rebalance`, trims and top-ups smaller than this fraction of the target weight are skipped.
     public var noTradeBand = 0.25
+    /// Under `rebalance`, a held name stays while its rank among the candidates is within
+    /// `holdBuffer x topN` (1: only the top_n are held, the seed's rule).
+    public var holdBuffer = 1.0
     /// How the picks share the portfolio.
     public var weighting = Weighting.equal
     /// How a fill's cost is estimated.
@@ -127,6 +130,7 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(circuitBreakerRecovery >= 0) { throw fail("circuit_breaker_recovery", "must not be negative, got \(circuitBreakerRecovery)") }
         if universe.isEmpty { throw fail("universe", "must not be empty (all, survivors, or a stored universe's name)") }
         if !(noTradeBand >= 0 && noTradeBand < 1) { throw fail("no_trade_band", "must be in [0, 1), got \(noTradeBand)") }
+        if !(holdBuffer >= 1 && holdBuffer <= 100) { throw fail("hold_buffer", "must be in [1, 100] (a multiple of top_n), got \(holdBuffer)") }
         if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
         if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }
         if !(maxADVPct >= 0 && maxADVPct <= 1) { throw fail("max_adv_pct", "must be in [0, 1], got \(maxADVPct)") }

@@ -7,6 +7,8 @@ public struct Selection: Sendable, Equatable {
     public var sectorLimit: Int
     /// With a value, a candidate needs 12-1 momentum of at least this.
     public var momentumThreshold: Double?
+    /// A held name stays while its rank is within `holdBuffer x topN` (1: no buffer).
+    public var holdBuffer: Double
 
     /// The selection `config` asks for.
     public init(config: ExperimentConfig) {
@@ -14,13 +16,15 @@ public struct Selection: Sendable, Equatable {
         invert = config.invertSignal
         sectorLimit = config.sectorLimit
         momentumThreshold = config.useMomentumFilter ? config.momentumThreshold : nil
+        holdBuffer = config.holdBuffer
     }
 
-    public init(topN: Int, invert: Bool = false, sectorLimit: Int? = nil, momentumThreshold: Double? = nil) {
+    public init(topN: Int, invert: Bool = false, sectorLimit: Int? = nil, momentumThreshold: Double? = nil, holdBuffer: Double = 1) {
         self.topN = topN
         self.invert = invert
         self.sectorLimit = sectorLimit ?? topN
         self.momentumThreshold = momentumThreshold
+        self.holdBuffer = holdBuffer
     }
 
     /// A ticker that could be bought this period.
@@ -45,8 +49,10 @@ public struct Selection: Sendable, Equatable {
 
     /// The picks, best first. Ties rank by ticker position, so results never depend on
     /// the order candidates arrive in. A candidate with unknown momentum fails the filter;
-    /// one without a known sector is not capped.
-    public func pick(_ candidates: [Candidate]) -> [Candidate] {
+    /// one without a known sector is not capped. With a hold buffer above 1, the `held`
+    /// tickers ranked within `holdBuffer x topN` are kept first (``buffered(_:held:)``).
+    public func pick(_ candidates: [Candidate], held: Set<Int> = []) -> [Candidate] {
+        if holdBuffer > 1, !held.isEmpty { return buffered(candidates, held: held) }
         // Most periods need only the best few: rank a prefix of 4 x top_n first and the
         // whole list only when the filter and the sector cap skip past that prefix.
         let prefix = 4 * topN
@@ -57,18 +63,43 @@ public struct Selection: Sendable, Equatable {
     /// Walks `ranked` (positions in `candidates`, best first) through the filter and the
     /// sector cap; nil when the list runs out before top_n picks and it is not `complete`.
     private func pick(_ candidates: [Candidate], ranked: [Int], complete: Bool) -> [Candidate]? {
-        var picks: [Candidate] = [], perSector: [String: Int] = [:]
-        for position in ranked {
-            let c = candidates[position]
-            if picks.count == topN { break }
-            if let momentumThreshold, !(c.momentum >= momentumThreshold) { continue }
-            if !c.sector.isEmpty {
-                if perSector[c.sector, default: 0] >= sectorLimit { continue }
-                perSector[c.sector, default: 0] += 1
-            }
-            picks.append(c)
+        var admission = Admission(selection: self), picks: [Candidate] = []
+        for position in ranked where picks.count < topN {
+            if admission.admit(candidates[position]) { picks.append(candidates[position]) }
         }
         return picks.count == topN || complete ? picks : nil
+    }
+
+    /// The rank buffer: held tickers ranked within `holdBuffer x topN` stay (best first,
+    /// through the filter and the sector cap), then the best of the others fill the free
+    /// slots; the picks come back best first. Practitioners damp turnover this way: a name
+    /// that slips from 9th to 12th of a top 10 is not sold to buy the new 10th.
+    private func buffered(_ candidates: [Candidate], held: Set<Int>) -> [Candidate] {
+        let ranked = best(candidates.count, of: candidates)
+        let reach = Int((holdBuffer * Double(topN)).rounded(.down))
+        var admission = Admission(selection: self)
+        var chosen = Set<Int>()
+        for position in ranked.prefix(reach) where chosen.count < topN && held.contains(candidates[position].ticker) {
+            if admission.admit(candidates[position]) { chosen.insert(position) }
+        }
+        for position in ranked where chosen.count < topN && !chosen.contains(position) {
+            if admission.admit(candidates[position]) { chosen.insert(position) }
+        }
+        return ranked.filter(chosen.contains).map { candidates[$0] }
+    }
+
+    /// The momentum filter and the sector cap, as picks are admitted one by one.
+    private struct Admission {
+        let selection: Selection
+        var perSector: [String: Int] = [:]
+
+        mutating func admit(_ c: Candidate) -> Bool {
+            if let threshold = selection.momentumThreshold, !(c.momentum >= threshold) { return false }
+            guard !c.sector.isEmpty else { return true }
+            if perSector[c.sector, default: 0] >= selection.sectorLimit { return false }
+            perSector[c.sector, default: 0] += 1
+            return true
+        }
     }
 
     /// The positions of the `count` best candidates, best first: higher signal, then lower

@@ -38,7 +38,9 @@ public struct TargetPortfolio: Sendable {
 
     /// The target of `config` on `dataset` for the next trading day after its last bar, or
     /// for `date` (a trading day after the data's first; the data is cut at its scoring close).
-    public static func compute(config: ExperimentConfig, dataset full: Dataset, date: Day? = nil, capital: Double) throws -> TargetPortfolio {
+    /// `held`: the tickers held now, which the rank buffer (hold_buffer) keeps while they rank well.
+    public static func compute(config: ExperimentConfig, dataset full: Dataset, date: Day? = nil, capital: Double,
+                               held: Set<String> = []) throws -> TargetPortfolio {
         do { try config.validate() } catch { throw BacktestError.config(error) }
         guard config.signalTiming == .priorClose else {
             throw BacktestError.noPeriods("picks score at the last close before the decision: signal_timing must be prior_close")
@@ -63,7 +65,8 @@ public struct TargetPortfolio: Sendable {
 
         var scorer = config.defaultScorer
         let chosen = try DecisionPipeline(config: config, dataset: dataset)
-            .decide(scorer: &scorer, decisionDay: retrainDay, scoringDay: s, period: period, retrain: true, tradingDay: nil)
+            .decide(scorer: &scorer, decisionDay: retrainDay, scoringDay: s, period: period, retrain: true, tradingDay: nil,
+                    held: config.execution == .rebalance ? Set(held.compactMap { panel.tickerIndex[$0] }) : [])
         let picks = chosen.picks, tooFew = chosen.tooFew
         let positions: [Position] = tooFew ? [] : zip(picks, chosen.weights).map { c, w in
             let close = panel.value(.close, ticker: c.ticker, day: s)

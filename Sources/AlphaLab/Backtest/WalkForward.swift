@@ -85,7 +85,8 @@ public struct WalkForward {
             let s = config.signalTiming.scoringDay(forDecision: d)
             let retrain = p % config.retrainWeeks == 0
             if retrain && scorer is ModelScorer { recorder.retrains += 1 }
-            let decision = try pipeline.decide(scorer: &scorer, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d)
+            let decision = try pipeline.decide(scorer: &scorer, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d,
+                                               held: execution.held)
             explaining?.record(scores: decision.scores, members: decision.members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
             let ic = measuresQuality ? recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit) : .nan
 

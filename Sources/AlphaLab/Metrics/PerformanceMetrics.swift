@@ -10,7 +10,9 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
     public var volatility: Double
     /// (mean x periods - riskFree) / (sd x sqrt(periods)).
     public var sharpe: Double
-    /// As Sharpe, over the downside deviation sqrt(mean(min(r, 0)^2)).
+    /// (mean x periods - riskFree) / (downside deviation x sqrt(periods)), the downside
+    /// deviation sqrt(mean(min(r - riskFree / periods, 0)^2)) over every period: one
+    /// target, the risk-free rate, above the line and below it.
     public var sortino: Double
     /// The largest fall from a peak of the equity curve, as a positive fraction.
     public var maxDrawdown: Double
@@ -28,7 +30,8 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
         let mean = Statistics.mean(r), sd = Statistics.standardDeviation(r)
         volatility = sd * periodsPerYear.squareRoot()
         sharpe = (mean * periodsPerYear - riskFree) / volatility
-        let downside = (r.reduce(0) { $0 + min($1, 0) * min($1, 0) } / Double(max(r.count, 1))).squareRoot()
+        let target = riskFree / periodsPerYear
+        let downside = (r.reduce(0) { $0 + min($1 - target, 0) * min($1 - target, 0) } / Double(max(r.count, 1))).squareRoot()
         sortino = (mean * periodsPerYear - riskFree) / (downside * periodsPerYear.squareRoot())
         maxDrawdown = PerformanceMetrics.drawdowns(curve: [1] + curve).max() ?? 0
         calmar = maxDrawdown > 0 ? cagr / maxDrawdown : .nan

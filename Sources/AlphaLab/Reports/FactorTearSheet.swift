@@ -13,7 +13,10 @@ public struct FactorTearSheet {
     }
 
     /// The page.
-    public func render() -> String {
+    public func render() -> String { HTMLReport.page(title: title, body: body()) }
+
+    /// The page's content, for a page or a notebook output that wraps it.
+    public func body() -> String {
         var body = "<h1>\(esc(title))</h1><p class=\"meta\">AlphaLab \(AlphaLabVersion.string); Spearman IC of the signal at each "
             + "scoring close against open-to-open returns from the next open; t-statistics Newey-West for overlapping horizons</p>"
         for report in reports {
@@ -22,7 +25,7 @@ public struct FactorTearSheet {
                 + "\(num(report.topTurnover * 100, "%.0f"))%; rank autocorrelation \(num(report.rankAutocorrelation, "%.2f"))</p>"
             body += figures(report) + charts(report) + sectorTable(report)
         }
-        return HTMLReport.page(title: title, body: body)
+        return body
     }
 
     private func esc(_ text: String) -> String { SVGChart.escape(text) }

@@ -63,7 +63,7 @@ public struct HTMLReport {
     private func color(_ i: Int) -> String { SVGChart.palette[i % SVGChart.palette.count] }
 
     /// The seed's table, plus CAGR, Sortino, IC and how the run traded; the best Sharpe marked.
-    func summaryTable() -> String {
+    public func summaryTable() -> String {
         var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
@@ -83,6 +83,20 @@ public struct HTMLReport {
 
     /// Equity curves as cumulative returns (SPY over the first run's span dashed), drawdowns and yearly returns.
     func curves() -> String {
+        var body = "<h2>Cumulative return</h2>" + cumulativeChart()
+        body += "<h2>Drawdown</h2>" + SVGChart.lines(results.enumerated().map { i, r in
+            SVGChart.Series(name: r.name, points: r.drawdownCurve.map { ($0.date, -$0.value) }, color: color(i))
+        }, title: "Drawdown from the running peak")
+        let years = Array(Set(results.flatMap(\.yearlyReturns.keys))).sorted()
+        body += "<h2>Yearly returns</h2>" + SVGChart.bars(
+            categories: years.map(String.init),
+            series: results.enumerated().map { i, r in (r.name, years.map { r.yearlyReturns[$0] ?? .nan }, color(i)) },
+            title: "Yearly returns")
+        return body
+    }
+
+    /// The runs' equity as cumulative returns, SPY over the first run's span dashed: one SVG document.
+    public func cumulativeChart() -> String {
         var lines = results.enumerated().map { i, r in
             SVGChart.Series(name: r.name, points: r.equityCurve.map { ($0.date, $0.value / r.config.initialCash - 1) }, color: color(i))
         }
@@ -94,16 +108,7 @@ public struct HTMLReport {
             }
             lines.append(.init(name: "SPY", points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
         }
-        var body = "<h2>Cumulative return</h2>" + SVGChart.lines(lines, title: "Cumulative return against SPY")
-        body += "<h2>Drawdown</h2>" + SVGChart.lines(results.enumerated().map { i, r in
-            SVGChart.Series(name: r.name, points: r.drawdownCurve.map { ($0.date, -$0.value) }, color: color(i))
-        }, title: "Drawdown from the running peak")
-        let years = Array(Set(results.flatMap(\.yearlyReturns.keys))).sorted()
-        body += "<h2>Yearly returns</h2>" + SVGChart.bars(
-            categories: years.map(String.init),
-            series: results.enumerated().map { i, r in (r.name, years.map { r.yearlyReturns[$0] ?? .nan }, color(i)) },
-            title: "Yearly returns")
-        return body
+        return SVGChart.lines(lines, title: "Cumulative return against SPY")
     }
 
     /// What drove the models (runs with explain = true): mean |SHAP| of the top features per retraining.

@@ -11,7 +11,11 @@ public struct VerdictPage {
 
     private func esc(_ text: String) -> String { SVGChart.escape(text) }
 
-    public func render() -> String {
+    /// The page.
+    public func render() -> String { HTMLReport.page(title: "Verdict: \(verdict.name)", body: body()) }
+
+    /// The page's content, for a page or a notebook output that wraps it.
+    public func body() -> String {
         let v = verdict
         let colour = ["credible": "#59a14f", "fragile": "#edc948", "artefact": "#e15759"][v.headline.rawValue]!
         var body = "<h1>Verdict: \(esc(v.name)) <span style=\"background:\(colour);padding:2px 10px;border-radius:4px\">\(v.headline.rawValue.uppercased())</span></h1>"
@@ -24,7 +28,7 @@ public struct VerdictPage {
         body += "<h2>Cost sensitivity</h2>" + costs()
         body += "<h2>Placebo</h2>" + placebo()
         body += "<h2>By year</h2>" + years()
-        return HTMLReport.page(title: "Verdict: \(v.name)", body: body)
+        return body
     }
 
     private func checksTable() -> String {

@@ -38,6 +38,7 @@ enum LabTypes {
         // Factors
         "lab.factor": "(dataset: Dataset, signal: string|string[]|Result|(fun(ctx: ScoringContext): table), options?: FactorOptions) -> Factor|Factor[]",
         "lab.factor_report": "(factors: Factor[], path: string, options?: FactorReportOptions)",
+        "lab.mime": "(value: any, options?: MimeOptions) -> table<string, string>|nil",
 
         "Dataset:bars": "(ticker: string, from?: string, to?: string) -> Bars",
         "Dataset:dates": "(from?: string, to?: string) -> string[]",

@@ -20,6 +20,13 @@ public struct Sandbox: Sendable, Equatable {
     /// line or in `ALPHALAB_RUNS`. A shared store holds the whole team's runs; a script
     /// from someone else must not reach another one.
     public var stores: [String] = []
+    /// The environment variables a script may read with `os.getenv`: `ALPHALAB_*` and those
+    /// named with `--env NAME`. Others (API keys, tokens, passwords) stay out of reach: a
+    /// shared script could copy them into results a colleague then shares.
+    public var environment: [String: String] = [:]
+    /// The most bytes a script may write under the output folder, through Lua's `io` and
+    /// `lab`'s files together.
+    public var outputLimit: Int = Sandbox.defaultOutputLimit
 
     /// The output folder when none is given.
     public static let defaultOutput = "results"
@@ -27,6 +34,7 @@ public struct Sandbox: Sendable, Equatable {
     /// engine: Lua holds tables of results and text.
     public static let defaultMemoryLimit = 1024 << 20
     public static let defaultCPULimit = 300.0
+    public static let defaultOutputLimit = 1024 << 20
 
     /// A sandbox reading under `readable` and `output`, writing under `output`.
     public init(readable: [String], output: String = Sandbox.defaultOutput,
@@ -40,9 +48,11 @@ public struct Sandbox: Sendable, Equatable {
     /// The sandbox of a script run from the command line: it reads the script's folder,
     /// AlphaLab's stdlib, the `ALPHALAB_PATH` folders, the output folder, and the files
     /// and folders its arguments name (`PATH` or `--option=PATH`: the data given on the
-    /// command line); it writes only under the output folder.
+    /// command line); it writes only under the output folder; it sees the `ALPHALAB_*`
+    /// variables of `environment` and those named in `exposing`.
     public static func forScript(folder: String?, arguments: [String], stdlib: String?, output: String?,
-                                 environment: [String: String] = ProcessInfo.processInfo.environment) -> Sandbox {
+                                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 exposing: [String] = []) -> Sandbox {
         var roots = LuaHost.moduleFolders(scriptFolder: folder, stdlib: stdlib, environment: environment)
         var stores = RunStores.configuredLocation(environment: environment).map { RunStores.isURL($0) ? [$0] : [] } ?? []
         for argument in arguments {
@@ -52,6 +62,7 @@ public struct Sandbox: Sendable, Equatable {
         }
         var sandbox = Sandbox(readable: roots, output: output ?? defaultOutput)
         sandbox.stores = stores
+        sandbox.environment = environment.filter { $0.key.hasPrefix("ALPHALAB_") || exposing.contains($0.key) }
         return sandbox
     }
 
@@ -74,6 +85,9 @@ public struct Sandbox: Sendable, Equatable {
         let resolved = Self.resolve(path)
         guard Self.isUnder(resolved, output) || resolved == "/dev/null" else { throw SandboxError(path: path, access: "write", allowed: [output]) }
     }
+
+    /// Whether writing to `path` counts against ``outputLimit`` (it is under the output folder).
+    public func countsTowardOutput(_ path: String) -> Bool { Self.isUnder(Self.resolve(path), output) }
 
     static func isUnder(_ path: String, _ root: String) -> Bool {
         path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
@@ -111,8 +125,21 @@ public struct SandboxError: Error, CustomStringConvertible, Equatable {
     /// "read", "write", or "open" (a run store).
     public var access: String
     public var allowed: [String]
+    /// For access "exceed": the output limit in bytes.
+    public var limit: Int?
+
+    public init(path: String, access: String, allowed: [String], limit: Int? = nil) {
+        self.path = path
+        self.access = access
+        self.allowed = allowed
+        self.limit = limit
+    }
 
     public var description: String {
+        if access == "exceed", let limit {
+            return "sandbox: writing '\(path)' passes the output limit of \(Self.megabytes(limit)) written under the output folder"
+                + " (alphalab --sandbox --output-limit MB)"
+        }
         if access == "open" {
             return "sandbox: cannot open the run store '\(path)': a sandboxed script opens only the stores named on its command line"
                 + (allowed.isEmpty ? " (none was)" : " (" + allowed.map { "'\($0)'" }.joined(separator: ", ") + ")")
@@ -120,5 +147,9 @@ public struct SandboxError: Error, CustomStringConvertible, Equatable {
         return "sandbox: cannot \(access) '\(path)': \(access == "write" ? "files are written only under" : "files are read only under") "
             + allowed.map { "'\($0)'" }.joined(separator: ", ")
             + (access == "write" ? " (the output folder: alphalab --sandbox --output DIR)" : "")
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : String(format: "%.2f MB", Double(bytes) / Double(1 << 20))
     }
 }

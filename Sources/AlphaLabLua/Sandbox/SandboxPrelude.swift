@@ -4,19 +4,24 @@
 /// sandbox's rules in front of every standard function that opens a file by name.
 ///
 /// The originals stay only as upvalues of the checking closures, which no script can
-/// reach without `debug`. `check_read` and `check_write` are host functions (left in the
-/// registry by the host) that raise the sandbox's error; `path` is the `require` path of
-/// the allowed folders.
+/// reach without `debug`. `check_read`, `check_write` and `count_output` are host
+/// functions (left in the registry by the host) that raise the sandbox's error; `path`
+/// is the `require` path of the allowed folders, `environment` the variables
+/// `os.getenv` may return. Bytes written through a file opened under the output folder
+/// count against the output limit (`count_output`), as `lab`'s files do on the host side.
 enum SandboxPrelude {
     static let source = #"""
-    local path = ...
+    local path, environment = ...
     local registry = debug.getregistry()
     local can_read, can_write = registry["alphalab.check_read"], registry["alphalab.check_write"]
-    registry["alphalab.check_read"], registry["alphalab.check_write"] = nil, nil
+    local can_count = registry["alphalab.count_output"]
+    registry["alphalab.check_read"], registry["alphalab.check_write"], registry["alphalab.count_output"] = nil, nil, nil
     -- Raised at level 3: the line of the script that called the checked function.
     local function check_read(name) local ok, why = can_read(name); if not ok then error(why, 3) end end
     local function check_write(name) local ok, why = can_write(name); if not ok then error(why, 3) end end
-    local error, type, select, tostring = error, type, select, tostring
+    local error, type, select, tostring, setmetatable = error, type, select, tostring, setmetatable
+
+    function os.getenv(name) return environment[name] end
 
     local function refused(name, why)
       return function() error("sandbox: " .. name .. " is not allowed" .. (why and (" (" .. why .. ")") or ""), 2) end
@@ -24,14 +29,35 @@ enum SandboxPrelude {
     os.execute = refused("os.execute", "it runs programs")
     io.popen = refused("io.popen", "it runs programs")
     os.tmpname = refused("os.tmpname", "it creates a file outside the output folder")
+    io.tmpfile = refused("io.tmpfile", "it writes a file outside the output folder")
     package.loadlib = refused("package.loadlib", "it loads native code")
 
     local function writes(mode) return mode ~= nil and tostring(mode):find("[wa+]") ~= nil end
 
+    -- Files open for writing, by the path they were opened with (weak: a closed, collected file drops out).
+    local written = setmetatable({}, { __mode = "k" })
+    local methods = getmetatable(io.stdout).__index
+    local write = methods.write
+    function methods.write(file, ...)
+      local name = written[file]
+      if name then
+        local bytes = 0
+        for i = 1, select("#", ...) do
+          local v = select(i, ...)
+          if type(v) == "string" or type(v) == "number" then bytes = bytes + #tostring(v) end
+        end
+        local ok, why = can_count(bytes, name)
+        if not ok then error(why, 2) end
+      end
+      return write(file, ...)
+    end
+
     local open = io.open
     function io.open(name, mode)
       if writes(mode) then check_write(name) else check_read(name) end
-      return open(name, mode)
+      local file, message, code = open(name, mode)
+      if file and writes(mode) then written[file] = name end
+      return file, message, code
     end
     local lines = io.lines
     function io.lines(name, ...)
@@ -44,9 +70,14 @@ enum SandboxPrelude {
       return input(file)
     end
     function io.output(file)
-      if type(file) == "string" then check_write(file) end
-      return output(file)
+      if type(file) ~= "string" then return output(file) end
+      check_write(file)
+      local chosen = output(file)
+      written[chosen] = file
+      return chosen
     end
+    -- io.write writes to the default output through the counted method.
+    function io.write(...) return output():write(...) end
     local remove, rename = os.remove, os.rename
     function os.remove(name) check_write(name); return remove(name) end
     function os.rename(from, to) check_write(from); check_write(to); return rename(from, to) end

@@ -57,7 +57,8 @@ void alab_interrupt(lua_State *L);
 void alab_clearinterrupt(lua_State *L);
 
 /// Installs (or, with NULL, removes) a SIGINT handler that interrupts `L` and then
-/// calls `also` (for example to cancel engine work).
+/// calls `also` (for example to cancel engine work); removing it gives SIGINT back
+/// what it did before (terminate, or be ignored).
 void alab_catchinterrupts(lua_State *L, void (*also)(void));
 
 #endif

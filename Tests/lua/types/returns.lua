@@ -110,6 +110,9 @@ check("Factor:table", factor:table())
 check("Factor:summary", factor:summary())
 check("Factor:report", factor:report(folder .. "/factor.html"))
 check("lab.factor_report", lab.factor_report({ factor }, folder .. "/factors.html"))
+check("lab.mime", lab.mime(factor))
+check("lab.mime", lab.mime({ result }, { after = "<p>after</p>" }))
+check("lab.mime", lab.mime(42))
 
 -- Price stores: one the test imported, and lab.load's default (the embedded market here).
 check("lab.open", lab.open(store_path))

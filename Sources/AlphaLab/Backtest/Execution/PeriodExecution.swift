@@ -8,6 +8,8 @@ public protocol PeriodExecution {
     mutating func execute(_ orders: PeriodOrders) -> PeriodOutcome
     /// Trading days each closed position was held, in the order they closed.
     var holdingDays: [Int] { get }
+    /// The tickers held into the next decision (the rank buffer keeps them while they rank well).
+    var held: Set<Int> { get }
 }
 
 /// One period's decision, as execution receives it.

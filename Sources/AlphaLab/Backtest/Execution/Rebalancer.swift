@@ -49,6 +49,7 @@ public struct Rebalancer: PeriodExecution {
     }
 
     public var holdingDays: [Int] { portfolio.holdingDays }
+    public var held: Set<Int> { Set(portfolio.positions.keys) }
 
     public mutating func execute(_ orders: PeriodOrders) -> PeriodOutcome {
         let invested = orders.cashReason == nil

@@ -11,6 +11,8 @@ public struct RoundTrip: PeriodExecution {
     /// Equity after the last period (initial_cash before the first).
     public private(set) var equity: Double
     public private(set) var holdingDays: [Int] = []
+    /// Nothing: every position is sold at the period's end.
+    public var held: Set<Int> { [] }
 
     /// The round trips `config` asks for on `panel`.
     public init(config: ExperimentConfig, panel: Panel) {

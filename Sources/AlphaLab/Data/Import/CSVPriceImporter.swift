@@ -183,9 +183,24 @@ struct CSVPriceImporter {
             split = layout.split.flatMap { find($0, required: false) }
             guard missing.isEmpty, let date, let open, let high, let low, let close, let volume else {
                 let shown = header.joined(separator: ",")
-                throw .invalid(validator.reject(line, "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (header is '\(shown.prefix(80))')"))
+                let hint = layout.ticker.map { missing.contains($0[0]) } == true ? Self.tickerHint(header) : ""
+                throw .invalid(validator.reject(line, "missing column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) (header is '\(shown.prefix(80))')\(hint)"))
             }
             (self.date, self.open, self.high, self.low, self.close, self.volume) = (date, open, high, low, close, volume)
+        }
+
+        /// Names long files give their ticker column, most common first ("Name" is the
+        /// best-known public S&P 500 file's).
+        static let likelyTickerColumns = ["name", "symbol", "ticker_symbol", "tic", "sym", "code", "permno", "ric", "isin", "id"]
+
+        /// How to name the ticker column: the header's likely one when it has one.
+        static func tickerHint(_ header: [String]) -> String {
+            let lowered = header.map { $0.lowercased() }
+            guard let k = likelyTickerColumns.lazy.compactMap({ lowered.firstIndex(of: $0) }).first else {
+                return "; name the column that holds the tickers with --ticker-column COLUMN (lab.read_csv: ticker_column)"
+            }
+            let column = header[k]
+            return "; the tickers look to be in '\(column)': add --ticker-column \(column) (lab.read_csv: ticker_column = \"\(column)\")"
         }
     }
 }
