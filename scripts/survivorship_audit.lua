@@ -82,6 +82,13 @@ local m_s, m_p = survivors[1], members[1]
 lines[#lines + 1] = string.format("12-1 momentum: %s on survivors (excess over SPY %s, t %+.2f), %s on point-in-time members (excess %s, t %+.2f); survivors minus members: %s.",
   pct(m_s.total_return), pct(m_s.excess_return), m_s.excess_t_stat or 0 / 0, pct(m_p.total_return), pct(m_p.excess_return),
   m_p.excess_t_stat or 0 / 0, pct(m_s.total_return - m_p.total_return))
+local coverage = m_p.coverage
+if coverage then
+  local shares = {}
+  for _, y in ipairs(coverage.years) do shares[#shares + 1] = string.format("%d %.1f%%", y.year, y.share * 100) end
+  lines[#lines + 1] = string.format("Coverage of %s (members with a bar on the decision days): %s; worst %d, %.1f%%.", coverage.universe,
+    table.concat(shares, ", "), coverage.worst_year, coverage.worst_share * 100)
+end
 if synthetic then
   lines[#lines + 1] = "The synthetic market keeps the prices of tickers that went bankrupt or were acquired: this is the whole survivorship bias."
 else

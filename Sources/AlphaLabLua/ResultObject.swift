@@ -24,6 +24,7 @@ final class ResultObject {
         ("yearly_returns", "table<string, number>", "compounded return of the periods decided in each calendar year, by year"),
         ("config", "Config", "the run's config"),
         ("seconds", "number", "wall time of the run that made it (0 when loaded)"),
+        ("coverage", "Coverage|nil", "on a stored point-in-time universe: per year, the share of its members with a bar on the decision days"),
     ]
 
     /// Field names readable as `r.name`, `r.sharpe`, ...: every ``ResultField`` and the structured ones.
@@ -47,6 +48,7 @@ final class ResultObject {
         case "yearly_returns": return .map(Dictionary(uniqueKeysWithValues: result.yearlyReturns.map { (String($0.key), .finite($0.value)) }))
         case "config": return LuaValue(.map(result.config.values))
         case "seconds": return .number(seconds)
+        case "coverage": return result.coverage.map(Self.table)
         default: return nil
         }
     }
@@ -58,6 +60,16 @@ final class ResultObject {
               "periods": .integer(Int64(v.periods)), "expected_maximum": .finite(v.expectedMaximum), "psr": .finite(v.probabilistic),
               "dsr": .finite(v.deflated), "best_sharpe": .finite(v.bestAnnualSharpe), "family": .string(family.description),
               "family_key": .string(family.key), "formula": .string(TrialVerdict.effectiveFormula), "summary": .string(v.summary)])
+    }
+
+    /// A universe's coverage as a Lua table (worst year first among equals by year).
+    static func table(_ c: UniverseCoverage) -> LuaValue {
+        var fields: [String: LuaValue] = ["universe": .string(c.universe), "years": .array(c.years.map { y in
+            .map(["year": .integer(Int64(y.year)), "member_days": .integer(Int64(y.memberDays)), "covered": .integer(Int64(y.covered)),
+                  "share": .number(y.share)])
+        })]
+        if let worst = c.worst { fields["worst_year"] = .integer(Int64(worst.year)); fields["worst_share"] = .number(worst.share) }
+        return .map(fields)
     }
 
     static func curve(_ points: [(date: Day, value: Double)]) -> LuaValue {

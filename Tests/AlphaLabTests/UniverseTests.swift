@@ -146,6 +146,60 @@ struct UniverseTests {
     }
 }
 
+/// Coverage: how much of a point-in-time universe had prices when a run decided.
+@Suite("Universe coverage")
+struct CoverageTests {
+    /// A1-A4 and ZZZ (no prices at all) are members throughout.
+    static let membership = Membership(name: "cov", spells: ["A1", "A2", "A3", "A4", "ZZZ"].map {
+        .init(ticker: $0, start: Day("2020-01-01")!, end: nil)
+    })
+
+    @Test("A run on a universe records its coverage by year (result, JSON, store, report, Lua) and warns below 95%, naming the worst year")
+    func runRecordsCoverage() throws {
+        var market = TinyMarket()
+        market.memberships = [Self.membership]
+        let r = try market.run(["A1": 4, "A2": 3, "A3": 2, "A4": 1]) { $0.topN = 2; $0.universe = "cov" }
+        let coverage = try #require(r.coverage)
+        #expect(coverage.universe == "cov" && coverage.years.map(\.year) == [2024])
+        #expect(coverage.years[0].memberDays == 5 * r.periods.count && coverage.years[0].covered == 4 * r.periods.count)
+        #expect(r.warnings.contains { $0.hasPrefix("coverage: in 2024 only 80.0% of cov's members had a bar on the decision days (below 95% in 1 of 1 years)") },
+                "\(r.warnings)")
+        #expect(r.summary.contains("!! coverage: in 2024 only 80.0%"))
+        let again = try JSONDecoder().decode(ExperimentResult.self, from: try r.json())
+        #expect(again.coverage == coverage && again.warnings == r.warnings)
+        let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")
+        let id = try store.save(r, seconds: 0, provenance: nil)
+        #expect(try store.load(id: id).coverage == coverage)
+        let page = HTMLReport(title: "t", results: [r]).render()
+        #expect(page.contains("<h2>Universe coverage</h2>") && page.contains("80.0%"))
+        // On every ticker (no stored universe) nothing is recorded and nothing warned.
+        let everyone = try market.run(["A1": 4, "A2": 3, "A3": 2, "A4": 1]) { $0.topN = 2 }
+        #expect(everyone.coverage == nil && everyone.warnings.isEmpty)
+    }
+
+    @Test("Lua reads r.coverage; alphalab info shows each universe's coverage by year with its worst")
+    func luaAndInfo() throws {
+        let lua = try Fixtures.alphalab(["-e", """
+            local d = lab.synthetic{ tickers = 30 }
+            local r = lab.run({ strategy = "momentum_12_1", rebalance = "monthly", start_year = 2015, end_year = 2016, universe = "index" }, d)
+            local c = r.coverage
+            print(c.universe, #c.years, c.years[1].year, c.worst_share > 0.9, c.worst_share <= 1)
+            print(lab.run({ strategy = "momentum_12_1", rebalance = "monthly", start_year = 2015, end_year = 2015 }, d).coverage)
+            """])
+        #expect(lua.out == "index\t2\t2015\ttrue\ttrue\nnil\n", "\(lua.out)\(lua.err)")
+        let folder = Fixtures.temporaryFolder()
+        let db = folder + "/market.db"
+        let prices = Fixtures.write("date,open,high,low,close,volume,ticker\n2020-01-02,10,11,9,10,1000,AAA\n2020-12-31,10,11,9,10,1000,AAA\n",
+                                    to: folder + "/prices.csv")
+        #expect(try Fixtures.alphalab(["import", "long", prices, "--db", db]).status == 0)
+        let members = Fixtures.write("ticker,start_date,end_date\nAAA,2020-01-02,\nBBB,2020-01-02,\n", to: folder + "/members.csv")
+        #expect(try Fixtures.alphalab(["import", "membership", members, "--universe", "idx", "--db", db]).status == 0)
+        let info = try Fixtures.alphalab(["info", "--db", db])
+        #expect(info.out.contains("    coverage (members with prices spanning each Wednesday): 2020 50.0%; worst 2020 50.0% (below 95%: survivorship left in)"),
+                "\(info.out)\(info.err)")
+    }
+}
+
 extension EnsembleSpec {
     /// A copy with `body` applied.
     func with(_ body: (inout EnsembleSpec) -> Void) -> EnsembleSpec {

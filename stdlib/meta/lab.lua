@@ -150,6 +150,20 @@
 ---@class MimeOptions
 ---@field after? string HTML placed after a list's table (the display module puts the decision matrix there)
 
+---A point-in-time universe's price coverage on a run's decision days
+---@class Coverage
+---@field universe string
+---@field years CoverageYear[]
+---@field worst_year integer
+---@field worst_share number
+
+---One year of a universe's coverage
+---@class CoverageYear
+---@field year integer
+---@field member_days integer
+---@field covered integer
+---@field share number
+
 ---What lab.picks returns
 ---@class Picks
 ---@field decision_date string
@@ -501,6 +515,7 @@ function Model:save(folder) end
 ---@field config Config the run's config
 ---@field cost_drag number costs paid as a fraction of equity, per year
 ---@field costs_paid number costs paid over the run, in dollars
+---@field coverage Coverage|nil on a stored point-in-time universe: per year, the share of its members with a bar on the decision days
 ---@field data_fingerprint string the data's fingerprint (tickers, dates, values)
 ---@field directional_accuracy number share of candidates whose signal had the sign of their return
 ---@field end_date string the last exit date

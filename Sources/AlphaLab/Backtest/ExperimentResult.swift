@@ -104,6 +104,21 @@ public struct ExperimentResult: Sendable, Equatable {
     public var dataFingerprint: String
     /// Every ticker's scores and what drove the model, when the config asked (`explain`).
     public var explanation: Explanation? = nil
+    /// For a run on a stored point-in-time universe: per year, the share of its members with
+    /// a bar on the decision days (below 100%, the run chose among members that survived
+    /// into the data).
+    public var coverage: UniverseCoverage? = nil
+
+    /// The share of a year's member-days below which a run's coverage is a warning.
+    public static let coverageWarningShare = 0.95
+
+    /// The warning a coverage below ``coverageWarningShare`` in some year earns, naming the worst year.
+    public static func coverageWarning(_ coverage: UniverseCoverage) -> String? {
+        guard let worst = coverage.worst, worst.share < coverageWarningShare else { return nil }
+        return String(format: "coverage: in %d only %.1f%% of %@'s members had a bar on the decision days (below 95%% in %d of %d years): "
+                      + "the run chose among the members that survived into the data", worst.year, worst.share * 100, coverage.universe,
+                      coverage.years.filter { $0.share < coverageWarningShare }.count, coverage.years.count)
+    }
 
     /// The first decision date.
     public var startDate: Day? { periods.first?.date }

@@ -101,6 +101,11 @@ public struct WalkForward {
         }
         var result = recorder.result(holdingDays: execution.holdingDays, strategy: scorer.label, dataFingerprint: panel.fingerprint)
         result.explanation = explaining?.finished()
+        if let membership = dataset.memberships[config.universe] {
+            let coverage = UniverseCoverage(membership, panel: panel, days: Array(days.dropLast()))
+            result.coverage = coverage
+            if let warning = ExperimentResult.coverageWarning(coverage) { result.warnings.append(warning) }
+        }
         return result
     }
 }

@@ -196,10 +196,15 @@ public final class PriceStore: Sendable {
             let info = try Self.readInfo(db)
             var sectors: [String: Int] = [:]
             for i in info where !i.sector.isEmpty { sectors[i.sector, default: 0] += 1 }
-            let priced: Set<String> = fromSeries ? Set(try String.fetchAll(db, sql: "SELECT ticker FROM price_series")) : []
+            var spans: [String: ClosedRange<Day>] = [:]
+            if fromSeries {
+                for r in try Row.fetchAll(db, sql: "SELECT ticker, first_date, last_date FROM price_series") {
+                    if let a = Day(r[1] as String), let b = Day(r[2] as String), a <= b { spans[r[0]] = a...b }
+                }
+            }
             return StoreSummary(path: path, tickers: row[0], rows: row[1],
                                 first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
-                                sectors: sectors, universes: try memberships(db), priced: priced)
+                                sectors: sectors, universes: try memberships(db), priced: Set(spans.keys), pricedSpans: spans)
         }
     }
 
@@ -259,8 +264,36 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
                 let withPrices = u.members(on: max(day, u.first!)).filter(priced.contains).count
                 return "\(year) \(count) (\(withPrices))"
             }.joined(separator: ", "))
+            universeLines.append(coverageLine(u))
         }
         return (lines + sectorLines(sectors) + universeLines).joined(separator: "\n")
+    }
+
+    /// First and last bar of each stored ticker.
+    public var pricedSpans: [String: ClosedRange<Day>] = [:]
+
+    /// The universe's coverage by year: the share of its members, each Wednesday, whose
+    /// prices span that day (the first to the last bar; runs measure bars on their own
+    /// decision days), every fifth year, the last, and the worst.
+    func coverageLine(_ u: Membership) -> String {
+        guard let start = u.first, let end = [u.last, last].compactMap({ $0 }).min(), start <= end else { return "    coverage: -" }
+        var byYear: [Int: (members: Int, covered: Int)] = [:]
+        var day = start
+        while day.weekday != 3 { day = day.adding(days: 1) }
+        while day <= end {
+            let members = u.members(on: day)
+            let covered = members.filter { pricedSpans[$0]?.contains(day) == true }.count
+            byYear[day.year, default: (0, 0)].members += members.count
+            byYear[day.year, default: (0, 0)].covered += covered
+            day = day.adding(days: 7)
+        }
+        let years = byYear.keys.sorted()
+        guard !years.isEmpty else { return "    coverage: -" }
+        func share(_ y: Int) -> Double { byYear[y]!.members == 0 ? 1 : Double(byYear[y]!.covered) / Double(byYear[y]!.members) }
+        let worst = years.min { share($0) < share($1) }!
+        let shown = years.enumerated().filter { $0.offset % 5 == 0 || $0.offset == years.count - 1 }.map(\.element)
+        return "    coverage (members with prices spanning each Wednesday): " + shown.map { "\($0) \(Format.rate(share($0)))" }.joined(separator: ", ")
+            + "; worst \(worst) \(Format.rate(share(worst)))" + (share(worst) < ExperimentResult.coverageWarningShare ? " (below 95%: survivorship left in)" : "")
     }
 }
 

@@ -54,7 +54,7 @@ public struct HTMLReport {
         if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
         body += "</p>"
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
-        body += summaryTable() + curves() + importance()
+        body += summaryTable() + curves() + importance() + coverage()
         if let grid { body += heatmap(grid) }
         return body
     }
@@ -109,6 +109,25 @@ public struct HTMLReport {
             lines.append(.init(name: "SPY", points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
         }
         return SVGChart.lines(lines, title: "Cumulative return against SPY")
+    }
+
+    /// The point-in-time universe's price coverage by year, for the runs that have one:
+    /// the share of members with a bar on the decision days (below 95% in red).
+    private func coverage() -> String {
+        let covered = results.filter { $0.coverage != nil }
+        guard !covered.isEmpty else { return "" }
+        let years = Array(Set(covered.flatMap { $0.coverage!.years.map(\.year) })).sorted()
+        var body = "<h2>Universe coverage</h2><p class=\"meta\">Share of the universe's members with a bar on the decision days: "
+            + "a member without prices could not be bought, so below 100% the run chose among members that survived into the data.</p>"
+        body += "<table><thead><tr><th>Year</th>" + covered.map { "<th>\(esc($0.name)) (\(esc($0.coverage!.universe)))</th>" }.joined() + "</tr></thead><tbody>"
+        for year in years {
+            body += "<tr><td>\(year)</td>" + covered.map { r -> String in
+                guard let y = r.coverage!.years.first(where: { $0.year == year }) else { return "<td></td>" }
+                let low = y.share < ExperimentResult.coverageWarningShare ? " style=\"color:#e15759;font-weight:bold\"" : ""
+                return "<td\(low)>\(Format.rate(y.share))</td>"
+            }.joined() + "</tr>"
+        }
+        return body + "</tbody></table>"
     }
 
     /// What drove the models (runs with explain = true): mean |SHAP| of the top features per retraining.

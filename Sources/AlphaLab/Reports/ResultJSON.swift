@@ -154,7 +154,7 @@ extension ExperimentResult: Codable {
     /// The structured parts; every scalar figure is a ``ResultField`` and encodes under its key.
     enum StructuredKey: String {
         case yearlyReturns = "yearly_returns", warnings, alphalabVersion = "alphalab_version", config
-        case retrainPeriods = "retrain_periods", weeks, explanation
+        case retrainPeriods = "retrain_periods", weeks, explanation, coverage
 
         var key: AnyKey { AnyKey(rawValue) }
     }
@@ -178,6 +178,32 @@ extension ExperimentResult: Codable {
         try c.encode(retrainPeriods, forKey: StructuredKey.retrainPeriods.key)
         try c.encode(periods, forKey: StructuredKey.weeks.key)
         try c.encodeIfPresent(explanation, forKey: StructuredKey.explanation.key)
+        if let coverage {
+            var nested = c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.coverage.key)
+            try nested.encode(coverage.universe, forKey: AnyKey("universe"))
+            var years = nested.nestedUnkeyedContainer(forKey: AnyKey("years"))
+            for y in coverage.years {
+                var year = years.nestedContainer(keyedBy: AnyKey.self)
+                try year.encode(y.year, forKey: AnyKey("year"))
+                try year.encode(y.memberDays, forKey: AnyKey("member_days"))
+                try year.encode(y.covered, forKey: AnyKey("covered"))
+                try year.encodeNumber(y.share, forKey: AnyKey("share"))
+            }
+        }
+    }
+
+    /// The coverage a result's JSON keeps (``ExperimentResult/coverage``), if any.
+    private static func decodeCoverage(_ c: KeyedDecodingContainer<AnyKey>) throws -> UniverseCoverage? {
+        guard c.contains(StructuredKey.coverage.key) else { return nil }
+        let nested = try c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.coverage.key)
+        var years = try nested.nestedUnkeyedContainer(forKey: AnyKey("years"))
+        var list: [UniverseCoverage.Year] = []
+        while !years.isAtEnd {
+            let year = try years.nestedContainer(keyedBy: AnyKey.self)
+            list.append(.init(year: try year.decode(Int.self, forKey: AnyKey("year")), memberDays: try year.decode(Int.self, forKey: AnyKey("member_days")),
+                              covered: try year.decode(Int.self, forKey: AnyKey("covered"))))
+        }
+        return UniverseCoverage(universe: try nested.decode(String.self, forKey: AnyKey("universe")), years: list)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -199,6 +225,7 @@ extension ExperimentResult: Codable {
             retrainPeriods: try c.decode([RetrainPeriod].self, forKey: StructuredKey.retrainPeriods.key),
             retrains: 0, warnings: try c.decode([String].self, forKey: StructuredKey.warnings.key), dataFingerprint: "",
             explanation: try c.decodeIfPresent(Explanation.self, forKey: StructuredKey.explanation.key))
+        coverage = try Self.decodeCoverage(c)
         for field in ResultField.all {
             guard let write = field.writer else { continue }
             let key = AnyKey(field.key)

@@ -110,6 +110,9 @@ enum LabTypes {
 
     /// Table shapes the signatures name: class name, then its fields (`name?: type` for optional ones).
     static let classes: [(name: String, summary: String, fields: [String])] = LabOptionSet.all.map(\.annotationClass) + [
+        ("Coverage", "A point-in-time universe's price coverage on a run's decision days", ["universe: string", "years: CoverageYear[]",
+                                                                                                 "worst_year: integer", "worst_share: number"]),
+        ("CoverageYear", "One year of a universe's coverage", ["year: integer", "member_days: integer", "covered: integer", "share: number"]),
         ("Picks", "What lab.picks returns", ["decision_date: string", "scoring_date: string", "trained_for?: string", "capital: number",
                                                "cash_reason?: string", "positions: Position[]", "orders?: Order[]", "text: string", "csv: string",
                                                "json: string"]),

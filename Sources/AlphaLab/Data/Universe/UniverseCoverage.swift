@@ -11,6 +11,17 @@ public struct UniverseCoverage: Sendable, Equatable, Codable {
         public var covered: Int
         /// covered / memberDays.
         public var share: Double { memberDays == 0 ? 1 : Double(covered) / Double(memberDays) }
+
+        public init(year: Int, memberDays: Int, covered: Int) {
+            self.year = year
+            self.memberDays = memberDays
+            self.covered = covered
+        }
+    }
+
+    public init(universe: String, years: [Year]) {
+        self.universe = universe
+        self.years = years
     }
 
     /// The universe's name.
