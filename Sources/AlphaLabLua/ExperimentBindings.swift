@@ -19,6 +19,26 @@ extension LabModule {
         }
     }
 
+    /// lab.picks' `equity` option: a CSV path (read through the sandbox) or a list of {date, equity, picks_return}.
+    static func equityMarks(_ value: LuaValue?, call: LuaCall) throws -> [EquityMark]? {
+        switch value {
+        case nil: return nil
+        case .string(let path)?:
+            try call.state.session.checkRead(path)
+            do throws(ImportError) { return try EquityMark.read(path: path) } catch { throw LuaError(error.description) }
+        case .array(let rows)?:
+            return try rows.enumerated().map { k, row in
+                guard case .map(let m) = row, case .string(let text)? = m["date"], let date = Day(text), let equity = m["equity"]?.number,
+                      equity > 0 else {
+                    throw call.argumentError(3, "option 'equity': row \(k + 1) needs date (YYYY-MM-DD) and a positive equity")
+                }
+                return EquityMark(date: date, equity: equity, picksReturn: m["picks_return"]?.number ?? 0)
+            }
+        default:
+            throw call.argumentError(3, "option 'equity': a CSV path or a list of {date, equity} expected")
+        }
+    }
+
     static var experimentFunctions: [Function] { [
         ("config", """
         lab.config(table | path) -> table
@@ -120,17 +140,29 @@ extension LabModule {
             }
             // What is held decides with the rank buffer (hold_buffer), as in the backtest.
             let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000,
-                                                     held: Set(holdings?.filter { $0.shares > 0 }.map(\.ticker) ?? []))
+                                                     held: Set(holdings?.filter { $0.shares > 0 }.map(\.ticker) ?? []),
+                                                     equityMarks: try equityMarks(o.value("equity"), call: call))
             let orders = holdings.map { target.orders(from: $0) }
             var fields: [String: LuaValue] = [
                 "decision_date": .string(target.decisionDate.description), "scoring_date": .string(target.scoringDate.description),
                 "capital": .number(target.capital), "text": .string(target.text(orders: orders)), "csv": .string(target.csv()),
                 "json": .string(String(decoding: try target.json(orders: orders), as: UTF8.self)),
                 "positions": .array(target.positions.map { p in
-                    .map(["ticker": .string(p.ticker), "sector": .string(p.sector), "score": .number(p.score), "weight": .number(p.weight),
-                          "close": .number(p.close), "shares": .integer(Int64(p.shares))])
+                    var fields: [String: LuaValue] = ["ticker": .string(p.ticker), "sector": .string(p.sector), "score": .number(p.score),
+                                                      "weight": .number(p.weight), "close": .number(p.close), "shares": .integer(Int64(p.shares))]
+                    if let stop = p.stop { fields["stop"] = .number(stop) }
+                    return .map(fields)
                 }),
             ]
+            if let b = target.breakerState {
+                var breaker: [String: LuaValue] = ["state": .string(b.state)]
+                if let level = b.cashAtOrBelow { breaker["cash_at_or_below"] = .number(level) }
+                if let peak = b.peak { breaker["peak"] = .number(peak) }
+                if let left = b.cashPeriodsLeft { breaker["cash_periods_left"] = .integer(Int64(left)) }
+                fields["breaker"] = .map(breaker)
+            } else if let note = target.breakerNote {
+                fields["breaker"] = .map(["state": .string("unknown"), "note": .string(note)])
+            }
             if let trained = target.trainedFor { fields["trained_for"] = .string(trained.description) }
             if let reason = target.cashReason { fields["cash_reason"] = .string(reason) }
             if let orders {

@@ -111,6 +111,7 @@ extension LabOptionSet {
         date?: string -- "YYYY-MM-DD": a past decision, the data cut at its scoring close
         capital?: number -- the capital shares are counted for (default 100000)
         holdings?: string -- a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+        equity?: string|{date: string, equity: number, picks_return?: number}[] -- the account's equity at past decisions' opens (a CSV of date,equity[,picks_return], or a list): whether the circuit breaker is tripped, or the level it trips at
         """)
 
     static let verdict = LabOptionSet("VerdictOptions", owner: "lab.verdict", """

@@ -111,4 +111,72 @@ struct PicksTests {
         let neither = try Fixtures.alphalab(["picks", "--tickers", "30"])
         #expect(neither.status == 1 && neither.err.hasPrefix("alphalab: picks needs --config FILE or --run ID"))
     }
+
+    @Test("Conditional picks against the backtest: with the run's equity marks, tripped and resuming match its cash periods, and an armed breaker's level is where it goes to cash",
+          arguments: [0.0, 0.05])
+    func breakerOutlookMatchesTheBacktest(recovery: Double) throws {
+        let config = Self.momentum.with {
+            $0.circuitBreakerDrawdown = 0.04; $0.circuitBreakerWeeks = 3; $0.circuitBreakerRecovery = recovery; $0.useMomentumFilter = false
+        }
+        let run = try WalkForward(config: config, dataset: Self.market).run()
+        let marks = run.periods.map { EquityMark(date: $0.exitDate, equity: $0.equity, picksReturn: $0.picksReturn) }
+        var seen: [String: Int] = [:]
+        for (p, period) in run.periods.enumerated() where p > 0 && period.cashReason != .tooFewPicks {
+            let target = try TargetPortfolio.compute(config: config, dataset: Self.market, date: period.date, capital: 100_000, equityMarks: marks)
+            let inCash = period.cashReason == .circuitBreaker
+            switch try #require(target.breaker) {
+            case .tripped(let left):
+                seen["tripped", default: 0] += 1
+                // With an early recovery, the picks' return up to this open (unknown before it) may end the cash periods first.
+                #expect(inCash || recovery > 0, "\(period.date)")
+                #expect(target.positions.isEmpty && target.cashReason == "the circuit breaker is tripped", "\(period.date)")
+                #expect(left >= 1 && left < config.circuitBreakerWeeks)
+            case .resuming:
+                seen["resuming", default: 0] += 1
+                #expect(!inCash, "\(period.date)")
+            case .armed(let level, let peak):
+                seen["armed", default: 0] += 1
+                // The mark at this decision's open is the previous period's closing equity.
+                let open = run.periods[p - 1].equity
+                #expect(inCash == (open <= level), "\(period.date): open \(open), level \(level), peak \(peak)")
+                #expect(abs(level - peak * (1 - config.circuitBreakerDrawdown)) < 1e-9)
+                if !inCash { #expect(target.positions.map(\.ticker) == period.picks.map(\.ticker)) }
+            case .off:
+                Issue.record("a configured breaker is never off")
+            }
+        }
+        // The trip itself is an armed breaker whose level the open fell through, then tripped periods follow.
+        #expect(seen["tripped", default: 0] >= 1 && seen["armed", default: 0] >= 10, "\(seen)")
+        #expect(run.periods.contains { $0.cashReason == .circuitBreaker })
+    }
+
+    @Test("Stops in the table, CSV and JSON; a breaker without a history says what it needs; a bad equity file names its line")
+    func stopsAndBreakerInTheCommand() throws {
+        let folder = Fixtures.temporaryFolder()
+        Fixtures.write(#"{"name": "guarded", "strategy": "momentum_12_1", "start_year": 2016, "end_year": 2016, "top_n": 5, "min_stocks": 4, "use_stop_loss": true, "stop_loss_pct": 0.1, "circuit_breaker_drawdown": 0.1}"#,
+                       to: folder + "/live.json")
+        let base = ["picks", "--config", folder + "/live.json", "--tickers", "30", "--cache", "", "--date", "2016-06-06", "--out", folder + "/out"]
+        let bare = try Fixtures.alphalab(base)
+        #expect(bare.status == 0, "\(bare.err)")
+        #expect(bare.out.contains("breaker: the config has a circuit breaker: give the account's equity history (--equity CSV, or --run ID)"), "\(bare.out)")
+        #expect(bare.out.contains("Shares   Stop") && bare.out.contains("stops: close x (1 - stop_loss_pct)"))
+        let csv = try String(contentsOfFile: folder + "/out/picks-2016-06-06.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "ticker,sector,score,weight,close,shares,stop" && csv.count == 6)
+        for row in csv.dropFirst() {
+            let f = row.split(separator: ",").map(String.init)
+            #expect(abs(Double(f[6])! - Double(f[4])! * 0.9) < 1e-9, "\(row)")
+        }
+        Fixtures.write("date,equity\n2016-05-02,100000\n2016-05-09,104000\n2016-05-31,92000\n", to: folder + "/account.csv")
+        let tripped = try Fixtures.alphalab(base + ["--equity", folder + "/account.csv"])
+        #expect(tripped.out.contains("cash: the circuit breaker is tripped") && tripped.out.contains("breaker: tripped: cash at this decision"),
+                "\(tripped.out)\(tripped.err)")
+        let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: folder + "/out/picks-2016-06-06.json"))) as! [String: Any]
+        #expect((json["breaker"] as? [String: Any])?["state"] as? String == "tripped" && (json["positions"] as! [Any]).isEmpty)
+        Fixtures.write("date,equity\n2016-05-02,100000\n2016-05-09,104000\n", to: folder + "/calm.csv")
+        let armed = try Fixtures.alphalab(base + ["--equity", folder + "/calm.csv"])
+        #expect(armed.out.contains("breaker: armed: cash instead if equity at the open is at or below 93600.00 (peak 104000.00)"), "\(armed.out)")
+        Fixtures.write("date,equity\n2016-05-09,100000\n2016-05-02,99000\n", to: folder + "/backwards.csv")
+        let bad = try Fixtures.alphalab(base + ["--equity", folder + "/backwards.csv"])
+        #expect(bad.status == 1 && bad.err.contains("backwards.csv:3: 2016-05-02 does not follow 2016-05-09"), "\(bad.err)")
+    }
 }

@@ -101,6 +101,7 @@
 ---@field date? string "YYYY-MM-DD": a past decision, the data cut at its scoring close
 ---@field capital? number the capital shares are counted for (default 100000)
 ---@field holdings? string a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+---@field equity? string|{date: string, equity: number, picks_return?: number}[] the account's equity at past decisions' opens (a CSV of date,equity[,picks_return], or a list): whether the circuit breaker is tripped, or the level it trips at
 
 ---lab.verdict's options
 ---@class VerdictOptions
@@ -176,6 +177,15 @@
 ---@field text string
 ---@field csv string
 ---@field json string
+---@field breaker? PicksBreaker
+
+---The circuit breaker at a live decision
+---@class PicksBreaker
+---@field state "off"|"tripped"|"resuming"|"armed"|"unknown"
+---@field cash_at_or_below? number
+---@field peak? number
+---@field cash_periods_left? integer
+---@field note? string
 
 ---One position of a target portfolio
 ---@class Position
@@ -185,6 +195,7 @@
 ---@field weight number
 ---@field close number
 ---@field shares integer
+---@field stop? number
 
 ---One order from holdings to a target portfolio
 ---@class Order
@@ -850,6 +861,7 @@ function lab.phase_one() end
 ---    date      "YYYY-MM-DD": a past decision, the data cut at its scoring close
 ---    capital   the capital shares are counted for (default 100000)
 ---    holdings  a CSV of ticker,shares held: adds the orders (buy, trim, sell)
+---    equity    the account's equity at past decisions' opens (a CSV of date,equity[,picks_return], or a list): whether the circuit breaker is tripped, or the level it trips at
 ---@param config Config|string
 ---@param dataset Dataset
 ---@param options? PicksOptions

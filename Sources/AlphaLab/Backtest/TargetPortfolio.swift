@@ -9,7 +9,9 @@ import Foundation
 /// config's schedule (every `retrain_weeks` decisions from January 1 of `start_year`) on or
 /// before it, by the label-known rule. Filters, sector cap and weighting are the run's:
 /// both go through one ``DecisionPipeline``.
-/// What the run's history would add is left out: the circuit breaker and stop-losses.
+/// What depends on the account's history is conditional: given its equity marks, the
+/// circuit breaker is tripped, or armed at an equity level for the open; with a stop-loss
+/// each position carries the stop its fill will set.
 public struct TargetPortfolio: Sendable {
     /// One position of the target.
     public struct Position: Sendable, Equatable {
@@ -21,6 +23,9 @@ public struct TargetPortfolio: Sendable {
         public var close: Double
         /// Whole shares of `weight` of the capital at `close`.
         public var shares: Int
+        /// With a stop-loss: the stop the position gets if it fills at `close`
+        /// (close x (1 - stop_loss_pct); the real stop is the fill x the same).
+        public var stop: Double?
     }
 
     /// The day the portfolio is for (traded at its open).
@@ -35,12 +40,18 @@ public struct TargetPortfolio: Sendable {
     public let positions: [Position]
     /// Why the run would hold cash, if it would.
     public let cashReason: String?
+    /// The circuit breaker's outlook for this decision: nil without a breaker or without
+    /// the account's equity history to judge it.
+    public let breaker: CircuitBreaker.Outlook?
+    /// With a breaker but no history: what is missing to judge it.
+    public let breakerNote: String?
 
     /// The target of `config` on `dataset` for the next trading day after its last bar, or
     /// for `date` (a trading day after the data's first; the data is cut at its scoring close).
     /// `held`: the tickers held now, which the rank buffer (hold_buffer) keeps while they rank well.
+    /// `equityMarks`: the account's equity at past decisions' opens, for the circuit breaker.
     public static func compute(config: ExperimentConfig, dataset full: Dataset, date: Day? = nil, capital: Double,
-                               held: Set<String> = []) throws -> TargetPortfolio {
+                               held: Set<String> = [], equityMarks: [EquityMark]? = nil) throws -> TargetPortfolio {
         do { try config.validate() } catch { throw BacktestError.config(error) }
         guard config.signalTiming == .priorClose else {
             throw BacktestError.noPeriods("picks score at the last close before the decision: signal_timing must be prior_close")
@@ -68,14 +79,23 @@ public struct TargetPortfolio: Sendable {
             .decide(scorer: &scorer, decisionDay: retrainDay, scoringDay: s, period: period, retrain: true, tradingDay: nil,
                     held: config.execution == .rebalance ? Set(held.compactMap { panel.tickerIndex[$0] }) : [])
         let picks = chosen.picks, tooFew = chosen.tooFew
-        let positions: [Position] = tooFew ? [] : zip(picks, chosen.weights).map { c, w in
+        // The marks before this decision only: a history that runs on is cut at its scoring close.
+        let outlook = config.circuitBreakerDrawdown > 0 ? equityMarks.map { marks in
+            CircuitBreaker.replaying(marks.filter { $0.date <= panel.calendar[s] }.map { ($0.equity, $0.picksReturn) }, config: config).outlook
+        } : nil
+        let tripped: Bool = if case .tripped? = outlook { true } else { false }
+        let stop = StopRule(config: config)
+        let positions: [Position] = tooFew || tripped ? [] : zip(picks, chosen.weights).map { c, w in
             let close = panel.value(.close, ticker: c.ticker, day: s)
             return Position(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, weight: w, close: close,
-                            shares: Int((w * capital / close).rounded(.down)))
+                            shares: Int((w * capital / close).rounded(.down)), stop: stop?.level(below: close))
         }
+        let cashReason = tooFew ? "too few picks (\(picks.count), min_stocks \(config.minStocks))"
+            : tripped ? "the circuit breaker is tripped" : nil
         return TargetPortfolio(decisionDate: decision, scoringDate: panel.calendar[s],
                                trainedFor: config.strategy == .ml ? (retrainDay == d ? decision : panel.calendar[retrainDay]) : nil,
-                               capital: capital, positions: positions,
-                               cashReason: tooFew ? "too few picks (\(picks.count), min_stocks \(config.minStocks))" : nil)
+                               capital: capital, positions: positions, cashReason: cashReason, breaker: outlook,
+                               breakerNote: config.circuitBreakerDrawdown > 0 && equityMarks == nil
+                                ? "the config has a circuit breaker: give the account's equity history (--equity CSV, or --run ID) to know whether it trips" : nil)
     }
 }
