@@ -16,6 +16,8 @@ let package = Package(
         // The run browser's HTTP server: async/await over plain sockets, 39 s to build from
         // scratch here (Hummingbird with swift-nio: 4m49s). Only alphalab-serve links it.
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        // Property-based tests (the CSV importers fuzzed); the tests alone link it.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // System libraries, each from Debian's packages (tools/bootstrap.sh installs them).
@@ -74,8 +76,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The CSV importers' fuzzer: mutations of real files and the properties an import keeps
+        // (the property test and `alphalab-bench fuzz` share it).
+        .target(name: "CSVFuzzing", dependencies: ["AlphaLab"]),
         // Benchmarks: a plain release executable printing figures (see README, Development).
-        .executableTarget(name: "alphalab-bench", dependencies: ["AlphaLab"]),
-        .testTarget(name: "AlphaLabTests", dependencies: ["AlphaLab", "AlphaLabLua"]),
+        .executableTarget(name: "alphalab-bench", dependencies: ["AlphaLab", "CSVFuzzing"]),
+        .testTarget(name: "AlphaLabTests", dependencies: [
+            "AlphaLab", "AlphaLabLua", "CSVFuzzing", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
     ]
 )

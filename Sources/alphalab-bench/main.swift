@@ -33,6 +33,8 @@ import Foundation
 //                                     the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
 //                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
 //                                     on the default market with a warm cache (twins needing trainings named)
+//   alphalab-bench fuzz [--cases N]   the CSV importers' properties on N mutated seed files (10,000):
+//                                     violations, refusals and cases a second (run from the repository)
 //   alphalab-bench kernel [STARTS] [REQUESTS]
 //                                     the Jupyter kernel through jupyter_client: start to kernel_info
 //                                     reply (10 starts) and print(1) round trips (p50 of 1,000), with
@@ -303,6 +305,14 @@ case "store":
 case "serve":
     do { try serveBenchmark() } catch {
         print("alphalab-bench serve: \(error)")
+        exit(1)
+    }
+
+case "fuzz":
+    let casesFlag = arguments.firstIndex(of: "--cases")
+    let cases = casesFlag.flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 10_000
+    do { try fuzzBenchmark(cases: cases, dataDir: "../shared/data") } catch {
+        print("alphalab-bench fuzz: \(error)")
         exit(1)
     }
 

@@ -81,7 +81,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `YYYY-MM-DD`.
     public var description: String {
         let (y, m, d) = components
-        return String(y) + "-" + (m < 10 ? "0" : "") + String(m) + "-" + (d < 10 ? "0" : "") + String(d)
+        // ISO 8601: four-digit years (0993-03-08, never 993-03-08).
+        let year = String(y)
+        return (y >= 0 && y < 1000 ? String(repeating: "0", count: 4 - year.count) : "") + year + "-" + (m < 10 ? "0" : "") + String(m)
+            + "-" + (d < 10 ? "0" : "") + String(d)
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }

@@ -17,6 +17,9 @@ struct CSVPriceImporter {
         self.options = options
     }
 
+    /// The days a daily price can have: from the first US exchange quotes to far enough ahead.
+    static let plausibleDays = Day("1800-01-01")!...Day("2199-12-31")!
+
     /// The bars of one file and the rows it skipped; throws when the file is rejected.
     func read(path: String) throws(ImportError) -> (bars: [RawBars], skipped: [ImportProblem]) {
         let reader: CSVReader
@@ -100,6 +103,11 @@ struct CSVPriceImporter {
         if ticker.isEmpty { validator.skip(line, "empty ticker"); return nil }
         guard let day = record.day(columns.date, format: options.dateFormat) else {
             validator.skip(line, "unparsable date '\(record.string(columns.date))' (expected \(options.dateFormat); other formats with --date-format)")
+            return nil
+        }
+        // Found by fuzzing: a flipped bit turns 1993-03-08 into 0993-03-08, a valid date no price has.
+        guard Self.plausibleDays.contains(day) else {
+            validator.skip(line, "date \(day) is outside \(Self.plausibleDays.lowerBound) .. \(Self.plausibleDays.upperBound), where prices can be")
             return nil
         }
         var values = [Double](repeating: 0, count: 5)
