@@ -4,7 +4,7 @@ jupyter_kernel_test's whole suite (kernel_info, stdout, stderr, completion,
 complete/incomplete/invalid code, error, execute_result, display_data, history,
 inspect, clear_output), then what it does not cover: rich results, interrupts by
 signal and by message, input through the stdin channel, messages with a wrong
-signature, and the sandboxed kernel.
+signature, a restart, and the sandboxed kernel.
 
 Run by Tests/AlphaLabTests/KernelTests.swift with JUPYTER_PATH pointing at the
 kernelspecs `alphalab kernel install --prefix` wrote (alphalab, alphalab-sandbox).
@@ -162,6 +162,24 @@ class RichAndControlTests(unittest.TestCase):
             replies[message["parent_header"]["msg_id"]] = message["content"]["status"]
         self.assertEqual(replies, {first: "error", second: "aborted"})
         self.assertEqual([c["data"]["text/plain"] for t, c in execute(self.kc, "never_set")[1] if t == "execute_result"], ["nil"])
+
+
+class RestartTests(unittest.TestCase):
+    def test_a_restart_gives_a_fresh_kernel_that_answers(self):
+        km, kc = start_new_kernel(kernel_name="alphalab")
+        try:
+            self.assertEqual(execute(kc, "kept = 42")[0]["status"], "ok")
+            first = km.provisioner.process.pid
+            km.restart_kernel(now=False)  # a shutdown_request with restart = true, then a new process
+            kc.wait_for_ready(timeout=30)
+            self.assertNotEqual(km.provisioner.process.pid, first)
+            content, messages = execute(kc, "kept")
+            self.assertEqual(content["status"], "ok")
+            self.assertEqual([c["data"]["text/plain"] for t, c in messages if t == "execute_result"], ["nil"])
+            self.assertEqual(content["execution_count"], 1)
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel()
 
 
 class SandboxedKernelTests(unittest.TestCase):
