@@ -29,9 +29,13 @@ function M.new_id()
   return string.format("alphalab-%d-%d", math.floor(lab.clock() * 1000), counter)
 end
 
-local function escape(text)
+--- `text` with HTML's special characters escaped, to place it in HTML.
+---@param text any
+---@return string
+function M.escape(text)
   return (tostring(text):gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))
 end
+local escape = M.escape
 
 --- The decision matrix of a list of Phase 1 results as HTML, or nil when no rule can be judged.
 local function decision_html(results)

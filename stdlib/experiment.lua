@@ -145,7 +145,7 @@ function M.notebook_progress(count)
     local text = string.format("[%d/%d] %s: week %d/%d, retrains %d, %s elapsed, ~%s left in this run", i, count,
       p.experiment, p.period, p.total, p.retrains, clock_text(now - started), clock_text(left))
     local html = string.format('<progress value="%d" max="%d" style="width:16em"></progress> <code>%s</code>', p.period, p.total,
-      (text:gsub("[&<>]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;" })))
+      display.escape(text))
     local bundle = { ["text/html"] = html, ["text/plain"] = text }
     if id then
       display.update(id, bundle, true)

@@ -194,7 +194,7 @@ extension LabModule {
                 options.permutations = n
             }
             if let seed = try o.integer("seed") { options.seed = UInt64(bitPattern: Int64(seed)) }
-            switch try o.value("rules") {
+            switch o.value("rules") {
             case nil, .array([])?: break
             case .map(let rules)?:
                 for (key, value) in rules.sorted(by: { $0.key < $1.key }) {

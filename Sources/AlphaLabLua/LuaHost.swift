@@ -78,8 +78,7 @@ public final class LuaHost {
         let fm = FileManager.default
         func valid(_ folder: String) -> Bool { fm.fileExists(atPath: folder + "/experiment.lua") }
         if let configured = environment["ALPHALAB_STDLIB"] { return valid(configured) ? configured : nil }
-        var folder = URL(fileURLWithPath: (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-            .deletingLastPathComponent()
+        var folder = RunningProgram.folder
         for _ in 0..<6 {
             for candidate in [folder.appendingPathComponent("stdlib").path, folder.appendingPathComponent("share/alphalab/stdlib").path] where valid(candidate) {
                 return candidate

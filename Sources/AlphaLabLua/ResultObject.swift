@@ -62,7 +62,7 @@ final class ResultObject {
               "family_key": .string(family.key), "formula": .string(TrialVerdict.effectiveFormula), "summary": .string(v.summary)])
     }
 
-    /// A universe's coverage as a Lua table (worst year first among equals by year).
+    /// A universe's coverage as a Lua table: its years in order, and the worst year with its share.
     static func table(_ c: UniverseCoverage) -> LuaValue {
         var fields: [String: LuaValue] = ["universe": .string(c.universe), "years": .array(c.years.map { y in
             .map(["year": .integer(Int64(y.year)), "member_days": .integer(Int64(y.memberDays)), "covered": .integer(Int64(y.covered)),

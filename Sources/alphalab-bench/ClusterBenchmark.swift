@@ -4,10 +4,8 @@ import Foundation
 /// `alphalab-bench cluster`: the plan of a Phase 2-style run on all of sp500 and its
 /// balance over shards, then one process against a 2-shard Slurm array job on a subset.
 func clusterBenchmark(dataDir: String, tickers: Int) throws {
-    let binary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        .deletingLastPathComponent().appendingPathComponent("alphalab").path
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-cluster-\(getpid())").path
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let binary = RunningProgram.sibling("alphalab")
+    let folder = try scratchFolder("cluster")
     defer { try? FileManager.default.removeItem(atPath: folder) }
     // The runs happen in a scratch folder: paths are made absolute from the repository.
     let repository = FileManager.default.currentDirectoryPath

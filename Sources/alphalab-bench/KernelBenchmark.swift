@@ -1,3 +1,4 @@
+import AlphaLab
 import Foundation
 
 /// `alphalab-bench kernel`: the Jupyter kernel's start-up and a cell's round trip as a front
@@ -11,7 +12,7 @@ func kernelBenchmark(starts: Int, requests: Int) throws {
     }
     let prefix = try scratchFolder("kernel")
     defer { try? FileManager.default.removeItem(atPath: prefix) }
-    guard run(siblingProgram("alphalab"), ["kernel", "install", "--prefix", prefix]) == 0 else {
+    guard run(RunningProgram.sibling("alphalab"), ["kernel", "install", "--prefix", prefix]) == 0 else {
         throw BenchmarkFailure(description: "alphalab kernel install failed (is alphalab-kernel built? swift build -c release --product alphalab-kernel)")
     }
     let alphalab = alphalabRuns(["-e", ""], count: 20)

@@ -50,7 +50,7 @@ func serveBenchmark() throws {
     for _ in 0..<20 { _ = try store.list(RunFilter(orderBy: "sharpe", limit: 50)) }
     let listMilliseconds = listClock.seconds / 20 * 1000
 
-    let binary = siblingProgram("alphalab-serve")
+    let binary = RunningProgram.sibling("alphalab-serve")
     let server = Process()
     server.executableURL = URL(fileURLWithPath: binary)
     server.arguments = ["--runs", folder + "/runs.db", "--port", "0"]

@@ -55,12 +55,6 @@ func megabytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes)
 /// A benchmark that could not run, with the reason.
 struct BenchmarkFailure: Error, CustomStringConvertible { var description: String }
 
-/// The path of the program `name` built beside this one (`alphalab`, `alphalab-serve`).
-func siblingProgram(_ name: String) -> String {
-    URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        .deletingLastPathComponent().appendingPathComponent(name).path
-}
-
 /// A new scratch folder `alphalab-bench-NAME-PID` under the temporary directory (the caller removes it).
 func scratchFolder(_ name: String) throws -> String {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-\(name)-\(getpid())").path
@@ -83,7 +77,7 @@ func smallMomentumRun() throws -> (result: ExperimentResult, seconds: Double) {
 /// binary with `options`. posix_spawn and waitpid: Foundation's Process adds tens of
 /// milliseconds of its own.
 func alphalabRuns(_ options: [String], count: Int) -> [Double] {
-    let binary = siblingProgram("alphalab")
+    let binary = RunningProgram.sibling("alphalab")
     var times: [Double] = []
     for _ in 0..<count {
         var pid: pid_t = 0

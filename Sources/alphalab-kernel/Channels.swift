@@ -11,8 +11,13 @@ final class KernelActivity: @unchecked Sendable {
     var isStopping: Bool { lock.withLock { stopping } }
     func setBusy(_ value: Bool) { lock.withLock { busy = value } }
 
-    /// Asks the shell loop to end; interrupts the running cell first, if any.
-    func requestStop() {
+    /// shutdown_request, on the control or the shell channel: answered there and on iopub,
+    /// then the shell loop is asked to end (the running cell interrupted first, if any).
+    /// A restart is the front end's: it starts a new process.
+    func shutDown(answering request: JupyterMessage, on socket: ZMQSocket, session: JupyterSession, iopub: IOPub) {
+        let content: JSONObject = ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
+        session.reply("shutdown_reply", content, to: request, on: socket)
+        iopub.publish("shutdown_reply", content, parent: request)
         let interrupt = lock.withLock { stopping = true; return busy }
         if interrupt { Self.interruptRunningCell() }
     }
@@ -63,12 +68,7 @@ struct ControlChannel: Sendable {
                 if !error.isTermination { KernelLog.write("control: \(error)") }
                 break
             }
-            let request: JupyterMessage
-            do { request = try JupyterMessage(frames: frames, signer: session.signer) } catch {
-                KernelLog.write("control: \(error)")
-                continue
-            }
-            handle(request)
+            if let request = session.read(frames, channel: "control") { handle(request) }
         }
         socket.close()
     }
@@ -79,21 +79,13 @@ struct ControlChannel: Sendable {
         switch request.type {
         case "interrupt_request":
             if activity.isBusy { KernelActivity.interruptRunningCell() }
-            reply(to: request, "interrupt_reply", ["status": "ok"])
+            session.reply("interrupt_reply", ["status": "ok"], to: request, on: socket)
         case "shutdown_request":
-            let content: JSONObject = ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
-            reply(to: request, "shutdown_reply", content)
-            iopub.publish("shutdown_reply", content, parent: request)
-            activity.requestStop()
+            activity.shutDown(answering: request, on: socket, session: session, iopub: iopub)
         case "kernel_info_request":
-            reply(to: request, "kernel_info_reply", KernelInfo.content)
+            session.reply("kernel_info_reply", KernelInfo.content, to: request, on: socket)
         default:
             KernelLog.write("control: no handler for \(request.type)")
         }
-    }
-
-    private func reply(to request: JupyterMessage, _ type: String, _ content: JSONObject) {
-        let frames = session.message(type, content: content, parent: request).frames(signer: session.signer)
-        do { try socket.send(frames) } catch { KernelLog.write("control: \(error)") }
     }
 }

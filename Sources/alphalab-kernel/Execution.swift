@@ -48,6 +48,7 @@ extension Kernel {
     /// each gets an "aborted" reply, as IPython's kernel does.
     private func abortQueuedExecutions() {
         while (try? shell.isReadable(within: 0)) == true, let frames = try? shell.receive() {
+            // Parsed here only to tell execute requests apart; `handle` reads (and logs) the rest itself.
             guard let request = try? JupyterMessage(frames: frames, signer: session.signer), request.type == "execute_request" else {
                 handle(frames)
                 continue

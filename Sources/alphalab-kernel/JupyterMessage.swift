@@ -81,6 +81,22 @@ struct JupyterSession: Sendable {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// The message in frames received on `channel`, or nil when it is malformed or its
+    /// signature is wrong (then it is logged and dropped).
+    func read(_ frames: [[UInt8]], channel: String) -> JupyterMessage? {
+        do { return try JupyterMessage(frames: frames, signer: signer) } catch {
+            KernelLog.write("\(channel): \(error)")
+            return nil
+        }
+    }
+
+    /// Sends `request`'s reply of `type` on `socket` (the channel it came from); a failure is logged.
+    func reply(_ type: String, _ content: JSONObject, to request: JupyterMessage, on socket: ZMQSocket) {
+        do { try socket.send(message(type, content: content, parent: request).frames(signer: signer)) } catch {
+            KernelLog.write("\(socket.name): \(error)")
+        }
+    }
+
     /// A message of `type` answering (or published on behalf of) `parent`.
     func message(_ type: String, content: JSONObject, parent: JupyterMessage?, identities: [[UInt8]]? = nil,
                  metadata: JSONObject = [:]) -> JupyterMessage {

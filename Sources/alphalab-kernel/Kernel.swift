@@ -65,11 +65,7 @@ final class Kernel {
 
     /// Answers one shell message (a wrong signature is logged and dropped).
     func handle(_ frames: [[UInt8]]) {
-        let request: JupyterMessage
-        do { request = try JupyterMessage(frames: frames, signer: session.signer) } catch {
-            KernelLog.write("shell: \(error)")
-            return
-        }
+        guard let request = session.read(frames, channel: "shell") else { return }
         iopub.status("busy", parent: request)
         defer { iopub.status("idle", parent: request) }
         switch request.type {
@@ -80,18 +76,14 @@ final class Kernel {
         case "is_complete_request": reply(to: request, "is_complete_reply", completeness(request.content))
         case "history_request": reply(to: request, "history_reply", historyReply(request.content))
         case "comm_info_request": reply(to: request, "comm_info_reply", ["status": "ok", "comms": JSONObject()])
-        case "shutdown_request":
-            let content: JSONObject = ["status": "ok", "restart": request.content["restart"] as? Bool ?? false]
-            reply(to: request, "shutdown_reply", content)
-            iopub.publish("shutdown_reply", content, parent: request)
-            activity.requestStop()
+        case "shutdown_request": activity.shutDown(answering: request, on: shell, session: session, iopub: iopub)
         default: KernelLog.write("shell: no handler for \(request.type)")
         }
     }
 
+    /// Sends `request`'s reply of `type` on the shell channel (or `socket`).
     func reply(to request: JupyterMessage, _ type: String, _ content: JSONObject, on socket: ZMQSocket? = nil) {
-        let frames = session.message(type, content: content, parent: request).frames(signer: session.signer)
-        do { try (socket ?? shell).send(frames) } catch { KernelLog.write("\((socket ?? shell).name): \(error)") }
+        session.reply(type, content, to: request, on: socket ?? shell)
     }
 
     /// Ends: the output published, the channel threads stopped, pending messages sent.

@@ -64,7 +64,7 @@ struct KernelCommand: ParsableCommand {
             guard let stdlib = LuaHost.locateStdlib(environment: environment) else {
                 throw KernelFailure("cannot find AlphaLab's stdlib/ (set ALPHALAB_STDLIB to its folder)")
             }
-            let program = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]).standardizedFileURL.path
+            let program = URL(fileURLWithPath: RunningProgram.path).standardizedFileURL.path
             let spec = KernelSpec(name: name ?? (sandbox ? "alphalab-sandbox" : "alphalab"), sandboxed: sandbox, program: program,
                                   stdlib: URL(fileURLWithPath: stdlib).standardizedFileURL.path)
             let folder = try spec.install(into: KernelSpec.kernelsFolder(user: user, prefix: prefix, environment: environment))

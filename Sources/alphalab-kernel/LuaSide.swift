@@ -77,14 +77,8 @@ extension Kernel {
         reply(to: request, "input_request", ["prompt": prompt, "password": password], on: stdin)
         while !Cancellation.process.isRequested {
             guard try stdin.isReadable(within: 50) else { continue }
-            let frames = try stdin.receive()
-            do {
-                let answer = try JupyterMessage(frames: frames, signer: session.signer)
-                guard answer.type == "input_reply" else { continue }
-                return answer.content["value"] as? String ?? ""
-            } catch {
-                KernelLog.write("stdin: \(error)")
-            }
+            guard let answer = session.read(try stdin.receive(), channel: "stdin"), answer.type == "input_reply" else { continue }
+            return answer.content["value"] as? String ?? ""
         }
         throw LuaError("interrupted!")
     }

@@ -23,21 +23,19 @@ final class OutputCapture: @unchecked Sendable {
         var readEnds: [(Int32, String)] = []
         for (fd, name) in [(Int32(1), "stdout"), (2, "stderr")] {
             var ends: [Int32] = [0, 0]
-            guard pipe(&ends) == 0, dup2(ends[1], fd) >= 0 else { throw CaptureError(description: "cannot capture \(name): \(String(cString: strerror(errno)))") }
+            guard pipe(&ends) == 0, dup2(ends[1], fd) >= 0 else { throw KernelFailure("cannot capture \(name): \(String(cString: strerror(errno)))") }
             close(ends[1])
             readEnds.append((ends[0], name))
         }
         streams = readEnds
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw CaptureError(description: "cannot make a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&ends) == 0 else { throw KernelFailure("cannot make a pipe: \(String(cString: strerror(errno)))") }
         wake = (ends[0], ends[1])
         let thread = Thread { [unowned self] in self.readLoop() }
         thread.name = "output"
         thread.start()
         self.thread = thread
     }
-
-    struct CaptureError: Error, CustomStringConvertible { let description: String }
 
     /// Sets the request that output is published for.
     func attribute(to request: JupyterMessage?) { lock.withLock { parent = request } }

@@ -16,9 +16,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 /// each is a product of its own, so that building alphalab never compiles an HTTP server or a
 /// Jupyter transport.
 func runSibling(_ name: String, arguments: ArraySlice<String>) -> Never {
-    let folder = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        .deletingLastPathComponent()
-    let program = folder.appendingPathComponent(name).path
+    let program = RunningProgram.sibling(name)
     guard FileManager.default.isExecutableFile(atPath: program) else {
         FileHandle.standardError.write(Data("alphalab: \(name.dropFirst("alphalab-".count)) needs \(program): build it with `swift build -c release --product \(name)`\n".utf8))
         exit(2)

@@ -204,7 +204,7 @@ public final class PriceStore: Sendable {
             }
             return StoreSummary(path: path, tickers: row[0], rows: row[1],
                                 first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
-                                sectors: sectors, universes: try memberships(db), priced: Set(spans.keys), pricedSpans: spans)
+                                sectors: sectors, universes: try memberships(db), pricedSpans: spans)
         }
     }
 
@@ -244,8 +244,8 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
     public var sectors: [String: Int]
     /// The stored universes.
     public var universes: [Membership] = []
-    /// The tickers with prices (to count the members that have them).
-    public var priced: Set<String> = []
+    /// First and last bar of each stored ticker (to count the members that have prices).
+    public var pricedSpans: [String: ClosedRange<Day>] = [:]
 
     public var description: String {
         let lines = [
@@ -261,7 +261,7 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
             let shown = sizes.enumerated().filter { $0.offset % 5 == 0 || $0.offset == sizes.count - 1 }.map(\.element)
             universeLines.append("    members on January 1 (with prices): " + shown.map { year, count in
                 let day = Day(year: year, month: 1, day: 1)!
-                let withPrices = u.members(on: max(day, u.first!)).filter(priced.contains).count
+                let withPrices = u.members(on: max(day, u.first!)).filter { pricedSpans[$0] != nil }.count
                 return "\(year) \(count) (\(withPrices))"
             }.joined(separator: ", "))
             universeLines.append(coverageLine(u))
@@ -269,31 +269,21 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
         return (lines + sectorLines(sectors) + universeLines).joined(separator: "\n")
     }
 
-    /// First and last bar of each stored ticker.
-    public var pricedSpans: [String: ClosedRange<Day>] = [:]
-
     /// The universe's coverage by year: the share of its members, each Wednesday, whose
     /// prices span that day (the first to the last bar; runs measure bars on their own
     /// decision days), every fifth year, the last, and the worst.
     func coverageLine(_ u: Membership) -> String {
         guard let start = u.first, let end = [u.last, last].compactMap({ $0 }).min(), start <= end else { return "    coverage: -" }
-        var byYear: [Int: (members: Int, covered: Int)] = [:]
+        var dates: [Day] = []
         var day = start
         while day.weekday != 3 { day = day.adding(days: 1) }
-        while day <= end {
-            let members = u.members(on: day)
-            let covered = members.filter { pricedSpans[$0]?.contains(day) == true }.count
-            byYear[day.year, default: (0, 0)].members += members.count
-            byYear[day.year, default: (0, 0)].covered += covered
-            day = day.adding(days: 7)
-        }
-        let years = byYear.keys.sorted()
-        guard !years.isEmpty else { return "    coverage: -" }
-        func share(_ y: Int) -> Double { byYear[y]!.members == 0 ? 1 : Double(byYear[y]!.covered) / Double(byYear[y]!.members) }
-        let worst = years.min { share($0) < share($1) }!
+        while day <= end { dates.append(day); day = day.adding(days: 7) }
+        let coverage = UniverseCoverage(u, dates: dates) { ticker, k in pricedSpans[ticker]?.contains(dates[k]) == true }
+        guard let worst = coverage.worst else { return "    coverage: -" }
+        let years = coverage.years
         let shown = years.enumerated().filter { $0.offset % 5 == 0 || $0.offset == years.count - 1 }.map(\.element)
-        return "    coverage (members with prices spanning each Wednesday): " + shown.map { "\($0) \(Format.rate(share($0)))" }.joined(separator: ", ")
-            + "; worst \(worst) \(Format.rate(share(worst)))" + (share(worst) < ExperimentResult.coverageWarningShare ? " (below 95%: survivorship left in)" : "")
+        return "    coverage (members with prices spanning each Wednesday): " + shown.map { "\($0.year) \(Format.rate($0.share))" }.joined(separator: ", ")
+            + "; worst \(worst.year) \(Format.rate(worst.share))" + (worst.share < ExperimentResult.coverageWarningShare ? " (below 95%: survivorship left in)" : "")
     }
 }
 

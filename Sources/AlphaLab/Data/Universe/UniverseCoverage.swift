@@ -30,15 +30,21 @@ public struct UniverseCoverage: Sendable, Equatable, Codable {
 
     /// The coverage of `membership` by `panel` on calendar positions `days` (a run's decision days).
     public init(_ membership: Membership, panel: Panel, days: [Int]) {
+        self.init(membership, dates: days.map { panel.calendar[$0] }) { ticker, k in
+            panel.tickerIndex[ticker].map { panel.value(.close, ticker: $0, day: days[k]).isFinite } ?? false
+        }
+    }
+
+    /// The coverage of `membership` on `dates`, where `hasBar(ticker, k)` says whether the
+    /// member `ticker` had a bar on `dates[k]` (a panel's bars, or a store's price spans).
+    public init(_ membership: Membership, dates: [Day], hasBar: (_ ticker: String, _ k: Int) -> Bool) {
         universe = membership.name
         var byYear: [Int: Year] = [:]
-        for d in days {
-            let date = panel.calendar[d]
+        for (k, date) in dates.enumerated() {
             let members = membership.members(on: date)
-            let covered = members.filter { panel.tickerIndex[$0].map { panel.value(.close, ticker: $0, day: d).isFinite } ?? false }.count
             var year = byYear[date.year] ?? Year(year: date.year, memberDays: 0, covered: 0)
             year.memberDays += members.count
-            year.covered += covered
+            year.covered += members.filter { hasBar($0, k) }.count
             byYear[date.year] = year
         }
         years = byYear.values.sorted { $0.year < $1.year }
