@@ -43,6 +43,8 @@ let package = Package(
             dependencies: [
                 "CXGBoost", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API under GRDB, for the import's bulk insert (PriceRowInsert).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The bridge: a Lua state owned by Swift, values both ways, the engine's objects

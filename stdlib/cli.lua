@@ -127,6 +127,7 @@ M.data_options = {
   benchmark = { help = "with --csv: SPY as a Yahoo CSV" },
   limit = { type = "integer", help = "with --csv: the first N tickers only" },
   membership = { help = "with --csv: a point-in-time membership file (ticker,start_date,end_date; Qlib; snapshots)" },
+  delistings = { help = "with --csv: a delisting file (ticker,date,return; CRSP's DLRET)" },
   universe = { help = "the universe decisions pick from: all, survivors, or a point-in-time one (the store's, "
     .. "--membership's, the synthetic market's index)" },
   tickers = { type = "integer", help = "synthetic market: number of tickers (default: the embedded market's)" },
@@ -267,7 +268,8 @@ function M.dataset(options)
     data, label = lab.open(options.store), "store " .. options.store
   elseif options.csv then
     data = lab.read_csv(options.csv, { sectors = options.sectors, benchmark = options.benchmark, limit = options.limit,
-      membership = options.membership, universe = options.membership and M.membership_name(options) or nil })
+      membership = options.membership, universe = options.membership and M.membership_name(options) or nil,
+      delistings = options.delistings })
     label = "CSV " .. options.csv
   else
     local synthetic = { seed = options.seed, tickers = options.tickers, null = options.null or nil }

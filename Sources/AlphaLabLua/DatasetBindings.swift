@@ -38,6 +38,15 @@ enum DatasetBindings {
         return from..<max(from, to)
     }
 
+    /// Ticker `t`'s delisting as Lua sees it, nil when it has none in this panel: its last
+    /// bar, the day holders are paid (the next trading day) and the delisting return.
+    static func delisting(_ panel: Panel, ticker t: Int) -> LuaValue? {
+        let last = panel.lastBar[t]
+        guard last >= 0, panel.hasDelisted(ticker: t, before: last + 1), last + 1 < panel.dayCount else { return nil }
+        return .map(["ticker": .string(panel.tickers[t]), "last_bar": .string(panel.calendar[last].description),
+                     "date": .string(panel.calendar[last + 1].description), "return": .number(panel.delistingReturns[t])])
+    }
+
     typealias Method = (name: String, help: String, body: (Dataset, LuaCall) throws -> Int32)
 
     static func define(in state: LuaState) {
@@ -87,13 +96,17 @@ enum DatasetBindings {
         ("dates", "ds:dates([from, to]) -> {\"YYYY-MM-DD\", ...} trading days", { d, call in
             call.results(.array(try range(d, call, 2).map { .string(d.panel.calendar[$0].description) }))
         }),
-        ("bars", "ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume} (adjusted; nil where absent)", { d, call in
+        ("bars", "ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume, delisting} (adjusted; nil where absent; delisting as in ds:delistings() when the ticker left the market)", { d, call in
             let t = try ticker(d, call, 2), days = try range(d, call, 3)
             var columns: [String: LuaValue] = ["date": .array(days.map { .string(d.panel.calendar[$0].description) })]
             for field in PriceField.allCases {
                 columns[field.rawValue] = .array(days.map { .finite(d.panel.value(field, ticker: t, day: $0)) })
             }
+            columns["delisting"] = delisting(d.panel, ticker: t) ?? .nil
             return call.results(.map(columns))
+        }),
+        ("delistings", "ds:delistings() -> {{ticker, last_bar, date, return}, ...} the tickers that left the market with a delisting return: holders are paid last close x (1 + return) on `date`, the trading day after `last_bar`", { d, call in
+            call.results(.array(d.panel.tickers.indices.compactMap { delisting(d.panel, ticker: $0) }))
         }),
         ("sector", "ds:sector(ticker) -> sector name (\"\" when unknown)", { d, call in
             call.results(.string(d.panel.sector(ofTicker: try ticker(d, call, 2))))

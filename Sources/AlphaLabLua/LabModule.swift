@@ -78,7 +78,8 @@ public enum LabModule {
         """, { call in
             let source = try call.string(1)
             let o = try LuaOptions(call, 2, .readCSV)
-            for path in [source] + [try o.string("sectors"), try o.string("benchmark"), try o.string("membership")].compactMap({ $0 }) {
+            for path in [source] + [try o.string("sectors"), try o.string("benchmark"), try o.string("membership"),
+                                    try o.string("delistings")].compactMap({ $0 }) {
                 try call.state.session.checkRead(path)
             }
             let formatName = try o.string("format") ?? "alphavantage"
@@ -99,10 +100,17 @@ public enum LabModule {
             var memberships: [Membership] = []
             if let file = try o.string("membership") {
                 guard let name = try o.string("universe") else { throw call.argumentError(2, "option 'membership' needs option 'universe' (its name)") }
-                do throws(MembershipError) { memberships.append(try MembershipFile.read(path: file, name: name, dateFormat: dates)) }
+                do throws(DataFileError) { memberships.append(try MembershipFile.read(path: file, name: name, dateFormat: dates)) }
                 catch { throw LuaError(error.description) }
             }
-            return call.result(object: Dataset(panel: Panel(series: batch.bars.map(PriceSeries.init(adjusting:)), info: info),
+            let series = batch.bars.map(PriceSeries.init(adjusting:))
+            var delistings: [Delisting] = []
+            if let file = try o.string("delistings") {
+                do throws(DataFileError) { delistings = try DelistingFile.read(path: file, dateFormat: dates) } catch { throw LuaError(error.description) }
+                let lastBars = Dictionary(series.compactMap { s in s.days.last.map { (s.ticker, $0) } }, uniquingKeysWith: { a, _ in a })
+                if let why = delistings.conflict(withLastBars: lastBars) { throw LuaError("\(file): \(why)") }
+            }
+            return call.result(object: Dataset(panel: Panel(series: series, info: info, delistings: delistings.returnsByTicker),
                                                trainingCache: try call.state.session.trainingCache(), memberships: memberships))
         }),
         ("synthetic", """

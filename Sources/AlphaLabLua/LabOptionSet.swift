@@ -66,6 +66,7 @@ extension LabOptionSet {
         ticker_column?: string -- a long file's ticker column when it is not "ticker" (e.g. "Name")
         membership?: string -- a point-in-time membership file: spells, Qlib instruments or snapshots
         universe?: string -- the name configs use for the membership's universe
+        delistings?: string -- a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
         """)
 
     static let synthetic = LabOptionSet("SyntheticOptions", owner: "lab.synthetic", """

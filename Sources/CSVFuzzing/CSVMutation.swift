@@ -125,6 +125,16 @@ public enum FuzzSeeds {
         public var bytes: [UInt8]
     }
 
+    /// The seeds of the files read whole: a delisting file (written here: the shared data
+    /// has none) and the shared S&P 500 membership's first lines.
+    public static func dataFiles(data: String) -> [(kind: ImportFuzzer.DataFile, bytes: [UInt8])] {
+        let membership = (try? String(contentsOfFile: data + "/sp500/membership/sp500_ticker_start_end.csv", encoding: .utf8))
+            .map { $0.split(separator: "\n", omittingEmptySubsequences: false).prefix(30).joined(separator: "\n") + "\n" }
+            ?? "ticker,start_date,end_date\nA,2000-06-05,\nAABA,1999-12-08,2017-06-19\n"
+        let delistings = "ticker,date,return\nLEH,2008-09-17,-1.0\nBSC,2008-05-30,0.12\nENE,2001-12-03,-0.95\nWCOM,2002-07-22,-30%\nTWX,2018-06-15,0\n"
+        return [(.delistings, Array(delistings.utf8)), (.membership, Array(membership.utf8))]
+    }
+
     /// The seeds, from `data` (the shared data folder) when it has the files.
     public static func load(data: String) -> [Seed] {
         func head(_ path: String, _ lines: Int) -> String? {

@@ -78,4 +78,52 @@ public final class ImportFuzzer {
         }
         return broken
     }
+
+    /// The files read whole or not at all, fuzzed alike.
+    public enum DataFile: Sendable, CaseIterable { case delistings, membership }
+
+    /// Reads `bytes` as a delisting or membership file and stores what it reads; returns the
+    /// properties broken: it returns or throws in time, every ticker it reads is on a line of
+    /// the input (with its return, for a delisting), and a store write that fails leaves the
+    /// store's delistings (and its prices) as they were.
+    public func check(_ bytes: [UInt8], dataFile: DataFile) -> [String] {
+        let path = folder + "/data-file.csv"
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch { return ["cannot write \(path): \(error)"] }
+        let started = Date()
+        let read: [(ticker: String, value: Double?)]
+        do {
+            switch dataFile {
+            case .delistings:
+                let delistings = try DelistingFile.read(path: path)
+                let before = try store.delistings()
+                do { try store.write(delistings) } catch {
+                    if (try? store.delistings()) != before { return ["a failed delisting write changed the store"] }
+                }
+                read = delistings.map { ($0.ticker, $0.delistingReturn) }
+            case .membership:
+                read = try MembershipFile.read(path: path, name: "fuzz").spells.map { ($0.ticker, nil) }
+            }
+        } catch {
+            read = []
+        }
+        var broken: [String] = []
+        let seconds = Date().timeIntervalSince(started)
+        if seconds > timeLimit { broken.append(String(format: "reading took %.1f s", seconds)) }
+        // Lines as the reader sees them (ended by "\n" or "\r\n", a bare "\r" is inside a
+        // field), quotes dropped: a quoted field's text is what the reader reads.
+        let lines = String(decoding: bytes.filter { $0 != UInt8(ascii: "\"") }, as: UTF8.self).uppercased()
+            .split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (ticker, value) in read where !lines.contains(where: { line in
+            line.contains(ticker) && (value.map { v in line.split(separator: ",").contains { Self.number($0).map { $0 == v || $0 / 100 == v } ?? false } } ?? true)
+        }) {
+            broken.append("\(ticker) \(value.map(String.init(describing:)) ?? "") is on no line of the input")
+        }
+        if (try? Self.closes(of: store)) != baseCloses { broken.append("the store's other ticker changed") }
+        return broken
+    }
+
+    private static func number(_ field: Substring) -> Double? {
+        let text = field.trimmingCharacters(in: .whitespacesAndNewlines)
+        return Double(text.hasSuffix("%") ? String(text.dropLast()).trimmingCharacters(in: .whitespaces) : text)
+    }
 }

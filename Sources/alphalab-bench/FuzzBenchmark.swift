@@ -5,7 +5,8 @@ import Foundation
 /// `alphalab-bench fuzz [--cases N]`: the importers' property test at length. Each case
 /// mutates one of the seed files (shared data's first lines) with 1 to 3 mutations drawn
 /// by a seeded generator (the same decoding as the property test's integer lists) and
-/// checks the properties; prints cases a second and every violation with its mutations.
+/// checks the properties; prints cases a second and every violation with its mutations;
+/// then a quarter as many cases of the files read whole (delistings and membership).
 func fuzzBenchmark(cases: Int, dataDir: String) throws {
     let seeds = FuzzSeeds.load(data: dataDir)
     let folder = try scratchFolder("fuzz")
@@ -36,4 +37,21 @@ func fuzzBenchmark(cases: Int, dataDir: String) throws {
     figure("cases refused whole (a clear error)", "\(refused)")
     figure("property violations", "\(violations)", target: "0")
     figure("cases a second", String(format: "%.0f", Double(cases) / clock.seconds))
+
+    // The files read whole (delistings, membership), a quarter as many cases.
+    let dataSeeds = FuzzSeeds.dataFiles(data: dataDir)
+    let dataClock = Stopwatch()
+    var dataViolations = 0
+    for k in 0..<max(1, cases / 4) {
+        let seed = dataSeeds[abs(next()) % dataSeeds.count]
+        let mutations = CSVMutation.decoding((0..<(3 * (1 + abs(next()) % 3))).map { _ in next() })
+        let broken = fuzzer.check(mutations.reduce(seed.bytes) { $1.apply(to: $0) }, dataFile: seed.kind)
+        if !broken.isEmpty {
+            dataViolations += 1
+            print("data case \(k): \(seed.kind) after \(mutations): \(broken.joined(separator: "; "))")
+        }
+    }
+    figure("delisting and membership cases", "\(max(1, cases / 4))")
+    figure("their property violations", "\(dataViolations)", target: "0")
+    figure("their cases a second", String(format: "%.0f", Double(max(1, cases / 4)) / dataClock.seconds))
 }

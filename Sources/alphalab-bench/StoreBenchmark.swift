@@ -80,7 +80,7 @@ private func startServer(_ folder: String) throws -> String {
 }
 
 /// Runs a command (through /usr/bin/env) and returns its output, failing on a non-zero exit.
-private func shell(_ arguments: [String]) throws -> String {
+func shell(_ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments

@@ -3,8 +3,9 @@ import Foundation
 
 // Benchmarks print figures; they are never timed tests.
 //
-//   alphalab-bench data [DATA_DIR]    import of ../shared/data/sp500 into a new store,
-//                                     then load time and peak memory of the whole store
+//   alphalab-bench data [DATA_DIR]    import of ../shared/data/sp500 into a new store against
+//                                     sqlite3's own .import of the same rows, then load time
+//                                     and peak memory of the whole store
 //   alphalab-bench models [DATA_DIR]  both feature sets on all of sp500, and one full
 //                                     ensemble training for a decision date in 2020
 //   alphalab-bench backtest [DATA_DIR]
@@ -102,45 +103,7 @@ case "load":
     print("\(seconds) \(peakResidentMemory()) \(panel.tickerCount) \(panel.dayCount) \(panel.barCount)")
 
 case "data":
-    let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alphalab-bench-\(getpid())").path
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let storePath = folder + "/market.db"
-    print("data layer: \(dataDir)/sp500 on \(ProcessInfo.processInfo.activeProcessorCount) cores")
-    let clock = Stopwatch()
-    let batch = try PriceImporter(format: .alphavantage).read(source: dataDir + "/sp500/daily_adjusted")
-    let parsed = clock.seconds
-    let info = try readSectorFile(path: dataDir + "/sp500/constituents.csv")
-    try PriceStore(path: storePath).write(batch, info: info, format: .alphavantage, source: dataDir)
-    let total = clock.seconds
-    figure("import: rows", "\(batch.rowCount)")
-    figure("import: read + parse", String(format: "%.2f s", parsed))
-    figure("import: total into new store", String(format: "%.2f s", total), target: "target < 15 s")
-
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-    child.arguments = ["load", storePath]
-    let pipe = Pipe()
-    child.standardOutput = pipe
-    try child.run()
-    child.waitUntilExit()
-    let fields = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
-    guard child.terminationStatus == 0, fields.count == 5 else { fatalError("load process failed") }
-    figure("load: whole store into a panel", String(format: "%.3f s", Double(fields[0])!), target: "target < 1 s")
-    figure("load: peak memory", megabytes(Int(fields[1])!), target: "target < 1 GB")
-    figure("load: panel", "\(fields[2]) tickers x \(fields[3]) days, \(fields[4].trimmingCharacters(in: .whitespacesAndNewlines)) bars")
-
-    // The point-in-time S&P 500 membership, read and stored in one transaction.
-    let membershipFile = dataDir + "/sp500/membership/sp500_ticker_start_end.csv"
-    let membershipClock = Stopwatch()
-    let membership = try MembershipFile.read(path: membershipFile, name: "sp500")
-    try PriceStore(path: storePath).write(membership, source: membershipFile)
-    figure("import membership: \(membership.spells.count) spells", String(format: "%.3f s", membershipClock.seconds), target: "target < 1 s")
-
-    let synth = Stopwatch()
-    let market = try SyntheticMarket.generate()
-    figure("synthetic market: generate", String(format: "%.3f s", synth.seconds))
-    figure("synthetic market: size", "\(market.tickerCount) tickers x \(market.dayCount) days")
+    try dataBenchmark(dataDir: arguments.count > 2 ? arguments[2] : "../shared/data")
 
 case "models":
     let dataDir = arguments.count > 2 ? arguments[2] : "../shared/data"

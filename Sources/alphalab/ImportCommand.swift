@@ -2,8 +2,8 @@ import AlphaLab
 import ArgumentParser
 import Foundation
 
-/// `alphalab import FORMAT SOURCE [--sectors CSV] [--db PATH]`, and
-/// `alphalab import membership FILE --universe NAME`.
+/// `alphalab import FORMAT SOURCE [--sectors CSV] [--db PATH]`,
+/// `alphalab import membership FILE --universe NAME` and `alphalab import delistings FILE`.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -22,10 +22,18 @@ struct ImportCommand: ParsableCommand {
             --universe NAME, replacing what that universe held: spells (ticker,start_date,end_date; an \
             empty end means still a member), Qlib's tab-separated TICKER START END files, or snapshots \
             (date,tickers with the members of each date). Any error names the file and line and imports nothing.
+
+            FORMAT delistings imports each ticker's exit from the market: a CSV of ticker,date,return (CRSP's \
+            tic,dlstdt,dlret are read too) where date is the delisting date, on or after the ticker's last bar, \
+            and return is CRSP's DLRET: the return from the last close to what holders received (-1 a total \
+            loss, 0.3 a 30% acquisition premium). A position still held when the bars end is then worth its \
+            last close times 1 + return, in backtests and in factor analysis. An empty return is refused (write \
+            the value to use); a delisting dated before the ticker's last stored bar is refused. Any error \
+            names the file and line and imports nothing.
             """
     )
 
-    @Argument(help: "alphavantage, yahoo, long, marketdb or membership.")
+    @Argument(help: "alphavantage, yahoo, long, marketdb, membership or delistings.")
     var format: String
 
     @Argument(help: "A file or a folder of files.")
@@ -55,8 +63,9 @@ struct ImportCommand: ParsableCommand {
         }
         if format.lowercased() == "membership" { return try importMembership(dates) }
         if universe != nil { throw CommandFailure(description: "--universe is for `alphalab import membership FILE --universe NAME`") }
+        if format.lowercased() == "delistings" { return try importDelistings(dates) }
         guard let format = ImportFormat(rawValue: format.lowercased()) else {
-            throw CommandFailure(description: ImportError.unknownFormat(format).description + ", membership")
+            throw CommandFailure(description: ImportError.unknownFormat(format).description + ", membership, delistings")
         }
         if tickerColumn != nil && format != .long { throw CommandFailure(description: "--ticker-column is for long files (one file with a ticker column)") }
         let clock = Stopwatch()
@@ -98,6 +107,31 @@ extension ImportCommand {
         print("imported universe \(universe): \(membership.spells.count) spells of \(membership.tickers.count) tickers, "
               + "\(membership.first?.description ?? "-") .. \(membership.last?.description ?? "open"), into \(store.path) in "
               + String(format: "%.2f s", clock.seconds))
+    }
+}
+
+extension ImportCommand {
+    /// Reads a delisting file whole, then stores it in one transaction.
+    func importDelistings(_ dates: DateFormat) throws {
+        if sectors != nil || tickerColumn != nil { throw CommandFailure(description: "--sectors and --ticker-column are for price files") }
+        let clock = Stopwatch()
+        let delistings: [Delisting]
+        do { delistings = try DelistingFile.read(path: source, dateFormat: dates) } catch { throw CommandFailure(description: error.description) }
+        let store = try PriceStore(path: self.store.resolved)
+        let summary: PriceStore.DelistingSummary
+        do { summary = try store.write(delistings, source: source) } catch let error as StoreError { throw CommandFailure(description: "\(source): \(error)") }
+        print("imported \(summary.stored) delistings into \(store.path) in " + String(format: "%.2f s", clock.seconds))
+        if !summary.withoutPrices.isEmpty {
+            print("note: no prices in the store yet for \(summary.withoutPrices.count) of them: " + Self.sample(summary.withoutPrices))
+        }
+        if !summary.lateAfterLastBar.isEmpty {
+            print("note: \(summary.lateAfterLastBar.count) are dated more than 10 days after their last bar (the return is realised the "
+                  + "trading day after that bar): " + Self.sample(summary.lateAfterLastBar))
+        }
+    }
+
+    private static func sample(_ tickers: [String]) -> String {
+        tickers.prefix(8).joined(separator: ", ") + (tickers.count > 8 ? ", ..." : "")
     }
 }
 

@@ -197,6 +197,50 @@ import Testing
         #expect(try store.summary().rows == 3)
     }
 
+    @Test("An import that overlaps stored rows: new days added, shared days replaced, and the packed series the store loads is the adjustment of exactly those rows")
+    func overlappingImportKeepsTheSeriesInStepWithTheRows() throws {
+        let (store, folder, _) = try storeWithGoodData()
+        let newer = Self.header + """
+            2020-12-31,9.0,9.5,8.5,9.2,9.2,800,0.0,1.0
+            2021-01-05,20.0,22.0,19.0,21.0,10.5,600,0.0,2.0
+            2021-01-07,10.2,10.4,9.9,10.0,10.0,700,0.0,1.0
+
+            """
+        try store.write(try PriceImporter(format: .alphavantage).read(source: Fixtures.write(newer, to: folder + "/new/GOOD.csv")))
+        let rows = try #require(try storedRows(store).first { $0.ticker == "GOOD" })
+        #expect(rows.days.map(\.description) == ["2020-12-31", "2021-01-04", "2021-01-05", "2021-01-06", "2021-01-07"])
+        #expect(rows.close == [9.2, 10.5, 21.0, 10.2, 10.0])
+        let panel = try store.loadPanel()
+        let t = try #require(panel.tickers.firstIndex(of: "GOOD"))
+        let expected = PriceSeries(adjusting: rows)
+        for (k, day) in expected.days.enumerated() {
+            let d = try #require(panel.calendar.days.firstIndex(of: day))
+            #expect(panel.value(.close, ticker: t, day: d) == expected.close[k])
+            #expect(panel.value(.open, ticker: t, day: d) == expected.open[k])
+        }
+        // The 2-for-1 day is halved by its adjusted close: 20 x 10.5 / 21.
+        #expect(expected.open[2] == 10.0)
+        #expect(try store.summary().rows == 5)
+    }
+
+    @Test("A ticker with a comma, a quote or a control character is a broken row, not a symbol: skipped in a long file, refused in a membership file and as a file name; exchange punctuation passes")
+    func malformedTickers() throws {
+        let folder = Fixtures.temporaryFolder()
+        let long = Fixtures.write("date,open,high,low,close,volume,ticker\n2020-01-02,1,1,1,1,1,\"A,B\"\n2020-01-02,1,1,1,1,1,BRK.B\n"
+                                  + "2020-01-02,1,1,1,1,1,^GSPC\n2020-01-02,1,1,1,1,1,AAPL US\n", to: folder + "/long.csv")
+        let batch = try PriceImporter(format: .long).read(source: long)
+        #expect(batch.bars.map(\.ticker).sorted() == ["AAPL US", "BRK.B", "^GSPC"])
+        #expect(batch.skippedRows.first?.description.hasSuffix("long.csv:2: ticker 'A,B' holds ',': a ticker has letters, digits and . - _ ^ / = : & or a space (row skipped)") == true,
+                "\(batch.problems)")
+        let membership = Fixtures.write("ticker,start_date,end_date\nAAA,2020-01-01,\n\"B\tB\",2020-01-01,\n", to: folder + "/m.csv")
+        #expect(throws: DataFileError(file: membership, line: 3, message: "ticker 'B\tB' holds U+9: a ticker has letters, digits and . - _ ^ / = : & or a space")) {
+            try MembershipFile.read(path: membership, name: "m")
+        }
+        let named = Fixtures.write(Self.good, to: folder + "/names/A\"B.csv")
+        #expect(try PriceImporter(format: .alphavantage).read(source: named).rejectedFiles.first?.message
+                .contains("the file's name gives ticker 'A\"B' holds '\"'") == true)
+    }
+
     @Test func sectorFileProblemsRejectIt() throws {
         let folder = Fixtures.temporaryFolder()
         let missing = Fixtures.write("Symbol,Name\nAAA,A Corp\n", to: folder + "/a.csv")

@@ -78,7 +78,7 @@ struct FactorTests {
         return try FactorAnalysis.analyze(try FactorSignal.feature(feature, dataset: data, days: days, universe: universe), panel: data.panel)
     }
 
-    @Test("Planted market: 12-1 momentum predicts 20-day returns, the 1-day return reverses; quantiles rise with momentum")
+    @Test("Planted market: 12-1 momentum predicts 20-day returns, the 1-day return reverses; the quantiles' extremes rise with momentum")
     func plantedEffects() throws {
         let momentum = try Self.analyze(Self.planted, "MOM_12_1"), reversal = try Self.analyze(Self.planted, "RET_1D")
         let m20 = try #require(momentum.horizon(20)), r1 = try #require(reversal.horizon(1))
@@ -86,7 +86,11 @@ struct FactorTests {
         print(reversal.summary)
         #expect(m20.meanIC > 0 && m20.icT > 3 && m20.lags == 3)
         #expect(r1.meanIC < 0 && r1.icT < -3)
-        #expect(zip(m20.quantileReturns, m20.quantileReturns.dropFirst()).allSatisfy { $0 < $1 }, "\(m20.quantileReturns)")
+        // The extremes are ordered, and each outer pair beats its inner one. Quantiles 2 and 3
+        // differ by a few hundredths of a percent, and which is higher is noise (the delisting
+        // returns counted since the forward returns settle delistings swapped them: +0.20%, +0.17%).
+        let q = m20.quantileReturns
+        #expect(q.first == q.min() && q.last == q.max() && q[0] < q[1] && q[3] < q[4] && q[1] < q[3], "\(q)")
     }
 
     /// 35 features at three horizons are 105 tests: by chance alone one |t| in 20 families

@@ -25,6 +25,22 @@ struct ImportFuzzTests {
         }
     }
 
+    @Test("1,000 mutated delisting and membership files: no crash or hang, every ticker read is in the input, a failed write changes nothing")
+    func mutatedDataFilesKeepTheProperties() async throws {
+        let fuzzer = try ImportFuzzer(folder: Fixtures.temporaryFolder("fuzz-data"))
+        let seeds = FuzzSeeds.dataFiles(data: Fixtures.sharedData.path)
+        // The seeds read whole, so the properties are checked on real rows.
+        for s in seeds { #expect(fuzzer.check(s.bytes, dataFile: s.kind).isEmpty, "\(s.kind) unmutated") }
+        #expect(try DelistingFile.read(path: Fixtures.write(String(decoding: seeds[0].bytes, as: UTF8.self), to: fuzzer.folder + "/seed.csv")).count == 5)
+        #expect(try MembershipFile.read(path: Fixtures.write(String(decoding: seeds[1].bytes, as: UTF8.self), to: fuzzer.folder + "/seed.csv"), name: "m").spells.count >= 2)
+        await propertyCheck(count: 1000, input: Gen.int(in: 0...1), Gen.int(in: -1_000_000...1_000_000).array(of: 3...9)) { seed, numbers in
+            let s = seeds[seed]
+            let mutations = CSVMutation.decoding(numbers)
+            let broken = fuzzer.check(mutations.reduce(s.bytes) { $1.apply(to: $0) }, dataFile: s.kind)
+            #expect(broken.isEmpty, "\(s.kind) after \(mutations): \(broken)")
+        }
+    }
+
     @Test("The seeds import unmutated, and mutations change what they say")
     func seedsAndMutations() throws {
         let fuzzer = try ImportFuzzer(folder: Fixtures.temporaryFolder("fuzz-seeds"))

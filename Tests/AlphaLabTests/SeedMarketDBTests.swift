@@ -47,6 +47,21 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
 
+    @Test("A seed cache opened for writing (to import delistings or SPY into it) keeps its rows visible: the same panel as read-only")
+    func aSeedCacheOpenedForWritingKeepsItsRows() throws {
+        let path = try seedDatabase()
+        let readOnly = try PriceStore(readingExisting: path).loadPanel()
+        let store = try PriceStore(path: path)
+        try store.write([Delisting(ticker: "BBB", day: Day("2021-01-07")!, delistingReturn: -0.5)])
+        let panel = try store.loadPanel()
+        #expect(panel.tickers == readOnly.tickers && panel.calendar.days == readOnly.calendar.days)
+        for field in PriceField.allCases {
+            #expect(panel.tickers.indices.allSatisfy { t in panel.series(field, ticker: t).elementsEqual(readOnly.series(field, ticker: t)) { $0 == $1 || ($0.isNaN && $1.isNaN) } })
+        }
+        #expect(try store.summary().rows == 4)
+        #expect(panel.delistingReturns[0].isNaN && panel.delistingReturns[1] == -0.5)
+    }
+
     @Test func aFileThatIsNotAPriceCacheIsRejected() throws {
         let folder = Fixtures.temporaryFolder()
         let notSQLite = Fixtures.write("hello", to: folder + "/x.db")

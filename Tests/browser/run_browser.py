@@ -9,6 +9,7 @@ check and exits 1 at the first that fails.
 """
 import os
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -31,6 +32,20 @@ def check(condition, message):
         driver.quit()
         sys.exit(1)
     print("ok: " + message, flush=True)
+
+
+def eventually(condition, timeout=30):
+    """The condition's value once it holds, polled for up to `timeout` seconds: a click
+    that navigates returns before the new page is there when the machine is loaded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except Exception:  # the old page's elements go stale while the new one loads
+            value = False
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
 
 
 def shot(name):
@@ -60,12 +75,14 @@ try:
 
     driver.find_element(By.CSS_SELECTOR, "#filters input[name=name]").send_keys("momentum_")
     driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
-    check("name=momentum_" in driver.current_url, "the filter is in the URL: " + driver.current_url)
+    check(eventually(lambda: "name=momentum_" in driver.current_url), "the filter is in the URL: " + driver.current_url)
+    eventually(lambda: len(rows("runs")) == 3)
     names = [r.find_elements(By.TAG_NAME, "td")[2].text for r in rows("runs")]
     check(sorted(names) == ["momentum_10", "momentum_5", "momentum_weekly"], "the filter keeps the momentum runs: %s" % names)
 
     driver.find_element(By.LINK_TEXT, "Sharpe").click()
-    check("sort=sharpe" in driver.current_url and "name=momentum_" in driver.current_url, "sorting keeps the filter: " + driver.current_url)
+    check(eventually(lambda: "sort=sharpe" in driver.current_url and "name=momentum_" in driver.current_url),
+          "sorting keeps the filter: " + driver.current_url)
     shot("runs-filtered")
 
     boxes = {r.find_elements(By.TAG_NAME, "td")[2].text: r.find_element(By.CSS_SELECTOR, "input[name=runs]") for r in rows("runs")}
@@ -73,9 +90,9 @@ try:
     check(not button.is_enabled(), "compare waits for two runs")
     boxes["momentum_5"].click()
     boxes["momentum_10"].click()
-    check(button.is_enabled(), "two runs selected: " + button.text)
+    check(eventually(button.is_enabled), "two runs selected: " + button.text)
     button.click()
-    check("/compare?runs=" in driver.current_url, "the comparison has its URL: " + driver.current_url)
+    check(eventually(lambda: "/compare?runs=" in driver.current_url and rows("config-diff")), "the comparison has its URL: " + driver.current_url)
     fields = [r.find_element(By.TAG_NAME, "td").text for r in rows("config-diff")]
     check(fields == ["top_n"], "only the differing config field shows: %s" % fields)
     chart = driver.find_element(By.CSS_SELECTOR, "#curves svg")
@@ -85,27 +102,27 @@ try:
     check(len(rows("years")) >= 2, "yearly returns side by side")
     shot("compare")
     driver.find_element(By.ID, "toggle-fields").click()
-    check(len(rows("config-diff")) > 30, "the switch shows every field: %d" % len(rows("config-diff")))
-    check("all=1" in driver.current_url, "and is in the URL")
+    check(eventually(lambda: len(rows("config-diff")) > 30), "the switch shows every field: %d" % len(rows("config-diff")))
+    check(eventually(lambda: "all=1" in driver.current_url), "and is in the URL")
 
     driver.get(base + "/")
     evil = [r for r in rows("runs") if "<script>" in r.text][0]
     evil.find_element(By.TAG_NAME, "a").click()
-    check("/runs/" in driver.current_url, "a run page opens: " + driver.current_url)
+    check(eventually(lambda: "/runs/" in driver.current_url and driver.find_elements(By.ID, "config")), "a run page opens: " + driver.current_url)
     config = driver.find_element(By.ID, "config").text
     check('"><img src=x onerror=' in config, "the config's payload shows as text")
     check(len(driver.find_elements(By.CSS_SELECTOR, "#config img")) == 0 and no_script_ran(), "and no element or script came of it")
     check("alphalab rerun" in driver.find_element(By.TAG_NAME, "pre").text, "the run page gives the rerun command")
     shot("run")
     driver.find_element(By.ID, "report-link").click()
-    check(len(driver.find_elements(By.TAG_NAME, "svg")) >= 3, "its report opens with its charts")
+    check(eventually(lambda: len(driver.find_elements(By.TAG_NAME, "svg")) >= 3), "its report opens with its charts")
     shot("report")
 
     driver.get(base + "/trials")
     families = rows("families")
     check(len(families) >= 1, "the trials page lists the families: %d" % len(families))
     families[0].find_element(By.TAG_NAME, "a").click()
-    check("Best:" in driver.find_element(By.ID, "best").text, "a family shows its best raw and deflated Sharpe")
+    check(eventually(lambda: "Best:" in driver.find_element(By.ID, "best").text), "a family shows its best raw and deflated Sharpe")
     shot("trials")
 
     driver.get(base + "/runs/99999")

@@ -56,6 +56,7 @@
 ---@field ticker_column? string a long file's ticker column when it is not "ticker" (e.g. "Name")
 ---@field membership? string a point-in-time membership file: spells, Qlib instruments or snapshots
 ---@field universe? string the name configs use for the membership's universe
+---@field delistings? string a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
 
 ---lab.synthetic's options
 ---@class SyntheticOptions
@@ -220,6 +221,14 @@
 ---@field low (number|nil)[]
 ---@field close (number|nil)[]
 ---@field volume (number|nil)[]
+---@field delisting? DatasetDelisting
+
+---A ticker that left the market: holders are paid last close x (1 + return) on `date`, the trading day after `last_bar`
+---@class DatasetDelisting
+---@field ticker string
+---@field last_bar string
+---@field date string
+---@field return number
 
 ---A spell of membership in a universe
 ---@class MembershipSpell
@@ -381,7 +390,7 @@
 ---@field ticker_count integer
 local Dataset = {}
 
----ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume} (adjusted; nil where absent)
+---ds:bars(ticker [, from, to]) -> {date = {...}, open = {...}, high, low, close, volume, delisting} (adjusted; nil where absent; delisting as in ds:delistings() when the ticker left the market)
 ---@param ticker string
 ---@param from? string
 ---@param to? string
@@ -393,6 +402,10 @@ function Dataset:bars(ticker, from, to) end
 ---@param to? string
 ---@return string[]
 function Dataset:dates(from, to) end
+
+---ds:delistings() -> {{ticker, last_bar, date, return}, ...} the tickers that left the market with a delisting return: holders are paid last close x (1 + return) on `date`, the trading day after `last_bar`
+---@return DatasetDelisting[]
+function Dataset:delistings() end
 
 ---ds:features([set or {names}]) -> feature matrix (default: the legacy set)
 ---@param set? string|string[]
@@ -879,6 +892,7 @@ function lab.picks(config, dataset, options) end
 ---    ticker_column  a long file's ticker column when it is not "ticker" (e.g. "Name")
 ---    membership     a point-in-time membership file: spells, Qlib instruments or snapshots
 ---    universe       the name configs use for the membership's universe
+---    delistings     a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
 ---@param source string
 ---@param options? ReadCSVOptions
 ---@return Dataset

@@ -10,14 +10,20 @@
 /// - the factor horizon's return, ``ForwardReturn/openToOpen(_:ticker:scoringDay:horizon:)``:
 ///   `open[s + 1 + h] / open[s + 1] - 1`, what factor analysis ranks signals known at the
 ///   close `s` against (a signal known at a close can be traded only from the next
-///   open); NaN where either open is missing, so a horizon that runs past a ticker's bars
-///   drops out of that day's cross-section instead of being settled.
+///   open). A ticker that delists within the horizon is settled as a holder would be,
+///   at its last close times one plus its delisting return (``Delisting``): dropping it,
+///   as alphalens does, leaves the losers of bankruptcies out of every IC. Otherwise NaN
+///   where either open is missing, so a horizon that runs past the bars of a ticker with
+///   no known delisting drops out of that day's cross-section.
 public enum ForwardReturn {
-    /// `open[s + 1 + h] / open[s + 1] - 1`, NaN when an open is missing or past the data.
+    /// `open[s + 1 + h] / open[s + 1] - 1`, with the delisting's settlement for the exit when
+    /// the ticker delisted before it; NaN when an open is missing otherwise or past the data.
     public static func openToOpen(_ panel: Panel, ticker t: Int, scoringDay s: Int, horizon h: Int) -> Double {
         let entry = s + 1, exit = s + 1 + h
         guard exit < panel.dayCount else { return .nan }
-        let a = panel.value(.open, ticker: t, day: entry), b = panel.value(.open, ticker: t, day: exit)
+        let a = panel.value(.open, ticker: t, day: entry)
+        var b = panel.value(.open, ticker: t, day: exit)
+        if !b.isFinite && panel.hasDelisted(ticker: t, before: exit) { b = panel.settlementPrice(ticker: t, day: exit) }
         return a > 0 && b.isFinite ? b / a - 1 : .nan
     }
 

@@ -108,6 +108,12 @@ public final class Panel: Sendable {
         return .nan
     }
 
+    /// Whether ticker `t` left the market with a delisting return before `day`: its bars
+    /// ended for good before it, and the panel knows what holders received.
+    public func hasDelisted(ticker t: Int, before day: Int) -> Bool {
+        delistingReturns[t].isFinite && lastBar[t] >= 0 && lastBar[t] < day
+    }
+
     /// The number of trading days.
     public var dayCount: Int { calendar.count }
     /// The number of tickers (benchmark included).

@@ -7,8 +7,8 @@ import GRDB
 /// Beside it, `price_series` keeps each ticker's adjusted history as packed
 /// columns (one row per ticker), rewritten in the same transaction as the rows
 /// it derives from; loading 500 tickers is then 500 blob reads instead of
-/// millions of row decodes. `ticker_info` holds names and sectors, `import_log`
-/// one line per import.
+/// millions of row decodes. `ticker_info` holds names and sectors, `delistings`
+/// each ticker's exit (``Delisting``), `import_log` one line per import.
 public final class PriceStore: Sendable {
     /// The database file.
     public let path: String
@@ -68,6 +68,20 @@ public final class PriceStore: Sendable {
                     PRIMARY KEY (universe, ticker, start_date));
                 """)
         }
+        migrator.registerMigration("v3: delistings") { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS delistings (
+                    ticker TEXT PRIMARY KEY, date TEXT NOT NULL, delisting_return REAL NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v4: series for rows stored without one") { db in
+            // A seed market.db opened for writing got an empty price_series from v1, which
+            // hid its price_data rows from every load: derive the series they lack.
+            let tickers = try String.fetchAll(db, sql: "SELECT DISTINCT ticker FROM price_data WHERE ticker NOT IN (SELECT ticker FROM price_series)")
+            for ticker in tickers {
+                if let raw = try readRows(db, where: "WHERE ticker = ?", arguments: [ticker]).first { try writeSeries(db, PriceSeries(adjusting: raw)) }
+            }
+        }
         return migrator
     }
 
@@ -86,17 +100,18 @@ public final class PriceStore: Sendable {
     @discardableResult
     public func write(_ batch: ImportBatch, info: [TickerInfo] = [], format: ImportFormat? = nil, source: String = "") throws -> WriteSummary {
         try database.write { db in
-            let insert = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO price_data (ticker, date, open, high, low, close, volume, adj_close)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try PriceRowInsert(db)
+            let delistings = Dictionary(try Self.readDelistings(db).map { ($0.ticker, $0) }, uniquingKeysWith: { a, _ in a })
             for bars in batch.bars {
-                for i in 0..<bars.count {
-                    insert.setUncheckedArguments([bars.ticker, bars.days[i].description, bars.open[i], bars.high[i],
-                                                  bars.low[i], bars.close[i], bars.volume[i], bars.adjClose[i]])
-                    try insert.execute()
+                // The series is derived in memory from what was stored and what is new,
+                // instead of reading back every row just written.
+                let stored = try Self.readRows(db, where: "WHERE ticker = ?", arguments: [bars.ticker]).first
+                try insert.insert(bars)
+                let series = PriceSeries(adjusting: stored?.overlaid(with: bars) ?? bars)
+                if let last = series.days.last, let why = delistings[bars.ticker]?.conflict(lastBar: last) {
+                    throw StoreError.conflict(why + " (nothing was imported)")
                 }
-                try rebuildSeries(db, ticker: bars.ticker)
+                try Self.writeSeries(db, series)
             }
             let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO ticker_info (ticker, name, sector) VALUES (?, ?, ?)")
             for i in info { try upsert.execute(arguments: [i.ticker, i.name, i.sector]) }
@@ -127,14 +142,42 @@ public final class PriceStore: Sendable {
         }
     }
 
-    /// Rewrites a ticker's packed adjusted series from all its stored rows.
-    private func rebuildSeries(_ db: Database, ticker: String) throws {
-        let raw = try Self.readRows(db, where: "WHERE ticker = ?", arguments: [ticker]).first ?? RawBars(ticker: ticker)
-        let s = PriceSeries(adjusting: raw)
+    /// What storing delistings found.
+    public struct DelistingSummary: Sendable, Equatable {
+        /// Delistings stored.
+        public var stored: Int
+        /// Tickers among them with no prices in the store (yet).
+        public var withoutPrices: [String]
+        /// Tickers whose delisting date is more than ten days after their last bar: the
+        /// return is realised the trading day after that bar, so a gap in the prices moves it.
+        public var lateAfterLastBar: [String]
+    }
+
+    /// Stores delistings, replacing those of the same tickers, in one transaction. A
+    /// delisting dated before its ticker's last stored bar is refused (``Delisting/conflict(lastBar:)``)
+    /// and then nothing is stored.
+    @discardableResult
+    public func write(_ delistings: [Delisting], source: String = "") throws -> DelistingSummary {
+        try database.write { db in
+            let lastBars = try Self.pricedSpans(db).mapValues(\.upperBound)
+            if let why = delistings.conflict(withLastBars: lastBars) { throw StoreError.conflict(why + " (no delisting was imported)") }
+            let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO delistings (ticker, date, delisting_return) VALUES (?, ?, ?)")
+            for d in delistings { try insert.execute(arguments: [d.ticker, d.day.description, d.delistingReturn]) }
+            try db.execute(sql: """
+                INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
+                VALUES (?, 'delistings', ?, 1, ?, 0, 0)
+                """, arguments: [ISO8601DateFormatter().string(from: Date()), source, delistings.count])
+            return DelistingSummary(stored: delistings.count, withoutPrices: delistings.filter { lastBars[$0.ticker] == nil }.map(\.ticker),
+                                    lateAfterLastBar: delistings.filter { d in lastBars[d.ticker].map { d.day.ordinal - $0.ordinal > 10 } ?? false }.map(\.ticker))
+        }
+    }
+
+    /// Writes a ticker's packed adjusted series (the whole of its stored rows, adjusted).
+    private static func writeSeries(_ db: Database, _ s: PriceSeries) throws {
         try db.execute(sql: """
             INSERT OR REPLACE INTO price_series (ticker, rows, first_date, last_date, days, open, high, low, close, volume)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [ticker, s.count, s.days.first?.description, s.days.last?.description,
+            """, arguments: [s.ticker, s.count, s.days.first?.description, s.days.last?.description,
                              packed(s.days.map(\.ordinal)), packed(s.open), packed(s.high), packed(s.low),
                              packed(s.close), packed(s.volume)])
     }
@@ -162,7 +205,7 @@ public final class PriceStore: Sendable {
                     .map(PriceSeries.init(adjusting:))
             }
             if series.isEmpty { throw StoreError.empty(path: path) }
-            return Panel(series: series, info: try Self.readInfo(db))
+            return Panel(series: series, info: try Self.readInfo(db), delistings: try Self.readDelistings(db).returnsByTicker)
         }
     }
 
@@ -181,6 +224,18 @@ public final class PriceStore: Sendable {
         return spells.keys.sorted().map { Membership(name: $0, spells: spells[$0]!) }
     }
 
+    /// Every stored delisting, by ticker.
+    public func delistings() throws -> [Delisting] {
+        try database.read { try Self.readDelistings($0) }
+    }
+
+    private static func readDelistings(_ db: Database) throws -> [Delisting] {
+        guard try db.tableExists("delistings") else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT ticker, date, delisting_return FROM delistings ORDER BY ticker").compactMap { row in
+            Day(row[1] as String).map { Delisting(ticker: row[0], day: $0, delistingReturn: row[2]) }
+        }
+    }
+
     /// Names and sectors of every ticker that has them.
     public func tickerInfo() throws -> [TickerInfo] {
         try database.read { try Self.readInfo($0) }
@@ -196,16 +251,20 @@ public final class PriceStore: Sendable {
             let info = try Self.readInfo(db)
             var sectors: [String: Int] = [:]
             for i in info where !i.sector.isEmpty { sectors[i.sector, default: 0] += 1 }
-            var spans: [String: ClosedRange<Day>] = [:]
-            if fromSeries {
-                for r in try Row.fetchAll(db, sql: "SELECT ticker, first_date, last_date FROM price_series") {
-                    if let a = Day(r[1] as String), let b = Day(r[2] as String), a <= b { spans[r[0]] = a...b }
-                }
-            }
+            let spans = fromSeries ? try Self.pricedSpans(db) : [:]
             return StoreSummary(path: path, tickers: row[0], rows: row[1],
                                 first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
-                                sectors: sectors, universes: try memberships(db), pricedSpans: spans)
+                                sectors: sectors, universes: try memberships(db), pricedSpans: spans, delistings: try Self.readDelistings(db))
         }
+    }
+
+    /// The first and last bar of every ticker with a packed series.
+    private static func pricedSpans(_ db: Database) throws -> [String: ClosedRange<Day>] {
+        var spans: [String: ClosedRange<Day>] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT ticker, first_date, last_date FROM price_series") {
+            if let a = (r[1] as String?).flatMap({ Day($0) }), let b = (r[2] as String?).flatMap({ Day($0) }), a <= b { spans[r[0]] = a...b }
+        }
+        return spans
     }
 
     private static func readInfo(_ db: Database) throws -> [TickerInfo] {
@@ -246,6 +305,8 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
     public var universes: [Membership] = []
     /// First and last bar of each stored ticker (to count the members that have prices).
     public var pricedSpans: [String: ClosedRange<Day>] = [:]
+    /// The stored delistings.
+    public var delistings: [Delisting] = []
 
     public var description: String {
         let lines = [
@@ -254,7 +315,10 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
             "rows         \(rows)",
             "dates        \(first?.description ?? "-") .. \(last?.description ?? "-")",
         ]
-        var universeLines = ["universes    \(universes.count)"]
+        let priced = delistings.filter { pricedSpans[$0.ticker] != nil }
+        let delistingLine = "delistings   \(delistings.count)" + (delistings.isEmpty ? " (held positions whose bars end are settled at the last close)"
+            : ", \(priced.count) with prices, mean return \(Format.rate(priced.isEmpty ? .nan : priced.map(\.delistingReturn).reduce(0, +) / Double(priced.count)))")
+        var universeLines = [delistingLine, "universes    \(universes.count)"]
         for u in universes {
             universeLines.append("  \(u.name): \(u.spells.count) spells of \(u.tickers.count) tickers, \(u.first?.description ?? "-") .. \(u.last?.description ?? "open")")
             let sizes = u.sizeByYear(through: last)
@@ -294,13 +358,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// A query the run store cannot answer (a bad order, an unknown id).
     case badQuery(String)
+    /// Data that contradicts what is stored (bars after a ticker's delisting).
+    case conflict(String)
 
     public var description: String {
         switch self {
         case .missing(let path): return "\(path): no price store here (create one with `alphalab import`)"
         case .notAStore(let path): return "\(path): not a price store (no price_data table)"
         case .empty(let path): return "\(path): the store holds no prices"
-        case .badQuery(let why): return why
+        case .badQuery(let why), .conflict(let why): return why
         }
     }
 }

@@ -14,8 +14,16 @@ public struct Stopwatch: Sendable {
     }
 }
 
-/// The process's peak resident memory so far, in bytes (Linux `ru_maxrss` is in KiB).
+/// The process's peak resident memory so far, in bytes: the `VmHWM` of `/proc/self/status`.
+///
+/// Not `ru_maxrss`: Linux keeps it across `execve`, so a child spawned (vfork-style) by a
+/// large parent reports the parent's size. `ru_maxrss` (KiB) is the fallback without /proc.
 public func peakResidentMemory() -> Int {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+       let kib = Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") {
+        return kib * 1024
+    }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024

@@ -28,6 +28,7 @@ struct CSVPriceImporter {
         var columns: Columns?
         var collected = Collected()
         let fileTicker = layout.ticker == nil ? tickerFromFileName(path) : nil
+        if let fileTicker, let problem = TickerSymbol.problem(fileTicker) { throw .invalid(validator.reject(nil, "the file's name gives \(problem)")) }
         var failure: ImportError?
 
         reader.forEachRecord { line, record in
@@ -100,7 +101,7 @@ struct CSVPriceImporter {
             return nil
         }
         let ticker = fileTicker ?? record.string(columns.ticker!).uppercased()
-        if ticker.isEmpty { validator.skip(line, "empty ticker"); return nil }
+        if fileTicker == nil, let problem = TickerSymbol.problem(ticker) { validator.skip(line, problem); return nil }
         guard let day = record.day(columns.date, format: options.dateFormat) else {
             validator.skip(line, "unparsable date '\(record.string(columns.date))' (expected \(options.dateFormat); other formats with --date-format)")
             return nil

@@ -24,6 +24,29 @@ public struct RawBars: Sendable, Equatable {
         self.open.append(open); self.high.append(high); self.low.append(low)
         self.close.append(close); self.adjClose.append(adjClose); self.volume.append(volume)
     }
+
+    /// These bars with `newer`'s laid over them: every day of either, `newer`'s bar where
+    /// both have one (what the store holds after `INSERT OR REPLACE` of `newer`).
+    func overlaid(with newer: RawBars) -> RawBars {
+        var merged = RawBars(ticker: ticker)
+        var i = 0, j = 0
+        while i < count || j < newer.count {
+            if j < newer.count && (i == count || newer.days[j] <= days[i]) {
+                if i < count && newer.days[j] == days[i] { i += 1 }
+                merged.append(newer, at: j)
+                j += 1
+            } else {
+                merged.append(self, at: i)
+                i += 1
+            }
+        }
+        return merged
+    }
+
+    private mutating func append(_ other: RawBars, at i: Int) {
+        append(day: other.days[i], open: other.open[i], high: other.high[i], low: other.low[i],
+               close: other.close[i], adjClose: other.adjClose[i], volume: other.volume[i])
+    }
 }
 
 /// What was wrong with an input, where, and what the importer did about it.

@@ -16,12 +16,12 @@ import Foundation
 /// naming the file and line; nothing is read from a file with an error.
 public enum MembershipFile {
     /// The membership in `path`, named `name`; dates as `dateFormat` says.
-    public static func read(path: String, name: String, dateFormat: DateFormat = .iso) throws(MembershipError) -> Membership {
-        guard let data = FileManager.default.contents(atPath: path) else { throw MembershipError(file: path, line: nil, message: "cannot read the file") }
+    public static func read(path: String, name: String, dateFormat: DateFormat = .iso) throws(DataFileError) -> Membership {
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataFileError(file: path, line: nil, message: "cannot read the file") }
         let bytes = [UInt8](data)
         guard let firstLine = String(decoding: bytes.prefix(4096), as: UTF8.self).split(whereSeparator: \.isNewline)
             .first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-            throw MembershipError(file: path, line: nil, message: "empty file")
+            throw DataFileError(file: path, line: nil, message: "empty file")
         }
         let spells: [(spell: Membership.Spell, line: Int)]
         if firstLine.contains("\t") {
@@ -29,29 +29,29 @@ public enum MembershipFile {
         } else {
             spells = try csv(bytes, path: path, dateFormat: dateFormat)
         }
-        if spells.isEmpty { throw MembershipError(file: path, line: nil, message: "no members (header only)") }
+        if spells.isEmpty { throw DataFileError(file: path, line: nil, message: "no members (header only)") }
         try checkOverlaps(spells, path: path)
         return Membership(name: name, spells: spells.map(\.spell))
     }
 
-    private static func parseDay(_ text: String, _ format: DateFormat, path: String, line: Int, what: String) throws(MembershipError) -> Day {
+    private static func parseDay(_ text: String, _ format: DateFormat, path: String, line: Int, what: String) throws(DataFileError) -> Day {
         guard let day = format.parse(text) else {
-            throw MembershipError(file: path, line: line, message: "unparsable \(what) '\(text)' (expected \(format); other formats with --date-format)")
+            throw DataFileError(file: path, line: line, message: "unparsable \(what) '\(text)' (expected \(format); other formats with --date-format)")
         }
         return day
     }
 
     private static func spell(_ ticker: String, _ start: String, _ end: String, _ format: DateFormat, path: String,
-                              line: Int) throws(MembershipError) -> Membership.Spell {
+                              line: Int) throws(DataFileError) -> Membership.Spell {
         let symbol = ticker.trimmingCharacters(in: .whitespaces).uppercased()
-        guard !symbol.isEmpty else { throw MembershipError(file: path, line: line, message: "empty ticker") }
+        if let problem = TickerSymbol.problem(symbol) { throw DataFileError(file: path, line: line, message: problem) }
         let first = try parseDay(start, format, path: path, line: line, what: "start date")
         let last = end.isEmpty ? nil : try parseDay(end, format, path: path, line: line, what: "end date")
-        if let last, last < first { throw MembershipError(file: path, line: line, message: "\(symbol): end \(last) is before start \(first)") }
+        if let last, last < first { throw DataFileError(file: path, line: line, message: "\(symbol): end \(last) is before start \(first)") }
         return Membership.Spell(ticker: symbol, start: first, end: last)
     }
 
-    private static func qlib(_ bytes: [UInt8], path: String, dateFormat: DateFormat) throws(MembershipError) -> [(spell: Membership.Spell, line: Int)] {
+    private static func qlib(_ bytes: [UInt8], path: String, dateFormat: DateFormat) throws(DataFileError) -> [(spell: Membership.Spell, line: Int)] {
         var result: [(spell: Membership.Spell, line: Int)] = []
         for (i, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             // Only spaces and line ends are trimmed: a trailing tab leaves an empty end date.
@@ -59,54 +59,45 @@ public enum MembershipFile {
             if text.isEmpty { continue }
             let fields = text.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard fields.count == 3 else {
-                throw MembershipError(file: path, line: i + 1, message: "expected 3 tab-separated fields (TICKER START END), found \(fields.count)")
+                throw DataFileError(file: path, line: i + 1, message: "expected 3 tab-separated fields (TICKER START END), found \(fields.count)")
             }
             result.append((try spell(fields[0], fields[1], fields[2], dateFormat, path: path, line: i + 1), i + 1))
         }
         return result
     }
 
-    private static func csv(_ bytes: [UInt8], path: String, dateFormat: DateFormat) throws(MembershipError) -> [(spell: Membership.Spell, line: Int)] {
-        var header: [String]?
-        var rows: [(line: Int, fields: [String])] = []
-        CSVReader(bytes: bytes, path: path).forEachRecord { line, record in
-            let fields = (0..<record.count).map { record.string($0) }
-            if header == nil { header = fields.map { $0.lowercased() } } else { rows.append((line, fields)) }
-            return true
+    private static func csv(_ bytes: [UInt8], path: String, dateFormat: DateFormat) throws(DataFileError) -> [(spell: Membership.Spell, line: Int)] {
+        let file = try HeaderedRows(bytes: bytes, path: path)
+        if let date = file.column(["date"]), let list = file.column(["tickers", "members", "constituents", "symbols"]) {
+            return try snapshots(file.rows, date: date, list: list, width: file.header.count, path: path, dateFormat: dateFormat)
         }
-        guard let header else { throw MembershipError(file: path, line: nil, message: "empty file") }
-        func column(_ names: [String]) -> Int? { header.firstIndex(where: names.contains) }
-        if let date = column(["date"]), let list = column(["tickers", "members", "constituents", "symbols"]) {
-            return try snapshots(rows, date: date, list: list, width: header.count, path: path, dateFormat: dateFormat)
-        }
-        guard let ticker = column(["ticker", "symbol", "instrument"]), let start = column(["start_date", "start"]),
-              let end = column(["end_date", "end"]) else {
-            throw MembershipError(file: path, line: 1, message: "expected a header ticker,start_date,end_date (spells) or date,tickers (snapshots), found '\(header.joined(separator: ","))'")
+        guard let ticker = file.column(["ticker", "symbol", "instrument"]), let start = file.column(["start_date", "start"]),
+              let end = file.column(["end_date", "end"]) else {
+            throw DataFileError(file: path, line: 1, message: "expected a header ticker,start_date,end_date (spells) or date,tickers (snapshots), found '\(file.header.joined(separator: ","))'")
         }
         var result: [(spell: Membership.Spell, line: Int)] = []
-        for row in rows {
-            guard row.fields.count == header.count else {
-                throw MembershipError(file: path, line: row.line, message: "expected \(header.count) fields, found \(row.fields.count)")
-            }
+        for row in file.rows {
+            try file.checkWidth(row)
             result.append((try spell(row.fields[ticker], row.fields[start], row.fields[end], dateFormat, path: path, line: row.line), row.line))
         }
         return result
     }
 
     private static func snapshots(_ rows: [(line: Int, fields: [String])], date: Int, list: Int, width: Int, path: String,
-                                  dateFormat: DateFormat) throws(MembershipError) -> [(spell: Membership.Spell, line: Int)] {
+                                  dateFormat: DateFormat) throws(DataFileError) -> [(spell: Membership.Spell, line: Int)] {
         var dated: [(day: Day, line: Int, members: Set<String>)] = []
         for row in rows {
             guard row.fields.count == width else {
-                throw MembershipError(file: path, line: row.line, message: "expected \(width) fields (quote the list of tickers), found \(row.fields.count)")
+                throw DataFileError(file: path, line: row.line, message: "expected \(width) fields (quote the list of tickers), found \(row.fields.count)")
             }
             let day = try parseDay(row.fields[date], dateFormat, path: path, line: row.line, what: "date")
             let members = row.fields[list].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }).map { $0.uppercased() }
+            if let problem = members.lazy.compactMap(TickerSymbol.problem).first { throw DataFileError(file: path, line: row.line, message: problem) }
             dated.append((day, row.line, Set(members)))
         }
         dated.sort { ($0.day, $0.line) < ($1.day, $1.line) }
         for (a, b) in zip(dated, dated.dropFirst()) where a.day == b.day {
-            throw MembershipError(file: path, line: max(a.line, b.line), message: "date \(a.day) listed twice (lines \(min(a.line, b.line)) and \(max(a.line, b.line)))")
+            throw DataFileError(file: path, line: max(a.line, b.line), message: "date \(a.day) listed twice (lines \(min(a.line, b.line)) and \(max(a.line, b.line)))")
         }
         // Walk the snapshots, opening a spell when a ticker appears and closing it the day
         // before the first snapshot that no longer lists it.
@@ -123,22 +114,13 @@ public enum MembershipFile {
         return result.sorted { ($0.spell.ticker, $0.spell.start) < ($1.spell.ticker, $1.spell.start) }
     }
 
-    private static func checkOverlaps(_ spells: [(spell: Membership.Spell, line: Int)], path: String) throws(MembershipError) {
+    private static func checkOverlaps(_ spells: [(spell: Membership.Spell, line: Int)], path: String) throws(DataFileError) {
         let sorted = spells.sorted { ($0.spell.ticker, $0.spell.start, $0.line) < ($1.spell.ticker, $1.spell.start, $1.line) }
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.spell.ticker == b.spell.ticker {
             if a.spell.end.map({ $0 >= b.spell.start }) ?? true {
                 let (first, second) = (min(a.line, b.line), max(a.line, b.line))
-                throw MembershipError(file: path, line: second, message: "spells of \(a.spell.ticker) overlap (lines \(first) and \(second))")
+                throw DataFileError(file: path, line: second, message: "spells of \(a.spell.ticker) overlap (lines \(first) and \(second))")
             }
         }
     }
-}
-
-/// A membership file that cannot be read, and where.
-public struct MembershipError: Error, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var message: String
-
-    public var description: String { (line.map { "\(file):\($0)" } ?? file) + ": " + message }
 }
