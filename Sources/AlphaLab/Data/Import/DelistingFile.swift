@@ -9,8 +9,9 @@ import Foundation
 ///   convention (-1 = total loss, 0.3 = +30%; a trailing `%` means percent).
 ///
 /// The file is read whole or not at all: any problem (a missing column, a malformed
-/// ticker (``TickerSymbol``), an unparsable date or return, an empty return, a return below -100% or above +1,000%, a ticker
-/// listed twice) is an error naming the file and line. An empty return is refused
+/// ticker (``TickerSymbol``), an unparsable date or return, an empty return, a return
+/// below -100% or above +1,000%, a ticker listed twice) is an error naming the file and
+/// line. An empty return is refused
 /// rather than guessed: CRSP leaves many performance delistings without a DLRET, and the
 /// value to use (Shumway (1997) suggests -0.30) is the analyst's call, written in the file.
 public enum DelistingFile {
