@@ -71,7 +71,7 @@ private func sqliteImportSeconds(_ batch: ImportBatch, folder: String) throws ->
 /// load's alone: its seconds, peak resident bytes and the panel's size.
 private func loadInFreshProcess(_ storePath: String) throws -> (Double, Int, String) {
     let child = Process()
-    child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+    child.executableURL = URL(fileURLWithPath: RunningProgram.path)
     child.arguments = ["load", storePath]
     let pipe = Pipe()
     child.standardOutput = pipe

@@ -20,12 +20,16 @@ func fuzzBenchmark(cases: Int, dataDir: String) throws {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1) % 2_000_001 - 1_000_000
     }
+    /// One case: a seed's bytes after 1 to 3 drawn mutations, and the mutations.
+    func mutate(_ bytes: [UInt8]) -> (mutations: [CSVMutation], bytes: [UInt8]) {
+        let mutations = CSVMutation.decoding((0..<(3 * (1 + abs(next()) % 3))).map { _ in next() })
+        return (mutations, mutations.reduce(bytes) { $1.apply(to: $0) })
+    }
     let clock = Stopwatch()
     var violations = 0, refused = 0
     for k in 0..<cases {
         let seed = seeds[abs(next()) % seeds.count]
-        let mutations = CSVMutation.decoding((0..<(3 * (1 + abs(next()) % 3))).map { _ in next() })
-        let bytes = mutations.reduce(seed.bytes) { $1.apply(to: $0) }
+        let (mutations, bytes) = mutate(seed.bytes)
         let broken = fuzzer.check(bytes, name: seed.name, format: seed.format)
         if fuzzer.lastRefused { refused += 1 }
         if !broken.isEmpty {
@@ -44,8 +48,8 @@ func fuzzBenchmark(cases: Int, dataDir: String) throws {
     var dataViolations = 0
     for k in 0..<max(1, cases / 4) {
         let seed = dataSeeds[abs(next()) % dataSeeds.count]
-        let mutations = CSVMutation.decoding((0..<(3 * (1 + abs(next()) % 3))).map { _ in next() })
-        let broken = fuzzer.check(mutations.reduce(seed.bytes) { $1.apply(to: $0) }, dataFile: seed.kind)
+        let (mutations, bytes) = mutate(seed.bytes)
+        let broken = fuzzer.check(bytes, dataFile: seed.kind)
         if !broken.isEmpty {
             dataViolations += 1
             print("data case \(k): \(seed.kind) after \(mutations): \(broken.joined(separator: "; "))")

@@ -116,11 +116,8 @@ public final class PriceStore: Sendable {
             let upsert = try db.makeStatement(sql: "INSERT OR REPLACE INTO ticker_info (ticker, name, sector) VALUES (?, ?, ?)")
             for i in info { try upsert.execute(arguments: [i.ticker, i.name, i.sector]) }
             if let format {
-                try db.execute(sql: """
-                    INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [ISO8601DateFormatter().string(from: Date()), format.rawValue, source,
-                                     batch.filesRead, batch.rowCount, batch.rejectedFiles.count, batch.skippedRows.count])
+                try Self.logImport(db, format: format.rawValue, source: source, files: batch.filesRead, rows: batch.rowCount,
+                                   rejectedFiles: batch.rejectedFiles.count, skippedRows: batch.skippedRows.count)
             }
         }
         return WriteSummary(tickers: batch.bars.count, rows: batch.rowCount, sectors: info.count)
@@ -135,11 +132,17 @@ public final class PriceStore: Sendable {
             for s in membership.spells {
                 try insert.execute(arguments: [membership.name, s.ticker, s.start.description, s.end?.description])
             }
-            try db.execute(sql: """
-                INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
-                VALUES (?, 'membership', ?, 1, ?, 0, 0)
-                """, arguments: [ISO8601DateFormatter().string(from: Date()), source, membership.spells.count])
+            try Self.logImport(db, format: "membership", source: source, rows: membership.spells.count)
         }
+    }
+
+    /// Adds the line of one import to `import_log`, in the import's transaction.
+    private static func logImport(_ db: Database, format: String, source: String, files: Int = 1, rows: Int,
+                                  rejectedFiles: Int = 0, skippedRows: Int = 0) throws {
+        try db.execute(sql: """
+            INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [ISO8601DateFormatter().string(from: Date()), format, source, files, rows, rejectedFiles, skippedRows])
     }
 
     /// What storing delistings found.
@@ -163,10 +166,7 @@ public final class PriceStore: Sendable {
             if let why = delistings.conflict(withLastBars: lastBars) { throw StoreError.conflict(why + " (no delisting was imported)") }
             let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO delistings (ticker, date, delisting_return) VALUES (?, ?, ?)")
             for d in delistings { try insert.execute(arguments: [d.ticker, d.day.description, d.delistingReturn]) }
-            try db.execute(sql: """
-                INSERT INTO import_log (imported_at, format, source, files, rows, rejected_files, skipped_rows)
-                VALUES (?, 'delistings', ?, 1, ?, 0, 0)
-                """, arguments: [ISO8601DateFormatter().string(from: Date()), source, delistings.count])
+            try Self.logImport(db, format: "delistings", source: source, rows: delistings.count)
             return DelistingSummary(stored: delistings.count, withoutPrices: delistings.filter { lastBars[$0.ticker] == nil }.map(\.ticker),
                                     lateAfterLastBar: delistings.filter { d in lastBars[d.ticker].map { d.day.ordinal - $0.ordinal > 10 } ?? false }.map(\.ticker))
         }

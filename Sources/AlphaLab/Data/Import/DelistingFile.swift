@@ -11,14 +11,13 @@ import Foundation
 /// The file is read whole or not at all: any problem (a missing column, a malformed
 /// ticker (``TickerSymbol``), an unparsable date or return, an empty return, a return
 /// below -100% or above +1,000%, a ticker listed twice) is an error naming the file and
-/// line. An empty return is refused
-/// rather than guessed: CRSP leaves many performance delistings without a DLRET, and the
-/// value to use (Shumway (1997) suggests -0.30) is the analyst's call, written in the file.
+/// line. An empty return is refused rather than guessed: CRSP leaves many performance
+/// delistings without a DLRET, and the value to use (Shumway (1997) suggests -0.30) is
+/// the analyst's call, written in the file.
 public enum DelistingFile {
     /// The delistings in `path`, in file order; dates as `dateFormat` says.
     public static func read(path: String, dateFormat: DateFormat = .iso) throws(DataFileError) -> [Delisting] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataFileError(file: path, line: nil, message: "cannot read the file") }
-        let file = try HeaderedRows(bytes: [UInt8](data), path: path)
+        let file = try HeaderedRows(bytes: try DataFileError.contents(of: path), path: path)
         guard let ticker = file.column(["ticker", "symbol", "tic"]), let date = file.column(["date", "dlstdt", "delisting_date"]),
               let value = file.column(["return", "dlret", "delisting_return"]) else {
             throw DataFileError(file: path, line: 1, message: "expected a header ticker,date,return (or CRSP's tic,dlstdt,dlret), found '\(file.header.joined(separator: ","))'")
@@ -42,9 +41,7 @@ public enum DelistingFile {
                                   line: Int) throws(DataFileError) -> Delisting {
         let symbol = ticker.uppercased()
         if let problem = TickerSymbol.problem(symbol) { throw DataFileError(file: path, line: line, message: problem) }
-        guard let day = format.parse(date) else {
-            throw DataFileError(file: path, line: line, message: "unparsable date '\(date)' (expected \(format); other formats with --date-format)")
-        }
+        let day = try DataFileError.day(date, format, path: path, line: line, what: "date")
         guard !value.isEmpty else {
             throw DataFileError(file: path, line: line, message: "\(symbol): empty return; write the value to use "
                                 + "(0 settles at the last close; Shumway (1997) suggests -0.30 for a performance delisting)")

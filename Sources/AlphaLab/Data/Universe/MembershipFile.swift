@@ -17,8 +17,7 @@ import Foundation
 public enum MembershipFile {
     /// The membership in `path`, named `name`; dates as `dateFormat` says.
     public static func read(path: String, name: String, dateFormat: DateFormat = .iso) throws(DataFileError) -> Membership {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DataFileError(file: path, line: nil, message: "cannot read the file") }
-        let bytes = [UInt8](data)
+        let bytes = try DataFileError.contents(of: path)
         guard let firstLine = String(decoding: bytes.prefix(4096), as: UTF8.self).split(whereSeparator: \.isNewline)
             .first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw DataFileError(file: path, line: nil, message: "empty file")
@@ -34,19 +33,12 @@ public enum MembershipFile {
         return Membership(name: name, spells: spells.map(\.spell))
     }
 
-    private static func parseDay(_ text: String, _ format: DateFormat, path: String, line: Int, what: String) throws(DataFileError) -> Day {
-        guard let day = format.parse(text) else {
-            throw DataFileError(file: path, line: line, message: "unparsable \(what) '\(text)' (expected \(format); other formats with --date-format)")
-        }
-        return day
-    }
-
     private static func spell(_ ticker: String, _ start: String, _ end: String, _ format: DateFormat, path: String,
                               line: Int) throws(DataFileError) -> Membership.Spell {
         let symbol = ticker.trimmingCharacters(in: .whitespaces).uppercased()
         if let problem = TickerSymbol.problem(symbol) { throw DataFileError(file: path, line: line, message: problem) }
-        let first = try parseDay(start, format, path: path, line: line, what: "start date")
-        let last = end.isEmpty ? nil : try parseDay(end, format, path: path, line: line, what: "end date")
+        let first = try DataFileError.day(start, format, path: path, line: line, what: "start date")
+        let last = end.isEmpty ? nil : try DataFileError.day(end, format, path: path, line: line, what: "end date")
         if let last, last < first { throw DataFileError(file: path, line: line, message: "\(symbol): end \(last) is before start \(first)") }
         return Membership.Spell(ticker: symbol, start: first, end: last)
     }
@@ -90,7 +82,7 @@ public enum MembershipFile {
             guard row.fields.count == width else {
                 throw DataFileError(file: path, line: row.line, message: "expected \(width) fields (quote the list of tickers), found \(row.fields.count)")
             }
-            let day = try parseDay(row.fields[date], dateFormat, path: path, line: row.line, what: "date")
+            let day = try DataFileError.day(row.fields[date], dateFormat, path: path, line: row.line, what: "date")
             let members = row.fields[list].split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }).map { $0.uppercased() }
             if let problem = members.lazy.compactMap(TickerSymbol.problem).first { throw DataFileError(file: path, line: row.line, message: problem) }
             dated.append((day, row.line, Set(members)))
