@@ -42,6 +42,8 @@ let package = Package(
             name: "AlphaLab",
             dependencies: [
                 "CXGBoost", "CLibPQ",
+                // SHA-256 for the ledger's hash chain: OpenSSL's libcrypto, which libpq already links.
+                "CLibCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API under GRDB, for the import's bulk insert (PriceRowInsert).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -180,7 +180,7 @@ extension LabModule {
           all/survivors, price coverage), selection (the deflated Sharpe ratio against the
           run's family in the ledger), placebo (scores shuffled across the candidates each
           period) and stability (by year and by halves). Each check passes, warns or fails
-          with its deciding figure and rule; the headline is credible, fragile or artefact.
+          with its deciding figure and rule; the headline is credible, fragile, artefact or inconclusive.
           print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
           The run as given counts as a trial in the ledger; the twins and placebos do not.
         \(LabOptionSet.verdict.help())
@@ -212,7 +212,7 @@ extension LabModule {
             let L = call.L
             let session = call.state.session
             let runner = VerdictRunner(config: config, dataset: dataset, options: options,
-                                       ledger: { session.recordTrial($0, judging: true) },
+                                       ledger: { session.recordedFamily($0) },
                                        log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
             let (verdict, result) = try runner.run()
             call.state.push(object: VerdictObject(verdict), in: L)

@@ -90,8 +90,11 @@ public enum LabModule {
                 do throws(DateFormatError) { return try DateFormat(text) } catch { throw call.argumentError(2, error.description) }
             } ?? .iso
             var batch = try PriceImporter(format: format, options: CSVImportOptions(tickerColumn: try o.string("ticker_column"), dateFormat: dates)).read(source: source)
+            var cut: TickerLimit?
             if let limit = try o.integer("limit") {
+                let available = Set(batch.bars.map(\.ticker)).count
                 batch.bars = Array(batch.bars.sorted { $0.ticker < $1.ticker }.prefix(max(0, limit)))
+                if limit < available { cut = TickerLimit(kept: max(0, limit), available: available) }
             }
             if let benchmark = try o.string("benchmark") {
                 batch.bars += try PriceImporter(format: .yahoo).read(source: benchmark).bars
@@ -111,7 +114,7 @@ public enum LabModule {
                 if let why = delistings.conflict(withLastBars: lastBars) { throw LuaError("\(file): \(why)") }
             }
             return call.result(object: Dataset(panel: Panel(series: series, info: info, delistings: delistings.returnsByTicker),
-                                               trainingCache: try call.state.session.trainingCache(), memberships: memberships))
+                                               trainingCache: try call.state.session.trainingCache(), memberships: memberships, limit: cut))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset

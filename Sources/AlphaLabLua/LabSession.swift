@@ -213,17 +213,28 @@ public final class LabSession {
     /// Appends the trial `result` makes to the ledger: every backtest that completes counts,
     /// saved or not, except in a dry run, a sweep's stand-ins or a rerun, or with the ledger
     /// off. A ledger that cannot be reached does not stop the run: it is reported once.
-    /// Returns the result's verdict against its family when a store is configured, or
-    /// whenever the ledger holds the trial with `judging` (a strategy's verdict).
+    /// Returns the result's verdict against its family when a store is configured.
     @discardableResult
-    func recordTrial(_ result: ExperimentResult, judging: Bool = false) -> TrialVerdict? {
+    func recordTrial(_ result: ExperimentResult) -> TrialVerdict? {
+        guard let (trial, family) = recordTrialFamily(result, reading: ledgerConfigured), let family else { return nil }
+        return TrialVerdict(trial, samples: family)
+    }
+
+    /// Records `result`'s trial (as ``recordTrial(_:)``) and returns its family's samples
+    /// in the ledger, the trial's own included (a strategy's verdict judges against them);
+    /// nil when nothing was recorded.
+    func recordedFamily(_ result: ExperimentResult) -> [TrialSample]? {
+        recordTrialFamily(result, reading: true)?.family
+    }
+
+    private func recordTrialFamily(_ result: ExperimentResult, reading: Bool) -> (trial: Trial, family: [TrialSample]?)? {
         guard !ledgerOff, !isDryRun, !result.periods.isEmpty else { return nil }
         let trial = Trial(result: result, scriptHash: invocation.map { RunProvenance.hash($0.text) },
                           user: RunProvenance.currentUser, host: RunProvenance.currentHost)
         do {
             let store = try ledgerStore()
             try store.record(trial)
-            return ledgerConfigured || judging ? TrialVerdict(trial, samples: try store.samples(family: trial.family.key)) : nil
+            return (trial, reading ? try store.samples(family: trial.family.key) : nil)
         } catch {
             guard !ledgerFailureReported else { return nil }
             ledgerFailureReported = true

@@ -54,12 +54,24 @@ final class ResultObject {
     }
 
     /// A verdict against the ledger as a Lua table.
-    static func table(_ v: TrialVerdict, family: TrialFamily) -> LuaValue {
-        .map(["trials": .integer(Int64(v.trials)), "effective_trials": .finite(v.effectiveTrials), "mean_correlation": .finite(v.meanCorrelation),
-              "variance": .finite(v.variance), "sharpe": .finite(v.sharpe), "annual_sharpe": .finite(v.annualSharpe),
-              "periods": .integer(Int64(v.periods)), "expected_maximum": .finite(v.expectedMaximum), "psr": .finite(v.probabilistic),
-              "dsr": .finite(v.deflated), "best_sharpe": .finite(v.bestAnnualSharpe), "family": .string(family.description),
-              "family_key": .string(family.key), "formula": .string(TrialVerdict.effectiveFormula), "summary": .string(v.summary)])
+    static func table(_ v: TrialVerdict, family: TrialFamily, tests: FamilyTests? = nil) -> LuaValue {
+        var fields: [String: LuaValue] = [
+            "trials": .integer(Int64(v.trials)), "effective_trials": .finite(v.effectiveTrials), "mean_correlation": .finite(v.meanCorrelation),
+            "variance": .finite(v.variance), "sharpe": .finite(v.sharpe), "annual_sharpe": .finite(v.annualSharpe),
+            "periods": .integer(Int64(v.periods)), "expected_maximum": .finite(v.expectedMaximum), "psr": .finite(v.probabilistic),
+            "dsr": .finite(v.deflated), "best_sharpe": .finite(v.bestAnnualSharpe), "family": .string(family.description),
+            "family_key": .string(family.key), "formula": .string(TrialVerdict.effectiveFormula), "summary": .string(v.summary),
+            "statistic": .string(v.claim.statistic), "minimum_years": .finite(v.minimumYears), "years": .finite(v.years)]
+        if let t = tests {
+            fields["tests"] = .map([
+                "spa_p": .finite(t.spaPValue), "reality_check_p": .finite(t.realityCheckPValue), "lower_p": .finite(t.lowerPValue),
+                "statistic": .finite(t.statistic), "resamples": .integer(Int64(t.reps)), "block_size": .integer(Int64(t.blockSize)),
+                "stepm_superior": .integer(Int64(t.superior.count)), "stepm_includes_this": .boolean(t.judgedIsSuperior),
+                "pbo": t.overfitting.map { .finite($0.probability) } ?? .nil,
+                "haircut": .map(Dictionary(uniqueKeysWithValues: t.haircut.adjusted.map { ($0.method.lowercased(), LuaValue.finite($0.annualSharpe)) })),
+                "summary": .string(t.lines.joined(separator: "\n"))])
+        }
+        return .map(fields)
     }
 
     /// A universe's coverage as a Lua table: its years in order, and the worst year with its share.
@@ -140,14 +152,20 @@ final class ResultObject {
         ("trials", """
         r:trials([store]) -> the result judged against every trial of its family in the ledger (the session's,
           or `store`'s): {trials, effective_trials, mean_correlation, variance, sharpe, annual_sharpe, periods,
-          expected_maximum, psr, dsr, best_sharpe, family, family_key, formula, summary}. Sharpe ratios per period
-          unless annual; psr and dsr are probabilities (dsr: that the true Sharpe beats the best of as many
-          luckless trials)
+          expected_maximum, psr, dsr, best_sharpe, statistic, minimum_years, years, family, family_key, formula,
+          summary, tests}. The ratio is the one the config claims (statistic: the information ratio over SPY,
+          or the Sharpe ratio of an absolute claim), per period unless annual; psr and dsr are probabilities
+          (dsr: that the true ratio beats the best of as many luckless trials); minimum_years is the minimum
+          backtest length for that many trials. With more than one trial, tests holds the family's
+          multiple-testing tests: {spa_p, reality_check_p, lower_p, statistic, resamples, block_size,
+          stepm_superior, stepm_includes_this, pbo, haircut = {bonferroni, holm, bhy}, summary}.
         """, { o, call in
             let store: any RunStore = call.isNil(2) ? try call.state.session.ledgerStore() : try call.object(2, RunStoreObject.self).store
             let trial = Trial(result: o.result, scriptHash: nil, user: "", host: "")
-            let verdict = TrialVerdict(trial, samples: try store.samples(family: trial.family.key))
-            return call.results(Self.table(verdict, family: trial.family))
+            let family = try store.samples(family: trial.family.key)
+            let verdict = TrialVerdict(trial, samples: family)
+            let tests = verdict.trials > 1 ? FamilyTests(sample: trial.sample, family: family) : nil
+            return call.results(Self.table(verdict, family: trial.family, tests: tests))
         }),
         ("summary", "r:summary() -> a readable multi-line summary, warnings first", { o, call in
             call.results(.string(o.summary))

@@ -48,8 +48,8 @@ enum RunStoreBindings {
                 let r = ResultObject(try store.store.load(id: Int64(try call.integer(2))))
                 return call.result(object: r)
             }),
-            ("delete", "store:delete(id) -> whether the run existed", { store, call in
-                call.results(.boolean(try store.store.delete(id: Int64(try call.integer(2)))))
+            ("delete", "store:delete(id [, reason]) -> whether the run existed; its trial stays in the ledger and a tombstone (who, when, why) is kept", { store, call in
+                call.results(.boolean(try store.store.delete(id: Int64(try call.integer(2)), reason: call.isNil(3) ? "" : try call.string(3))))
             }),
             ("save_verdict", "store:save_verdict(id, verdict): keeps a verdict (lab.verdict) with run id, replacing one kept before", { o, call in
                 let verdict = try call.object(3, VerdictObject.self)

@@ -9,17 +9,18 @@ final class VerdictObject {
 
     /// Every field: name, Lua type and summary (help, annotations and the type test read these).
     static let fields: [(name: String, type: String, summary: String)] = [
-        ("headline", "\"credible\"|\"fragile\"|\"artefact\"", "the one-word answer"),
+        ("headline", "\"credible\"|\"fragile\"|\"artefact\"|\"inconclusive\"", "the one-word answer"),
         ("reasons", "string[]", "the checks that decided the headline"),
-        ("checks", "VerdictCheck[]", "each check: kind, outcome (pass, warn, fail), figure, rule, limited, details"),
+        ("checks", "VerdictCheck[]", "each check: kind, outcome (pass, insufficient, warn, fail), figure, rule, limited (a caveat, not evidence), details"),
         ("card", "string", "the card the terminal shows"),
         ("details", "string", "every check with its supporting figures"),
         ("break_even_bps", "number", "the cost per traded dollar at which the excess return reaches zero, in basis points"),
-        ("placebo", "VerdictPlacebo", "the placebo: permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover"),
+        ("placebo", "VerdictPlacebo", "the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, gross_actual"),
         ("twins", "VerdictTwin[]", "the run as given, then its twins: label, total_return, excess_return, sharpe, turnover, cost_drag, new_trainings"),
         ("costs", "VerdictCost[]", "excess return at 0x, 1x, 2x and 3x the costs: multiple, bps, excess_return"),
         ("years", "VerdictSpan[]", "excess return over SPY and its t-statistic by year: label, periods, excess_return, t"),
         ("halves", "VerdictSpan[]", "the same for the first and second half of the run"),
+        ("evidence", "VerdictEvidence|nil", "how much the run could show: universe, tickers, mean_members, periods, years, calendar_years, limit, leavers"),
         ("seconds", "number", "wall time of the whole verdict"),
     ]
 
@@ -45,7 +46,14 @@ final class VerdictObject {
             return .map(["permutations": .integer(Int64(p.permutations)), "seed": .integer(Int64(bitPattern: p.seed)),
                          "p_value": .finite(p.pValue), "percentile": .finite(p.percentile), "actual": .finite(p.actual),
                          "excess_returns": .array(p.excessReturns.map(LuaValue.finite)),
-                         "mean_turnover": .finite(p.meanTurnover)])
+                         "mean_turnover": .finite(p.meanTurnover), "run_turnover": p.runTurnover.map(LuaValue.finite) ?? .nil,
+                         "gross_p_value": p.grossPValue.map(LuaValue.finite) ?? .nil, "gross_actual": p.actualGross.map(LuaValue.finite) ?? .nil])
+        case "evidence":
+            guard let e = v.evidence else { return .nil }
+            return .map(["universe": .string(e.universe), "tickers": .integer(Int64(e.tickers)), "mean_members": .finite(e.meanMembers),
+                         "periods": .integer(Int64(e.periods)), "years": .finite(e.years), "calendar_years": .integer(Int64(e.calendarYears)),
+                         "limit": e.limit.map { .map(["kept": .integer(Int64($0.kept)), "available": .integer(Int64($0.available))]) } ?? .nil,
+                         "leavers": .integer(Int64(e.leavers))])
         case "twins":
             return .array(v.twins.map { t in
                 .map(["label": .string(t.label), "total_return": .finite(t.totalReturn), "excess_return": .finite(t.excessReturn),

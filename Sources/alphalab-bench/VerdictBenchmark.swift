@@ -7,6 +7,7 @@ import Foundation
 /// default synthetic market with a warm training cache, naming the twins that needed new
 /// trainings; each against the time of the run alone.
 func verdictBenchmark(dataDir: String) throws {
+    familyTestsBenchmark()
     let batch = try PriceImporter(format: .alphavantage).read(source: dataDir + "/sp500/daily_adjusted")
     let spy = try PriceImporter(format: .yahoo).read(source: dataDir + "/benchmarks/SPY.csv")
     let info = try readSectorFile(path: dataDir + "/sp500/constituents.csv")
@@ -48,4 +49,24 @@ func verdictBenchmark(dataDir: String) throws {
         figure("  XGBoost training in the verdict", String(format: "%.1f s", warm.trainingCache.trainingSeconds))
         figure("  headline, decided by", "\(b.headline.rawValue), \(b.reasons.map(\.rawValue).joined(separator: ", "))")
     }
+}
+
+/// The family's multiple-testing tests on 1,000 trials x 800 weekly periods (seeded noise
+/// around a common factor) with 1,000 stationary-bootstrap resamples: SPA, Reality Check,
+/// StepM, CSCV over 16 blocks and the haircut, as a verdict's selection check runs them.
+func familyTestsBenchmark() {
+    var random = RandomSource(seed: 1)
+    let common = (0..<800).map { _ in random.normal() * 0.01 }
+    let family = (0..<1000).map { i in
+        TrialSample(configHash: "trial\(i)", returns: [], activeReturns: [], claim: .active, riskFree: 0, periodsPerYear: 52)
+    }.map { sample -> TrialSample in
+        var s = sample
+        s.activeReturns = (0..<800).map { t in 0.5 * common[t] + random.normal() * 0.02 }
+        s.returns = s.activeReturns
+        return s
+    }
+    let clock = Stopwatch()
+    let tests = FamilyTests(sample: family[0], family: family, reps: 1000, seed: 1)
+    figure("family tests: 1,000 trials x 800 periods, 1,000 resamples", String(format: "%.2f s", clock.seconds), target: "target < 5 s")
+    figure("  SPA p, Reality Check p, PBO", String(format: "%.3f, %.3f, %.3f", tests.spaPValue, tests.realityCheckPValue, tests.overfitting?.probability ?? .nan))
 }

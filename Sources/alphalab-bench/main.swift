@@ -31,9 +31,14 @@ import Foundation
 //   alphalab-bench serve              the run browser (alphalab-serve) on 10,000 runs: page latencies
 //                                     and requests per second from 8 clients
 //   alphalab-bench verdict [DATA_DIR]
-//                                     the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
+//                                     the family tests on 1,000 trials x 800 periods (1,000
+//                                     resamples), then the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
 //                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
 //                                     on the default market with a warm cache (twins needing trainings named)
+//   alphalab-bench calibration [--seeds N] [--first SEED]
+//                                     the verdict as a statistical test: N null and N planted
+//                                     synthetic markets (200 each): each headline's rate with its
+//                                     95% interval against the size and power targets
 //   alphalab-bench fuzz [--cases N]   the CSV importers' properties on N mutated seed files (10,000):
 //                                     violations, refusals and cases a second (run from the repository)
 //   alphalab-bench kernel [STARTS] [REQUESTS]
@@ -101,6 +106,9 @@ case "load":
     let panel = try PriceStore(readingExisting: arguments[2]).loadPanel()
     let seconds = clock.seconds
     print("\(seconds) \(peakResidentMemory()) \(panel.tickerCount) \(panel.dayCount) \(panel.barCount)")
+
+case "calibration":
+    try calibrationBenchmark(Array(arguments.dropFirst(2)))
 
 case "data":
     try dataBenchmark(dataDir: arguments.count > 2 ? arguments[2] : "../shared/data")

@@ -28,7 +28,7 @@ struct AlphaLabCommand: ParsableCommand {
                                          results, tear sheets and verdicts drawn inline
           alphalab verdict (--config FILE | --run ID) [--html PATH] [data options]
                                          does it really work? the config and its audit twins,
-                                         a placebo and the ledger: credible, fragile or artefact
+                                         a placebo and the ledger: credible, fragile, artefact or inconclusive
           alphalab --sandbox [--output DIR] [--memory-limit MB] [--cpu-limit SECONDS] FILE.lua
                                          run a script from someone else confined: no programs
                                          or native code, reads under its folder, stdlib/,

@@ -57,7 +57,7 @@ struct RunBrowserTests {
         #expect(Self.get(browser, "/trials").body.contains("<td>3</td>"))
         let family = try #require(run.body.range(of: #"/trials\?family=[0-9a-f]+&amp;run=4"#, options: .regularExpression).map { String(run.body[$0]) })
         let sits = Self.get(browser, family.replacingOccurrences(of: "&amp;", with: "&"))
-        #expect(sits.status == 200 && sits.body.contains("Run 4 (&lt;script&gt;alert(1)&lt;/script&gt;): Sharpe") && sits.body.contains("rank "), "\(family)")
+        #expect(sits.status == 200 && sits.body.contains("Run 4 (&lt;script&gt;alert(1)&lt;/script&gt;): information ratio") && sits.body.contains("rank "), "\(family)")
         for (target, status, message) in [("/runs/99", 404, "no run with id 99"), ("/runs/x", 400, "not a run id"), ("/nowhere", 404, "no page at /nowhere"),
                                           ("/compare?runs=1", 400, "2 to 10 different runs"), ("/compare?runs=1,x", 400, "must list run ids"),
                                           ("/?sort=speed", 400, "'sort' must be one of"), ("/?page=0", 400, "'page' must be"),

@@ -29,8 +29,9 @@ struct StoreBackendTests {
         return try! VerdictRunner(config: .momentum12_1(startYear: 2014, endYear: 2016), dataset: market, options: options).run().verdict
     }()
 
-    /// What a store answers to one fixed sequence of calls, as text to compare.
-    static func answers(_ store: any RunStore) throws -> [String] {
+    /// What a store answers to one fixed sequence of calls, as text to compare. `user` is who
+    /// the store records as the analyst (SQLite: the OS user; PostgreSQL: the session's role).
+    static func answers(_ store: any RunStore, user: String) throws -> [String] {
         var out: [String] = []
         let provenance = RunProvenance(scriptPath: "/x/s.lua", scriptText: "print(1)", arguments: ["--a", "b"], workingDirectory: "/x", sequence: 1)
         let ids = try results.enumerated().map { i, r in try store.save(r, seconds: Double(i) + 0.25, provenance: i == 0 ? provenance : nil) }
@@ -38,7 +39,7 @@ struct StoreBackendTests {
         func line(_ s: RunSummary) -> String {
             [String(s.id), s.name, String(s.seconds), s.version, s.dataFingerprint, s.startDate ?? "-", s.endDate ?? "-", s.signalTiming,
              "\(s.totalReturn)", "\(s.sharpe)", "\(s.maxDrawdown)", "\(s.excessReturn)", s.execution, "\(s.turnover)", "\(s.costDrag)",
-             "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-", s.rebalance ?? "-", s.user ?? "-",
+             "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-", s.rebalance ?? "-", s.user == user ? "USER" : s.user ?? "-",
              s.scriptPath ?? "-", s.family ?? "-", s.configHash ?? "-"].joined(separator: " ")
         }
         for filter in [RunFilter(), RunFilter(name: "MOM%"), RunFilter(minSharpe: 1), RunFilter(orderBy: "sharpe"),
@@ -51,7 +52,7 @@ struct StoreBackendTests {
         paged.descending = true
         var narrowed = RunFilter()
         (narrowed.execution, narrowed.universe, narrowed.timing) = ("round_trip", "all", "prior_close")
-        (narrowed.until, narrowed.user) = ("2999-01-01", RunProvenance.currentUser)
+        (narrowed.until, narrowed.user) = ("2999-01-01", user)
         var scripted = RunFilter()
         scripted.script = "%S.LUA"
         for filter in [paged, narrowed, scripted, RunFilter(orderBy: "max_drawdown"), RunFilter(orderBy: "verdict"), RunFilter(orderBy: "user")] {
@@ -74,9 +75,10 @@ struct StoreBackendTests {
     @Test("The same sequence against SQLite and PostgreSQL gives the same answers")
     func sameAnswers() throws {
         let sqlite = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")
-        let postgres = try RunStores.open(try Postgres.newDatabase())
+        let url = try Postgres.newDatabase()
+        let postgres = try RunStores.open(url)
         #expect(postgres is PostgresRunStore)
-        let a = try Self.answers(sqlite), b = try Self.answers(postgres)
+        let a = try Self.answers(sqlite, user: RunProvenance.currentUser), b = try Self.answers(postgres, user: try Postgres.psql(url, "SELECT current_user"))
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) { #expect(x == y) }
         // The figures survive both: the stored result is the original.

@@ -45,6 +45,8 @@
 ---@field half_spread_bps? number square_root cost model: half the bid-ask spread, basis points
 ---@field impact_coefficient? number square_root cost model: the market impact coefficient k
 ---@field max_adv_pct? number rebalance: largest trade as a fraction of 20-day dollar volume, the rest unfilled; 0 is no limit
+---@field risk_free_rate? number annual risk-free rate in every Sharpe and Sortino ratio
+---@field claim? "active"|"absolute" active (an edge over SPY: the ledger deflates the information ratio) or absolute (a return over the risk-free rate: the Sharpe ratio)
 
 ---lab.read_csv's options
 ---@class ReadCSVOptions
@@ -108,7 +110,7 @@
 ---@class VerdictOptions
 ---@field permutations? integer placebo permutations (default 200)
 ---@field seed? integer the placebo's seed (default 1): the same seed, the same verdict
----@field rules? table<string, number> thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, stability_pass, stability_fail
+---@field rules? table<string, number> thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, placebo_min_periods, stability_pass, stability_fail, stability_min_years
 ---@field log? fun(line: string) called with a line as each twin and the placebos start
 
 ---lab.report's options
@@ -275,17 +277,35 @@
 ---@field family_key string
 ---@field formula string
 ---@field summary string
+---@field statistic string
+---@field minimum_years? number
+---@field years? number
+---@field tests? FamilyTests
+
+---The multiple-testing tests over a family of trials
+---@class FamilyTests
+---@field spa_p? number
+---@field reality_check_p? number
+---@field lower_p? number
+---@field statistic? number
+---@field resamples integer
+---@field block_size integer
+---@field stepm_superior integer
+---@field stepm_includes_this boolean
+---@field pbo? number
+---@field haircut table<string, number>
+---@field summary string
 
 ---One check of a verdict
 ---@class VerdictCheck
 ---@field kind string
----@field outcome "pass"|"warn"|"fail"
+---@field outcome "pass"|"insufficient"|"warn"|"fail"
 ---@field figure string
 ---@field rule string
 ---@field limited boolean
 ---@field details string[]
 
----A verdict's permutation placebo
+---A verdict's placebo: random books with the run's turnover
 ---@class VerdictPlacebo
 ---@field permutations integer
 ---@field seed integer
@@ -294,6 +314,20 @@
 ---@field actual? number
 ---@field excess_returns number[]
 ---@field mean_turnover? number
+---@field run_turnover? number
+---@field gross_p_value? number
+---@field gross_actual? number
+
+---How much a verdict's run could show
+---@class VerdictEvidence
+---@field universe string
+---@field tickers integer
+---@field mean_members? number
+---@field periods integer
+---@field years? number
+---@field calendar_years integer
+---@field limit? table
+---@field leavers integer
 
 ---A run behind a verdict
 ---@class VerdictTwin
@@ -610,9 +644,13 @@ function Result:summary() end
 
 ---r:trials([store]) -> the result judged against every trial of its family in the ledger (the session's,
 ---  or `store`'s): {trials, effective_trials, mean_correlation, variance, sharpe, annual_sharpe, periods,
----  expected_maximum, psr, dsr, best_sharpe, family, family_key, formula, summary}. Sharpe ratios per period
----  unless annual; psr and dsr are probabilities (dsr: that the true Sharpe beats the best of as many
----  luckless trials)
+---  expected_maximum, psr, dsr, best_sharpe, statistic, minimum_years, years, family, family_key, formula,
+---  summary, tests}. The ratio is the one the config claims (statistic: the information ratio over SPY,
+---  or the Sharpe ratio of an absolute claim), per period unless annual; psr and dsr are probabilities
+---  (dsr: that the true ratio beats the best of as many luckless trials); minimum_years is the minimum
+---  backtest length for that many trials. With more than one trial, tests holds the family's
+---  multiple-testing tests: {spa_p, reality_check_p, lower_p, statistic, resamples, block_size,
+---  stepm_superior, stepm_includes_this, pbo, haircut = {bonferroni, holm, bhy}, summary}.
 ---@param store? RunStore
 ---@return TrialVerdict
 function Result:trials(store) end
@@ -629,10 +667,11 @@ local RunStore = {}
 ---@return integer
 function RunStore:count() end
 
----store:delete(id) -> whether the run existed
+---store:delete(id [, reason]) -> whether the run existed; its trial stays in the ledger and a tombstone (who, when, why) is kept
 ---@param id integer
+---@param reason? string
 ---@return boolean
-function RunStore:delete(id) end
+function RunStore:delete(id, reason) end
 
 ---store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}
 ---  filter:
@@ -697,12 +736,13 @@ function ScoringContext:history(ticker, field, n) end
 ---@class Verdict
 ---@field break_even_bps number the cost per traded dollar at which the excess return reaches zero, in basis points
 ---@field card string the card the terminal shows
----@field checks VerdictCheck[] each check: kind, outcome (pass, warn, fail), figure, rule, limited, details
+---@field checks VerdictCheck[] each check: kind, outcome (pass, insufficient, warn, fail), figure, rule, limited (a caveat, not evidence), details
 ---@field costs VerdictCost[] excess return at 0x, 1x, 2x and 3x the costs: multiple, bps, excess_return
 ---@field details string every check with its supporting figures
+---@field evidence VerdictEvidence|nil how much the run could show: universe, tickers, mean_members, periods, years, calendar_years, limit, leavers
 ---@field halves VerdictSpan[] the same for the first and second half of the run
----@field headline "credible"|"fragile"|"artefact" the one-word answer
----@field placebo VerdictPlacebo the placebo: permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover
+---@field headline "credible"|"fragile"|"artefact"|"inconclusive" the one-word answer
+---@field placebo VerdictPlacebo the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, gross_actual
 ---@field reasons string[] the checks that decided the headline
 ---@field seconds number wall time of the whole verdict
 ---@field twins VerdictTwin[] the run as given, then its twins: label, total_return, excess_return, sharpe, turnover, cost_drag, new_trainings
@@ -985,13 +1025,13 @@ function lab.train(dataset, options) end
 ---  all/survivors, price coverage), selection (the deflated Sharpe ratio against the
 ---  run's family in the ledger), placebo (scores shuffled across the candidates each
 ---  period) and stability (by year and by halves). Each check passes, warns or fails
----  with its deciding figure and rule; the headline is credible, fragile or artefact.
+---  with its deciding figure and rule; the headline is credible, fragile, artefact or inconclusive.
 ---  print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
 ---  The run as given counts as a trial in the ledger; the twins and placebos do not.
 ---  Options:
 ---    permutations  placebo permutations (default 200)
 ---    seed          the placebo's seed (default 1): the same seed, the same verdict
----    rules         thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, stability_pass, stability_fail
+---    rules         thresholds by name, e.g. {placebo_pass = 0.01}: timing_keep, cost_multiple, universe_keep, coverage_min, selection_pass, selection_warn, placebo_pass, placebo_warn, placebo_min_periods, stability_pass, stability_fail, stability_min_years
 ---    log           called with a line as each twin and the placebos start
 ---@param config Config|string
 ---@param dataset Dataset

@@ -91,7 +91,13 @@ extension ExperimentConfig {
         number("half_spread_bps", "square_root cost model: half the bid-ask spread, basis points", \.halfSpreadBps),
         number("impact_coefficient", "square_root cost model: the market impact coefficient k", \.impactCoefficient),
         number("max_adv_pct", "rebalance: largest trade as a fraction of 20-day dollar volume, the rest unfilled; 0 is no limit", \.maxADVPct),
+        number("risk_free_rate", "annual risk-free rate in every Sharpe and Sortino ratio", \.riskFreeRate),
+        choice("claim", "active (an edge over SPY: the ledger deflates the information ratio) or absolute (a return over the risk-free rate: the Sharpe ratio)", \.claim),
     ]
+
+    /// Fields added after trials were first hashed: a trial hash includes them only when
+    /// they differ from their default, so a config's trials from before keep their identity.
+    static let hashedWhenSet: Set<String> = ["risk_free_rate", "claim"]
 
     /// The field called `key`, if there is one.
     public static func field(named key: String) -> ConfigField? { fields.first { $0.key == key } }

@@ -11,13 +11,17 @@ public final class Dataset: @unchecked Sendable {
     public let trainingCache: TrainingCache
     /// Point-in-time memberships that come with the data (a store's, the synthetic index), by name.
     public let memberships: [String: Membership]
+    /// Set when the data was cut to its first tickers (`--limit`): a universe then lacks
+    /// names for that reason, not the data's.
+    public let limit: TickerLimit?
     private let lock = NSLock()
     private var matrices: [String: FeatureMatrix] = [:]
     private var universes: [String: Universe] = [:]
 
     /// A dataset over `panel` with its `memberships`; trainings go through `trainingCache`.
-    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = []) {
+    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = [], limit: TickerLimit? = nil) {
         self.panel = panel
+        self.limit = limit
         self.trainingCache = trainingCache
         self.memberships = Dictionary(memberships.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     }

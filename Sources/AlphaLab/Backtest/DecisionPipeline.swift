@@ -42,12 +42,21 @@ public struct DecisionPipeline {
     /// tickers held into the decision, for the rank buffer.
     public func decide(scorer: inout any Scorer, decisionDay: Int, scoringDay s: Int, period: Int, retrain: Bool,
                        tradingDay: Int?, held: Set<Int> = []) throws -> Decision {
+        var rule: any PickRule = selection
+        return try decide(scorer: &scorer, rule: &rule, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
+                          tradingDay: tradingDay, held: held)
+    }
+
+    /// ``decide(scorer:decisionDay:scoringDay:period:retrain:tradingDay:held:)`` with the picks
+    /// chosen by `rule` instead of the config's selection (the verdict's placebo).
+    public func decide(scorer: inout any Scorer, rule: inout any PickRule, decisionDay: Int, scoringDay s: Int, period: Int,
+                       retrain: Bool, tradingDay: Int?, held: Set<Int> = []) throws -> Decision {
         let members = universe.members(day: s)
         let context = ScoringContext(dataset: dataset, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
                                      tickers: members, universe: universe)
         let scores = try scorer.scores(context)
         let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
-        let picks = selection.pick(candidates, held: held)
+        let picks = rule.pick(candidates, held: held, period: period)
         let weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
         return Decision(members: members, scores: scores, candidates: candidates, picks: picks, weights: weights,
                         tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty)

@@ -83,6 +83,15 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Under `rebalance`, the largest trade as a fraction of the ticker's 20-day dollar volume; 0 is no limit.
     public var maxADVPct = 0.0
 
+    // How the run is judged.
+    /// The annual risk-free rate in every Sharpe and Sortino ratio (the seed's 4%).
+    public var riskFreeRate = 0.04
+    /// What the strategy claims: an edge over the benchmark (`active`, the seed's: every
+    /// strategy is judged against SPY) or an absolute return over the risk-free rate.
+    /// The ledger's deflated Sharpe ratio deflates the claimed statistic: the information
+    /// ratio of the active returns, or the Sharpe ratio.
+    public var claim = Claim.active
+
     /// The seed's defaults.
     public init(name: String = "experiment") { self.name = name }
 
@@ -130,6 +139,7 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(circuitBreakerRecovery >= 0) { throw fail("circuit_breaker_recovery", "must not be negative, got \(circuitBreakerRecovery)") }
         if universe.isEmpty { throw fail("universe", "must not be empty (all, survivors, or a stored universe's name)") }
         if !(noTradeBand >= 0 && noTradeBand < 1) { throw fail("no_trade_band", "must be in [0, 1), got \(noTradeBand)") }
+        if !(riskFreeRate >= 0 && riskFreeRate < 1) { throw fail("risk_free_rate", "must be in [0, 1) (an annual rate), got \(riskFreeRate)") }
         if !(holdBuffer >= 1 && holdBuffer <= 100) { throw fail("hold_buffer", "must be in [1, 100] (a multiple of top_n), got \(holdBuffer)") }
         if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
         if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }

@@ -60,7 +60,8 @@ struct RunRecorder {
     func result(holdingDays: [Int], strategy: String, dataFingerprint: String) -> ExperimentResult {
         let first = periods.first!.date, last = periods.last!.exitDate
         let years = Double(last.ordinal - first.ordinal) / 365.25
-        let metrics = PerformanceMetrics(returns: periods.map(\.netReturn), years: years, periodsPerYear: config.rebalance.periodsPerYear)
+        let metrics = PerformanceMetrics(returns: periods.map(\.netReturn), years: years, periodsPerYear: config.rebalance.periodsPerYear,
+                                         riskFree: config.riskFreeRate)
         let spyReturn = periods.reduce(1.0) { $0 * (1 + ($1.spyReturn.isFinite ? $1.spyReturn : 0)) } - 1
         let excess = periods.map { $0.netReturn - $0.spyReturn }.filter(\.isFinite)
         let unfilled = periods.reduce(0) { $0 + $1.unfilled }
@@ -92,11 +93,10 @@ struct RunRecorder {
         for i in periods.indices where i == periods.count - 1 || periods[i + 1].retrained {
             let block = Array(periods[startIndex...i])
             let r = block.map(\.netReturn)
-            let sd = Statistics.standardDeviation(r)
             let ics = block.map(\.ic).filter(\.isFinite)
             blocks.append(.init(start: block[0].date, end: block.last!.exitDate, periods: block.count,
                                 totalReturn: r.reduce(1) { $0 * (1 + $1) } - 1,
-                                sharpe: (Statistics.mean(r) * perYear - 0.04) / (sd * perYear.squareRoot()),
+                                sharpe: SharpeRatio.annualised(r, riskFree: config.riskFreeRate, periodsPerYear: perYear),
                                 meanIC: Statistics.mean(ics)))
             startIndex = i + 1
         }

@@ -1,6 +1,15 @@
+/// How one period's candidates become its picks. The config's ``Selection`` ranks by score;
+/// the verdict's placebo (``MatchedPlacebo``) draws at random with the run's turnover. A
+/// rule may keep state from period to period: periods are decided in order, once each.
+public protocol PickRule {
+    /// The picks of period `period`, best first, from `candidates` (the scored members that
+    /// pass the universe filter); `held`: the tickers held into the decision.
+    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int) -> [Selection.Candidate]
+}
+
 /// Turns scores into picks: rank (descending, or ascending when inverted), drop what
 /// the momentum filter rejects, respect the sector cap, keep the first `topN`.
-public struct Selection: Sendable, Equatable {
+public struct Selection: PickRule, Sendable, Equatable {
     public var topN: Int
     public var invert: Bool
     /// Picks allowed per sector.
@@ -58,6 +67,22 @@ public struct Selection: Sendable, Equatable {
         let prefix = 4 * topN
         if prefix < candidates.count, let picks = pick(candidates, ranked: best(prefix, of: candidates), complete: false) { return picks }
         return pick(candidates, ranked: best(candidates.count, of: candidates), complete: true)!
+    }
+
+    public func pick(_ candidates: [Candidate], held: Set<Int>, period: Int) -> [Candidate] { pick(candidates, held: held) }
+
+    /// Candidates that the momentum filter and the sector cap admit, taken group by group in
+    /// order, at most `limit` from each group and `count` in all (a rule that orders
+    /// candidates its own way keeps the config's filters).
+    public func admitting(_ groups: [(candidates: [Candidate], limit: Int)], count: Int) -> [Candidate] {
+        var admission = Admission(selection: self), picks: [Candidate] = []
+        for group in groups {
+            var taken = 0
+            for c in group.candidates where picks.count < count && taken < group.limit {
+                if admission.admit(c) { picks.append(c); taken += 1 }
+            }
+        }
+        return picks
     }
 
     /// Walks `ranked` (positions in `candidates`, best first) through the filter and the

@@ -64,16 +64,18 @@ public struct WalkForward {
     /// The scorer the config asks for: the model or the 12-1 momentum rule.
     public var defaultScorer: any Scorer { config.defaultScorer }
 
-    /// Runs the walk-forward with the config's scorer, or with `scorer` (a caller's strategy).
+    /// Runs the walk-forward with the config's scorer, or with `scorer` (a caller's strategy),
+    /// and the config's selection, or `rule` (the verdict's placebo).
     ///
     /// Each period reads score -> select -> size (target weights) -> execute -> record:
     /// the ``DecisionPipeline`` decides, the config's ``PeriodExecution`` trades, a
     /// ``CircuitBreaker`` may keep the period in cash, and a recorder sums it all up.
-    public func run(scorer custom: (any Scorer)? = nil) throws -> ExperimentResult {
+    public func run(scorer custom: (any Scorer)? = nil, rule customRule: (any PickRule)? = nil) throws -> ExperimentResult {
         var scorer = custom ?? defaultScorer
         let panel = dataset.panel
         let days = try decisionDays()
         let pipeline = try DecisionPipeline(config: config, dataset: dataset)
+        var rule = customRule ?? pipeline.selection
         var execution = config.periodExecution(on: panel)
         var breaker = CircuitBreaker(config: config)
         var recorder = RunRecorder(config: config, panel: panel)
@@ -85,7 +87,7 @@ public struct WalkForward {
             let s = config.signalTiming.scoringDay(forDecision: d)
             let retrain = p % config.retrainWeeks == 0
             if retrain && scorer is ModelScorer { recorder.retrains += 1 }
-            let decision = try pipeline.decide(scorer: &scorer, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d,
+            let decision = try pipeline.decide(scorer: &scorer, rule: &rule, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d,
                                                held: execution.held)
             explaining?.record(scores: decision.scores, members: decision.members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
             let ic = measuresQuality ? recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit) : .nan

@@ -92,6 +92,18 @@ public enum DeflatedSharpe {
         return (probabilistic(sharpe: sharpe, benchmark: sr0, periods: periods, skew: skew, kurtosis: kurtosis), sr0)
     }
 
+    /// The minimum backtest length in years (Bailey, Borwein, López de Prado and Zhu,
+    /// "Pseudo-Mathematics and Financial Charlatanism", 2014): the years of data below which
+    /// the best of `trials` strategies with no skill is expected to reach an annualised
+    /// Sharpe ratio of `annualSharpe` by luck, (E[max of N standard normals] / SR)². 0 for
+    /// one trial; infinite when the ratio is not positive.
+    public static func minimumBacktestYears(trials: Double, annualSharpe: Double) -> Double {
+        let bar = expectedMaximum(trials: trials, variance: 1)
+        guard bar > 0 else { return 0 }
+        guard annualSharpe > 0 else { return .infinity }
+        return (bar / annualSharpe) * (bar / annualSharpe)
+    }
+
     /// The effective number of independent trials among return series of equal length:
     /// `ρ + (1 - ρ) N`, with ρ the mean pairwise correlation of the series (Bailey and
     /// López de Prado 2014, after Kendall's treatment of equicorrelated variables): N for

@@ -29,7 +29,7 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
         cagr = years > 0 ? pow(1 + totalReturn, 1 / years) - 1 : .nan
         let mean = Statistics.mean(r), sd = Statistics.standardDeviation(r)
         volatility = sd * periodsPerYear.squareRoot()
-        sharpe = (mean * periodsPerYear - riskFree) / volatility
+        sharpe = SharpeRatio.annualised(r, riskFree: riskFree, periodsPerYear: periodsPerYear)
         let target = riskFree / periodsPerYear
         let downside = (r.reduce(0) { $0 + min($1 - target, 0) * min($1 - target, 0) } / Double(max(r.count, 1))).squareRoot()
         sortino = (mean * periodsPerYear - riskFree) / (downside * periodsPerYear.squareRoot())

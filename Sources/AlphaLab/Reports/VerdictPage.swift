@@ -17,11 +17,12 @@ public struct VerdictPage {
     /// The page's content, for a page or a notebook output that wraps it.
     public func body() -> String {
         let v = verdict
-        let colour = ["credible": "#59a14f", "fragile": "#edc948", "artefact": "#e15759"][v.headline.rawValue]!
+        let colour = ["credible": "#59a14f", "fragile": "#edc948", "artefact": "#e15759", "inconclusive": "#bab0ac"][v.headline.rawValue]!
         var body = "<h1>Verdict: \(esc(v.name)) <span style=\"background:\(colour);padding:2px 10px;border-radius:4px\">\(v.headline.rawValue.uppercased())</span></h1>"
         body += "<p class=\"meta\">\(esc(v.start)) .. \(esc(v.end)), \(v.config.rebalance.rawValue), \(v.config.execution.rawValue), "
             + "\(v.config.signalTiming.rawValue), universe \(esc(v.config.universe)), data \(esc(String(v.dataFingerprint.prefix(8)))); "
             + "AlphaLab \(AlphaLabVersion.string), \(v.twins.count) runs and \(v.placebo.permutations) placebos in \(Format.num(v.seconds, "%.1f")) s</p>"
+        if let evidence = v.evidence { body += "<p class=\"meta\">\(esc(evidence.summary))</p>" }
         if !v.reasons.isEmpty { body += "<p>Decided by: <b>\(v.reasons.map(\.rawValue).joined(separator: ", "))</b></p>" }
         body += checksTable() + twinsTable()
         body += "<h2>Equity of the run and its twins</h2>" + equity()
@@ -34,9 +35,9 @@ public struct VerdictPage {
     private func checksTable() -> String {
         var html = "<table><thead><tr><th>Check</th><th>Outcome</th><th>Deciding figure</th><th>Rule</th></tr></thead><tbody>"
         for c in verdict.checks {
-            let colour = ["pass": "#59a14f", "warn": "#b8860b", "fail": "#e15759"][c.outcome.rawValue]!
+            let colour = ["pass": "#59a14f", "insufficient": "#79706e", "warn": "#b8860b", "fail": "#e15759"][c.outcome.rawValue]!
             html += "<tr><td title=\"\(esc(c.kind.question))\">\(c.kind.rawValue)</td>"
-                + "<td style=\"color:\(colour);font-weight:bold\">\(c.outcome.rawValue)\(c.limited ? " (not in full)" : "")</td>"
+                + "<td style=\"color:\(colour);font-weight:bold\">\(c.outcome.rawValue)\(c.limited ? " (caveat)" : "")</td>"
                 + "<td style=\"text-align:left\">\(esc(c.figure))<br><small>\(c.details.filter { !$0.isEmpty }.map(esc).joined(separator: "<br>"))</small></td>"
                 + "<td style=\"text-align:left\"><small>\(esc(c.rule))</small></td></tr>"
         }
@@ -91,7 +92,10 @@ public struct VerdictPage {
         } else {
             marker[min(bins - 1, Int((p.actual - low) / width))] = height
         }
-        return "<p>The run's excess return \(Format.pct(p.actual)) against \(p.permutations) placebos (scores shuffled across the candidates each period, seed \(p.seed)): p = \(Format.num(p.pValue, "%.3f")), above \(Format.rate(p.percentile)) of them.</p>"
+        var turnover = "placebos turn over \(Format.rate(p.meanTurnover)) a period"
+        if let run = p.runTurnover { turnover += ", the run \(Format.rate(run))" }
+        if let gross = p.actualGross, let grossP = p.grossPValue { turnover += "; before costs the run's excess is \(Format.pct(gross)), p = \(Format.num(grossP, "%.3f"))" }
+        return "<p>The run's excess return \(Format.pct(p.actual)) against \(p.permutations) placebos (random books with the run's holding structure, seed \(p.seed)): p = \(Format.num(p.pValue, "%.3f")), above \(Format.rate(p.percentile)) of them; \(turnover).</p>"
             + SVGChart.bars(categories: categories, series: [("placebos", counts, SVGChart.palette[9]), ("this run", marker, SVGChart.palette[2])],
                             title: "Placebo excess returns", axis: SVGChart.count)
     }

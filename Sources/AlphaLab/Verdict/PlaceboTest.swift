@@ -1,7 +1,7 @@
 import Foundation
 
 /// The scores a run's scorer gave at each period, kept so that placebos can replay the
-/// run's decisions without scoring (or training) again. A class: the walk-forward works
+/// run's candidates without scoring (or training) again. A class: the walk-forward works
 /// on its own copy of the scorer, and the tape must outlive it.
 final class ScoreTape: @unchecked Sendable {
     // @unchecked: written by one run, then only read.
@@ -9,6 +9,9 @@ final class ScoreTape: @unchecked Sendable {
 
     /// A scorer that records what `base` scores into this tape.
     func recording(_ base: any Scorer) -> any Scorer { Recording(base: base, tape: self) }
+
+    /// A scorer that gives each period's recorded scores again.
+    var replaying: any Scorer { Replaying(tape: self) }
 
     private struct Recording: Scorer {
         var base: any Scorer
@@ -21,61 +24,151 @@ final class ScoreTape: @unchecked Sendable {
             return scores
         }
     }
+
+    private struct Replaying: Scorer {
+        let tape: ScoreTape
+        var label: String { "placebo" }
+        func scores(_ context: ScoringContext) throws -> [Double] {
+            precondition(tape.scores[context.period].count == context.tickers.count, "a placebo sees the run's members")
+            return tape.scores[context.period]
+        }
+    }
 }
 
-/// The permutation placebo: the run's decisions again with each period's scores shuffled
-/// across the scored candidates (a seeded Fisher-Yates per period and permutation), so
-/// that the filters, sector cap, weighting, execution, costs and circuit breaker all stay
-/// as they were and only the signal's information is destroyed. No retraining: the
-/// scores are the run's own, from a ``ScoreTape``.
-struct PlaceboScorer: Scorer {
-    let tape: ScoreTape
-    let seed: UInt64
-    var label: String { "placebo" }
+/// How many names a run held each period and which of them it kept from the period before,
+/// by rank: the holding structure a placebo copies, so that it trades as much as the run.
+struct HoldingStructure: Sendable, Equatable {
+    /// Per period, the run's picks best first: true where the name was held the period before.
+    var kept: [[Bool]]
 
-    mutating func scores(_ context: ScoringContext) throws -> [Double] {
-        var scores = tape.scores[context.period]
-        precondition(scores.count == context.tickers.count, "a placebo sees the run's members")
-        let scored = scores.indices.filter { scores[$0].isFinite }
-        var random = RandomSource(seed: seed &+ UInt64(context.period) &* 0x9E37_79B9_7F4A_7C15)
-        var values = scored.map { scores[$0] }
-        values.shuffle(using: &random)
-        for (slot, value) in zip(scored, values) { scores[slot] = value }
-        return scores
+    /// The structure of `result`'s picks.
+    init(_ result: ExperimentResult) {
+        var previous = Set<String>()
+        kept = result.periods.map { period in
+            defer { previous = Set(period.picks.map(\.ticker)) }
+            return period.picks.map { previous.contains($0.ticker) }
+        }
+    }
+}
+
+/// The cost-matched placebo: random books with the run's holding structure. Each period it
+/// keeps, at random, as many of its own previous picks as the run kept of its own, and
+/// fills the rest at random from the other candidates, through the config's momentum
+/// filter and sector cap; kept names take the ranks where the run's kept names stand (in
+/// their old order) and new names the ranks of the run's new names, so a weighting by
+/// rank trades as the run's does. Weighting, execution, costs and the circuit breaker are
+/// the run's: a placebo turns over and pays what the run pays and differs from it only in
+/// skill. (Shuffling scores across all candidates instead replaces most of the book every
+/// period: such placebos pay several times the run's costs, and a run "beats" them on costs.)
+struct MatchedPlacebo: PickRule {
+    let structure: HoldingStructure
+    let selection: Selection
+    let seed: UInt64
+    /// The previous picks' ranks (0 best).
+    private var previous: [Int: Int] = [:]
+
+    init(structure: HoldingStructure, selection: Selection, seed: UInt64) {
+        self.structure = structure
+        self.selection = selection
+        self.seed = seed
+    }
+
+    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int) -> [Selection.Candidate] {
+        var random = RandomSource(seed: seed &+ UInt64(period) &* 0x9E37_79B9_7F4A_7C15)
+        var kept = candidates.filter { previous[$0.ticker] != nil }
+        var fresh = candidates.filter { previous[$0.ticker] == nil }
+        kept.shuffle(using: &random)
+        fresh.shuffle(using: &random)
+        let pattern = structure.kept[period], count = pattern.count
+        // As many kept names as the run kept (those the filters still admit), then new ones,
+        // then more kept ones only if the candidates run out.
+        var chosen = selection.admitting([(kept, pattern.filter { $0 }.count), (fresh, count)], count: count)
+        if chosen.count < count {
+            let taken = Set(chosen.map(\.ticker))
+            chosen = selection.admitting([(chosen, count), (kept.filter { !taken.contains($0.ticker) }, count)], count: count)
+        }
+        var stay = chosen.filter { previous[$0.ticker] != nil }.sorted { previous[$0.ticker]! < previous[$1.ticker]! }[...]
+        var new = chosen.filter { previous[$0.ticker] == nil }[...]
+        var picks: [Selection.Candidate] = []
+        for wasKept in pattern.prefix(chosen.count) {
+            if wasKept, let c = stay.popFirst() ?? new.popFirst() { picks.append(c) }
+            else if let c = new.popFirst() ?? stay.popFirst() { picks.append(c) }
+        }
+        previous = Dictionary(uniqueKeysWithValues: picks.enumerated().map { ($1.ticker, $0) })
+        return picks
     }
 }
 
 enum PlaceboTest {
-    /// Runs `permutations` placebos of `config` replaying `tape` (on all cores) and returns
-    /// their excess returns with the run's rank among them.
-    static func run(config: ExperimentConfig, dataset: Dataset, tape: ScoreTape, actual: Double, permutations: Int,
+    /// Runs `permutations` cost-matched placebos of `config` (on all cores) on the run's own
+    /// candidates (replayed from `tape`: no retraining) and returns their excess returns,
+    /// net and gross of costs, with the run's rank among them.
+    static func run(config: ExperimentConfig, dataset: Dataset, tape: ScoreTape, given: ExperimentResult, permutations: Int,
                     seed: UInt64) throws -> Verdict.Placebo {
         var quiet = config
         quiet.explain = false
         quiet.name = config.name + " [placebo]"
         let walk = try WalkForward(config: quiet, dataset: dataset, measuresQuality: false)
+        let structure = HoldingStructure(given)
+        let selection = Selection(config: config)
         let runs = try parallelMap(permutations) { i in
-            let r = try walk.run(scorer: PlaceboScorer(tape: tape, seed: seed &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03))
-            return (excess: r.excessReturn, turnover: r.turnover)
+            let rule = MatchedPlacebo(structure: structure, selection: selection, seed: seed &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03)
+            let r = try walk.run(scorer: tape.replaying, rule: rule)
+            return (excess: r.excessReturn, gross: r.grossExcessReturn, turnover: r.turnover)
         }
-        let excess = runs.map(\.excess).sorted()
-        let atOrAbove = excess.filter { !($0 < actual) }.count
-        return Verdict.Placebo(permutations: permutations, seed: seed, excessReturns: excess,
-                               meanTurnover: Statistics.mean(runs.map(\.turnover)), actual: actual,
-                               percentile: permutations == 0 ? .nan : Double(permutations - atOrAbove) / Double(permutations),
-                               pValue: Double(1 + atOrAbove) / Double(permutations + 1))
+        let excess = runs.map(\.excess).sorted(), gross = runs.map(\.gross).sorted()
+        return Verdict.Placebo(permutations: permutations, seed: seed, excessReturns: excess, meanTurnover: Statistics.mean(runs.map(\.turnover)),
+                               actual: given.excessReturn, percentile: percentile(given.excessReturn, among: excess),
+                               pValue: pValue(given.excessReturn, among: excess), runTurnover: given.turnover,
+                               grossExcessReturns: gross, actualGross: given.grossExcessReturn,
+                               grossPValue: pValue(given.grossExcessReturn, among: gross))
     }
 
-    static func judge(_ placebo: Verdict.Placebo, runTurnover: Double, rules: VerdictRules) -> VerdictCheck {
+    /// (1 + placebos at or above `actual`) / (placebos + 1): exact under exchangeability.
+    static func pValue(_ actual: Double, among placebos: [Double]) -> Double {
+        Double(1 + placebos.filter { !($0 < actual) }.count) / Double(placebos.count + 1)
+    }
+
+    /// The share of placebos strictly below `actual`.
+    static func percentile(_ actual: Double, among placebos: [Double]) -> Double {
+        placebos.isEmpty ? .nan : Double(placebos.filter { $0 < actual }.count) / Double(placebos.count)
+    }
+
+    static func judge(_ placebo: Verdict.Placebo, periods: Int, rules: VerdictRules) -> VerdictCheck {
         let p = placebo.pValue
+        let rule = "pass p < \(Format.num(rules.placeboPass, "%.2f")), warn p < \(Format.num(rules.placeboWarn, "%.2f")), fail above; "
+            + "insufficient below \(Int(rules.placeboMinPeriods)) periods"
+        var details = ["random books with the run's holding structure (each period as many names kept as the run kept), seed \(placebo.seed); same candidates, filters, weighting, execution and costs",
+                       "placebos turn over \(Format.rate(placebo.meanTurnover)) a period, the run \(Format.rate(placebo.runTurnover ?? .nan))"]
+        if let actualGross = placebo.actualGross, let grossP = placebo.grossPValue {
+            details.append("gross of costs: excess \(Format.pct(actualGross)), p = \(Format.num(grossP, "%.3f"))")
+        }
+        if !placebo.excessReturns.isEmpty {
+            let sorted = placebo.excessReturns
+            details.insert("placebo excess median \(Format.pct(sorted[sorted.count / 2])), 95th percentile \(Format.pct(sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.95))]))", at: 0)
+        }
+        guard Double(periods) >= rules.placeboMinPeriods, placebo.permutations > 0 else {
+            let why = placebo.permutations == 0 ? "no placebos were drawn (permutations 0)"
+                : "\(periods) periods are too few to tell picks from luck (at least \(Int(rules.placeboMinPeriods)))"
+            return VerdictCheck(kind: .placebo, outcome: .insufficient, figure: "not enough evidence: \(why)", rule: rule, details: details)
+        }
         let outcome: VerdictCheck.Outcome = p < rules.placeboPass ? .pass : p < rules.placeboWarn ? .warn : .fail
-        let spread = placebo.excessReturns.isEmpty ? "" :
-            "placebo excess median \(Format.pct(placebo.excessReturns[placebo.excessReturns.count / 2])), 95th percentile \(Format.pct(placebo.excessReturns[min(placebo.excessReturns.count - 1, Int(Double(placebo.excessReturns.count) * 0.95))]))"
         return VerdictCheck(kind: .placebo, outcome: outcome,
-                            figure: "p = \(Format.num(p, "%.3f")): excess \(Format.pct(placebo.actual)) beats \(Format.rate(placebo.percentile)) of \(placebo.permutations) placebos",
-                            rule: "pass p < \(Format.num(rules.placeboPass, "%.2f")), warn p < \(Format.num(rules.placeboWarn, "%.2f")), fail above",
-                            details: [spread, "scores shuffled across the candidates each period, seed \(placebo.seed); same filters, execution and costs",
-                                      // Random picks change every period: their costs are part of any gap (the costs check shows the run at 0x).
-                                      "placebos turn over \(Format.rate(placebo.meanTurnover)) a period, the run \(Format.rate(runTurnover))"])
+                            figure: "p = \(Format.num(p, "%.3f")): excess \(Format.pct(placebo.actual)) beats \(Format.rate(placebo.percentile)) of \(placebo.permutations) turnover-matched placebos",
+                            rule: rule, details: details)
+    }
+}
+
+extension ExperimentResult {
+    /// The excess return over SPY before costs: each period's return with its costs added
+    /// back (as a share of the equity they were paid from), compounded, minus SPY's.
+    public var grossExcessReturn: Double {
+        var equity = config.initialCash, gross = 1.0, spy = 1.0
+        for p in periods {
+            gross *= 1 + p.netReturn + (equity > 0 ? p.costs / equity : 0)
+            spy *= 1 + (p.spyReturn.isFinite ? p.spyReturn : 0)
+            equity = p.equity
+        }
+        return gross - spy
     }
 }

@@ -28,7 +28,12 @@ enum StabilityCheck {
         let positive = years.filter { $0.excessReturn > 0 }.count
         let share = years.isEmpty ? 0 : Double(positive) / Double(years.count)
         let halvesPositive = halves.filter { $0.excessReturn > 0 }.count
-        let rule = "pass when >= \(Format.rate(rules.stabilityPass)) of years and both halves beat SPY; fail below \(Format.rate(rules.stabilityFail)) or when neither half does"
+        let rule = "pass when >= \(Format.rate(rules.stabilityPass)) of years and both halves beat SPY; fail below \(Format.rate(rules.stabilityFail)) or when neither half does; insufficient below \(Int(rules.stabilityMinYears)) years"
+        if Double(years.count) < rules.stabilityMinYears {
+            return VerdictCheck(kind: .stability, outcome: .insufficient,
+                                figure: "not enough evidence: \(years.count) calendar year\(years.count == 1 ? "" : "s") (\(positive) beat SPY); at least \(Int(rules.stabilityMinYears)) are needed to judge stability",
+                                rule: rule, details: years.map { "\($0.label): excess \(Format.pct($0.excessReturn)) (t \(Format.num($0.tStat)))" })
+        }
         let outcome: VerdictCheck.Outcome = share < rules.stabilityFail || halvesPositive == 0 ? .fail
             : share >= rules.stabilityPass && halvesPositive == halves.count ? .pass : .warn
         let details = years.map { "\($0.label): excess \(Format.pct($0.excessReturn)) (t \(Format.num($0.tStat)))" }

@@ -15,6 +15,10 @@ public struct Verdict: Sendable, Equatable, Codable {
         /// The measured edge comes from how it was measured: the timing, universe or
         /// placebo check fails.
         case artefact
+        /// Nothing speaks against the strategy, but the evidence that could speak for it is
+        /// missing: a check that "credible" needs had too little to go on (no ledger, too
+        /// few years or periods, a universe cut by `--limit`).
+        case inconclusive
     }
 
     /// A run behind the verdict: the config as given or one of its twins.
@@ -50,19 +54,26 @@ public struct Verdict: Sendable, Equatable, Codable {
         public var tStat: Double
     }
 
-    /// The permutation placebo's distribution.
+    /// The placebo's distribution: random books with the run's holding structure.
     public struct Placebo: Sendable, Equatable, Codable {
         public var permutations: Int
         public var seed: UInt64
-        /// Each placebo's excess return, sorted.
+        /// Each placebo's excess return net of costs, sorted.
         public var excessReturns: [Double]
-        /// The placebos' mean turnover a period (random picks change more than most signals).
+        /// The placebos' mean turnover a period (matched to the run's holding structure).
         public var meanTurnover: Double
         /// The run's excess return, the share of placebos below it, and the p-value
         /// (1 + placebos at or above it) / (permutations + 1).
         public var actual: Double
         public var percentile: Double
         public var pValue: Double
+        /// The run's mean turnover a period, beside the placebos'. (Optional here and below:
+        /// verdicts kept before the placebo matched turnover lack them.)
+        public var runTurnover: Double?
+        /// The same before costs: the placebos' gross excess returns (sorted), the run's, and its p-value.
+        public var grossExcessReturns: [Double]?
+        public var actualGross: Double?
+        public var grossPValue: Double?
     }
 
     public var name: String
@@ -87,6 +98,9 @@ public struct Verdict: Sendable, Equatable, Codable {
     public var halves: [Span]
     /// The point-in-time universe's price coverage, when the data has one.
     public var coverage: UniverseCoverage?
+    /// How much evidence the run holds: its universe, periods, years and any `--limit`.
+    /// (Optional: verdicts kept before it was recorded lack it.)
+    public var evidence: VerdictEvidence?
     /// Wall time of the whole verdict.
     public var seconds: Double
 
@@ -95,8 +109,9 @@ public struct Verdict: Sendable, Equatable, Codable {
 
     /// The headline `checks` earn, and the checks that earned it: artefact when timing,
     /// universe or the placebo fails; fragile when any other check fails or any check
-    /// warns about the strategy itself; credible otherwise (warnings that only say a check
-    /// could not run in full are caveats, not evidence).
+    /// warns about the strategy itself; inconclusive when nothing speaks against it but a
+    /// check had too little evidence to speak for it; credible otherwise (warnings that
+    /// only qualify what a check measured are caveats, not evidence).
     public static func headline(for checks: [VerdictCheck]) -> (Headline, [VerdictCheck.Kind]) {
         let artefacts = checks.filter { $0.outcome == .fail && $0.kind.failureIsArtefact }
         if !artefacts.isEmpty { return (.artefact, artefacts.map(\.kind)) }
@@ -104,6 +119,8 @@ public struct Verdict: Sendable, Equatable, Codable {
         if !failures.isEmpty { return (.fragile, failures.map(\.kind)) }
         let warnings = checks.filter { $0.outcome == .warn && !$0.limited }
         if !warnings.isEmpty { return (.fragile, warnings.map(\.kind)) }
+        let missing = checks.filter { $0.outcome == .insufficient }
+        if !missing.isEmpty { return (.inconclusive, missing.map(\.kind)) }
         return (.credible, [])
     }
 
@@ -124,10 +141,11 @@ public struct Verdict: Sendable, Equatable, Codable {
 
     init(name: String, config: ExperimentConfig, start: String, end: String, dataFingerprint: String, checks: [VerdictCheck],
          rules: VerdictRules, twins: [Twin], costs: [CostPoint], breakEvenBps: Double, placebo: Placebo, years: [Span],
-         halves: [Span], coverage: UniverseCoverage?, seconds: Double) {
+         halves: [Span], coverage: UniverseCoverage?, evidence: VerdictEvidence, seconds: Double) {
         (self.name, self.config, self.start, self.end, self.dataFingerprint) = (name, config, start, end, dataFingerprint)
         (headline, reasons) = Self.headline(for: checks)
         (self.checks, self.rules, self.twins, self.costs, self.breakEvenBps) = (checks, rules, twins, costs, breakEvenBps)
         (self.placebo, self.years, self.halves, self.coverage, self.seconds) = (placebo, years, halves, coverage, seconds)
+        self.evidence = evidence
     }
 }

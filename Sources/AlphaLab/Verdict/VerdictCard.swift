@@ -5,22 +5,28 @@ extension Verdict {
         let given = twins.first
         var lines = ["VERDICT  \(name): \(headline.rawValue.uppercased())"]
         if !reasons.isEmpty {
-            lines.append("  \(headline == .artefact ? "the edge comes from how it was measured" : "the edge may not hold"): \(reasons.map(\.rawValue).joined(separator: ", "))")
+            let why = switch headline {
+            case .artefact: "the edge comes from how it was measured"
+            case .inconclusive: "not enough evidence to call it credible"
+            default: "the edge may not hold"
+            }
+            lines.append("  \(why): \(reasons.map(\.rawValue).joined(separator: ", "))")
         }
         lines.append("  \(start) .. \(end), \(config.rebalance.rawValue), \(config.execution.rawValue), \(config.signalTiming.rawValue), universe \(config.universe), data \(dataFingerprint.prefix(8))")
         if let given {
             lines.append("  return \(Format.pct(given.totalReturn)), excess over SPY \(Format.pct(given.excessReturn)) (t \(Format.num(given.excessTStat))), Sharpe \(Format.num(given.sharpe))")
         }
+        if let evidence { lines.append("  " + evidence.summary) }
         lines.append("")
         for check in checks {
             let mark = check.limited ? "\(check.outcome.rawValue)*" : check.outcome.rawValue
-            lines.append("  \(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) \(check.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(check.figure)")
-            lines.append("         \(String(repeating: " ", count: 10)) rule: \(check.rule)")
+            lines.append("  \(mark.padding(toLength: 12, withPad: " ", startingAt: 0)) \(check.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(check.figure)")
+            lines.append("  \(String(repeating: " ", count: 23)) rule: \(check.rule)")
         }
         let caveats = checks.filter(\.limited)
         if !caveats.isEmpty {
             lines.append("")
-            lines.append("  * could not be checked in full: " + caveats.map(\.kind.rawValue).joined(separator: ", "))
+            lines.append("  * caveats, not evidence against the strategy: " + caveats.map(\.kind.rawValue).joined(separator: ", "))
         }
         let trained = twins.filter { $0.newTrainings > 0 }
         lines.append("")

@@ -23,10 +23,18 @@ public struct VerdictCheck: Sendable, Equatable, Codable {
     }
 
     public enum Outcome: String, Sendable, Codable, Comparable {
-        case pass, warn, fail
+        /// The evidence supports the strategy.
+        case pass
+        /// The check had too little to go on (no ledger, too few years or periods, a
+        /// universe cut by `--limit`): never a pass, not evidence against either.
+        case insufficient
+        /// The evidence is mixed.
+        case warn
+        /// The evidence speaks against the strategy.
+        case fail
 
         public static func < (a: Outcome, b: Outcome) -> Bool {
-            let order: [Outcome] = [.pass, .warn, .fail]
+            let order: [Outcome] = [.pass, .insufficient, .warn, .fail]
             return order.firstIndex(of: a)! < order.firstIndex(of: b)!
         }
     }

@@ -4,8 +4,10 @@ import Foundation
 public struct VerdictOptions: Sendable, Equatable {
     /// Placebo permutations (200 by default; 0 skips the placebo and fails its check).
     public var permutations = 200
-    /// The placebo's seed: the same seed gives the same verdict.
+    /// The placebo's and the family tests' seed: the same seed gives the same verdict.
     public var seed: UInt64 = 1
+    /// Stationary-bootstrap resamples of the family's multiple-testing tests.
+    public var familyResamples = 1000
     public var rules = VerdictRules()
 
     public init() {}
@@ -21,14 +23,14 @@ public struct VerdictRunner {
     public var options: VerdictOptions
     /// Makes a fresh scorer for each run; nil runs the config's own (the model or 12-1 momentum).
     public var scorer: (() -> any Scorer)?
-    /// Records the run as given in the team's ledger and judges it against its family;
-    /// nil (or a nil answer) when there is no ledger.
-    public var ledger: ((ExperimentResult) throws -> TrialVerdict?)?
+    /// Records the run as given in the team's ledger and returns its family's samples (the
+    /// run's own included); nil (or a nil answer) when there is no ledger.
+    public var ledger: ((ExperimentResult) throws -> [TrialSample]?)?
     /// Told what is running, one line at a time.
     public var log: ((String) -> Void)?
 
     public init(config: ExperimentConfig, dataset: Dataset, options: VerdictOptions = VerdictOptions(),
-                scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> TrialVerdict?)? = nil,
+                scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> [TrialSample]?)? = nil,
                 log: ((String) -> Void)? = nil) {
         self.config = config
         self.dataset = dataset
@@ -58,20 +60,21 @@ public struct VerdictRunner {
             costPoints.append(.init(multiple: multiple, bps: Self.costPerTradedDollar(r) * 1e4, excessReturn: r.excessReturn))
         }
         let costs = CostCheck.judge(given: given, points: costPoints, otherExecution: execution, rules: options.rules)
-        let universe = try universeCheck(given: given, twins: &twins)
+        let evidence = try VerdictEvidence(result: given, dataset: dataset)
+        let universe = try universeCheck(given: given, evidence: evidence, twins: &twins)
 
-        let trial = try ledger?(given)
-        log?("verdict: \(options.permutations) placebos (scores shuffled across the candidates, seed \(options.seed))")
-        let placebo = try PlaceboTest.run(config: config, dataset: dataset, tape: tape, actual: given.excessReturn,
+        let selection = try judgeSelection(given)
+        log?("verdict: \(options.permutations) placebos (random books with the run's turnover, seed \(options.seed))")
+        let placebo = try PlaceboTest.run(config: config, dataset: dataset, tape: tape, given: given,
                                           permutations: options.permutations, seed: options.seed)
         let spans = StabilityCheck.spans(given)
-        let checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check,
-                      SelectionCheck.judge(given: given, ledger: trial, rules: options.rules), PlaceboTest.judge(placebo, runTurnover: given.turnover, rules: options.rules),
+        let checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check, selection,
+                      PlaceboTest.judge(placebo, periods: given.periods.count, rules: options.rules),
                       StabilityCheck.judge(years: spans.years, halves: spans.halves, rules: options.rules)]
         let verdict = Verdict(name: config.name, config: config, start: given.startDate?.description ?? "", end: given.endDate?.description ?? "",
                               dataFingerprint: given.dataFingerprint, checks: checks, rules: options.rules, twins: twins,
                               costs: costPoints, breakEvenBps: costs.breakEvenBps, placebo: placebo, years: spans.years,
-                              halves: spans.halves, coverage: universe.coverage, seconds: clock.seconds)
+                              halves: spans.halves, coverage: universe.coverage, evidence: evidence, seconds: clock.seconds)
         return (verdict, given)
     }
 
@@ -94,15 +97,31 @@ public struct VerdictRunner {
         return result
     }
 
+    /// Records the run in the ledger and judges it against its family: the deflated ratio
+    /// and, with more than one trial, the family's multiple-testing tests.
+    private func judgeSelection(_ given: ExperimentResult) throws -> VerdictCheck {
+        guard let family = try ledger?(given) else {
+            return SelectionCheck.judge(given: given, ledger: nil, family: nil, rules: options.rules)
+        }
+        let sample = Trial(result: given, scriptHash: nil, user: "", host: "").sample
+        let deflation = TrialVerdict(sample: sample, family: family)
+        let tests = deflation.trials > 1 ? FamilyTests(sample: sample, family: family, reps: options.familyResamples, seed: options.seed) : nil
+        return SelectionCheck.judge(given: given, ledger: deflation, family: tests, rules: options.rules)
+    }
+
     /// The point-in-time twin and coverage when the data has a point-in-time universe.
-    private func universeCheck(given: ExperimentResult, twins: inout [Verdict.Twin]) throws -> (check: VerdictCheck, coverage: UniverseCoverage?) {
+    private func universeCheck(given: ExperimentResult, evidence: VerdictEvidence,
+                               twins: inout [Verdict.Twin]) throws -> (check: VerdictCheck, coverage: UniverseCoverage?) {
         let pointInTime = dataset.memberships[config.universe] != nil ? config.universe : dataset.memberships.keys.sorted().first
-        guard let pointInTime, let membership = dataset.memberships[pointInTime] else { return (UniverseCheck.unavailable(given: given), nil) }
+        guard let pointInTime, let membership = dataset.memberships[pointInTime] else {
+            return (UniverseCheck.unavailable(given: given, evidence: evidence, rules: options.rules), nil)
+        }
         let other = config.universe == pointInTime ? Universe.survivorsName : pointInTime
         let twin = try run(config.with { $0.universe = other }, label: "universe: " + other, twins: &twins)
         let days = try WalkForward(config: config, dataset: dataset).decisionDays()
         let coverage = UniverseCoverage(membership, panel: dataset.panel, days: days)
-        return (UniverseCheck.judge(given: given, twin: twin, pointInTime: pointInTime, coverage: coverage, rules: options.rules), coverage)
+        return (UniverseCheck.judge(given: given, twin: twin, pointInTime: pointInTime, coverage: coverage, evidence: evidence,
+                                    rules: options.rules), coverage)
     }
 
     /// Costs paid per dollar traded over the run (0 without trades).

@@ -60,6 +60,53 @@ public final class PostgresRunStore: RunStore {
             CREATE INDEX runs_universe ON runs(universe);
             CREATE INDEX runs_user ON runs(user_name);
             """),
+        ("v5: claimed statistic", """
+            ALTER TABLE trials ADD COLUMN active_returns TEXT, ADD COLUMN claim TEXT, ADD COLUMN risk_free DOUBLE PRECISION;
+            """),
+        // The ledger becomes evidence. Trials and tombstones refuse UPDATE, DELETE and
+        // TRUNCATE, even to their owner, unless a member of the role alphalab_maintenance
+        // acts with a reason set (SET alphalab.maintenance_reason = '...'), and then the act
+        // is recorded in ledger_maintenance. Identity is the session's role, set by the
+        // server on every insert, never what the client says.
+        ("v6: append-only ledger", """
+            ALTER TABLE trials ADD COLUMN previous_hash TEXT, ADD COLUMN hash TEXT;
+            CREATE TABLE run_tombstones (
+                id BIGSERIAL PRIMARY KEY, run_id BIGINT NOT NULL, name TEXT NOT NULL, family TEXT, config_hash TEXT,
+                deleted_by TEXT NOT NULL DEFAULT current_user, deleted_at TEXT NOT NULL, reason TEXT NOT NULL);
+            CREATE TABLE ledger_maintenance (
+                id BIGSERIAL PRIMARY KEY, acted_at TIMESTAMPTZ NOT NULL DEFAULT now(), acted_by TEXT NOT NULL DEFAULT current_user,
+                operation TEXT NOT NULL, table_name TEXT NOT NULL, row_id BIGINT, reason TEXT NOT NULL);
+            CREATE FUNCTION alphalab_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                why TEXT := current_setting('alphalab.maintenance_reason', true);
+            BEGIN
+                IF TG_LEVEL = 'ROW' AND COALESCE(why, '') <> '' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'alphalab_maintenance') THEN
+                    IF pg_has_role(current_user, 'alphalab_maintenance', 'MEMBER') THEN
+                        INSERT INTO ledger_maintenance (operation, table_name, row_id, reason) VALUES (TG_OP, TG_TABLE_NAME, OLD.id, why);
+                        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                        RETURN NEW;
+                    END IF;
+                END IF;
+                RAISE EXCEPTION '\(LedgerColumns.appendOnly) (% on %)', TG_OP, TG_TABLE_NAME;
+            END $$;
+            CREATE TRIGGER trials_append_only BEFORE UPDATE OR DELETE ON trials FOR EACH ROW EXECUTE FUNCTION alphalab_append_only();
+            CREATE TRIGGER trials_no_truncate BEFORE TRUNCATE ON trials FOR EACH STATEMENT EXECUTE FUNCTION alphalab_append_only();
+            CREATE TRIGGER tombstones_append_only BEFORE UPDATE OR DELETE ON run_tombstones FOR EACH ROW EXECUTE FUNCTION alphalab_append_only();
+            CREATE TRIGGER tombstones_no_truncate BEFORE TRUNCATE ON run_tombstones FOR EACH STATEMENT EXECUTE FUNCTION alphalab_append_only();
+            CREATE FUNCTION alphalab_maintenance_log_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the ledger''s maintenance log cannot be changed (% on %)', TG_OP, TG_TABLE_NAME;
+            END $$;
+            CREATE TRIGGER maintenance_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON ledger_maintenance
+                FOR EACH STATEMENT EXECUTE FUNCTION alphalab_maintenance_log_fixed();
+            CREATE FUNCTION alphalab_identity() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.user_name := current_user;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER trials_identity BEFORE INSERT ON trials FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
+            CREATE TRIGGER runs_identity BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
+            """),
     ]
 
     private func migrate() throws {
@@ -101,8 +148,12 @@ public final class PostgresRunStore: RunStore {
         let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "config", "result", "provenance", "script_hash",
                                               "xgboost_version"] + browse.map(\.column)
         let placeholders = columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        let rows = try connection.execute("INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", values)
-        return Int64(rows[0, "id"]!)!
+        let trial = LedgerColumns.trial(of: result, provenance: provenance)
+        return try connection.transaction {
+            let rows = try connection.execute("INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) RETURNING id", values)
+            if !result.periods.isEmpty { _ = try recordInTransaction(trial) }
+            return Int64(rows[0, "id"]!)!
+        }
     }
 
     public func list(_ filter: RunFilter) throws -> [RunSummary] {
@@ -145,8 +196,15 @@ public final class PostgresRunStore: RunStore {
     }
 
     @discardableResult
-    public func delete(id: Int64) throws -> Bool {
-        try connection.execute("DELETE FROM runs WHERE id = $1 RETURNING id", ["\(id)"]).count > 0
+    public func delete(id: Int64, reason: String) throws -> Bool {
+        try connection.transaction {
+            let rows = try connection.execute("DELETE FROM runs WHERE id = $1 RETURNING name, family, config_hash", ["\(id)"])
+            guard rows.count == 1 else { return false }
+            try connection.execute("""
+                INSERT INTO run_tombstones (run_id, name, family, config_hash, deleted_at, reason) VALUES ($1, $2, $3, $4, $5, $6)
+                """, ["\(id)", rows[0, "name"], rows[0, "family"], rows[0, "config_hash"], ISO8601DateFormatter().string(from: Date()), reason])
+            return true
+        }
     }
 
     public func count() throws -> Int {
@@ -155,7 +213,23 @@ public final class PostgresRunStore: RunStore {
 
     @discardableResult
     public func record(_ trial: Trial) throws -> Bool {
-        let values: [String?] = LedgerColumns.values(trial).map { value in
+        try connection.transaction { try recordInTransaction(trial) }
+    }
+
+    /// Appends `trial` inside the open transaction: the family's advisory lock serialises
+    /// its writers, so no two trials link to the same predecessor. The trial is recorded
+    /// as the session's role (the server's trigger sets it; the hash covers the same name).
+    private func recordInTransaction(_ trial: Trial) throws -> Bool {
+        let family = trial.family.key
+        try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [family])
+        if try connection.execute("SELECT 1 FROM trials WHERE family = $1 AND config_hash = $2", [family, trial.configHash]).count > 0 {
+            return false
+        }
+        var trial = trial
+        trial.user = try connection.execute("SELECT current_user AS who")[0, "who"] ?? trial.user
+        let previous = try connection.execute("SELECT hash FROM trials WHERE family = $1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                              [family])[safe: 0, "hash"] ?? LedgerChain.genesis(family: family)
+        let values: [String?] = LedgerColumns.values(trial, previousHash: previous, hash: LedgerChain.hash(trial, previous: previous)).map { value in
             switch value {
             case .number(let x)?: "\(x)"
             case .integer(let n)?: "\(n)"
@@ -164,9 +238,20 @@ public final class PostgresRunStore: RunStore {
             }
         }
         let placeholders = LedgerColumns.names.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        let rows = try connection.execute("INSERT INTO trials (\(LedgerColumns.names.joined(separator: ", "))) VALUES (\(placeholders)) "
-                                          + "ON CONFLICT (family, config_hash) DO NOTHING RETURNING id", values)
-        return rows.count > 0
+        try connection.execute("INSERT INTO trials (\(LedgerColumns.names.joined(separator: ", "))) VALUES (\(placeholders))", values)
+        return true
+    }
+
+    public func ledgerRows() throws -> [LedgerRow] {
+        let rows = try connection.execute("SELECT * FROM trials ORDER BY id")
+        return (0..<rows.count).map { i in
+            LedgerColumns.ledgerRow(text: { rows[i, $0] }, number: { rows[i, $0].flatMap(Double.init) })
+        }
+    }
+
+    public func tombstones() throws -> [RunTombstone] {
+        let rows = try connection.execute("SELECT * FROM run_tombstones ORDER BY id")
+        return (0..<rows.count).map { i in LedgerColumns.tombstone(text: { rows[i, $0] }) }
     }
 
     public func trials(family: String) throws -> [Trial] {
@@ -178,8 +263,9 @@ public final class PostgresRunStore: RunStore {
 
     public func samples(family: String) throws -> [TrialSample] {
         try connection.map(LedgerColumns.sampleQuery + "$1 ORDER BY id", [family]) { row in
-            TrialSample(configHash: row.text(0) ?? "", returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
-                        sharpe: row.cString(2).map { strtod($0, nil) } ?? .nan, annualSharpe: row.cString(3).map { strtod($0, nil) } ?? .nan)
+            LedgerColumns.sample(configHash: row.text(0) ?? "", returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
+                                 activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
+                                 riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
         }
     }
 

@@ -10,7 +10,9 @@ import Foundation
 public protocol RunStore: AnyObject, Sendable {
     /// The store as users name it: a file path, or a URL (which never carries a password).
     var location: String { get }
-    /// Records a run, with where it came from when known; returns its id.
+    /// Records a run, with where it came from when known, and in the same transaction its
+    /// trial in this store's ledger (unless its config already has one in its family): no
+    /// run lives in a store whose family lacks its trial. Returns the run's id.
     @discardableResult
     func save(_ result: ExperimentResult, seconds: Double, provenance: RunProvenance?) throws -> Int64
     /// The runs matching `filter`.
@@ -20,9 +22,10 @@ public protocol RunStore: AnyObject, Sendable {
     /// Where run `id` came from: nil for a run recorded without a script (the REPL) or
     /// before AlphaLab kept it.
     func provenance(id: Int64) throws -> RunProvenance?
-    /// Deletes run `id`; returns whether it existed.
+    /// Deletes run `id`, leaving its trial in the ledger and a tombstone (who, when, why)
+    /// that the family still counts; returns whether it existed.
     @discardableResult
-    func delete(id: Int64) throws -> Bool
+    func delete(id: Int64, reason: String) throws -> Bool
     /// The number of runs stored.
     func count() throws -> Int
     /// The number of runs `filter` matches, whatever its page.
@@ -44,6 +47,31 @@ public protocol RunStore: AnyObject, Sendable {
     /// Every family in the ledger, most recently tried first, with its trial count and best
     /// annualised Sharpe ratio.
     func families() throws -> [TrialFamilySummary]
+    /// Every trial of the ledger as stored, with its links, for ``LedgerVerification``.
+    func ledgerRows() throws -> [LedgerRow]
+    /// The tombstones of deleted runs, oldest first.
+    func tombstones() throws -> [RunTombstone]
+}
+
+extension RunStore {
+    /// Deletes run `id` with no reason given.
+    @discardableResult
+    public func delete(id: Int64) throws -> Bool { try delete(id: id, reason: "") }
+
+    /// Recomputes every family's chain and every trial's ratio from the stored rows.
+    public func verifyLedger() throws -> LedgerVerification { LedgerVerification(rows: try ledgerRows()) }
+}
+
+/// What is left of a deleted run: which run, its trial's family and config, who deleted
+/// it, when and why. Its trial stays in the ledger and still counts.
+public struct RunTombstone: Sendable, Equatable {
+    public var runID: Int64
+    public var name: String
+    public var family: String?
+    public var configHash: String?
+    public var deletedBy: String
+    public var deletedAt: String
+    public var reason: String
 }
 
 /// A family of trials in the ledger, in brief.
@@ -60,16 +88,31 @@ public struct TrialFamilySummary: Sendable, Equatable {
 /// config hash, returns (comma-separated, each in its shortest exact form) and statistics.
 enum LedgerColumns {
     static let names = ["family", "config_hash", "data_fingerprint", "universe", "start_date", "end_date", "rebalance", "name", "returns",
-                        "sharpe", "annual_sharpe", "periods", "skew", "kurtosis", "script_hash", "user_name", "host", "recorded_at"]
+                        "sharpe", "annual_sharpe", "periods", "skew", "kurtosis", "script_hash", "user_name", "host", "recorded_at",
+                        "active_returns", "claim", "risk_free", "previous_hash", "hash"]
+
+    /// The trial `result` makes when it is saved with `provenance` (its script, user and host).
+    static func trial(of result: ExperimentResult, provenance: RunProvenance?) -> Trial {
+        Trial(result: result, scriptHash: provenance?.scriptHash, user: provenance?.user ?? RunProvenance.currentUser,
+              host: provenance?.host ?? RunProvenance.currentHost)
+    }
 
     /// The values of `trial` in ``names``' order (nil: NULL, for NaN and an absent script).
-    static func values(_ t: Trial) -> [ResultField.Value?] {
+    static func values(_ t: Trial, previousHash: String, hash: String) -> [ResultField.Value?] {
         func number(_ x: Double) -> ResultField.Value? { x.isFinite ? .number(x) : nil }
         let f = t.family
         return [.text(f.key), .text(t.configHash), .text(f.dataFingerprint), .text(f.universe), .text(f.start), .text(f.end),
                 .text(f.rebalance), .text(t.name), .text(t.returns.map { "\($0)" }.joined(separator: ",")), number(t.sharpe),
                 number(t.annualSharpe), .integer(t.periods), number(t.skew), number(t.kurtosis), t.scriptHash.map { .text($0) },
-                .text(t.user), .text(t.host), .text(t.recordedAt)]
+                .text(t.user), .text(t.host), .text(t.recordedAt),
+                .text(t.activeReturns.map { "\($0)" }.joined(separator: ",")), .text(t.claim.rawValue), .number(t.riskFree),
+                .text(previousHash), .text(hash)]
+    }
+
+    /// A ledger row from a row of the trials table, read by column name.
+    static func ledgerRow(text: (String) -> String?, number: (String) -> Double?) -> LedgerRow {
+        LedgerRow(id: Int64(number("id") ?? -1), trial: trial(text: text, number: number),
+                  previousHash: text("previous_hash"), hash: text("hash"), storedAnnualRatio: number("annual_sharpe"))
     }
 
     /// The family of a row (of the trials table or of ``familiesQuery``), read by column name.
@@ -81,12 +124,17 @@ enum LedgerColumns {
     /// A trial from a row, read by column name as text or as a number (nil: NULL).
     static func trial(text: (String) -> String?, number: (String) -> Double?) -> Trial {
         let family = family(text: text)
-        let returns = parseReturns(text("returns") ?? "")
-        return Trial(configHash: text("config_hash") ?? "", family: family, name: text("name") ?? "", returns: returns,
-                     sharpe: number("sharpe") ?? .nan, annualSharpe: number("annual_sharpe") ?? .nan, skew: number("skew") ?? .nan,
-                     kurtosis: number("kurtosis") ?? .nan, scriptHash: text("script_hash"), user: text("user_name") ?? "",
+        return Trial(configHash: text("config_hash") ?? "", family: family, name: text("name") ?? "", returns: parseReturns(text("returns") ?? ""),
+                     activeReturns: parseReturns(text("active_returns") ?? ""), claim: claim(text("claim")),
+                     riskFree: number("risk_free") ?? legacyRiskFree, scriptHash: text("script_hash"), user: text("user_name") ?? "",
                      host: text("host") ?? "", recordedAt: text("recorded_at") ?? "")
     }
+
+    /// Trials recorded before the ledger kept a claim are judged on their active returns
+    /// when they have them (they do not: such trials fall back to returns less the risk-free rate).
+    static func claim(_ text: String?) -> Claim { text.flatMap(Claim.init(rawValue:)) ?? .active }
+    /// The risk-free rate of trials recorded before it was kept: the default, then the only one.
+    static let legacyRiskFree = ExperimentConfig().riskFreeRate
 
     /// Comma-separated numbers, read with `strtod` (correctly rounded, so each shortest
     /// form reads back to the same double): a family of 10,000 trials holds about half a
@@ -110,10 +158,12 @@ enum LedgerColumns {
         return values
     }
 
-    /// The columns a sample reads, and a sample from them.
-    static let sampleQuery = "SELECT config_hash, returns, sharpe, annual_sharpe FROM trials WHERE family = "
-    static func sample(configHash: String, returns: String, sharpe: Double?, annualSharpe: Double?) -> TrialSample {
-        TrialSample(configHash: configHash, returns: parseReturns(returns), sharpe: sharpe ?? .nan, annualSharpe: annualSharpe ?? .nan)
+    /// The columns a sample reads, and a sample from them (NULL columns as nil).
+    static let sampleQuery = "SELECT config_hash, returns, active_returns, claim, risk_free, rebalance FROM trials WHERE family = "
+    static func sample(configHash: String, returns: [Double], activeReturns: [Double], claim: String?, riskFree: Double?,
+                       rebalance: String?) -> TrialSample {
+        TrialSample(configHash: configHash, returns: returns, activeReturns: activeReturns, claim: Self.claim(claim),
+                    riskFree: riskFree ?? legacyRiskFree, periodsPerYear: (Rebalance(rawValue: rebalance ?? "") ?? .weekly).periodsPerYear)
     }
 
     /// The table (`id` is each backend's own auto-increment column).
@@ -129,6 +179,15 @@ enum LedgerColumns {
             UNIQUE (family, config_hash));
         CREATE INDEX trials_family ON trials(family);
         """
+    }
+
+    /// The message both backends' triggers give a change to the ledger.
+    static let appendOnly = "the ledger is append-only: trials and tombstones cannot be changed or deleted"
+
+    /// A tombstone from a row, read by column name.
+    static func tombstone(text: (String) -> String?) -> RunTombstone {
+        RunTombstone(runID: Int64(text("run_id") ?? "") ?? -1, name: text("name") ?? "", family: text("family"), configHash: text("config_hash"),
+                     deletedBy: text("deleted_by") ?? "", deletedAt: text("deleted_at") ?? "", reason: text("reason") ?? "")
     }
 
     /// The families query, the same in both backends.

@@ -99,6 +99,26 @@ public final class SQLiteRunStore: RunStore {
             CREATE INDEX runs_universe ON runs(universe);
             CREATE INDEX runs_user ON runs(user_name);
             """),
+        // Trials recorded before keep no active returns: they are judged on their returns
+        // less the default risk-free rate.
+        ("v7: claimed statistic", """
+            ALTER TABLE trials ADD COLUMN active_returns TEXT;
+            ALTER TABLE trials ADD COLUMN claim TEXT;
+            ALTER TABLE trials ADD COLUMN risk_free REAL;
+            """),
+        // The ledger becomes evidence: chained, append-only, and a deleted run leaves a
+        // tombstone. Trials recorded before stay unchained (`trials --verify` says so).
+        ("v8: append-only ledger", """
+            ALTER TABLE trials ADD COLUMN previous_hash TEXT;
+            ALTER TABLE trials ADD COLUMN hash TEXT;
+            CREATE TABLE run_tombstones (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, name TEXT NOT NULL, family TEXT, config_hash TEXT,
+                deleted_by TEXT NOT NULL, deleted_at TEXT NOT NULL, reason TEXT NOT NULL);
+            CREATE TRIGGER trials_append_only_update BEFORE UPDATE ON trials BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            CREATE TRIGGER trials_append_only_delete BEFORE DELETE ON trials BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            CREATE TRIGGER tombstones_append_only_update BEFORE UPDATE ON run_tombstones BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            CREATE TRIGGER tombstones_append_only_delete BEFORE DELETE ON run_tombstones BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            """),
     ]
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before each
@@ -137,10 +157,12 @@ public final class SQLiteRunStore: RunStore {
         arguments += browse.map(\.value)
         let columns = figures.map(\.column) + ["created_at", "seconds", "alphalab_version", "script_hash", "xgboost_version"] + browse.map(\.column)
         let sql = "INSERT INTO runs (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+        let trial = LedgerColumns.trial(of: result, provenance: provenance)
         return try database.write { db in
             try db.execute(sql: sql, arguments: StatementArguments(arguments))
             let id = db.lastInsertedRowID
             try db.execute(sql: "INSERT INTO run_documents (id, config, provenance, result) VALUES (?, ?, ?, ?)", arguments: [id, config, origin, json])
+            if !result.periods.isEmpty { try Self.record(trial, in: db) }
             return id
         }
     }
@@ -194,14 +216,17 @@ public final class SQLiteRunStore: RunStore {
         return try Verdict(json: Data(text.utf8))
     }
 
-    /// Deletes run `id`; returns whether it existed.
     @discardableResult
-    public func delete(id: Int64) throws -> Bool {
+    public func delete(id: Int64, reason: String) throws -> Bool {
         try database.write { db in
+            guard let run = try Row.fetchOne(db, sql: "SELECT name, family, config_hash FROM runs WHERE id = ?", arguments: [id]) else { return false }
+            try db.execute(sql: """
+                INSERT INTO run_tombstones (run_id, name, family, config_hash, deleted_by, deleted_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, run["name"] as String?, run["family"] as String?, run["config_hash"] as String?,
+                                 RunProvenance.currentUser, ISO8601DateFormatter().string(from: Date()), reason])
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
-            let existed = db.changesCount > 0
             try db.execute(sql: "DELETE FROM run_documents WHERE id = ?", arguments: [id])
-            return existed
+            return true
         }
     }
 
@@ -212,7 +237,20 @@ public final class SQLiteRunStore: RunStore {
 
     @discardableResult
     public func record(_ trial: Trial) throws -> Bool {
-        let values: [(any DatabaseValueConvertible)?] = LedgerColumns.values(trial).map { value in
+        try database.write { db in try Self.record(trial, in: db) }
+    }
+
+    /// Appends `trial` inside the write transaction `db` (SQLite runs one writer at a time,
+    /// so the family's last hash cannot change before the row links to it).
+    private static func record(_ trial: Trial, in db: Database) throws -> Bool {
+        let family = trial.family.key
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM trials WHERE family = ? AND config_hash = ?", arguments: [family, trial.configHash]) != nil {
+            return false
+        }
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM trials WHERE family = ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                           arguments: [family]) ?? LedgerChain.genesis(family: family)
+        let values: [(any DatabaseValueConvertible)?] = LedgerColumns.values(trial, previousHash: previous,
+                                                                              hash: LedgerChain.hash(trial, previous: previous)).map { value in
             switch value {
             case .number(let x)?: x
             case .integer(let n)?: n
@@ -220,11 +258,28 @@ public final class SQLiteRunStore: RunStore {
             case nil: nil
             }
         }
-        let sql = "INSERT OR IGNORE INTO trials (\(LedgerColumns.names.joined(separator: ", "))) VALUES ("
+        let sql = "INSERT INTO trials (\(LedgerColumns.names.joined(separator: ", "))) VALUES ("
             + Array(repeating: "?", count: LedgerColumns.names.count).joined(separator: ", ") + ")"
-        return try database.write { db in
-            try db.execute(sql: sql, arguments: StatementArguments(values))
-            return db.changesCount > 0
+        try db.execute(sql: sql, arguments: StatementArguments(values))
+        return true
+    }
+
+    public func ledgerRows() throws -> [LedgerRow] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM trials ORDER BY id").map { row in
+                LedgerColumns.ledgerRow(text: { row[$0] }, number: { row[$0] })
+            }
+        }
+    }
+
+    public func tombstones() throws -> [RunTombstone] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_tombstones ORDER BY id").map { row in
+                LedgerColumns.tombstone(text: { column in
+                    let value: DatabaseValue = row[column]
+                    return value.isNull ? nil : (String.fromDatabaseValue(value) ?? Int64.fromDatabaseValue(value).map { "\($0)" })
+                })
+            }
         }
     }
 
@@ -241,7 +296,10 @@ public final class SQLiteRunStore: RunStore {
             let rows = try Row.fetchCursor(db, sql: LedgerColumns.sampleQuery + "? ORDER BY id", arguments: [family])
             var samples: [TrialSample] = []
             while let row = try rows.next() {
-                samples.append(LedgerColumns.sample(configHash: row[0], returns: row[1], sharpe: row[2], annualSharpe: row[3]))
+                let returns: String = row[1], active: String? = row[2]
+                samples.append(LedgerColumns.sample(configHash: row[0], returns: LedgerColumns.parseReturns(returns),
+                                                    activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3],
+                                                    riskFree: row[4], rebalance: row[5]))
             }
             return samples
         }

@@ -32,8 +32,15 @@ struct TrialsPage {
         var body = "<p class=\"meta\"><a href=\"/trials\">Trials</a> / \(esc(key))</p><h1>Family \(esc(key))</h1>"
         body += "<p>\(esc(best.family.description)): <b>\(trials.count)</b> trials, \(Format.num(bestVerdict.effectiveTrials, "%.1f")) effective "
             + "(\(esc(TrialVerdict.effectiveFormula))).</p>"
-        body += "<p id=\"best\">Best: <b>\(esc(best.name))</b>, Sharpe \(Format.num(best.annualSharpe)) raw, deflated Sharpe ratio "
-            + "\(Format.num(bestVerdict.deflated, "%.3f")) (the probability that its true Sharpe beats the best of \(trials.count) lucky tries).</p>"
+        let stat = best.claim.statistic
+        body += "<p id=\"best\">Best: <b>\(esc(best.name))</b>, \(stat) \(Format.num(best.annualSharpe)) a year raw, deflated "
+            + "\(Format.num(bestVerdict.deflated, "%.3f")) (the probability that its true \(stat) beats the best of \(trials.count) lucky tries); "
+            + "minimum backtest length \(Format.num(bestVerdict.minimumYears, "%.1f")) years, the trial has \(Format.num(bestVerdict.years, "%.1f")).</p>"
+        if trials.count > 1 {
+            let tests = FamilyTests(sample: best.sample, family: trials.map(\.sample))
+            body += "<h2>Multiple-testing tests</h2><ul id=\"family-tests\">" + tests.lines.dropFirst().map { "<li>\(esc($0.trimmingCharacters(in: .whitespaces)))</li>" }.joined()
+                + "</ul><p class=\"meta\">\(esc(tests.lines[0]))</p>"
+        }
         var marked: (sharpe: Double, name: String)?
         if let id = try request.ids("run").first {
             let run = try store.webLoad(id)
@@ -42,13 +49,13 @@ struct TrialsPage {
             let verdict = TrialVerdict(trial, family: trials)
             let above = trials.filter { $0.annualSharpe > trial.annualSharpe }.count
             marked = (trial.annualSharpe, "run \(id)")
-            body += "<p id=\"chosen\">Run \(id) (\(esc(run.name))): Sharpe \(Format.num(trial.annualSharpe)), rank \(above + 1) of \(trials.count), "
-                + "deflated Sharpe ratio \(Format.num(verdict.deflated, "%.3f")).</p>"
+            body += "<p id=\"chosen\">Run \(id) (\(esc(run.name))): \(trial.claim.statistic) \(Format.num(trial.annualSharpe)), rank \(above + 1) of \(trials.count), "
+                + "deflated \(Format.num(verdict.deflated, "%.3f")).</p>"
         }
-        body += "<h2>Sharpe ratios of the family</h2>" + histogram(trials.map(\.annualSharpe), marked: marked)
-        body += "<table id=\"trials\"><thead><tr><th>Trial</th><th>Sharpe</th><th>Periods</th><th class=\"left\">User</th><th class=\"left\">Recorded</th></tr></thead><tbody>"
+        body += "<h2>Ratios of the family (the claimed statistic, a year)</h2>" + histogram(trials.map(\.annualSharpe), marked: marked)
+        body += "<table id=\"trials\"><thead><tr><th>Trial</th><th>Ratio</th><th>Periods</th><th class=\"left\">User</th><th class=\"left\">Recorded</th></tr></thead><tbody>"
         for t in trials {
-            body += "<tr><td>\(esc(t.name))</td><td>\(WebLayout.num(t.annualSharpe))</td><td>\(t.periods)</td>"
+            body += "<tr><td>\(esc(t.name))</td><td>\(t.claim.abbreviation) \(WebLayout.num(t.annualSharpe))</td><td>\(t.periods)</td>"
                 + "<td class=\"left\">\(esc(t.user))@\(esc(t.host))</td><td class=\"left\">\(esc(String(t.recordedAt.prefix(16))))</td></tr>"
         }
         return WebLayout.page(title: "Family \(key)", store: store.location, body: body + "</tbody></table>")

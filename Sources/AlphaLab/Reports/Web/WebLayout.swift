@@ -9,7 +9,7 @@ enum WebLayout {
         nav a { margin-right: 16px; } nav .store { color: #666; float: right; font-size: 12px; }
         form.filters { font-size: 12px; margin-bottom: 12px; } form.filters input, form.filters select { margin-right: 8px; }
         .error { background: #fde2e1; border: 1px solid #e15759; padding: 12px; }
-        .credible { color: #2f7d32; font-weight: bold; } .fragile { color: #b8860b; font-weight: bold; } .artefact { color: #c62828; font-weight: bold; }
+        .credible { color: #2f7d32; font-weight: bold; } .fragile { color: #b8860b; font-weight: bold; } .artefact { color: #c62828; font-weight: bold; } .inconclusive { color: #616161; font-weight: bold; }
         pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; } td.left, th.left { text-align: left; }
         .pages a { margin: 0 6px; }
         """
