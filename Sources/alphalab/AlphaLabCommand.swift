@@ -35,7 +35,11 @@ struct AlphaLabCommand: ParsableCommand {
                                          $ALPHALAB_PATH and the paths among its arguments,
                                          writes under DIR (results); also ALPHALAB_SANDBOX=1
           alphalab rerun ID              run a recorded run again and compare every figure
-          alphalab trials [--family KEY]  the ledger's families of trials: counts, best Sharpe raw and deflated
+          alphalab trials [--family KEY | --verify]
+                                         the ledger's families of trials: counts, best ratio raw and
+                                         deflated, the family's tests; --verify recomputes the chains
+          alphalab store init URL --team ROLE; alphalab store add-analyst NAME --runs URL
+                                         set up a team's PostgreSQL store and its analysts
           alphalab --no-ledger ...       do not record this process's backtests as trials (every completed
                                          backtest is one, in the --runs / $ALPHALAB_RUNS store or
                                          ~/.local/share/alphalab/ledger.db)
@@ -43,6 +47,6 @@ struct AlphaLabCommand: ParsableCommand {
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion), XGBoost \(XGBoostModel.libraryVersion))",
-        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self, TrialsCommand.self]
+        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self, StoreCommand.self, TrialsCommand.self]
     )
 }

@@ -6,7 +6,7 @@
 /// the family's multiple-testing tests beside the deflation when it has several trials.
 enum SelectionCheck {
     static func judge(given: ExperimentResult, ledger: TrialVerdict?, family: FamilyTests?, rules: VerdictRules) -> VerdictCheck {
-        let rule = "pass at DSR >= \(Format.num(rules.selectionPass, "%.2f")), warn >= \(Format.num(rules.selectionWarn, "%.2f")), fail below; insufficient without a ledger"
+        let rule = "pass at DSR >= \(Format.num(rules.selectionPass, "%.3f")), warn >= \(Format.num(rules.selectionWarn, "%.2f")), fail below; insufficient without a ledger"
         func outcome(_ p: Double) -> VerdictCheck.Outcome { p >= rules.selectionPass ? .pass : p >= rules.selectionWarn ? .warn : .fail }
         guard let ledger else {
             let trial = Trial(result: given, scriptHash: nil, user: "", host: "")

@@ -107,15 +107,42 @@ public final class PostgresRunStore: RunStore {
             CREATE TRIGGER trials_identity BEFORE INSERT ON trials FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
             CREATE TRIGGER runs_identity BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
             """),
+        // A verdict belongs to the analyst who made it: a second one is kept beside the
+        // first. Runs are deleted only by their analyst (row-level security; the owner, who
+        // administers the store, is exempt). Verdicts kept before stay in runs.verdict.
+        ("v7: verdicts beside", """
+            CREATE TABLE run_verdicts (
+                id BIGSERIAL PRIMARY KEY, run_id BIGINT NOT NULL, user_name TEXT NOT NULL, created_at TEXT NOT NULL,
+                headline TEXT NOT NULL, verdict TEXT NOT NULL);
+            CREATE INDEX run_verdicts_run ON run_verdicts(run_id);
+            CREATE TRIGGER run_verdicts_identity BEFORE INSERT ON run_verdicts FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
+            CREATE TRIGGER run_verdicts_append_only BEFORE UPDATE OR DELETE ON run_verdicts FOR EACH ROW EXECUTE FUNCTION alphalab_append_only();
+            ALTER TABLE runs ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY runs_read ON runs FOR SELECT USING (true);
+            CREATE POLICY runs_write ON runs FOR INSERT WITH CHECK (true);
+            CREATE POLICY runs_verdict ON runs FOR UPDATE USING (true);
+            CREATE POLICY runs_delete_own ON runs FOR DELETE USING (user_name = current_user);
+            """),
     ]
 
     private func migrate() throws {
         try connection.transaction {
             // One migrator at a time across every process on the server.
             try connection.execute("SELECT pg_advisory_xact_lock(7240317)")
-            try connection.execute("CREATE TABLE IF NOT EXISTS alphalab_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            // An analyst of a team store (alphalab store init) may not create tables: look first.
+            if try connection.execute("SELECT to_regclass('alphalab_migrations') IS NULL AS missing")[0, "missing"] == "t" {
+                try connection.execute("CREATE TABLE alphalab_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            }
             let applied = Set(try connection.execute("SELECT version FROM alphalab_migrations").values.compactMap { $0[0] })
-            for migration in Self.migrations where !applied.contains(migration.version) {
+            let pending = Self.migrations.filter { !applied.contains($0.version) }
+            if !pending.isEmpty, try connection.execute("SELECT to_regclass('alphalab_team') IS NOT NULL AS team")[0, "team"] == "t",
+               try connection.execute("SELECT pg_has_role(current_user, (SELECT owner FROM alphalab_team), 'USAGE') AS admin")[0, "admin"] != "t" {
+                throw StoreError.badQuery("""
+                    the team store at \(location) needs schema \(pending.map(\.version).joined(separator: ", ")) for this AlphaLab: \
+                    its administrator brings it up to date with `alphalab store init URL --team ROLE` (analysts may not change the schema)
+                    """)
+            }
+            for migration in pending {
                 try connection.execute(migration.sql)
                 try connection.execute("INSERT INTO alphalab_migrations (version, applied_at) VALUES ($1, $2)",
                                        [migration.version, ISO8601DateFormatter().string(from: Date())])
@@ -184,22 +211,40 @@ public final class PostgresRunStore: RunStore {
 
     public func saveVerdict(_ verdict: Verdict, run id: Int64) throws {
         let json = String(decoding: try verdict.json(), as: UTF8.self)
-        let rows = try connection.execute("UPDATE runs SET verdict = $1, verdict_headline = $2 WHERE id = $3 RETURNING id",
-                                          [json, verdict.headline.rawValue, "\(id)"])
-        guard rows.count == 1 else { throw noRun(id) }
+        try connection.transaction {
+            let rows = try connection.execute("UPDATE runs SET verdict_headline = $1 WHERE id = $2 RETURNING id", [verdict.headline.rawValue, "\(id)"])
+            guard rows.count == 1 else { throw noRun(id) }
+            try connection.execute("INSERT INTO run_verdicts (run_id, user_name, created_at, headline, verdict) VALUES ($1, '', $2, $3, $4)",
+                                   ["\(id)", ISO8601DateFormatter().string(from: Date()), verdict.headline.rawValue, json])
+        }
     }
 
     public func verdict(id: Int64) throws -> Verdict? {
         let rows = try connection.execute("SELECT verdict FROM runs WHERE id = $1", ["\(id)"])
         guard rows.count == 1 else { throw noRun(id) }
+        if let latest = try verdicts(id: id).last { return latest.verdict }
         return try rows[0, "verdict"].map { try Verdict(json: Data($0.utf8)) }
+    }
+
+    public func verdicts(id: Int64) throws -> [KeptVerdict] {
+        let rows = try connection.execute("SELECT user_name, created_at, verdict FROM run_verdicts WHERE run_id = $1 ORDER BY id", ["\(id)"])
+        return try (0..<rows.count).map { i in
+            KeptVerdict(user: rows[i, "user_name"] ?? "", createdAt: rows[i, "created_at"] ?? "", verdict: try Verdict(json: Data((rows[i, "verdict"] ?? "").utf8)))
+        }
     }
 
     @discardableResult
     public func delete(id: Int64, reason: String) throws -> Bool {
         try connection.transaction {
             let rows = try connection.execute("DELETE FROM runs WHERE id = $1 RETURNING name, family, config_hash", ["\(id)"])
-            guard rows.count == 1 else { return false }
+            guard rows.count == 1 else {
+                // Row-level security hides another analyst's run from DELETE: say so.
+                let owner = try connection.execute("SELECT user_name FROM runs WHERE id = $1", ["\(id)"])
+                if owner.count == 1 {
+                    throw StoreError.badQuery("run \(id) was recorded by \(owner[0, "user_name"] ?? "another analyst"): only its analyst (or the store's administrator) can delete it")
+                }
+                return false
+            }
             try connection.execute("""
                 INSERT INTO run_tombstones (run_id, name, family, config_hash, deleted_at, reason) VALUES ($1, $2, $3, $4, $5, $6)
                 """, ["\(id)", rows[0, "name"], rows[0, "family"], rows[0, "config_hash"], ISO8601DateFormatter().string(from: Date()), reason])

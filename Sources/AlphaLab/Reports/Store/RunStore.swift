@@ -30,10 +30,13 @@ public protocol RunStore: AnyObject, Sendable {
     func count() throws -> Int
     /// The number of runs `filter` matches, whatever its page.
     func count(_ filter: RunFilter) throws -> Int
-    /// Keeps `verdict` with run `id` (replacing one kept before); an unknown id is an error.
+    /// Keeps `verdict` with run `id`, beside any kept before (a verdict belongs to the
+    /// analyst who made it); an unknown id is an error.
     func saveVerdict(_ verdict: Verdict, run id: Int64) throws
-    /// The verdict kept with run `id`, if any; an unknown id is an error.
+    /// The latest verdict kept with run `id`, if any; an unknown id is an error.
     func verdict(id: Int64) throws -> Verdict?
+    /// Every verdict kept with run `id`, oldest first, each with its analyst.
+    func verdicts(id: Int64) throws -> [KeptVerdict]
 
     /// Appends `trial` to the ledger, unless its config already has a trial in its family
     /// (the same config on the same data is one trial); returns whether it was new.
@@ -60,6 +63,13 @@ extension RunStore {
 
     /// Recomputes every family's chain and every trial's ratio from the stored rows.
     public func verifyLedger() throws -> LedgerVerification { LedgerVerification(rows: try ledgerRows()) }
+}
+
+/// A verdict kept with a run: who made it, when, and the verdict.
+public struct KeptVerdict: Sendable, Equatable {
+    public var user: String
+    public var createdAt: String
+    public var verdict: Verdict
 }
 
 /// What is left of a deleted run: which run, its trial's family and config, who deleted

@@ -119,6 +119,15 @@ public final class SQLiteRunStore: RunStore {
             CREATE TRIGGER tombstones_append_only_update BEFORE UPDATE ON run_tombstones BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
             CREATE TRIGGER tombstones_append_only_delete BEFORE DELETE ON run_tombstones BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
             """),
+        // A verdict belongs to the analyst who made it: a second one is kept beside the first.
+        ("v9: verdicts beside", """
+            CREATE TABLE run_verdicts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, user_name TEXT NOT NULL, created_at TEXT NOT NULL,
+                headline TEXT NOT NULL, verdict TEXT NOT NULL);
+            CREATE INDEX run_verdicts_run ON run_verdicts(run_id);
+            CREATE TRIGGER run_verdicts_append_only_update BEFORE UPDATE ON run_verdicts BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            CREATE TRIGGER run_verdicts_append_only_delete BEFORE DELETE ON run_verdicts BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            """),
     ]
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before each
@@ -205,13 +214,23 @@ public final class SQLiteRunStore: RunStore {
         try database.write { db in
             try db.execute(sql: "UPDATE runs SET verdict_headline = ? WHERE id = ?", arguments: [verdict.headline.rawValue, id])
             guard db.changesCount > 0 else { throw noRun(id) }
-            try db.execute(sql: "UPDATE run_documents SET verdict = ? WHERE id = ?", arguments: [json, id])
+            try db.execute(sql: "INSERT INTO run_verdicts (run_id, user_name, created_at, headline, verdict) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, RunProvenance.currentUser, ISO8601DateFormatter().string(from: Date()), verdict.headline.rawValue, json])
+        }
+    }
+
+    public func verdicts(id: Int64) throws -> [KeptVerdict] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT user_name, created_at, verdict FROM run_verdicts WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
+                KeptVerdict(user: row["user_name"], createdAt: row["created_at"], verdict: try Verdict(json: Data((row["verdict"] as String).utf8)))
+            }
         }
     }
 
     public func verdict(id: Int64) throws -> Verdict? {
         let row = try database.read { try Row.fetchOne($0, sql: "SELECT verdict FROM run_documents WHERE id = ?", arguments: [id]) }
         guard let row else { throw noRun(id) }
+        if let latest = try verdicts(id: id).last { return latest.verdict }
         guard let text: String = row["verdict"] else { return nil }
         return try Verdict(json: Data(text.utf8))
     }
