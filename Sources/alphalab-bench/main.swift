@@ -54,6 +54,7 @@ let command = arguments.count > 1 ? arguments[1] : "data"
 func figure(_ name: String, _ value: String, target: String = "") {
     func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
     print(pad(name, 50) + pad(value, 16) + target)
+    fflush(nil) // each figure as it is measured, even into a pipe
 }
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1_048_576) }
@@ -262,6 +263,18 @@ case "cluster":
     }
 
 case "store":
+    if arguments.dropFirst(2).contains(where: { $0 == "--help" || $0 == "-h" }) {
+        print("""
+            alphalab-bench store
+              Both run stores, SQLite and PostgreSQL (a throwaway server it starts with
+              tools/postgres/local-server.sh, so run it from the repository; or the server in
+              $ALPHALAB_BENCH_POSTGRES): saving 1,000 runs, listing the 50 most recent of 10,000,
+              a run's deflated ratio against a family of 10,000 trials, and the ledger's cost on
+              one backtest; each figure beside its target. Its scratch folder, server and
+              database are removed however it ends (an error, Ctrl-C, SIGTERM).
+            """)
+        exit(0)
+    }
     do { try storeBenchmark() } catch {
         print("alphalab-bench store: \(error)")
         exit(1)

@@ -165,9 +165,15 @@ struct VerdictTests {
         for o in null + planted { print("\(o.truth) \(o.seed): \(o.headline) t \(o.excessTStat) placebo p \(o.placeboPValue)") }
         let falseCredible = VerdictCalibration.rate(null) { $0.headline == .credible }
         let strong = planted.filter { $0.excessTStat > 3 }
+        let weak = planted.filter { $0.excessTStat < 2 }
+        // Size: at most 1 of 12 null markets credible (the target is 5%). Power: every planted
+        // market with t > 3 credible (90%), at most 1 of those with t < 2 (20%); each group
+        // must hold several markets, or the rates would say nothing.
         #expect(falseCredible.hits <= 1, "credible on \(falseCredible) null markets")
-        #expect(!strong.isEmpty && VerdictCalibration.rate(strong) { $0.headline == .credible }.rate >= 0.8,
+        #expect(strong.count >= 2 && VerdictCalibration.rate(strong) { $0.headline == .credible }.rate >= 0.9,
                 "credible on \(VerdictCalibration.rate(strong) { $0.headline == .credible }) planted markets with t > 3")
+        #expect(weak.count >= 5 && VerdictCalibration.rate(weak) { $0.headline == .credible }.hits <= 1,
+                "credible on \(VerdictCalibration.rate(weak) { $0.headline == .credible }) planted markets with t < 2")
     }
 
     @Test("Real data, first 100 tickers in 2020: the seed's signal inversion under same-day timing is an artefact of its timing",
