@@ -95,3 +95,39 @@ struct AppendOnlyLedgerTests {
         #expect(verification.problems.map(\.row) == [1] && verification.problems[0].why.contains("altered"), "\(verification.report)")
     }
 }
+
+/// One place: whichever way a run reaches a store, its trial is in that store's ledger,
+/// even when the session's ledger is elsewhere (the per-user one).
+@Suite("Trials where runs are", .serialized)
+struct TrialsWhereRunsAre {
+    @Test("Scripts, -e, piped REPL input, verdict and store:save: every stored run's family holds its trial in the same store")
+    func everyPath() throws {
+        let work = Fixtures.temporaryFolder()
+        let store = work + "/team.db"
+        // The session's ledger is the per-user one: the store is named only where runs are saved.
+        let environment = ["XDG_DATA_HOME": work + "/home", "ALPHALAB_RUNS": ""]
+        let save = """
+            local d = lab.synthetic({ tickers = 20 })
+            local r = lab.run({ name = "NAME", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2012, end_year = 2014, top_n = TOP }, d)
+            lab.runs("\(store)"):save(r)
+            """
+        func chunk(_ name: String, _ top: Int) -> String {
+            save.replacingOccurrences(of: "NAME", with: name).replacingOccurrences(of: "TOP", with: String(top))
+        }
+        let script = Fixtures.write(chunk("script", 3), to: work + "/save.lua")
+        #expect(try Fixtures.alphalab([script], environment: environment, directory: work).status == 0)
+        #expect(try Fixtures.alphalab(["-e", chunk("chunk", 4)], environment: environment, directory: work).status == 0)
+        let piped = try Fixtures.alphalab(["-i"], environment: environment, input: chunk("repl", 5).replacingOccurrences(of: "\n", with: " ") + "\n",
+                                          directory: work)
+        #expect(piped.status == 0, "\(piped.err)")
+        let config = Fixtures.write("{\"name\": \"judged\", \"strategy\": \"momentum_12_1\", \"start_year\": 2012, \"end_year\": 2015}", to: work + "/c.json")
+        let verdict = try Fixtures.alphalab(["verdict", "--config", config, "--tickers", "20", "--permutations", "5", "--runs", store, "--cache", ""],
+                                            environment: environment, directory: work)
+        #expect(verdict.status == 0, "\(verdict.err)")
+        let runs = try Fixtures.run("/usr/bin/sqlite3", [store, "SELECT name FROM runs ORDER BY id"]).out.split(separator: "\n")
+        #expect(runs == ["script", "chunk", "repl", "judged"], "\(runs)")
+        let orphans = try Fixtures.run("/usr/bin/sqlite3", [store, "SELECT COUNT(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM trials t WHERE t.family = r.family AND t.config_hash = r.config_hash)"])
+        #expect(orphans.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "every stored run has its trial in the same store")
+        #expect(try SQLiteRunStore(path: store).verifyLedger().isIntact)
+    }
+}
