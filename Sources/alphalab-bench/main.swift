@@ -35,6 +35,8 @@ import Foundation
 //                                     resamples), then the verdict of 12-1 momentum (weekly 2005-2020, all of sp500,
 //                                     the point-in-time S&P 500 loaded), then of the Phase 1 baseline
 //                                     on the default market with a warm cache (twins needing trainings named)
+//   alphalab-bench family             the family's multiple-testing tests alone (1,000 trials x
+//                                     800 periods, 1,000 resamples), as `verdict` starts with
 //   alphalab-bench calibration [--seeds N] [--first SEED]
 //                                     the verdict as a statistical test: N null and N planted
 //                                     synthetic markets (200 each): each headline's rate with its
@@ -107,6 +109,9 @@ case "load":
     let panel = try PriceStore(readingExisting: arguments[2]).loadPanel()
     let seconds = clock.seconds
     print("\(seconds) \(peakResidentMemory()) \(panel.tickerCount) \(panel.dayCount) \(panel.barCount)")
+
+case "family":
+    familyTestsBenchmark()
 
 case "calibration":
     try calibrationBenchmark(Array(arguments.dropFirst(2)))

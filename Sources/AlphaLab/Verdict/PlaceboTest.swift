@@ -154,7 +154,8 @@ enum PlaceboTest {
         }
         let outcome: VerdictCheck.Outcome = p < rules.placeboPass ? .pass : p < rules.placeboWarn ? .warn : .fail
         return VerdictCheck(kind: .placebo, outcome: outcome,
-                            figure: "p = \(Format.num(p, "%.3f")): excess \(Format.pct(placebo.actual)) beats \(Format.rate(placebo.percentile)) of \(placebo.permutations) turnover-matched placebos",
+                            figure: "p = \(Format.num(p, "%.3f")): excess \(Format.pct(placebo.actual)) beats \(Format.rate(placebo.percentile)) of \(placebo.permutations) turnover-matched placebos "
+                                + "(they turn over \(Format.rate(placebo.meanTurnover)) a period, the run \(Format.rate(placebo.runTurnover ?? .nan)))",
                             rule: rule, details: details)
     }
 }
