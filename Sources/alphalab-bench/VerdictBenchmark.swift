@@ -58,12 +58,8 @@ func familyTestsBenchmark() {
     var random = RandomSource(seed: 1)
     let common = (0..<800).map { _ in random.normal() * 0.01 }
     let family = (0..<1000).map { i in
-        TrialSample(configHash: "trial\(i)", returns: [], activeReturns: [], claim: .active, riskFree: 0, periodsPerYear: 52)
-    }.map { sample -> TrialSample in
-        var s = sample
-        s.activeReturns = (0..<800).map { t in 0.5 * common[t] + random.normal() * 0.02 }
-        s.returns = s.activeReturns
-        return s
+        let active = (0..<800).map { t in 0.5 * common[t] + random.normal() * 0.02 }
+        return TrialSample(configHash: "trial\(i)", returns: active, activeReturns: active, claim: .active, riskFree: 0, periodsPerYear: 52)
     }
     let clock = Stopwatch()
     let tests = FamilyTests(sample: family[0], family: family, reps: 1000, seed: 1)

@@ -67,7 +67,5 @@ public final class Dataset: @unchecked Sendable {
     }
 
     /// Positions of the tradable tickers: every ticker but the benchmark.
-    public var tradableTickers: [Int] {
-        panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
-    }
+    public var tradableTickers: [Int] { panel.tradableTickers }
 }

@@ -120,6 +120,11 @@ public final class Panel: Sendable {
     public var tickerCount: Int { tickers.count }
     /// The tradable tickers: all but the benchmark.
     public var universe: [String] { tickers.filter { $0 != benchmark } }
+    /// The positions of the tradable tickers.
+    public var tradableTickers: [Int] { tickers.indices.filter { tickers[$0] != benchmark } }
+    /// The last day any ticker but the benchmark has a bar (-1 for none): where the stocks'
+    /// data ends, whatever the benchmark's series does.
+    public var stocksLastBar: Int { tradableTickers.map { lastBar[$0] }.max() ?? -1 }
 
     /// One ticker's column of a field, over the whole calendar.
     public func series(_ field: PriceField, ticker: Int) -> ArraySlice<Double> {

@@ -151,7 +151,10 @@ extension Trial {
 
 extension TrialFamily {
     /// Decision periods a year (52 weekly, 12 monthly).
-    public var periodsPerYear: Double { (Rebalance(rawValue: rebalance) ?? .weekly).periodsPerYear }
+    public var periodsPerYear: Double { Self.periodsPerYear(rebalance: rebalance) }
+
+    /// Decision periods a year of a family rebalanced as `rebalance` says (weekly when unknown).
+    static func periodsPerYear(rebalance: String?) -> Double { (Rebalance(rawValue: rebalance ?? "") ?? .weekly).periodsPerYear }
 }
 
 extension ExperimentConfig {

@@ -138,8 +138,7 @@ enum PlaceboTest {
         let p = placebo.pValue
         let rule = "pass p < \(Format.num(rules.placeboPass, "%.2f")), warn p < \(Format.num(rules.placeboWarn, "%.2f")), fail above; "
             + "insufficient below \(Int(rules.placeboMinPeriods)) periods"
-        var details = ["random books with the run's holding structure (each period as many names kept as the run kept), seed \(placebo.seed); same candidates, filters, weighting, execution and costs",
-                       "placebos turn over \(Format.rate(placebo.meanTurnover)) a period, the run \(Format.rate(placebo.runTurnover ?? .nan))"]
+        var details = ["random books with the run's holding structure (each period as many names kept as the run kept), seed \(placebo.seed); same candidates, filters, weighting, execution and costs"]
         if let actualGross = placebo.actualGross, let grossP = placebo.grossPValue {
             details.append("gross of costs: excess \(Format.pct(actualGross)), p = \(Format.num(grossP, "%.3f"))")
         }

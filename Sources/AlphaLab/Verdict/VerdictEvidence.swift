@@ -47,9 +47,8 @@ public struct VerdictEvidence: Sendable, Equatable, Codable {
 
     /// The tickers (the benchmark aside) that left the market before the data's end.
     static func leavers(_ panel: Panel) -> Int {
-        let tradable = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
-        let end = tradable.map { panel.lastBar[$0] }.max() ?? -1
-        return tradable.filter { t in
+        let end = panel.stocksLastBar
+        return panel.tradableTickers.filter { t in
             panel.lastBar[t] >= 0 && (panel.lastBar[t] < end - leaverGapDays || panel.delistingReturns[t].isFinite)
         }.count
     }

@@ -38,8 +38,7 @@ public struct Universe: Sendable {
     /// benchmark's series may run on), on every day: the list a survivor-biased data
     /// vendor would give on the day the data was collected.
     public init(survivors panel: Panel) {
-        let tradable = panel.tickers.indices.filter { panel.tickers[$0] != panel.benchmark }
-        let last = tradable.map { panel.lastBar[$0] }.max() ?? -1
+        let last = panel.stocksLastBar
         let alive = panel.tickers.indices.map { t in panel.tickers[t] != panel.benchmark && last >= 0 && panel.lastBar[t] == last }
         var hash = Fingerprint()
         hash.add("survivors")

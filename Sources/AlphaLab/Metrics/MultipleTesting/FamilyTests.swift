@@ -36,7 +36,8 @@ public struct FamilyTests: Sendable, Equatable, Codable {
     public init(sample: TrialSample, family: [TrialSample], reps: Int = 1000, seed: UInt64 = 1, size: Double = 0.05) {
         var all = family.filter { $0.configHash != sample.configHash && $0.returns.count == sample.returns.count }
         all.append(sample)
-        let series = all.map { $0.statistic(sample.claim).series }
+        let statistics = all.map { $0.statistic(sample.claim) }
+        let series = statistics.map(\.series)
         claim = sample.claim
         trials = all.count
         periods = sample.returns.count
@@ -53,8 +54,7 @@ public struct FamilyTests: Sendable, Equatable, Codable {
         superior = found.map { all[$0].configHash }
         judgedIsSuperior = found.contains(all.count - 1)
         overfitting = BacktestOverfitting(series: series)
-        let sharpes = series.map { DeflatedSharpe.Moments($0).sharpe }
-        haircut = HaircutSharpe(index: all.count - 1, sharpes: sharpes, periods: periods, periodsPerYear: sample.periodsPerYear)
+        haircut = HaircutSharpe(index: all.count - 1, sharpes: statistics.map(\.sharpe), periods: periods, periodsPerYear: sample.periodsPerYear)
     }
 
     /// The tests in a few lines, for cards, commands and pages.

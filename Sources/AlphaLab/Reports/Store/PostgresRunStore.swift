@@ -220,9 +220,8 @@ public final class PostgresRunStore: RunStore {
     }
 
     public func verdict(id: Int64) throws -> Verdict? {
-        let rows = try connection.execute("SELECT verdict FROM runs WHERE id = $1", ["\(id)"])
+        let rows = try connection.execute(LedgerColumns.latestVerdictQuery(from: "runs") + "$1", ["\(id)"])
         guard rows.count == 1 else { throw noRun(id) }
-        if let latest = try verdicts(id: id).last { return latest.verdict }
         return try rows[0, "verdict"].map { try Verdict(json: Data($0.utf8)) }
     }
 

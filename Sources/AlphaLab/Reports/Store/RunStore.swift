@@ -140,8 +140,9 @@ enum LedgerColumns {
                      host: text("host") ?? "", recordedAt: text("recorded_at") ?? "")
     }
 
-    /// Trials recorded before the ledger kept a claim are judged on their active returns
-    /// when they have them (they do not: such trials fall back to returns less the risk-free rate).
+    /// A stored claim; trials recorded before the ledger kept one count as the default
+    /// (active), and having no active returns either, are judged on their returns less the
+    /// risk-free rate (``TrialSample/series(_:)``).
     static func claim(_ text: String?) -> Claim { text.flatMap(Claim.init(rawValue:)) ?? .active }
     /// The risk-free rate of trials recorded before it was kept: the default, then the only one.
     static let legacyRiskFree = ExperimentConfig().riskFreeRate
@@ -173,7 +174,7 @@ enum LedgerColumns {
     static func sample(configHash: String, returns: [Double], activeReturns: [Double], claim: String?, riskFree: Double?,
                        rebalance: String?) -> TrialSample {
         TrialSample(configHash: configHash, returns: returns, activeReturns: activeReturns, claim: Self.claim(claim),
-                    riskFree: riskFree ?? legacyRiskFree, periodsPerYear: (Rebalance(rawValue: rebalance ?? "") ?? .weekly).periodsPerYear)
+                    riskFree: riskFree ?? legacyRiskFree, periodsPerYear: TrialFamily.periodsPerYear(rebalance: rebalance))
     }
 
     /// The table (`id` is each backend's own auto-increment column).
@@ -189,6 +190,14 @@ enum LedgerColumns {
             UNIQUE (family, config_hash));
         CREATE INDEX trials_family ON trials(family);
         """
+    }
+
+    /// The latest verdict of a run (one kept beside others, else one kept in `table`'s
+    /// verdict column before verdicts were kept beside each other), by the run's id that
+    /// the caller appends as a parameter.
+    static func latestVerdictQuery(from table: String) -> String {
+        "SELECT COALESCE((SELECT v.verdict FROM run_verdicts v WHERE v.run_id = r.id ORDER BY v.id DESC LIMIT 1), r.verdict) AS verdict "
+            + "FROM \(table) r WHERE r.id = "
     }
 
     /// The message both backends' triggers give a change to the ledger.

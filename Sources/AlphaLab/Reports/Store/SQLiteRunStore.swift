@@ -228,9 +228,8 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func verdict(id: Int64) throws -> Verdict? {
-        let row = try database.read { try Row.fetchOne($0, sql: "SELECT verdict FROM run_documents WHERE id = ?", arguments: [id]) }
+        let row = try database.read { try Row.fetchOne($0, sql: LedgerColumns.latestVerdictQuery(from: "run_documents") + "?", arguments: [id]) }
         guard let row else { throw noRun(id) }
-        if let latest = try verdicts(id: id).last { return latest.verdict }
         guard let text: String = row["verdict"] else { return nil }
         return try Verdict(json: Data(text.utf8))
     }
