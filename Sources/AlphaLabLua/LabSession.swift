@@ -216,25 +216,26 @@ public final class LabSession {
     /// Returns the result's verdict against its family when a store is configured.
     @discardableResult
     func recordTrial(_ result: ExperimentResult) -> TrialVerdict? {
-        guard let (trial, family) = recordTrialFamily(result, reading: ledgerConfigured), let family else { return nil }
-        return TrialVerdict(trial, samples: family)
+        recordTrial(result) { store, trial in ledgerConfigured ? try store.judge(trial.sample, family: trial.family.key) : nil } ?? nil
     }
 
     /// Records `result`'s trial (as ``recordTrial(_:)``) and returns its family's samples
     /// in the ledger, the trial's own included (a strategy's verdict judges against them);
     /// nil when nothing was recorded.
     func recordedFamily(_ result: ExperimentResult) -> [TrialSample]? {
-        recordTrialFamily(result, reading: true)?.family
+        recordTrial(result) { store, trial in try store.samples(family: trial.family.key) }
     }
 
-    private func recordTrialFamily(_ result: ExperimentResult, reading: Bool) -> (trial: Trial, family: [TrialSample]?)? {
+    /// Records `result`'s trial and reads what `read` reads of the ledger after it; nil
+    /// when nothing was recorded (or read).
+    private func recordTrial<T>(_ result: ExperimentResult, then read: (any RunStore, Trial) throws -> T) -> T? {
         guard !ledgerOff, !isDryRun, !result.periods.isEmpty else { return nil }
         let trial = Trial(result: result, scriptHash: invocation.map { RunProvenance.hash($0.text) },
                           user: RunProvenance.currentUser, host: RunProvenance.currentHost)
         do {
             let store = try ledgerStore()
             try store.record(trial)
-            return (trial, reading ? try store.samples(family: trial.family.key) : nil)
+            return try read(store, trial)
         } catch {
             guard !ledgerFailureReported else { return nil }
             ledgerFailureReported = true

@@ -96,11 +96,82 @@ struct AppendOnlyLedgerTests {
     }
 }
 
+/// The deflated Sharpe ratio from a family's running sums (one row) agrees with the one
+/// from every trial's returns, on both backends; the sums are verified like the chain.
+@Suite("Family running sums", .serialized)
+struct FamilyRunningSumsTests {
+    /// 40 trials of one family: noisy copies of a run's returns, a quarter of them claiming
+    /// an absolute Sharpe ratio at another risk-free rate.
+    static func trials() throws -> [Trial] {
+        let base = Trial(result: try AppendOnlyLedgerTests.runs(1)[0], scriptHash: nil, user: "a", host: "h")
+        var random = RandomSource(seed: 17)
+        return (0..<40).map { k in
+            let noise = base.returns.map { _ in 0.02 * random.normal() }
+            return Trial(configHash: String(format: "%016x", k), family: base.family, name: "t\(k)", returns: zip(base.returns, noise).map(+),
+                         activeReturns: zip(base.activeReturns, noise).map(+), claim: k % 4 == 3 ? .absolute : .active,
+                         riskFree: k % 4 == 3 ? 0.02 : 0.04, scriptHash: nil, user: "a", host: "h", recordedAt: base.recordedAt)
+        }
+    }
+
+    /// Every trial judged from the running sums equals the judgement from all samples, and
+    /// so does a trial the family lacks.
+    static func agree(_ store: any RunStore) throws {
+        let trials = try Self.trials()
+        for trial in trials.dropLast() { try store.record(trial) }
+        let family = trials[0].family.key
+        let samples = try store.samples(family: family)
+        for trial in [trials[0], trials[3], trials[20], trials[39]] {
+            let fast = try store.judge(trial.sample, family: family), full = TrialVerdict(sample: trial.sample, family: samples)
+            #expect(fast.trials == (trial.configHash == trials[39].configHash ? 40 : 39) && fast.trials == full.trials)
+            for (a, b) in [(fast.deflated, full.deflated), (fast.variance, full.variance), (fast.effectiveTrials, full.effectiveTrials),
+                           (fast.meanCorrelation, full.meanCorrelation), (fast.bestAnnualSharpe, full.bestAnnualSharpe), (fast.sharpe, full.sharpe)] {
+                #expect(a == b, "\(trial.name): \(a) from the sums, \(b) from the returns")
+            }
+            #expect(fast.deflated > 0 && fast.deflated < 1 && fast.effectiveTrials > 1)
+        }
+        #expect(try store.judge(configHash: trials[39].configHash, family: family) == nil, "not in the family")
+        #expect(try store.judge(configHash: trials[5].configHash, family: family)?.trials == 39)
+        // The claim decides the statistic of the whole family: an absolute claim's variance is not an active one's.
+        #expect(try store.judge(trials[3].sample, family: family).variance != (try store.judge(trials[0].sample, family: family).variance))
+        #expect(try store.verifyLedger().isIntact)
+    }
+
+    @Test("SQLite: judged from the running sums as from every trial's returns; an altered sum is named by verify; a family recorded before the sums gets them on its next trial")
+    func sqlite() throws {
+        let path = Fixtures.temporaryFolder() + "/runs.db"
+        let store = try SQLiteRunStore(path: path)
+        try Self.agree(store)
+        let tamper = "DROP TRIGGER trials_append_only_update; UPDATE trials SET family_moments = replace(family_moments, 'v1;39,', 'v1;3,') WHERE id = 39;"
+        #expect(try Fixtures.run("/usr/bin/sqlite3", [path, tamper]).status == 0)
+        let verification = try store.verifyLedger()
+        #expect(verification.problems.map(\.row) == [39] && verification.problems[0].why.contains("running sums"), "\(verification.report)")
+
+        // Rows recorded before the sums were kept: the judgement falls back to the returns,
+        // and the next trial appended computes the sums from every earlier row.
+        let legacy = Fixtures.temporaryFolder() + "/legacy.db"
+        let old = try SQLiteRunStore(path: legacy)
+        let trials = try Self.trials()
+        for trial in trials.prefix(10) { try old.record(trial) }
+        #expect(try Fixtures.run("/usr/bin/sqlite3", [legacy, "DROP TRIGGER trials_append_only_update; UPDATE trials SET family_moments = NULL;"]).status == 0)
+        let family = trials[0].family.key
+        #expect(try old.judge(trials[2].sample, family: family).deflated == TrialVerdict(sample: trials[2].sample, family: Array(trials.prefix(10)).map(\.sample)).deflated)
+        try old.record(trials[10])
+        let rows = try old.ledgerRows()
+        #expect(rows.last?.storedMoments == FamilyMoments(trials.prefix(11).map(\.sample)).encoded)
+        #expect(try old.verifyLedger().isIntact)
+    }
+
+    @Test("PostgreSQL: judged from the running sums as from every trial's returns")
+    func postgres() throws {
+        try Self.agree(try RunStores.open(try Postgres.newDatabase()))
+    }
+}
+
 /// One place: whichever way a run reaches a store, its trial is in that store's ledger,
 /// even when the session's ledger is elsewhere (the per-user one).
 @Suite("Trials where runs are", .serialized)
 struct TrialsWhereRunsAre {
-    @Test("Scripts, -e, piped REPL input, verdict and store:save: every stored run's family holds its trial in the same store")
+    @Test("Scripts, -e, piped REPL input, the Jupyter kernel, verdict, rerun and store:save: every stored run's family holds its trial in the same store")
     func everyPath() throws {
         let work = Fixtures.temporaryFolder()
         let store = work + "/team.db"
@@ -120,14 +191,33 @@ struct TrialsWhereRunsAre {
         let piped = try Fixtures.alphalab(["-i"], environment: environment, input: chunk("repl", 5).replacingOccurrences(of: "\n", with: " ") + "\n",
                                           directory: work)
         #expect(piped.status == 0, "\(piped.err)")
+        // The Jupyter kernel, driven by Jupyter's own client.
+        if let python = KernelTests.python() {
+            let client = """
+                import sys
+                from jupyter_client.manager import start_new_kernel
+                manager, client = start_new_kernel(kernel_name="alphalab")
+                try:
+                    reply = client.execute_interactive(sys.argv[1], timeout=300)
+                    sys.exit(0 if reply["content"]["status"] == "ok" else 1)
+                finally:
+                    client.stop_channels()
+                    manager.shutdown_kernel(now=True)
+                """
+            let kernel = try Fixtures.run(python, ["-c", client, chunk("kernel", 6)],
+                                          environment: environment.merging(["JUPYTER_PATH": try KernelTests.installKernels()]) { $1 })
+            #expect(kernel.status == 0, "\(kernel.out)\(kernel.err)")
+        }
         let config = Fixtures.write("{\"name\": \"judged\", \"strategy\": \"momentum_12_1\", \"start_year\": 2012, \"end_year\": 2015}", to: work + "/c.json")
         let verdict = try Fixtures.alphalab(["verdict", "--config", config, "--tickers", "20", "--permutations", "5", "--runs", store, "--cache", ""],
                                             environment: environment, directory: work)
         #expect(verdict.status == 0, "\(verdict.err)")
+        // A rerun of the script's run runs it again and stores nothing.
+        let rerun = try Fixtures.alphalab(["rerun", "1", "--runs", store], environment: environment, directory: work)
+        #expect(rerun.status == 0 && rerun.out.contains("identical"), "\(rerun.out)\(rerun.err)")
         let runs = try Fixtures.run("/usr/bin/sqlite3", [store, "SELECT name FROM runs ORDER BY id"]).out.split(separator: "\n")
-        #expect(runs == ["script", "chunk", "repl", "judged"], "\(runs)")
-        let orphans = try Fixtures.run("/usr/bin/sqlite3", [store, "SELECT COUNT(*) FROM runs r WHERE NOT EXISTS (SELECT 1 FROM trials t WHERE t.family = r.family AND t.config_hash = r.config_hash)"])
-        #expect(orphans.out.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "every stored run has its trial in the same store")
+        #expect(runs == ["script", "chunk", "repl", "kernel", "judged"], "\(runs)")
+        #expect(try Fixtures.runsWithoutTrial(store) == [], "every stored run has its trial in the same store")
         #expect(try SQLiteRunStore(path: store).verifyLedger().isIntact)
     }
 }

@@ -282,6 +282,7 @@ struct ClusterTests {
         #expect(merged.status == 0, "\(merged.err)")
         #expect(merged.err.contains("trainings: 0 done, 0 from the disk cache, 0 shared in memory"), "\(merged.err)")
         #expect(merged.err.contains("recorded runs 1-8 in \(folder)/runs.db"))
+        #expect(try Fixtures.runsWithoutTrial(folder + "/runs.db") == [], "runs merged from the shards have their trials beside them")
         let single = try Fixtures.alphalab([script] + Self.phaseOne.dropFirst() + ["--cache", "", "--out", folder + "/single", "--runs", ""])
         #expect(single.status == 0, "\(single.err)")
         let a = FileManager.default.contents(atPath: folder + "/out/ml_experiments_results.json")

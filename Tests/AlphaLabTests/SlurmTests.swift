@@ -48,5 +48,6 @@ struct SlurmTests {
         // The final job recorded the eight runs.
         let runs = try Fixtures.alphalab(["-e", "print(lab.runs('\(folder)/runs.db'):count())"])
         #expect(runs.out == "8\n", "\(runs.err)")
+        #expect(try Fixtures.runsWithoutTrial(folder + "/runs.db") == [], "the final job's runs have their trials beside them")
     }
 }

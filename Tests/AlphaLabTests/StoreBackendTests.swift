@@ -256,7 +256,11 @@ struct StoreLoadTests {
         #expect(outcomes.allSatisfy { $0.status == 0 }, "\(outcomes.map(\.err))")
         #expect(try Postgres.psql(url, "SELECT count(*), count(DISTINCT id) FROM runs") == "400|400")
         #expect(try Postgres.psql(url, "SELECT count(*), count(DISTINCT config_hash) FROM trials") == "400|400")
-        #expect(try RunStores.open(url).families().map(\.trials) == [400])
+        let store = try RunStores.open(url)
+        #expect(try store.families().map(\.trials) == [400])
+        // Eight writers at once still leave one chain and one sequence of running sums.
+        let verification = try store.verifyLedger()
+        #expect(verification.isIntact && verification.trials == 400, "\(verification.report)")
     }
 
     @Test("4 processes on one SQLite store: 200 runs, 200 trials")
@@ -267,6 +271,7 @@ struct StoreLoadTests {
         let store = try SQLiteRunStore(path: path)
         #expect(try store.count() == 200 && Set(try store.list(RunFilter(limit: 1000)).map(\.id)).count == 200)
         #expect(try store.families().map(\.trials) == [200])
+        #expect(try store.verifyLedger().isIntact)
     }
 
     @Test("A writer killed with SIGKILL in the middle of saving leaves no half-written run in PostgreSQL")

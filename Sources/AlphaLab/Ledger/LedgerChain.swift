@@ -43,18 +43,23 @@ public struct LedgerRow: Sendable, Equatable {
     public var hash: String?
     /// The stored annualised ratio, which must equal the one computed from the returns.
     public var storedAnnualRatio: Double?
+    /// The family's running sums stored with the row (``FamilyMoments/encoded``; nil:
+    /// recorded before they were kept), which must equal those the returns give.
+    public var storedMoments: String?
 
-    public init(id: Int64, trial: Trial, previousHash: String?, hash: String?, storedAnnualRatio: Double?) {
+    public init(id: Int64, trial: Trial, previousHash: String?, hash: String?, storedAnnualRatio: Double?, storedMoments: String? = nil) {
         self.id = id
         self.trial = trial
         self.previousHash = previousHash
         self.hash = hash
         self.storedAnnualRatio = storedAnnualRatio
+        self.storedMoments = storedMoments
     }
 }
 
 /// What `alphalab trials --verify` finds: each family's chain recomputed from its rows in
-/// order, and each trial's ratio recomputed from its stored returns.
+/// order, each trial's ratio recomputed from its stored returns, and each row's running
+/// sums of its family (``FamilyMoments``) recomputed from the returns before it.
 public struct LedgerVerification: Sendable, Equatable {
     /// One row that does not hold up, and why.
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -82,9 +87,14 @@ public struct LedgerVerification: Sendable, Equatable {
         problems = []
         for (family, members) in byFamily.sorted(by: { $0.key < $1.key }) {
             var link = LedgerChain.genesis(family: family)
+            var moments = FamilyMoments()
             for row in members.sorted(by: { $0.id < $1.id }) {
-                guard let hash = row.hash else { continue }
                 func flag(_ why: String) { problems.append(Problem(family: family, row: row.id, name: row.trial.name, why: why)) }
+                moments.add(row.trial.sample)
+                if let stored = row.storedMoments, stored != moments.encoded {
+                    flag("its family's running sums are not those the family's stored returns give up to it: the sums were altered")
+                }
+                guard let hash = row.hash else { continue }
                 if row.previousHash != link {
                     flag("its link does not point at the trial before it: a trial was removed before it, or it was inserted out of order")
                 }
@@ -102,7 +112,7 @@ public struct LedgerVerification: Sendable, Equatable {
     /// A report for the terminal.
     public var report: String {
         var lines = ["\(trials) trials in \(families) famil\(families == 1 ? "y" : "ies"): "
-                     + (isIntact ? "every chain and every ratio holds" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")]
+                     + (isIntact ? "every chain, ratio and running sum holds" : "\(problems.count) problem\(problems.count == 1 ? "" : "s")")]
         if unchained > 0 { lines.append("\(unchained) trials were recorded before the ledger was chained: they cannot be verified") }
         lines += problems.map { "  " + $0.description }
         return lines.joined(separator: "\n")

@@ -107,23 +107,10 @@ public enum DeflatedSharpe {
     /// The effective number of independent trials among return series of equal length:
     /// `ρ + (1 - ρ) N`, with ρ the mean pairwise correlation of the series (Bailey and
     /// López de Prado 2014, after Kendall's treatment of equicorrelated variables): N for
-    /// uncorrelated trials, 1 for identical ones. The mean correlation comes from the sum
-    /// of the standardised series (|Σz|² = N + Σ_{i≠j} z_i·z_j), in N x T time, not N² x T.
-    /// Series that never move count as trials but not in the correlation.
+    /// uncorrelated trials, 1 for identical ones (``CorrelationSum``).
     public static func effectiveTrials(_ series: [[Double]]) -> (effective: Double, meanCorrelation: Double) {
-        let n = Double(series.count)
-        guard series.count > 1, let length = series.first?.count, length > 1 else { return (n, .nan) }
-        var sum = [Double](repeating: 0, count: length), moving = 0.0
-        for x in series where x.count == length {
-            let m = Moments(x)
-            guard m.sd > 0 else { continue }
-            let norm = m.sd * Double(length - 1).squareRoot()
-            for t in 0..<length { sum[t] += (x[t] - m.mean) / norm }
-            moving += 1
-        }
-        guard moving > 1 else { return (n, .nan) }
-        let squared = sum.reduce(0) { $0 + $1 * $1 }
-        let rho = min(1, max(-1 / (moving - 1), (squared - moving) / (moving * (moving - 1))))
-        return (min(n, max(1, rho + (1 - rho) * n)), rho)
+        var sum = CorrelationSum()
+        for x in series { sum.add(x) }
+        return sum.effectiveTrials(among: series.count)
     }
 }

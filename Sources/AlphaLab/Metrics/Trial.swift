@@ -221,19 +221,26 @@ public struct TrialVerdict: Sendable, Equatable {
         self.init(sample: trial.sample, family: family)
     }
 
-    /// Judges the trial whose ledger sample is `sample` against its family's samples.
+    /// Judges the trial whose ledger sample is `sample` against its family's samples, in
+    /// ledger order (the trial is folded in last when the family lacks it).
     public init(sample: TrialSample, family: [TrialSample]) {
+        self.init(sample: sample, moments: FamilyMoments(family), includesSample: family.contains { $0.configHash == sample.configHash })
+    }
+
+    /// Judges the trial whose ledger sample is `sample` against its family's running sums
+    /// (``RunStore/familyMoments(family:configHash:)``), which hold the trial already when
+    /// `includesSample`.
+    public init(sample: TrialSample, moments: FamilyMoments, includesSample: Bool) {
+        var moments = moments
+        if !includesSample { moments.add(sample) }
         claim = sample.claim
-        var all = family.filter { $0.configHash != sample.configHash }
-        all.append(sample)
-        let statistics = all.map { $0.statistic(sample.claim) }
-        let own = statistics[statistics.count - 1]
-        let spread = DeflatedSharpe.Moments(statistics.map(\.sharpe))
-        let effective = DeflatedSharpe.effectiveTrials(statistics.map(\.series))
-        trials = all.count
+        let family = moments[sample.claim]
+        let own = sample.statistic(sample.claim)
+        let effective = family.effectiveTrials
+        trials = family.trials
         effectiveTrials = effective.effective
         meanCorrelation = effective.meanCorrelation
-        variance = all.count > 1 ? spread.sd * spread.sd : 0
+        variance = family.variance
         sharpe = own.sharpe
         annualSharpe = own.annualSharpe
         periods = own.series.count
@@ -243,7 +250,7 @@ public struct TrialVerdict: Sendable, Equatable {
         expectedMaximum = judged.sr0
         deflated = judged.dsr
         probabilistic = DeflatedSharpe.probabilistic(sharpe: sharpe, periods: periods, skew: m.skew, kurtosis: m.kurtosis)
-        bestAnnualSharpe = statistics.map(\.annualSharpe).filter(\.isFinite).max() ?? .nan
+        bestAnnualSharpe = family.bestAnnual.isFinite ? family.bestAnnual : .nan
         years = Double(periods) / sample.periodsPerYear
         minimumYears = DeflatedSharpe.minimumBacktestYears(trials: effective.effective, annualSharpe: annualSharpe)
     }

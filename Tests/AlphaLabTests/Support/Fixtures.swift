@@ -37,6 +37,15 @@ enum Fixtures {
         return path
     }
 
+    /// The runs of the SQLite store at `path` whose family in the same store lacks their
+    /// trial, by name (none, whichever way they were recorded).
+    static func runsWithoutTrial(_ path: String) throws -> [String] {
+        let query = "SELECT name FROM runs r WHERE NOT EXISTS (SELECT 1 FROM trials t WHERE t.family = r.family AND t.config_hash = r.config_hash)"
+        let outcome = try run("/usr/bin/sqlite3", [path, query])
+        #expect(outcome.status == 0, "\(outcome.err)")
+        return outcome.out.split(separator: "\n").map(String.init)
+    }
+
     /// The whole of `../shared/data/sp500` plus SPY, imported once per test process.
     static let realStore: (store: PriceStore, batch: ImportBatch, panel: Panel) = {
         let store = try! PriceStore(path: temporaryFolder("real") + "/market.db")

@@ -123,6 +123,9 @@ public final class PostgresRunStore: RunStore {
             CREATE POLICY runs_verdict ON runs FOR UPDATE USING (true);
             CREATE POLICY runs_delete_own ON runs FOR DELETE USING (user_name = current_user);
             """),
+        // Each trial carries its family's running sums (``FamilyMoments``); the first trial
+        // appended to a family recorded before computes them from every earlier row.
+        ("v8: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
     ]
 
     private func migrate() throws {
@@ -273,7 +276,10 @@ public final class PostgresRunStore: RunStore {
         trial.user = try connection.execute("SELECT current_user AS who")[0, "who"] ?? trial.user
         let previous = try connection.execute("SELECT hash FROM trials WHERE family = $1 AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
                                               [family])[safe: 0, "hash"] ?? LedgerChain.genesis(family: family)
-        let values: [String?] = LedgerColumns.values(trial, previousHash: previous, hash: LedgerChain.hash(trial, previous: previous)).map { value in
+        var moments = try LedgerColumns.moments(latest: latestMoments(family)) { try samples(family: family) }
+        moments.add(trial.sample)
+        let values: [String?] = LedgerColumns.values(trial, previousHash: previous, hash: LedgerChain.hash(trial, previous: previous),
+                                                     moments: moments).map { value in
             switch value {
             case .number(let x)?: "\(x)"
             case .integer(let n)?: "\(n)"
@@ -311,6 +317,24 @@ public final class PostgresRunStore: RunStore {
                                  activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
                                  riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
         }
+    }
+
+    /// The latest row's running sums: nil for an empty family, .some(nil) for a row without.
+    private func latestMoments(_ family: String) throws -> String?? {
+        let rows = try connection.execute(LedgerColumns.latestMomentsQuery + "$1" + LedgerColumns.latestMomentsOrder, [family])
+        return rows.count == 0 ? nil : .some(rows[0, "family_moments"])
+    }
+
+    public func familyMoments(family: String, configHash: String) throws -> (moments: FamilyMoments, member: TrialSample?) {
+        let rows = try connection.map(LedgerColumns.memberMomentsQuery(family: "$1", configHash: "$2"), [family, configHash]) { row in
+            (moments: row.text(6), member: row.text(0).map { hash in
+                LedgerColumns.sample(configHash: hash, returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
+                                     activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
+                                     riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
+            })
+        }
+        guard let row = rows.first else { return (FamilyMoments(), nil) }
+        return (try LedgerColumns.moments(latest: .some(row.moments)) { try samples(family: family) }, row.member)
     }
 
     public func families() throws -> [TrialFamilySummary] {

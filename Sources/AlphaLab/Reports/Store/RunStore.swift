@@ -47,6 +47,10 @@ public protocol RunStore: AnyObject, Sendable {
     /// Only what a verdict reads of the same trials (``TrialVerdict/init(_:samples:)``):
     /// a family of 10,000 is judged in a fraction of the time the whole trials take.
     func samples(family: String) throws -> [TrialSample]
+    /// The family's running sums (``FamilyMoments``), read from its latest row, and the
+    /// sample of its trial of `configHash` if it holds one: what the deflated Sharpe ratio
+    /// needs, in two rows whatever the family's size.
+    func familyMoments(family: String, configHash: String) throws -> (moments: FamilyMoments, member: TrialSample?)
     /// Every family in the ledger, most recently tried first, with its trial count and best
     /// annualised Sharpe ratio.
     func families() throws -> [TrialFamilySummary]
@@ -60,6 +64,20 @@ extension RunStore {
     /// Deletes run `id` with no reason given.
     @discardableResult
     public func delete(id: Int64) throws -> Bool { try delete(id: id, reason: "") }
+
+    /// `sample` judged against its family (the one with key `family`) from the family's
+    /// running sums.
+    public func judge(_ sample: TrialSample, family: String) throws -> TrialVerdict {
+        let (moments, member) = try familyMoments(family: family, configHash: sample.configHash)
+        return TrialVerdict(sample: sample, moments: moments, includesSample: member != nil)
+    }
+
+    /// The family's trial of `configHash` judged against the family, or nil when the
+    /// family holds no such trial.
+    public func judge(configHash: String, family: String) throws -> TrialVerdict? {
+        let (moments, member) = try familyMoments(family: family, configHash: configHash)
+        return member.map { TrialVerdict(sample: $0, moments: moments, includesSample: true) }
+    }
 
     /// Recomputes every family's chain and every trial's ratio from the stored rows.
     public func verifyLedger() throws -> LedgerVerification { LedgerVerification(rows: try ledgerRows()) }
@@ -99,7 +117,7 @@ public struct TrialFamilySummary: Sendable, Equatable {
 enum LedgerColumns {
     static let names = ["family", "config_hash", "data_fingerprint", "universe", "start_date", "end_date", "rebalance", "name", "returns",
                         "sharpe", "annual_sharpe", "periods", "skew", "kurtosis", "script_hash", "user_name", "host", "recorded_at",
-                        "active_returns", "claim", "risk_free", "previous_hash", "hash"]
+                        "active_returns", "claim", "risk_free", "previous_hash", "hash", "family_moments"]
 
     /// The trial `result` makes when it is saved with `provenance` (its script, user and host).
     static func trial(of result: ExperimentResult, provenance: RunProvenance?) -> Trial {
@@ -108,7 +126,7 @@ enum LedgerColumns {
     }
 
     /// The values of `trial` in ``names``' order (nil: NULL, for NaN and an absent script).
-    static func values(_ t: Trial, previousHash: String, hash: String) -> [ResultField.Value?] {
+    static func values(_ t: Trial, previousHash: String, hash: String, moments: FamilyMoments) -> [ResultField.Value?] {
         func number(_ x: Double) -> ResultField.Value? { x.isFinite ? .number(x) : nil }
         let f = t.family
         return [.text(f.key), .text(t.configHash), .text(f.dataFingerprint), .text(f.universe), .text(f.start), .text(f.end),
@@ -116,13 +134,40 @@ enum LedgerColumns {
                 number(t.annualSharpe), .integer(t.periods), number(t.skew), number(t.kurtosis), t.scriptHash.map { .text($0) },
                 .text(t.user), .text(t.host), .text(t.recordedAt),
                 .text(t.activeReturns.map { "\($0)" }.joined(separator: ",")), .text(t.claim.rawValue), .number(t.riskFree),
-                .text(previousHash), .text(hash)]
+                .text(previousHash), .text(hash), .text(moments.encoded)]
+    }
+
+    /// The latest running sums of a family (the last row's `family_moments`), read before a
+    /// trial is appended or a verdict judged.
+    static let latestMomentsQuery = "SELECT family_moments FROM trials WHERE family = "
+    static let latestMomentsOrder = " ORDER BY id DESC LIMIT 1"
+
+    /// The latest running sums of family `family` beside its member `configHash` (NULL
+    /// columns when it has none; no row for an empty family), in one statement, so one
+    /// snapshot: the sums and the membership agree under concurrent appends. The sample's
+    /// columns come first, as in ``sampleQuery``.
+    static func memberMomentsQuery(family: String, configHash: String) -> String {
+        "SELECT m.config_hash, m.returns, m.active_returns, m.claim, m.risk_free, m.rebalance, l.family_moments "
+            + "FROM (SELECT family_moments FROM trials WHERE family = \(family)\(latestMomentsOrder)) l "
+            + "LEFT JOIN trials m ON m.family = \(family) AND m.config_hash = \(configHash)"
+    }
+
+    /// The family's running sums from its latest row: none for an empty family; recomputed
+    /// from `samples` when the latest row has none (recorded before they were kept) or its
+    /// text does not read (``LedgerVerification`` names such a row).
+    static func moments(latest row: String??, samples: () throws -> [TrialSample]) rethrows -> FamilyMoments {
+        switch row {
+        case nil: FamilyMoments()
+        case let stored??: try FamilyMoments(encoded: stored) ?? FamilyMoments(samples())
+        case .some(nil): try FamilyMoments(samples())
+        }
     }
 
     /// A ledger row from a row of the trials table, read by column name.
     static func ledgerRow(text: (String) -> String?, number: (String) -> Double?) -> LedgerRow {
         LedgerRow(id: Int64(number("id") ?? -1), trial: trial(text: text, number: number),
-                  previousHash: text("previous_hash"), hash: text("hash"), storedAnnualRatio: number("annual_sharpe"))
+                  previousHash: text("previous_hash"), hash: text("hash"), storedAnnualRatio: number("annual_sharpe"),
+                  storedMoments: text("family_moments"))
     }
 
     /// The family of a row (of the trials table or of ``familiesQuery``), read by column name.

@@ -128,6 +128,9 @@ public final class SQLiteRunStore: RunStore {
             CREATE TRIGGER run_verdicts_append_only_update BEFORE UPDATE ON run_verdicts BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
             CREATE TRIGGER run_verdicts_append_only_delete BEFORE DELETE ON run_verdicts BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
             """),
+        // Each trial carries its family's running sums (``FamilyMoments``); the first trial
+        // appended to a family recorded before computes them from every earlier row.
+        ("v10: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
     ]
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before each
@@ -267,8 +270,10 @@ public final class SQLiteRunStore: RunStore {
         }
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM trials WHERE family = ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
                                            arguments: [family]) ?? LedgerChain.genesis(family: family)
-        let values: [(any DatabaseValueConvertible)?] = LedgerColumns.values(trial, previousHash: previous,
-                                                                              hash: LedgerChain.hash(trial, previous: previous)).map { value in
+        var moments = try LedgerColumns.moments(latest: latestMoments(family, in: db)) { try samples(family, in: db) }
+        moments.add(trial.sample)
+        let values: [(any DatabaseValueConvertible)?] = LedgerColumns.values(trial, previousHash: previous, hash: LedgerChain.hash(trial, previous: previous),
+                                                                              moments: moments).map { value in
             switch value {
             case .number(let x)?: x
             case .integer(let n)?: n
@@ -310,16 +315,38 @@ public final class SQLiteRunStore: RunStore {
     }
 
     public func samples(family: String) throws -> [TrialSample] {
+        try database.read { db in try Self.samples(family, in: db) }
+    }
+
+    private static func samples(_ family: String, in db: Database) throws -> [TrialSample] {
+        let rows = try Row.fetchCursor(db, sql: LedgerColumns.sampleQuery + "? ORDER BY id", arguments: [family])
+        var samples: [TrialSample] = []
+        while let row = try rows.next() {
+            let returns: String = row[1], active: String? = row[2]
+            samples.append(LedgerColumns.sample(configHash: row[0], returns: LedgerColumns.parseReturns(returns),
+                                                activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3],
+                                                riskFree: row[4], rebalance: row[5]))
+        }
+        return samples
+    }
+
+    /// The latest row's running sums: nil for an empty family, .some(nil) for a row without.
+    private static func latestMoments(_ family: String, in db: Database) throws -> String?? {
+        try Row.fetchOne(db, sql: LedgerColumns.latestMomentsQuery + "?" + LedgerColumns.latestMomentsOrder, arguments: [family])
+            .map { row -> String? in row[0] }
+    }
+
+    public func familyMoments(family: String, configHash: String) throws -> (moments: FamilyMoments, member: TrialSample?) {
         try database.read { db in
-            let rows = try Row.fetchCursor(db, sql: LedgerColumns.sampleQuery + "? ORDER BY id", arguments: [family])
-            var samples: [TrialSample] = []
-            while let row = try rows.next() {
+            let query = LedgerColumns.memberMomentsQuery(family: "?1", configHash: "?2")
+            guard let row = try Row.fetchOne(db, sql: query, arguments: [family, configHash]) else { return (FamilyMoments(), nil) }
+            let moments = try LedgerColumns.moments(latest: .some(row[6])) { try Self.samples(family, in: db) }
+            let hash: String? = row[0]
+            return (moments, try hash.map { hash in
                 let returns: String = row[1], active: String? = row[2]
-                samples.append(LedgerColumns.sample(configHash: row[0], returns: LedgerColumns.parseReturns(returns),
-                                                    activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3],
-                                                    riskFree: row[4], rebalance: row[5]))
-            }
-            return samples
+                return LedgerColumns.sample(configHash: hash, returns: LedgerColumns.parseReturns(returns),
+                                            activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3], riskFree: row[4], rebalance: row[5])
+            })
         }
     }
 

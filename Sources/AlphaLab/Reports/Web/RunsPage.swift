@@ -35,12 +35,9 @@ struct RunsPage {
         let filter = try filter()
         let total = try store.count(filter)
         let runs = try store.list(filter)
-        var families: [String: [TrialSample]] = [:]
         func deflated(_ run: RunSummary) throws -> TrialVerdict? {
             guard let family = run.family, let hash = run.configHash else { return nil }
-            if families[family] == nil { families[family] = try store.samples(family: family) }
-            guard let sample = families[family]!.first(where: { $0.configHash == hash }) else { return nil }
-            return TrialVerdict(sample: sample, family: families[family]!)
+            return try store.judge(configHash: hash, family: family)
         }
         var body = "<h1>Runs</h1>" + form()
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
