@@ -203,8 +203,9 @@ end
 ---@return string
 function M.training_line(data)
   local stats = data:training_stats()
-  return string.format("trainings: %d done, %d from the disk cache, %d shared in memory (%.1f s training)",
-    stats.trainings, stats.disk_hits, stats.memory_hits, stats.seconds)
+  local updates = stats.updates > 0 and string.format(" (%d full, %d warm updates)", stats.trainings - stats.updates, stats.updates) or ""
+  return string.format("trainings: %d done%s, %d from the disk cache, %d shared in memory (%.1f s training)",
+    stats.trainings, updates, stats.disk_hits, stats.memory_hits, stats.seconds)
 end
 
 --- The config a command (`picks`, `verdict`) works on: `--config FILE` (the path, which

@@ -90,6 +90,27 @@ local function clock_text(seconds)
   return string.format("%d:%02d", seconds // 60, seconds % 60)
 end
 
+--- The retrainings of a progress report in words: "retrains 12" for full retraining,
+--- "trainings 2 full + 9 updates, 1 + 40 left" for warm updates between full refits.
+---@param p table a progress report (lab.run's progress option)
+---@return string
+function M.trainings_text(p)
+  if (p.updates or 0) + (p.updates_left or 0) == 0 then
+    return string.format("retrains %d, %d left", p.retrains, p.full_left or 0)
+  end
+  return string.format("trainings %d full + %d updates, %d + %d left", p.full, p.updates, p.full_left, p.updates_left)
+end
+
+--- The time a run has left: the engine's estimate from the mean time of its periods of
+--- each kind (full training, update, none), else the elapsed time extrapolated by periods.
+---@param p table a progress report
+---@param elapsed number seconds the run has taken so far
+---@return number
+function M.time_left(p, elapsed)
+  if p.seconds_left then return p.seconds_left end
+  return elapsed * (p.total - p.period) / p.period
+end
+
 --- A progress display for `count` experiments: on a terminal, one bar redrawn in
 --- place (experiment i of n, week, retrains, elapsed, estimated time left); otherwise
 --- plain lines every quarter of a run, for logs and pipes. The estimate is for the
@@ -107,18 +128,17 @@ function M.progress_display(count, stream)
   function display.update(p, i)
     local now = lab.clock()
     if current ~= i then current, run_started = i, now end
-    local run_elapsed = now - run_started
-    local left = run_elapsed * (p.total - p.period) / p.period
+    local left = M.time_left(p, now - run_started)
     local elapsed = now - started
     if terminal then
       local width = 24
       local filled = math.floor(p.period / p.total * width + 0.5)
-      stream:write(string.format("\r\27[K[%d/%d] %-24s [%s%s] week %d/%d  retrains %d  %s elapsed  ~%s left in this run", i,
+      stream:write(string.format("\r\27[K[%d/%d] %-24s [%s%s] week %d/%d  %s  %s elapsed  ~%s left in this run", i,
         count, p.experiment:sub(1, 24), string.rep("#", filled), string.rep(".", width - filled), p.period, p.total,
-        p.retrains, clock_text(elapsed), clock_text(left)))
+        M.trainings_text(p), clock_text(elapsed), clock_text(left)))
     elseif p.period == p.total or p.period % math.max(1, p.total // 4) == 0 then
-      stream:write(string.format("  [%d/%d] %s: week %d/%d, %d retrains, %s elapsed, ~%s left in this run\n", i, count,
-        p.experiment, p.period, p.total, p.retrains, clock_text(elapsed), clock_text(left)))
+      stream:write(string.format("  [%d/%d] %s: week %d/%d, %s, %s elapsed, ~%s left in this run\n", i, count,
+        p.experiment, p.period, p.total, M.trainings_text(p), clock_text(elapsed), clock_text(left)))
     end
   end
   --- Writes a line of its own (clearing the bar first on a terminal).
@@ -141,9 +161,8 @@ function M.notebook_progress(count)
     if current ~= i then current, run_started = i, now end
     if now - shown < 0.25 and p.period < p.total then return end
     shown = now
-    local left = (now - run_started) * (p.total - p.period) / p.period
-    local text = string.format("[%d/%d] %s: week %d/%d, retrains %d, %s elapsed, ~%s left in this run", i, count,
-      p.experiment, p.period, p.total, p.retrains, clock_text(now - started), clock_text(left))
+    local text = string.format("[%d/%d] %s: week %d/%d, %s, %s elapsed, ~%s left in this run", i, count,
+      p.experiment, p.period, p.total, M.trainings_text(p), clock_text(now - started), clock_text(M.time_left(p, now - run_started)))
     local html = string.format('<progress value="%d" max="%d" style="width:16em"></progress> <code>%s</code>', p.period, p.total,
       display.escape(text))
     local bundle = { ["text/html"] = html, ["text/plain"] = text }

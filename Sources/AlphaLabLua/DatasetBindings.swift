@@ -136,9 +136,9 @@ enum DatasetBindings {
             call.result(object: Dataset(panel: d.panel, trainingCache: try call.state.session.trainingCache(directory: try call.string(2)),
                                         memberships: Array(d.memberships.values)))
         }),
-        ("training_stats", "ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache", { d, call in
+        ("training_stats", "ds:training_stats() -> {trainings, updates, memory_hits, disk_hits, seconds} of this dataset's training cache (updates: the warm updates among the trainings)", { d, call in
             let c = d.trainingCache
-            return call.results(.map(["trainings": .integer(Int64(c.trainings)), "memory_hits": .integer(Int64(c.memoryHits)),
+            return call.results(.map(["trainings": .integer(Int64(c.trainings)), "updates": .integer(Int64(c.updates)), "memory_hits": .integer(Int64(c.memoryHits)),
                                       "disk_hits": .integer(Int64(c.diskHits)), "seconds": .number(c.trainingSeconds)]))
         }),
         ("summary", "ds:summary() -> {tickers, bars, first, last, trading_days, benchmark, sectors}", { d, call in

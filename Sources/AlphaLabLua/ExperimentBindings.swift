@@ -99,7 +99,9 @@ extension LabModule {
                     try progress.call(on: L, { stack in
                         stack.push(.map(["experiment": .string(p.experiment), "period": .integer(Int64(p.period)),
                                          "total": .integer(Int64(p.total)), "retrains": .integer(Int64(p.retrains)),
-                                         "date": .string(p.date.description)]))
+                                         "date": .string(p.date.description), "full": .integer(Int64(p.full)),
+                                         "updates": .integer(Int64(p.updates)), "full_left": .integer(Int64(p.fullLeft)),
+                                         "updates_left": .integer(Int64(p.updatesLeft)), "seconds_left": .number(p.secondsLeft)]))
                         return 1
                     }, read: { _ in })
                 }
@@ -178,9 +180,11 @@ extension LabModule {
           each way a backtest lies: timing (the seed's same-day scoring), costs (0x-3x, the
           break-even cost, the other execution model), universe (point-in-time against
           all/survivors, price coverage), selection (the deflated Sharpe ratio against the
-          run's family in the ledger), placebo (scores shuffled across the candidates each
-          period) and stability (by year and by halves). Each check passes, warns or fails
-          with its deciding figure and rule; the headline is credible, fragile, artefact or inconclusive.
+          run's family in the ledger), placebo (random books from the same candidates with the
+          run's holding structure) and stability (by year and by halves); with retrain_mode =
+          "warm", retraining (the full-retraining twin, compared as lab.retraining_audit does).
+          Each check passes, warns or fails with its deciding figure and rule; the headline is
+          credible, fragile, artefact or inconclusive.
           print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
           The run as given counts as a trial in the ledger; the twins and placebos do not.
         \(LabOptionSet.verdict.help())
@@ -218,6 +222,37 @@ extension LabModule {
             call.state.push(object: VerdictObject(verdict), in: L)
             call.state.push(object: ResultObject(result, seconds: verdict.seconds), in: L)
             return 2
+        }),
+        ("retraining_audit", """
+        lab.retraining_audit(config, dataset [, options]) -> audit
+          Does a fast retraining mode decide as full retraining does? Runs `config` with
+          retrain_mode = "full" and with its fast mode (its own, else "warm"; full_refit_weeks
+          as it says) on the same data, scores recorded, and compares: out-of-sample IC of
+          each, the share of picks both held, the excess return difference a year with its
+          standard error, the rank correlation of the scores per period. decides_the_same:
+          |IC difference| < 0.005, at least 90% of picks identical, the excess difference
+          within one standard error. Both runs count as trials in the ledger.
+        \(LabOptionSet.audit.help())
+        """, { call in
+            let config = try configOrFile(call, 1, owner: "lab.retraining_audit")
+            let dataset = try call.object(2, Dataset.self)
+            let o = try LuaOptions(call, 3, .audit)
+            let log = try o.value("log").map { _ in try functionOption(call, 3, "log") }
+            let L = call.L
+            let audit = try RetrainingAudit.run(config: config, dataset: dataset, recorded: { call.state.session.recordTrial($0) },
+                                                log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
+            var table: [String: LuaValue] = ["mode": .string(audit.mode), "summary": .string(audit.summary),
+                                             "details": .array(audit.details.map { .string($0) }), "decides_the_same": .boolean(audit.decidesTheSame)]
+            let numbers: [(String, Double)] = [
+                ("full_ic", audit.fullIC), ("fast_ic", audit.fastIC), ("ic_difference", audit.icDifference), ("identical_picks", audit.identicalPicks),
+                ("excess_difference", audit.excessDifference), ("excess_standard_error", audit.excessStandardError), ("full_excess", audit.fullExcess),
+                ("fast_excess", audit.fastExcess), ("score_rank_correlation", audit.scoreRankCorrelation),
+                ("lowest_rank_correlation", audit.lowestRankCorrelation), ("full_seconds", audit.fullSeconds), ("fast_seconds", audit.fastSeconds)]
+            for (key, x) in numbers { table[key] = .finite(x) }
+            let counts: [(String, Int)] = [("periods", audit.periods), ("full_run_trainings", audit.fullRunTrainings),
+                                           ("fast_run_trainings", audit.fastRunTrainings), ("fast_run_updates", audit.fastRunUpdates)]
+            for (key, n) in counts { table[key] = .integer(Int64(n)) }
+            return call.results(.map(table))
         }),
         ("write_file", """
         lab.write_file(path, text)

@@ -105,7 +105,7 @@ extension LabOptionSet {
 
     static let run = LabOptionSet("RunOptions", owner: "lab.run", """
         score?: fun(ctx: ScoringContext): table<string, number>|number[] -- function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
-        progress?: fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string}) -- function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
+        progress?: fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string, full: integer, updates: integer, full_left: integer, updates_left: integer, seconds_left: number}) -- function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
         """)
 
     static let picks = LabOptionSet("PicksOptions", owner: "lab.picks", """
@@ -120,6 +120,10 @@ extension LabOptionSet {
         seed?: integer -- the placebo's seed (default 1): the same seed, the same verdict
         rules?: table<string, number> -- thresholds by name, e.g. {placebo_pass = 0.01}: \(VerdictRules.fields.map(\.key).joined(separator: ", "))
         log?: fun(line: string) -- called with a line as each twin and the placebos start
+        """)
+
+    static let audit = LabOptionSet("AuditOptions", owner: "lab.retraining_audit", """
+        log?: fun(line: string) -- called with a line as each run starts
         """)
 
     static let report = LabOptionSet("ReportOptions", owner: "lab.report", """

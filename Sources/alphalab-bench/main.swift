@@ -25,6 +25,10 @@ import Foundation
 //   alphalab-bench sandbox            a Lua workload (allocation and arithmetic) and start-up,
 //                                     plain against --sandbox (its prelude, the counting
 //                                     allocator's cap and the CPU-limit hook): the overhead ratio
+//   alphalab-bench phase2 [DATA_DIR] [TICKERS]
+//                                     the seed's Phase 2 (experiments 0, 2, 4 weekly 2017-2025) on
+//                                     the first TICKERS (500) tickers with warm retraining, cold; full
+//                                     retraining measured on 2017 Q1 and projected by rows x trees
 //   alphalab-bench store              both run stores (SQLite; PostgreSQL on a throwaway server, run
 //                                     from the repository): saving 1,000 runs, listing 50 of 10,000,
 //                                     a DSR against 10,000 trials, the ledger's cost on a backtest
@@ -267,6 +271,25 @@ case "cluster":
         exit(1)
     }
 
+case "phase2":
+    if arguments.dropFirst(2).contains(where: { $0 == "--help" || $0 == "-h" }) {
+        print("""
+            alphalab-bench phase2 [DATA_DIR] [TICKERS]
+              The seed's Phase 2 (experiments 0, 2 and 4, weekly retraining, 2017-2025) on the first
+              TICKERS (default 500) tickers of DATA_DIR/sp500 (default ../shared/data), cold, in one
+              process, with retrain_mode = warm: wall time, XGBoost time, trainings of each kind, peak
+              memory; then full retraining measured cold on 2017's first quarter and projected over
+              the run by the plans' rows x trees (said as such), and the ratio of the two.
+            """)
+        exit(0)
+    }
+    do {
+        try phaseTwoBenchmark(dataDir: arguments.count > 2 ? arguments[2] : "../shared/data", tickers: arguments.count > 3 ? Int(arguments[3]) ?? 500 : 500)
+    } catch {
+        print("alphalab-bench phase2: \(error)")
+        exit(1)
+    }
+
 case "store":
     if arguments.dropFirst(2).contains(where: { $0 == "--help" || $0 == "-h" }) {
         print("""
@@ -314,6 +337,6 @@ case "verdict":
     }
 
 default:
-    print("usage: alphalab-bench [data|models|backtest|factors|cluster|verdict [DATA_DIR]] | startup | sandbox | store | serve")
+    print("usage: alphalab-bench [data|models|backtest|factors|cluster|verdict|phase2 [DATA_DIR]] | startup | sandbox | store | serve")
     exit(2)
 }

@@ -52,10 +52,10 @@ struct PlanCommand: ParsableCommand {
             return
         }
         if list {
-            print(Self.row("key", "date", "universe", "horizons", "rows", "cost", "cached"))
+            print(Self.row("key", "date", "universe", "horizons", "kind", "rows", "cost", "cached"))
             for e in entries {
                 let horizons = e.horizons.map(String.init).joined(separator: ",")
-                print(Self.row(e.key.hex, e.date, e.universe, horizons, String(e.rows), Self.cost(e.cost),
+                print(Self.row(e.key.hex, e.date, e.universe, horizons, e.kind, String(e.rows), Self.cost(e.cost),
                                cached.contains(e.key) ? "yes" : e.cacheDirectory == nil ? "no cache" : "no"))
             }
             print()
@@ -63,7 +63,9 @@ struct PlanCommand: ParsableCommand {
         let folders = Set(entries.compactMap(\.cacheDirectory)).sorted()
         let uncacheable = entries.filter { $0.cacheDirectory == nil }.count
         print("plan of \(script.joined(separator: " ")) (dry run \(String(format: "%.1f", seconds)) s)")
-        print("  trainings  \(entries.count) distinct, asked for \(plan.requestCount) times by the script's experiments")
+        let updates = entries.filter { $0.kind == RetrainKind.update.rawValue }.count
+        print("  trainings  \(entries.count) distinct" + (updates > 0 ? " (\(entries.count - updates) full, \(updates) warm updates)" : "")
+              + ", asked for \(plan.requestCount) times by the script's experiments")
         print("  cost       \(Self.cost(plan.totalCost)) rows x trees estimated" + (entries.isEmpty ? "" : ", largest \(Self.cost(entries.map(\.cost).max()!))"))
         print("  cached     \(cached.count) of \(entries.count) in " + (folders.isEmpty ? "no disk cache" : folders.joined(separator: ", "))
               + "; \(entries.count - cached.count) to train")
@@ -82,7 +84,7 @@ struct PlanCommand: ParsableCommand {
     private static func cost(_ value: Double) -> String { String(format: "%.3g", value) }
 
     private static func row(_ cells: String...) -> String {
-        zip(cells, [16, 10, 10, 10, 9, 10, 8]).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
+        zip(cells, [16, 10, 10, 10, 6, 9, 10, 8]).map { $0.padding(toLength: max($1, $0.count), withPad: " ", startingAt: 0) }.joined(separator: " ")
     }
 }
 

@@ -27,7 +27,7 @@ struct ScriptTests {
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
         #expect(scripts == ["execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
-                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "survivorship_audit.lua", "turnover_audit.lua"])
+                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "retraining_audit.lua", "survivorship_audit.lua", "turnover_audit.lua"])
     }
 
     @Test("Phase 1, then Phases 2-4 on its results; a re-run reuses the trainings from the disk cache")
@@ -131,6 +131,20 @@ struct ScriptTests {
         #expect(bad.status == 1 && bad.err.contains("--buffers: '0.5' is not a hold_buffer (a number of at least 1)"), "\(bad.err)")
     }
 
+    @Test("The retraining audit: warm against full retraining, weekly, per experiment: IC, picks both held, excess difference and its error, trainings")
+    func retrainingAudit() throws {
+        let r = try Self.script("retraining_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--only", "2", "--full-refit-weeks", "8"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("RETRAINING AUDIT: warm (full refit every 8 weeks) against full retraining") && r.out.contains("\n2_Momentum_Features "),
+                "\(r.out)")
+        // The warm run's new trainings are its 44 updates: its 7 full refits are the full run's
+        // (which other tests may have put in the shared cache already).
+        #expect(r.out.contains(" / 44 "), "\(r.out)")
+        #expect(r.out.contains("experiments decide the same under warm retraining"))
+        let text = try String(contentsOfFile: Self.out + "/retraining_audit.txt", encoding: .utf8)
+        #expect(text.contains("score rank correlation per period: mean "))
+    }
+
     @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market")
     func survivorshipAudit() throws {
         let synthetic = try Self.script("survivorship_audit.lua", Self.small + ["--start", "2012", "--end", "2014", "--only", "0,2",
@@ -186,7 +200,7 @@ struct ScriptTests {
                          "--out", Self.folder + "/progress", "--cache", Self.out + "/cache", "--runs", ""]
         let piped = try Self.script("ml_improvement_experiments.lua", arguments)
         #expect(piped.status == 0)
-        #expect(piped.err.contains("  [1/2] 0_Baseline_Current: week 51/51, 2 retrains") && !piped.err.contains("\r"))
+        #expect(piped.err.contains("  [1/2] 0_Baseline_Current: week 51/51, retrains 2, 0 left, ") && !piped.err.contains("\r"), "\(piped.err)")
         let quiet = try Self.script("ml_improvement_experiments.lua", arguments + ["--quiet"])
         #expect(quiet.status == 0 && quiet.err.isEmpty)
 
@@ -194,7 +208,7 @@ struct ScriptTests {
                                      arguments: [Fixtures.root.appendingPathComponent("scripts/ml_improvement_experiments.lua").path] + arguments,
                                      environment: [:])
         let bar = tty.expect("Best Return", timeout: 120)
-        #expect(bar.contains("\r\u{1b}[K[2/2] 5_Stop_Loss") && bar.contains("] week 51/51  retrains 2") && bar.contains("left in this run"))
+        #expect(bar.contains("\r\u{1b}[K[2/2] 5_Stop_Loss") && bar.contains("] week 51/51  retrains 2, 0 left  ") && bar.contains("left in this run"))
         #expect(bar.contains("########################"))
         #expect(tty.exitStatus() == 0)
     }

@@ -118,4 +118,23 @@ function tests.custom_scoring_function_sees_only_the_past()
   check.equal(#r:weeks()[1].picks, 3)
 end
 
+function tests.progress_reports_trainings_by_kind_and_the_time_left()
+  check.equal(experiment.trainings_text{ retrains = 3, full = 3, updates = 0, full_left = 2, updates_left = 0 }, "retrains 3, 2 left")
+  check.equal(experiment.trainings_text{ retrains = 3, full = 1, updates = 2, full_left = 1, updates_left = 5 },
+    "trainings 1 full + 2 updates, 1 + 5 left")
+  check.equal(experiment.time_left({ seconds_left = 12, period = 1, total = 4 }, 100), 12, "the engine's estimate first")
+  check.equal(experiment.time_left({ period = 1, total = 4 }, 10), 30, "else extrapolated by periods")
+  -- A warm run's reports count each kind: with a refit every 4 weeks, weeks 1, 5, 9 are full.
+  local data = lab.synthetic{ tickers = 20 }
+  local reports = {}
+  lab.run({ name = "warm", use_momentum_features = true, retrain_weeks = 1, retrain_mode = "warm", full_refit_weeks = 4,
+    start_year = 2016, end_year = 2016, training_start_year = 2014 }, data:slice("2005-01-01", "2016-03-31"),
+    { progress = function(p) reports[#reports + 1] = p end })
+  local last = reports[#reports]
+  check.equal(last.full, 3); check.equal(last.updates, 9); check.equal(last.full_left, 0); check.equal(last.updates_left, 0)
+  check.equal(reports[1].full, 1); check.equal(reports[1].updates, 0); check.equal(reports[1].full_left, 2); check.equal(reports[1].updates_left, 9)
+  check.equal(reports[2].updates, 1)
+  check.equal(reports[1].seconds_left >= 0 and last.seconds_left == 0, true, "the time left falls to zero")
+end
+
 return tests

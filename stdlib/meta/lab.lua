@@ -47,6 +47,8 @@
 ---@field max_adv_pct? number rebalance: largest trade as a fraction of 20-day dollar volume, the rest unfilled; 0 is no limit
 ---@field risk_free_rate? number annual risk-free rate in every Sharpe and Sortino ratio
 ---@field claim? "active"|"absolute" active (an edge over SPY: the ledger deflates the information ratio) or absolute (a return over the risk-free rate: the Sharpe ratio)
+---@field retrain_mode? "full"|"warm" full (a full training at every retrain_weeks step, the seed's) or warm (a full training every full_refit_weeks periods, in between the full model continued by a few trees on the grown window; check it with scripts/retraining_audit.lua)
+---@field full_refit_weeks? integer retrain_mode = warm: a full training every this many decision periods
 
 ---lab.read_csv's options
 ---@class ReadCSVOptions
@@ -97,7 +99,7 @@
 ---lab.run's options
 ---@class RunOptions
 ---@field score? fun(ctx: ScoringContext): table<string, number>|number[] function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
----@field progress? fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string}) function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
+---@field progress? fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string, full: integer, updates: integer, full_left: integer, updates_left: integer, seconds_left: number}) function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
 
 ---lab.picks' options
 ---@class PicksOptions
@@ -251,9 +253,33 @@
 ---A dataset's training cache so far
 ---@class TrainingStats
 ---@field trainings integer
+---@field updates integer
 ---@field memory_hits integer
 ---@field disk_hits integer
 ---@field seconds number
+
+---A fast retraining mode held against full retraining on the same data
+---@class RetrainingAudit
+---@field mode string
+---@field full_ic? number
+---@field fast_ic? number
+---@field ic_difference? number
+---@field identical_picks number
+---@field excess_difference? number
+---@field excess_standard_error? number
+---@field full_excess? number
+---@field fast_excess? number
+---@field score_rank_correlation? number
+---@field lowest_rank_correlation? number
+---@field periods integer
+---@field full_run_trainings integer
+---@field fast_run_trainings integer
+---@field fast_run_updates integer
+---@field full_seconds number
+---@field fast_seconds number
+---@field decides_the_same boolean
+---@field summary string
+---@field details string[]
 
 ---One point of a curve
 ---@class CurvePoint
@@ -485,7 +511,7 @@ function Dataset:summary() end
 ---@return string[]
 function Dataset:tickers() end
 
----ds:training_stats() -> {trainings, memory_hits, disk_hits, seconds} of this dataset's training cache
+---ds:training_stats() -> {trainings, updates, memory_hits, disk_hits, seconds} of this dataset's training cache (updates: the warm updates among the trainings)
 ---@return TrainingStats
 function Dataset:training_stats() end
 
@@ -949,6 +975,22 @@ function lab.read_csv(source, options) end
 ---@param options? ReportOptions
 function lab.report(results, path, options) end
 
+---lab.retraining_audit(config, dataset [, options]) -> audit
+---  Does a fast retraining mode decide as full retraining does? Runs `config` with
+---  retrain_mode = "full" and with its fast mode (its own, else "warm"; full_refit_weeks
+---  as it says) on the same data, scores recorded, and compares: out-of-sample IC of
+---  each, the share of picks both held, the excess return difference a year with its
+---  standard error, the rank correlation of the scores per period. decides_the_same:
+---  |IC difference| < 0.005, at least 90% of picks identical, the excess difference
+---  within one standard error. Both runs count as trials in the ledger.
+---  Options:
+---    log  called with a line as each run starts
+---@param config Config|string
+---@param dataset Dataset
+---@param options? AuditOptions
+---@return RetrainingAudit
+function lab.retraining_audit(config, dataset, options) end
+
 ---lab.run(config, dataset [, options]) -> result
 ---  Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
 ---  A score function's ctx has date, scoring_date, tickers, period, retrain,
@@ -957,7 +999,7 @@ function lab.report(results, path, options) end
 ---  dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
 ---  Options:
 ---    score     function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
----    progress  function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date
+---    progress  function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
 ---@param config Config
 ---@param dataset Dataset
 ---@param options? RunOptions
@@ -1023,9 +1065,11 @@ function lab.train(dataset, options) end
 ---  each way a backtest lies: timing (the seed's same-day scoring), costs (0x-3x, the
 ---  break-even cost, the other execution model), universe (point-in-time against
 ---  all/survivors, price coverage), selection (the deflated Sharpe ratio against the
----  run's family in the ledger), placebo (scores shuffled across the candidates each
----  period) and stability (by year and by halves). Each check passes, warns or fails
----  with its deciding figure and rule; the headline is credible, fragile, artefact or inconclusive.
+---  run's family in the ledger), placebo (random books from the same candidates with the
+---  run's holding structure) and stability (by year and by halves); with retrain_mode =
+---  "warm", retraining (the full-retraining twin, compared as lab.retraining_audit does).
+---  Each check passes, warns or fails with its deciding figure and rule; the headline is
+---  credible, fragile, artefact or inconclusive.
 ---  print(v) shows the card; v:html() the page; store:save_verdict(id, v) keeps it.
 ---  The run as given counts as a trial in the ledger; the twins and placebos do not.
 ---  Options:

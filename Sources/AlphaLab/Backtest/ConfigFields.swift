@@ -93,11 +93,13 @@ extension ExperimentConfig {
         number("max_adv_pct", "rebalance: largest trade as a fraction of 20-day dollar volume, the rest unfilled; 0 is no limit", \.maxADVPct),
         number("risk_free_rate", "annual risk-free rate in every Sharpe and Sortino ratio", \.riskFreeRate),
         choice("claim", "active (an edge over SPY: the ledger deflates the information ratio) or absolute (a return over the risk-free rate: the Sharpe ratio)", \.claim),
+        choice("retrain_mode", "full (a full training at every retrain_weeks step, the seed's) or warm (a full training every full_refit_weeks periods, in between the full model continued by a few trees on the grown window; check it with scripts/retraining_audit.lua)", \.retrainMode),
+        integer("full_refit_weeks", "retrain_mode = warm: a full training every this many decision periods", \.fullRefitWeeks),
     ]
 
     /// Fields added after trials were first hashed: a trial hash includes them only when
     /// they differ from their default, so a config's trials from before keep their identity.
-    static let hashedWhenSet: Set<String> = ["risk_free_rate", "claim"]
+    static let hashedWhenSet: Set<String> = ["risk_free_rate", "claim", "retrain_mode", "full_refit_weeks"]
 
     /// The field called `key`, if there is one.
     public static func field(named key: String) -> ConfigField? { fields.first { $0.key == key } }

@@ -92,6 +92,12 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// ratio of the active returns, or the Sharpe ratio.
     public var claim = Claim.active
 
+    // How the model is retrained.
+    /// Full trainings at every step (the seed's), or warm updates between full refits.
+    public var retrainMode = RetrainMode.full
+    /// Under `warm`, a full training every this many decision periods.
+    public var fullRefitWeeks = 13
+
     /// The seed's defaults.
     public init(name: String = "experiment") { self.name = name }
 
@@ -115,6 +121,7 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(1900...2200).contains(startYear) { throw fail("start_year", "\(startYear) is not a plausible year") }
         if endYear < startYear { throw fail("end_year", "\(endYear) is before start_year \(startYear)") }
         if retrainWeeks < 1 { throw fail("retrain_weeks", "must be at least 1, got \(retrainWeeks)") }
+        if fullRefitWeeks < 1 { throw fail("full_refit_weeks", "must be at least 1, got \(fullRefitWeeks)") }
         if topN < 1 { throw fail("top_n", "must be at least 1, got \(topN)") }
         if !(slippageBps >= 0 && slippageBps < 10_000) { throw fail("slippage_bps", "must be in [0, 10000), got \(slippageBps)") }
         if !(transactionCostBps >= 0 && transactionCostBps < 10_000) { throw fail("transaction_cost_bps", "must be in [0, 10000), got \(transactionCostBps)") }
@@ -208,5 +215,12 @@ extension ExperimentConfig {
             $0.endYear = endYear
             $0.topN = topN
         }
+    }
+}
+
+extension ExperimentConfig {
+    /// When and how the model is retrained (``RetrainSchedule``).
+    public var retrainSchedule: RetrainSchedule {
+        RetrainSchedule(retrainWeeks: retrainWeeks, mode: retrainMode, fullRefitWeeks: fullRefitWeeks)
     }
 }

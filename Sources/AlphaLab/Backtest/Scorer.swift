@@ -55,7 +55,11 @@ public struct ModelScorer: Scorer {
     public let spec: EnsembleSpec
     public let featureSet: FeatureSet
     public let weights: [Int: Double]
+    /// How each retraining step trains: in full, or as warm updates between full refits.
+    public let schedule: RetrainSchedule
     private var current: TrainedEnsemble?
+    /// The full training the warm updates of the current block continue.
+    private var blockBase: TrainingRequest?
     /// With `explain`, each call also keeps the horizons' predictions and what drove them.
     public var explain = false
     /// The last call's predictions per horizon (with `explain`).
@@ -71,16 +75,25 @@ public struct ModelScorer: Scorer {
         featureSet = config.featureSet
         weights = config.horizonWeights
         explain = config.explain
+        schedule = config.retrainSchedule
     }
 
-    public var label: String { "model(\(featureSet.name); \(spec))" }
+    public var label: String {
+        let warm = schedule.mode == .warm ? "; warm updates, full refit every \(schedule.fullRefitWeeks) periods" : ""
+        return "model(\(featureSet.name); \(spec)\(warm))"
+    }
 
     public mutating func scores(_ context: ScoringContext) throws -> [Double] {
         let matrix = try context.dataset.matrix(featureSet, universe: context.universe)
         if context.retrain || current == nil {
-            current = try context.dataset.trainingCache.ensemble(for: TrainingRequest(
-                spec: spec, matrix: matrix, panel: context.dataset.panel,
-                tickers: context.dataset.tradableTickers, decisionDay: context.decisionDay, universe: context.universe))
+            var request = TrainingRequest(spec: spec, matrix: matrix, panel: context.dataset.panel, tickers: context.dataset.tradableTickers,
+                                          decisionDay: context.decisionDay, universe: context.universe)
+            if schedule.kind(at: context.period) == .update, let base = blockBase, base.key != request.key {
+                request = TrainingRequest(updating: base, decisionDay: context.decisionDay)
+            } else {
+                blockBase = request
+            }
+            current = try context.dataset.trainingCache.ensemble(for: request)
         }
         let predictions = try current!.predict(matrix: matrix, tickers: context.tickers, day: context.scoringDay)
         if explain {

@@ -10,6 +10,11 @@ public struct WalkForwardProgress: Sendable, Equatable {
     public var retrains: Int
     /// The period's decision date.
     public var date: Day
+    /// Retrainings done and left by kind: full trainings and warm updates (both zero for a rule).
+    public var full = 0, updates = 0, fullLeft = 0, updatesLeft = 0
+    /// The estimated wall time left, seconds: the mean time of this run's periods of each
+    /// kind (full, update, no retraining) times the periods of that kind left.
+    public var secondsLeft = 0.0
 }
 
 /// The seed's experiment engine: a weekly (or monthly) walk-forward over a dataset.
@@ -42,15 +47,34 @@ public struct WalkForward {
     }
 
     /// The decision days: first trading day of each week or month from January 1 of
-    /// start_year through December 31 of end_year, each with a prior close.
+    /// start_year through December 31 of end_year, each with a prior close, and no later
+    /// than the stocks' last bar: past it only the benchmark moves, and every period
+    /// would hold cash and retrain on a window that no longer grows.
     public func decisionDays() throws(BacktestError) -> [Int] {
         let calendar = dataset.panel.calendar
-        let days = Self.schedule(config, calendar: calendar, through: Day(year: config.endYear, month: 12, day: 31)!)
+        let days = Self.schedule(config, calendar: calendar, through: lastDecisionDate)
         guard days.count >= 2 else {
             let span = calendar.isEmpty ? "no trading days" : "\(calendar[0]) .. \(calendar[calendar.count - 1])"
             throw .noPeriods("\(config.name): \(config.startYear)-\(config.endYear) has \(days.count) decision date(s) in the data (\(span)); a run needs at least two")
         }
         return days
+    }
+
+    /// The last date a decision may fall on: December 31 of end_year, or the stocks' last
+    /// bar when their data ends before it.
+    var lastDecisionDate: Day {
+        let yearEnd = Day(year: config.endYear, month: 12, day: 31)!
+        let last = dataset.panel.stocksLastBar
+        return last >= 0 ? min(yearEnd, dataset.panel.calendar[last]) : yearEnd
+    }
+
+    /// Why the run ends before end_year does, or nil: the stocks' data ends first (only
+    /// the benchmark's series goes on).
+    var endsEarly: String? {
+        let yearEnd = Day(year: config.endYear, month: 12, day: 31)!
+        let calendar = dataset.panel.calendar
+        guard lastDecisionDate < yearEnd, let dataEnd = calendar.last, dataEnd > lastDecisionDate else { return nil }
+        return "the stocks' data ends on \(lastDecisionDate) (the benchmark's runs to \(dataEnd)): the run ends there, not at the end of \(config.endYear)"
     }
 
     /// The config's decision days through `end`: the first trading day of each week (or
@@ -80,9 +104,14 @@ public struct WalkForward {
         var breaker = CircuitBreaker(config: config)
         var recorder = RunRecorder(config: config, panel: panel)
         var explaining = config.explain ? ExplanationRecorder(dataset: dataset) : nil
+        // What each period's retraining does, for the progress report (nil: none, or a rule).
+        let kinds = (0..<(days.count - 1)).map { scorer is ModelScorer ? config.retrainSchedule.kind(at: $0) : nil }
+        var left = Dictionary(kinds.map { ($0, 1) }, uniquingKeysWith: +), done: [RetrainKind?: Int] = [:]
+        var remaining = RemainingTime()
 
         for p in 0..<(days.count - 1) {
             try Cancellation.check()
+            let clock = Stopwatch()
             let d = days[p], exit = days[p + 1]
             let s = config.signalTiming.scoringDay(forDecision: d)
             let retrain = p % config.retrainWeeks == 0
@@ -98,11 +127,21 @@ public struct WalkForward {
             let outcome = execution.execute(orders)
             breaker.record(equity: outcome.equity, shadowReturn: orders.cashReason == .tooFewPicks ? 0 : outcome.picksReturn)
             recorder.record(orders, outcome, retrained: retrain, ic: ic)
-            try progress?(WalkForwardProgress(experiment: config.name, period: p + 1, total: days.count - 1,
-                                              retrains: recorder.retrains, date: panel.calendar[d]))
+            remaining.record(kinds[p], seconds: clock.seconds)
+            left[kinds[p], default: 1] -= 1
+            done[kinds[p], default: 0] += 1
+            if let progress {
+                var report = WalkForwardProgress(experiment: config.name, period: p + 1, total: days.count - 1, retrains: recorder.retrains,
+                                                 date: panel.calendar[d])
+                (report.full, report.updates) = (done[.full] ?? 0, done[.update] ?? 0)
+                (report.fullLeft, report.updatesLeft) = (left[.full] ?? 0, left[.update] ?? 0)
+                report.secondsLeft = remaining.estimate(left)
+                try progress(report)
+            }
         }
         var result = recorder.result(holdingDays: execution.holdingDays, strategy: scorer.label, dataFingerprint: panel.fingerprint)
         result.explanation = explaining?.finished()
+        if let endsEarly { result.warnings.append(endsEarly) }
         if let membership = dataset.memberships[config.universe] {
             let coverage = UniverseCoverage(membership, panel: panel, days: Array(days.dropLast()))
             result.coverage = coverage

@@ -5,7 +5,9 @@
 /// the shard with the least cost so far (ties to the lowest number). The largest shard
 /// is then within 4/3 of the optimum, and close to the mean when trainings are many.
 /// The assignment covers the whole plan, cached or not, so workers that start while
-/// others are already storing models still agree.
+/// others are already storing models still agree. A warm update goes with the full
+/// training it continues: the two are one unit, whose cost is their sum, so no worker
+/// waits for or repeats another's full training.
 public struct ShardAssignment: Sendable {
     /// The planned trainings of each shard, in plan order.
     public let shards: [[TrainingPlan.Entry]]
@@ -13,14 +15,18 @@ public struct ShardAssignment: Sendable {
     /// Splits `entries` over `count` shards.
     public init(_ entries: [TrainingPlan.Entry], count: Int) {
         precondition(count >= 1)
+        let planned = Set(entries.map(\.key))
+        func unit(_ e: TrainingPlan.Entry) -> TrainingKey { e.base.flatMap { planned.contains($0) ? $0 : nil } ?? e.key }
+        var units: [TrainingKey: Double] = [:]
+        for entry in entries { units[unit(entry), default: 0] += entry.cost }
         var shardOf: [TrainingKey: Int] = [:], load = [Double](repeating: 0, count: count)
-        for entry in entries.sorted(by: { $0.cost != $1.cost ? $0.cost > $1.cost : $0.key < $1.key }) {
+        for (key, cost) in units.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
             let lightest = load.indices.min { load[$0] != load[$1] ? load[$0] < load[$1] : $0 < $1 }!
-            shardOf[entry.key] = lightest
-            load[lightest] += entry.cost
+            shardOf[key] = lightest
+            load[lightest] += cost
         }
         var shards = [[TrainingPlan.Entry]](repeating: [], count: count)
-        for entry in entries { shards[shardOf[entry.key]!].append(entry) }
+        for entry in entries { shards[shardOf[unit(entry)]!].append(entry) }
         self.shards = shards
     }
 

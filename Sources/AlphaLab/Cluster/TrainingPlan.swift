@@ -28,13 +28,28 @@ public final class TrainingPlan: @unchecked Sendable {
         public var cost: Double
         /// The disk cache it goes to; nil when the run has none (it cannot be trained ahead).
         public var cacheDirectory: String?
+        /// `full`, or `update` (a warm update of the full training `base`).
+        public var kind: String
+        public var base: TrainingKey?
 
-        enum CodingKeys: String, CodingKey { case key, date, spec, horizons, features, universe, rows, cost, cacheDirectory = "cache" }
+        enum CodingKeys: String, CodingKey { case key, date, spec, horizons, features, universe, rows, cost, cacheDirectory = "cache", kind, base }
 
         public init(key: TrainingKey, date: String, spec: String, horizons: [Int], features: [String], universe: String,
-                    rows: Int, cost: Double, cacheDirectory: String?) {
+                    rows: Int, cost: Double, cacheDirectory: String?, kind: RetrainKind = .full, base: TrainingKey? = nil) {
             (self.key, self.date, self.spec, self.horizons, self.features) = (key, date, spec, horizons, features)
             (self.universe, self.rows, self.cost, self.cacheDirectory) = (universe, rows, cost, cacheDirectory)
+            (self.kind, self.base) = (kind.rawValue, base)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(key: try c.decode(TrainingKey.self, forKey: .key), date: try c.decode(String.self, forKey: .date),
+                      spec: try c.decode(String.self, forKey: .spec), horizons: try c.decode([Int].self, forKey: .horizons),
+                      features: try c.decode([String].self, forKey: .features), universe: try c.decode(String.self, forKey: .universe),
+                      rows: try c.decode(Int.self, forKey: .rows), cost: try c.decode(Double.self, forKey: .cost),
+                      cacheDirectory: try c.decodeIfPresent(String.self, forKey: .cacheDirectory),
+                      kind: RetrainKind(rawValue: try c.decodeIfPresent(String.self, forKey: .kind) ?? "full") ?? .full,
+                      base: try c.decodeIfPresent(TrainingKey.self, forKey: .base))
         }
     }
 
@@ -47,17 +62,24 @@ public final class TrainingPlan: @unchecked Sendable {
     /// An empty plan.
     public init() {}
 
-    /// Records a request; a key already planned is counted once.
+    /// Records a request (a warm update after the full training it continues); a key
+    /// already planned is counted once.
     public func record(_ request: TrainingRequest, cacheDirectory: String?) {
+        record(request, cacheDirectory: cacheDirectory, asked: true)
+    }
+
+    private func record(_ request: TrainingRequest, cacheDirectory: String?, asked counted: Bool) {
+        if let warm = request.warm { record(warm.base, cacheDirectory: cacheDirectory, asked: false) }
         let known = lock.withLock { () -> Bool in
-            asked += 1
+            if counted { asked += 1 }
             return requests[request.key] != nil
         }
         guard !known else { return }
         let rows = request.rowCounts()
         let entry = Entry(key: request.key, date: request.decisionDate.description, spec: request.spec.description, horizons: request.spec.horizons,
                           features: request.matrix.names, universe: request.universe?.name ?? Universe.allName,
-                          rows: rows.values.reduce(0, +), cost: request.estimatedCost(rowCounts: rows), cacheDirectory: cacheDirectory)
+                          rows: rows.values.reduce(0, +), cost: request.estimatedCost(rowCounts: rows), cacheDirectory: cacheDirectory,
+                          kind: request.kind, base: request.warm?.base.key)
         lock.withLock {
             guard requests[request.key] == nil else { return }
             order.append(request.key)

@@ -111,6 +111,33 @@ public struct TrainedEnsemble: Sendable {
         return TrainedEnsemble(members: members, featureNames: matrix.names)
     }
 
+    /// `base` (the block's full ensemble) updated for the decision at `decisionDay`: each
+    /// horizon's model continued by `update.trees` boosting rounds on the rows of the grown
+    /// window, on the columns the full training selected (a model that cannot continue is
+    /// refitted on them). Only labels known before the decision's open are read, as in a
+    /// full training.
+    public static func update(_ base: TrainedEnsemble, spec: EnsembleSpec, update: WarmUpdate, matrix: FeatureMatrix, panel: Panel,
+                              tickers: [Int], decisionDay: Int, universe: Universe? = nil) throws -> TrainedEnsemble {
+        let window = spec.window(decisionDay: decisionDay)
+        var members: [Member] = []
+        for member in base.members {
+            let boosted = member.model as? XGBoostModel, parameters = spec.model.base as? XGBoostParameters
+            let (rows, labels) = TrainingSet.rows(matrix: matrix, panel: panel, tickers: tickers, columns: member.columns, horizon: member.horizon,
+                                                  window: window, universe: universe)
+            guard rows.rowCount > 0 else {
+                throw ModelError.noTrainingRows("horizon \(member.horizon) before \(panel.calendar[min(decisionDay, panel.dayCount - 1)]) from \(spec.trainingStart)")
+            }
+            let model: any Regressor
+            if let boosted, let parameters {
+                model = try boosted.continued(on: rows, labels: labels, parameters: parameters, rounds: update.trees)
+            } else {
+                model = try spec.model.fit(rows, labels: labels)
+            }
+            members.append(Member(horizon: member.horizon, columns: member.columns, model: model, trainingRows: rows.rowCount))
+        }
+        return TrainedEnsemble(members: members, featureNames: base.featureNames)
+    }
+
     /// Per-horizon predictions for `tickers` from the features of day `d` (NaN where a feature is missing).
     public func predict(matrix: FeatureMatrix, tickers: [Int], day d: Int) throws -> [Int: [Double]] {
         var result: [Int: [Double]] = [:]

@@ -26,7 +26,7 @@ public final class TrainingCache: @unchecked Sendable {
     private let condition = NSCondition()
     private var memory: [TrainingKey: TrainedEnsemble] = [:]
     private var inFlight: Set<TrainingKey> = []
-    private var counts = (trainings: 0, memoryHits: 0, diskHits: 0, seconds: 0.0)
+    private var counts = (trainings: 0, updates: 0, memoryHits: 0, diskHits: 0, seconds: 0.0)
 
     /// A cache; with `directory`, trainings are also stored there and found again by later
     /// runs; with `plan`, requests are recorded there and nothing is trained.
@@ -35,8 +35,10 @@ public final class TrainingCache: @unchecked Sendable {
         self.plan = plan
     }
 
-    /// Trainings actually performed (cache misses).
+    /// Trainings actually performed (cache misses), warm updates included.
     public var trainings: Int { condition.withLock { counts.trainings } }
+    /// Of those, warm updates (``RetrainMode/warm``).
+    public var updates: Int { condition.withLock { counts.updates } }
     /// Wall time spent in trainings, seconds.
     public var trainingSeconds: Double { condition.withLock { counts.seconds } }
     /// Requests answered from memory.
@@ -68,9 +70,14 @@ public final class TrainingCache: @unchecked Sendable {
             return stored
         }
         let clock = Stopwatch()
-        let trained = try request.train()
+        let trained = try request.train(base: ensemble(for:))
         let seconds = clock.seconds
-        condition.withLock { memory[key] = trained; counts.trainings += 1; counts.seconds += seconds }
+        condition.withLock {
+            memory[key] = trained
+            counts.trainings += 1
+            if request.kind == .update { counts.updates += 1 }
+            counts.seconds += seconds
+        }
         try store(trained, key: key, spec: request.spec)
         return trained
     }

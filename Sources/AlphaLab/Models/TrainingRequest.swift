@@ -30,8 +30,20 @@ public struct TrainingRequest: Sendable {
     public let decisionDay: Int
     /// The universe whose members' rows train the models; nil for every ticker.
     public let universe: Universe?
+    /// For a warm update, the full training it continues and how; nil for a full training.
+    public let warm: WarmStart?
     /// Everything above, hashed.
     public let key: TrainingKey
+
+    /// The full training a warm update continues, and the update.
+    public final class WarmStart: Sendable {
+        public let base: TrainingRequest
+        public let update: WarmUpdate
+        init(base: TrainingRequest, update: WarmUpdate) {
+            self.base = base
+            self.update = update
+        }
+    }
 
     /// A request; a universe of every ticker is the same as none.
     public init(spec: EnsembleSpec, matrix: FeatureMatrix, panel: Panel, tickers: [Int], decisionDay: Int, universe: Universe? = nil) {
@@ -41,6 +53,7 @@ public struct TrainingRequest: Sendable {
         self.tickers = tickers
         self.decisionDay = decisionDay
         self.universe = universe.flatMap { $0.isAll ? nil : $0 }
+        warm = nil
         var hash = Fingerprint()
         hash.add("alphalab-training-v2")
         // A new engine or XGBoost may train different trees from the same rows.
@@ -54,6 +67,26 @@ public struct TrainingRequest: Sendable {
         if let universe = self.universe { hash.add("universe:" + universe.fingerprint) }
         key = TrainingKey(hex: hash.hex)
     }
+
+    /// A warm update of the full training `base` for the decision at `decisionDay`: the
+    /// same spec, matrix, tickers and universe, on the window grown to that decision.
+    public init(updating base: TrainingRequest, decisionDay: Int, update: WarmUpdate = WarmUpdate()) {
+        precondition(base.warm == nil, "a warm update continues a full training")
+        (spec, matrix, panel, tickers, universe) = (base.spec, base.matrix, base.panel, base.tickers, base.universe)
+        self.decisionDay = decisionDay
+        warm = WarmStart(base: base, update: update)
+        var hash = Fingerprint()
+        hash.add("alphalab-warm-update-v1")
+        hash.add(AlphaLabVersion.string)
+        hash.add(XGBoostModel.libraryVersion)
+        hash.add(base.key.hex)
+        hash.add(update.description)
+        hash.add(Self.date(of: decisionDay, in: base.panel).description)
+        key = TrainingKey(hex: hash.hex)
+    }
+
+    /// Full, or a warm update.
+    public var kind: RetrainKind { warm == nil ? .full : .update }
 
     /// The decision date.
     public var decisionDate: Day { Self.date(of: decisionDay, in: panel) }
@@ -75,12 +108,17 @@ public struct TrainingRequest: Sendable {
     /// The estimated cost: per horizon, rows times the final model's cost per row (its
     /// trees), plus the feature selection's small model on the same rows.
     public func estimatedCost(rowCounts: [Int: Int]) -> Double {
-        let perRow = spec.model.costPerRow + (spec.selection?.model.costPerRow ?? 0)
+        // An update adds its rounds on the grown window (and sketches it) and selects nothing.
+        let perRow = warm.map { Double($0.update.trees) + WarmUpdate.overheadPerRow } ?? spec.model.costPerRow + (spec.selection?.model.costPerRow ?? 0)
         return rowCounts.values.reduce(0) { $0 + Double($1) * perRow }
     }
 
-    /// Trains the request's ensemble.
-    public func train() throws -> TrainedEnsemble {
-        try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay, universe: universe)
+    /// Trains the request's ensemble; a warm update asks `base` for the full ensemble it continues.
+    public func train(base: (TrainingRequest) throws -> TrainedEnsemble) throws -> TrainedEnsemble {
+        guard let warm else {
+            return try TrainedEnsemble.train(spec: spec, matrix: matrix, panel: panel, tickers: tickers, decisionDay: decisionDay, universe: universe)
+        }
+        return try TrainedEnsemble.update(try base(warm.base), spec: spec, update: warm.update, matrix: matrix, panel: panel, tickers: tickers,
+                                          decisionDay: decisionDay, universe: universe)
     }
 }

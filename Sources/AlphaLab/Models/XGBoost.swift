@@ -68,22 +68,52 @@ public final class XGBoostModel: PersistableRegressor, ExplainableRegressor, @un
         try check(XGBoosterCreate(&inputs, 1, &handle))
         let model = XGBoostModel(handle: handle!, featureCount: rows.featureCount)
         let mean = labels.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
-        let settings: [(String, String)] = [
-            ("objective", "reg:squarederror"), ("tree_method", "hist"), ("verbosity", "1"),
-            ("max_depth", String(p.maxDepth)), ("eta", String(p.learningRate)), ("subsample", String(p.subsample)),
-            ("colsample_bytree", String(p.columnSample)), ("min_child_weight", String(p.minChildWeight)),
-            ("lambda", String(p.lambda)), ("seed", String(p.seed)), ("nthread", String(p.threads)),
-            ("base_score", String(mean.isFinite ? mean : 0)),
-        ]
-        for (key, value) in settings { try check(XGBoosterSetParam(model.handle, key, value)) }
-        for round in 0..<p.trees {
-            try Cancellation.check()
-            try check(XGBoosterUpdateOneIter(model.handle, Int32(round), matrix.handle))
+        for (key, value) in trainingSettings(p) + [("base_score", String(mean.isFinite ? mean : 0))] {
+            try check(XGBoosterSetParam(model.handle, key, value))
         }
+        try model.boost(matrix, rounds: 0..<p.trees)
         // A booster keeps its training matrix alive for its prediction cache: hundreds of
         // megabytes per model when thousands of models are cached. A copy loaded from the
         // model's own JSON predicts bit-identically and holds only the trees.
         return try XGBoostModel(json: model.json(), featureCount: rows.featureCount)
+    }
+
+    /// This model continued by `rounds` boosting rounds on `rows` (XGBoost's training
+    /// continuation, the Python package's `xgb_model`): the trees so far are kept, with
+    /// their base score, and the new ones fit what they leave of `labels`.
+    public func continued(on rows: FeatureRows, labels: [Float], parameters p: XGBoostParameters, rounds: Int) throws -> XGBoostModel {
+        guard labels.count == rows.rowCount, rows.featureCount == featureCount else {
+            throw ModelError.shape("\(labels.count) labels for \(rows.rowCount) rows of \(rows.featureCount) features; the model has \(featureCount)")
+        }
+        let matrix = try DMatrix(rows)
+        try check(labels.withUnsafeBufferPointer { XGDMatrixSetFloatInfo(matrix.handle, "label", $0.baseAddress, UInt64($0.count)) })
+        var handle: BoosterHandle?
+        var inputs: [DMatrixHandle?] = [matrix.handle]
+        try check(XGBoosterCreate(&inputs, 1, &handle))
+        let model = XGBoostModel(handle: handle!, featureCount: featureCount)
+        let saved = try json()
+        try saved.withUnsafeBytes { try check(XGBoosterLoadModelFromBuffer(model.handle, $0.baseAddress, UInt64($0.count))) }
+        for (key, value) in Self.trainingSettings(p) { try check(XGBoosterSetParam(model.handle, key, value)) }
+        var done: Int32 = 0
+        try check(XGBoosterBoostedRounds(model.handle, &done))
+        try model.boost(matrix, rounds: Int(done)..<(Int(done) + rounds))
+        return try XGBoostModel(json: model.json(), featureCount: featureCount)
+    }
+
+    /// The training parameters of `p` (all but the base score, which a model keeps).
+    private static func trainingSettings(_ p: XGBoostParameters) -> [(String, String)] {
+        [("objective", "reg:squarederror"), ("tree_method", "hist"), ("verbosity", "1"),
+         ("max_depth", String(p.maxDepth)), ("eta", String(p.learningRate)), ("subsample", String(p.subsample)),
+         ("colsample_bytree", String(p.columnSample)), ("min_child_weight", String(p.minChildWeight)),
+         ("lambda", String(p.lambda)), ("seed", String(p.seed)), ("nthread", String(p.threads))]
+    }
+
+    /// Boosting rounds `rounds` (numbered, as XGBoost seeds its sampling by the round) on `matrix`.
+    private func boost(_ matrix: DMatrix, rounds: Range<Int>) throws {
+        for round in rounds {
+            try Cancellation.check()
+            try check(XGBoosterUpdateOneIter(handle, Int32(round), matrix.handle))
+        }
     }
 
     public func predict(_ rows: FeatureRows) throws -> [Float] {

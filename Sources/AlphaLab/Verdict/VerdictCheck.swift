@@ -1,9 +1,10 @@
 /// One way a backtest can lie, judged on one run: pass, warn or fail, with the figure
 /// that decided it and the rule it was held to.
 public struct VerdictCheck: Sendable, Equatable, Codable {
-    /// The six checks, in the order a card shows them.
+    /// The six checks, in the order a card shows them, and a seventh for a run whose
+    /// retraining takes a fast mode (``RetrainingAudit``).
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case timing, costs, universe, selection, placebo, stability
+        case timing, costs, universe, selection, placebo, stability, retraining
 
         /// Whether a failure means the measured edge comes from the way it was measured
         /// (look-ahead, survivors, luck of the draw) rather than from the strategy.
@@ -18,6 +19,7 @@ public struct VerdictCheck: Sendable, Equatable, Codable {
             case .selection: "does the edge survive the number of trials behind it?"
             case .placebo: "do the picks beat random picks from the same candidates?"
             case .stability: "does the edge hold across years and halves?"
+            case .retraining: "does the fast retraining decide as full retraining does?"
             }
         }
     }

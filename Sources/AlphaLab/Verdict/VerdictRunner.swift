@@ -68,9 +68,10 @@ public struct VerdictRunner {
         let placebo = try PlaceboTest.run(config: config, dataset: dataset, tape: tape, given: given,
                                           permutations: options.permutations, seed: options.seed)
         let spans = StabilityCheck.spans(given)
-        let checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check, selection,
+        var checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check, selection,
                       PlaceboTest.judge(placebo, periods: given.periods.count, rules: options.rules),
                       StabilityCheck.judge(years: spans.years, halves: spans.halves, rules: options.rules)]
+        if let retraining = try retrainingAudit(given: given, tape: tape, twins: &twins) { checks.append(retraining.check) }
         let verdict = Verdict(name: config.name, config: config, start: given.startDate?.description ?? "", end: given.endDate?.description ?? "",
                               dataFingerprint: given.dataFingerprint, checks: checks, rules: options.rules, twins: twins,
                               costs: costPoints, breakEvenBps: costs.breakEvenBps, placebo: placebo, years: spans.years,
@@ -79,6 +80,22 @@ public struct VerdictRunner {
     }
 
     private func makeScorer() -> any Scorer { scorer?() ?? config.defaultScorer }
+
+    /// With a fast retraining mode (and the config's own model), the audit of it against
+    /// full retraining: the full twin is run with its scores recorded and compared with the
+    /// run as given. Nil when the run retrains in full or scores with a caller's function.
+    private func retrainingAudit(given: ExperimentResult, tape: ScoreTape, twins: inout [Verdict.Twin]) throws -> RetrainingAudit? {
+        guard config.retrainMode != .full, scorer == nil, config.strategy == .ml else { return nil }
+        let full = config.with { $0.retrainMode = .full }
+        let fullTape = ScoreTape()
+        let before = dataset.trainingCache.trainings
+        let clock = Stopwatch()
+        let twin = try run(full, label: "retraining: full", scorer: fullTape.recording(full.defaultScorer), twins: &twins)
+        var audit = RetrainingAudit(full: twin, fast: given, fullScores: fullTape.scores, fastScores: tape.scores)
+        (audit.fullRunTrainings, audit.fullSeconds) = (dataset.trainingCache.trainings - before, clock.seconds)
+        audit.fastRunTrainings = twins.first?.newTrainings ?? 0
+        return audit
+    }
 
     /// Runs `twin` (with a fresh scorer unless given one) and appends it to `twins` with the
     /// trainings it needed that no earlier run had done.
