@@ -61,12 +61,7 @@ public final class XGBoostModel: PersistableRegressor, ExplainableRegressor, @un
             throw ModelError.shape("\(labels.count) labels for \(rows.rowCount) rows")
         }
         guard rows.rowCount > 0 else { throw ModelError.noTrainingRows("empty training set") }
-        let matrix = try DMatrix(rows)
-        try check(labels.withUnsafeBufferPointer { XGDMatrixSetFloatInfo(matrix.handle, "label", $0.baseAddress, UInt64($0.count)) })
-        var handle: BoosterHandle?
-        var inputs: [DMatrixHandle?] = [matrix.handle]
-        try check(XGBoosterCreate(&inputs, 1, &handle))
-        let model = XGBoostModel(handle: handle!, featureCount: rows.featureCount)
+        let (model, matrix) = try booster(on: rows, labels: labels)
         let mean = labels.reduce(0.0) { $0 + Double($1) } / Double(labels.count)
         for (key, value) in trainingSettings(p) + [("base_score", String(mean.isFinite ? mean : 0))] {
             try check(XGBoosterSetParam(model.handle, key, value))
@@ -85,12 +80,7 @@ public final class XGBoostModel: PersistableRegressor, ExplainableRegressor, @un
         guard labels.count == rows.rowCount, rows.featureCount == featureCount else {
             throw ModelError.shape("\(labels.count) labels for \(rows.rowCount) rows of \(rows.featureCount) features; the model has \(featureCount)")
         }
-        let matrix = try DMatrix(rows)
-        try check(labels.withUnsafeBufferPointer { XGDMatrixSetFloatInfo(matrix.handle, "label", $0.baseAddress, UInt64($0.count)) })
-        var handle: BoosterHandle?
-        var inputs: [DMatrixHandle?] = [matrix.handle]
-        try check(XGBoosterCreate(&inputs, 1, &handle))
-        let model = XGBoostModel(handle: handle!, featureCount: featureCount)
+        let (model, matrix) = try Self.booster(on: rows, labels: labels)
         let saved = try json()
         try saved.withUnsafeBytes { try check(XGBoosterLoadModelFromBuffer(model.handle, $0.baseAddress, UInt64($0.count))) }
         for (key, value) in Self.trainingSettings(p) { try check(XGBoosterSetParam(model.handle, key, value)) }
@@ -98,6 +88,17 @@ public final class XGBoostModel: PersistableRegressor, ExplainableRegressor, @un
         try check(XGBoosterBoostedRounds(model.handle, &done))
         try model.boost(matrix, rounds: Int(done)..<(Int(done) + rounds))
         return try XGBoostModel(json: model.json(), featureCount: featureCount)
+    }
+
+    /// An empty booster that trains on `rows` with `labels`, and their matrix (kept alive
+    /// while it trains).
+    private static func booster(on rows: FeatureRows, labels: [Float]) throws -> (XGBoostModel, DMatrix) {
+        let matrix = try DMatrix(rows)
+        try check(labels.withUnsafeBufferPointer { XGDMatrixSetFloatInfo(matrix.handle, "label", $0.baseAddress, UInt64($0.count)) })
+        var handle: BoosterHandle?
+        var inputs: [DMatrixHandle?] = [matrix.handle]
+        try check(XGBoosterCreate(&inputs, 1, &handle))
+        return (XGBoostModel(handle: handle!, featureCount: rows.featureCount), matrix)
     }
 
     /// The training parameters of `p` (all but the base score, which a model keeps).

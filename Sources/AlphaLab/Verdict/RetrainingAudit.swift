@@ -5,7 +5,7 @@ import Foundation
 /// its out-of-sample IC is within `icTolerance` of the full one's, at least
 /// `picksIdentical` of its picks are the full run's, and its excess return differs by no
 /// more than one standard error of the per-period differences.
-public struct RetrainingAudit: Sendable, Equatable, Codable {
+public struct RetrainingAudit: Sendable, Equatable {
     /// The fast mode audited, e.g. "warm (full refit every 13 periods)".
     public var mode: String
     /// Mean out-of-sample IC of each run.

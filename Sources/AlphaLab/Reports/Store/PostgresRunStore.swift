@@ -312,11 +312,15 @@ public final class PostgresRunStore: RunStore {
     }
 
     public func samples(family: String) throws -> [TrialSample] {
-        try connection.map(LedgerColumns.sampleQuery + "$1 ORDER BY id", [family]) { row in
-            LedgerColumns.sample(configHash: row.text(0) ?? "", returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
-                                 activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
-                                 riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
-        }
+        try connection.map(LedgerColumns.sampleQuery + "$1 ORDER BY id", [family]) { row in Self.sample(row, configHash: row.text(0) ?? "") }
+    }
+
+    /// The sample in a row whose first columns are ``LedgerColumns/sampleQuery``'s, its
+    /// returns parsed in place from libpq's text.
+    private static func sample(_ row: PostgresConnection.RowView, configHash: String) -> TrialSample {
+        LedgerColumns.sample(configHash: configHash, returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
+                             activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
+                             riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
     }
 
     /// The latest row's running sums: nil for an empty family, .some(nil) for a row without.
@@ -327,11 +331,7 @@ public final class PostgresRunStore: RunStore {
 
     public func familyMoments(family: String, configHash: String) throws -> (moments: FamilyMoments, member: TrialSample?) {
         let rows = try connection.map(LedgerColumns.memberMomentsQuery(family: "$1", configHash: "$2"), [family, configHash]) { row in
-            (moments: row.text(6), member: row.text(0).map { hash in
-                LedgerColumns.sample(configHash: hash, returns: row.cString(1).map { LedgerColumns.parseReturns(cString: $0) } ?? [],
-                                     activeReturns: row.cString(2).map { LedgerColumns.parseReturns(cString: $0) } ?? [], claim: row.text(3),
-                                     riskFree: row.cString(4).map { strtod($0, nil) }, rebalance: row.text(5))
-            })
+            (moments: row.text(6), member: row.text(0).map { Self.sample(row, configHash: $0) })
         }
         guard let row = rows.first else { return (FamilyMoments(), nil) }
         return (try LedgerColumns.moments(latest: .some(row.moments)) { try samples(family: family) }, row.member)

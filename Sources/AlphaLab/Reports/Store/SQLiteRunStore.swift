@@ -321,13 +321,15 @@ public final class SQLiteRunStore: RunStore {
     private static func samples(_ family: String, in db: Database) throws -> [TrialSample] {
         let rows = try Row.fetchCursor(db, sql: LedgerColumns.sampleQuery + "? ORDER BY id", arguments: [family])
         var samples: [TrialSample] = []
-        while let row = try rows.next() {
-            let returns: String = row[1], active: String? = row[2]
-            samples.append(LedgerColumns.sample(configHash: row[0], returns: LedgerColumns.parseReturns(returns),
-                                                activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3],
-                                                riskFree: row[4], rebalance: row[5]))
-        }
+        while let row = try rows.next() { samples.append(sample(row, configHash: row[0])) }
         return samples
+    }
+
+    /// The sample in a row whose first columns are ``LedgerColumns/sampleQuery``'s.
+    private static func sample(_ row: Row, configHash: String) -> TrialSample {
+        let returns: String = row[1], active: String? = row[2]
+        return LedgerColumns.sample(configHash: configHash, returns: LedgerColumns.parseReturns(returns),
+                                    activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3], riskFree: row[4], rebalance: row[5])
     }
 
     /// The latest row's running sums: nil for an empty family, .some(nil) for a row without.
@@ -342,11 +344,7 @@ public final class SQLiteRunStore: RunStore {
             guard let row = try Row.fetchOne(db, sql: query, arguments: [family, configHash]) else { return (FamilyMoments(), nil) }
             let moments = try LedgerColumns.moments(latest: .some(row[6])) { try Self.samples(family, in: db) }
             let hash: String? = row[0]
-            return (moments, try hash.map { hash in
-                let returns: String = row[1], active: String? = row[2]
-                return LedgerColumns.sample(configHash: hash, returns: LedgerColumns.parseReturns(returns),
-                                            activeReturns: active.map(LedgerColumns.parseReturns) ?? [], claim: row[3], riskFree: row[4], rebalance: row[5])
-            })
+            return (moments, hash.map { Self.sample(row, configHash: $0) })
         }
     }
 
