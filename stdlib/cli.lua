@@ -47,7 +47,19 @@ local function usage_text(spec, usage)
     local o = spec[name]
     local left = "  --" .. name .. (o.flag and "" or " " .. (o.type or "value"):upper())
     local default = o.default ~= nil and not o.flag and ("  (default " .. tostring(o.default) .. ")") or ""
-    lines[#lines + 1] = string.format("%-28s %s%s", left, o.help or "", default)
+    -- Each option's text wrapped to 80 columns beside its name (on a line of its own when the name is long).
+    local text, line = (o.help or "") .. default, ""
+    local first = #left < 28 and string.format("%-28s ", left) or nil
+    if not first then lines[#lines + 1] = left end
+    local indent = string.rep(" ", 29)
+    for word in text:gmatch("%S+") do
+      if #line > 0 and 29 + #line + 1 + #word > 80 then
+        lines[#lines + 1] = (first or indent) .. line
+        first, line = nil, ""
+      end
+      line = #line > 0 and (line .. " " .. word) or word
+    end
+    lines[#lines + 1] = (first or indent) .. line
   end
   return table.concat(lines, "\n")
 end
@@ -128,6 +140,7 @@ M.data_options = {
   limit = { type = "integer", help = "with --csv: the first N tickers only" },
   membership = { help = "with --csv: a point-in-time membership file (ticker,start_date,end_date; Qlib; snapshots)" },
   delistings = { help = "with --csv: a delisting file (ticker,date,return; CRSP's DLRET)" },
+  strict = { flag = true, help = "with --csv: a rejected file or a skipped row is an error (else each is reported)" },
   universe = { help = "the universe decisions pick from: all, survivors, or a point-in-time one (the store's, "
     .. "--membership's, the synthetic market's index)" },
   tickers = { type = "integer", help = "synthetic market: number of tickers (default: the embedded market's)" },
@@ -270,7 +283,7 @@ function M.dataset(options)
   elseif options.csv then
     data = lab.read_csv(options.csv, { sectors = options.sectors, benchmark = options.benchmark, limit = options.limit,
       membership = options.membership, universe = options.membership and M.membership_name(options) or nil,
-      delistings = options.delistings })
+      delistings = options.delistings, strict = options.strict or nil })
     label = "CSV " .. options.csv
   else
     local synthetic = { seed = options.seed, tickers = options.tickers, null = options.null or nil }

@@ -368,12 +368,24 @@ extension LabModule {
     ] }
 
     /// The function stored under `key` in the options table at `position`.
-    /// Argument `i`: a config table, or the path of a config JSON file (as runs.promote writes).
+    /// Argument `i`: a config table, or the path of a config file: JSON of config fields (as
+    /// runs.promote writes) or, ending in .lua, a Lua chunk returning a table of them.
     static func configOrFile(_ call: LuaCall, _ i: Int32, owner: String) throws -> ExperimentConfig {
         guard case .string(let path) = try call.value(i) else { return try config(call, i) }
         guard let data = try call.state.session.read(path) else { throw LuaError("\(owner): cannot read config file '\(path)'") }
-        do { return try JSONDecoder().decode(ExperimentConfig.self, from: data) } catch {
-            throw LuaError("\(owner): '\(path)' is not a config file (JSON of config fields, as runs.promote writes): \(error)")
+        do throws(ConfigFileError) {
+            guard path.hasSuffix(".lua") else { return try ConfigFile.decode(json: data, path: path) }
+        } catch {
+            throw LuaError("\(owner): \(error)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let returned: [LuaValue]
+        do { returned = try call.state.run(text, name: "@" + path) } catch { throw LuaError("\(owner): \(error.message)") }
+        guard case .map(let fields)? = returned.first else {
+            throw LuaError("\(owner): \(path): a Lua config returns a table of config fields (return { top_n = 10, ... })")
+        }
+        do throws(ConfigFileError) { return try ConfigFile.decode(lua: fields.compactMapValues(\.configValue), text: text, path: path) } catch {
+            throw LuaError("\(owner): \(error)")
         }
     }
 

@@ -90,15 +90,22 @@ public enum LabModule {
                 do throws(DateFormatError) { return try DateFormat(text) } catch { throw call.argumentError(2, error.description) }
             } ?? .iso
             var batch = try PriceImporter(format: format, options: CSVImportOptions(tickerColumn: try o.string("ticker_column"), dateFormat: dates)).read(source: source)
+            // The benchmark is read before the limit cuts the tickers, so that its problems are reported with the rest.
+            var benchmarkBars: [RawBars] = []
+            if let benchmark = try o.string("benchmark") {
+                let read = try PriceImporter(format: .yahoo).read(source: benchmark)
+                batch.problems += read.problems
+                batch.filesRead += read.filesRead
+                benchmarkBars = read.bars
+            }
+            try Self.report(batch, strict: try o.boolean("strict") == true)
             var cut: TickerLimit?
             if let limit = try o.integer("limit") {
                 let available = Set(batch.bars.map(\.ticker)).count
                 batch.bars = Array(batch.bars.sorted { $0.ticker < $1.ticker }.prefix(max(0, limit)))
                 if limit < available { cut = TickerLimit(kept: max(0, limit), available: available) }
             }
-            if let benchmark = try o.string("benchmark") {
-                batch.bars += try PriceImporter(format: .yahoo).read(source: benchmark).bars
-            }
+            batch.bars += benchmarkBars
             let info = try (try o.string("sectors")).map { try readSectorFile(path: $0) } ?? []
             var memberships: [Membership] = []
             if let file = try o.string("membership") {
@@ -204,5 +211,17 @@ public enum LabModule {
         default:
             throw call.argumentError(position, "set name or list of feature names expected")
         }
+    }
+
+    /// What `lab.read_csv` met, as `alphalab import` reports it (on stderr: rejected files and
+    /// the first skipped rows), or with `strict` an error that names them.
+    static func report(_ batch: ImportBatch, strict: Bool) throws(LuaError) {
+        guard let summary = batch.problemSummary else { return }
+        let lines = batch.problemLines(rowLimit: 10)
+        if strict {
+            throw LuaError("lab.read_csv: \(summary) (strict):\n" + lines.joined(separator: "\n"))
+        }
+        FileHandle.standardError.write(Data((lines + ["lab.read_csv: \(summary); the rest is read (option strict = true makes this an error)"])
+            .joined(separator: "\n").appending("\n").utf8))
     }
 }

@@ -67,6 +67,7 @@ extension LabOptionSet {
         membership?: string -- a point-in-time membership file: spells, Qlib instruments or snapshots
         universe?: string -- the name configs use for the membership's universe
         delistings?: string -- a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
+        strict?: boolean -- true: a rejected file or a skipped row is an error (else each is reported on stderr)
         """)
 
     static let synthetic = LabOptionSet("SyntheticOptions", owner: "lab.synthetic", """

@@ -1,52 +1,59 @@
 import AlphaLab
 import AlphaLabLua
 import ArgumentParser
+import Foundation
 
-/// The `alphalab` command.
-
+/// The `alphalab` command: its commands, and the Lua interpreter when none is named.
 struct AlphaLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alphalab",
         abstract: "Walk-forward research on ML stock-selection strategies.",
         discussion: """
-        Lua scripts and the REPL follow the standalone lua interpreter's conventions:
-          alphalab                       start the REPL
-          alphalab FILE.lua [ARGS...]    run a script (also: alphalab run FILE.lua [ARGS...])
-          alphalab -e CHUNK              run a chunk; -l MODULE requires a module; -i enters
-                                         the REPL after the script; -v prints the version;
-                                         - reads the script from stdin
-          alphalab FILE.lua [ARGS...] --shard I/N
-                                         train shard I of N of the script's trainings into
-                                         its disk cache and exit (see `alphalab plan --help`);
-                                         --shard auto takes I/N from Slurm or Kubernetes
-          alphalab picks (--config FILE | --run ID) [--holdings CSV] [--date D] [data options]
-                                         what a config buys at the next open (and the orders)
-          alphalab serve [--runs PATH|URL] [--host H] [--port P] [--token T]
-                                         the run store in a browser: runs, comparisons, trials
-          alphalab kernel install [--user | --prefix DIR] [--sandbox] [--name NAME]
-                                         AlphaLab in Jupyter notebooks (JupyterLab, VS Code):
-                                         results, tear sheets and verdicts drawn inline
-          alphalab verdict (--config FILE | --run ID) [--html PATH] [data options]
-                                         does it really work? the config and its audit twins,
-                                         a placebo and the ledger: credible, fragile, artefact or inconclusive
-          alphalab --sandbox [--output DIR] [--memory-limit MB] [--cpu-limit SECONDS] FILE.lua
-                                         run a script from someone else confined: no programs
-                                         or native code, reads under its folder, stdlib/,
-                                         $ALPHALAB_PATH and the paths among its arguments,
-                                         writes under DIR (results); also ALPHALAB_SANDBOX=1
-          alphalab rerun ID              run a recorded run again and compare every figure
-          alphalab trials [--family KEY | --verify]
-                                         the ledger's families of trials: counts, best ratio raw and
-                                         deflated, the family's tests; --verify recomputes the chains
-          alphalab store init URL --team ROLE; alphalab store add-analyst NAME --runs URL
-                                         set up a team's PostgreSQL store and its analysts
-          alphalab --no-ledger ...       do not record this process's backtests as trials (every completed
-                                         backtest is one, in the --runs / $ALPHALAB_RUNS store or
-                                         ~/.local/share/alphalab/ledger.db)
+        Without a command, alphalab is Lua 5.4 with the lab module, on the conventions
+        of the standalone lua interpreter:
+          alphalab                       the REPL
+          alphalab FILE.lua [ARGS...]    run a script (alphalab run --help says more)
+          alphalab -e CHUNK              run a chunk (-l MOD, -i, -v and - as in lua)
+          alphalab --sandbox FILE.lua    run a script from someone else, confined
+          alphalab --no-ledger ...       do not record this process's backtests as
+                                         trials (before or after a command's name)
           alphalab --annotations [PATH]  LuaLS annotations of lab (stdlib/meta/lab.lua)
         require() searches the script's folder, AlphaLab's stdlib/, then $ALPHALAB_PATH.
         """,
         version: "alphalab \(AlphaLabVersion.string) (Lua \(LuaHost.luaVersion), XGBoost \(XGBoostModel.libraryVersion))",
-        subcommands: [ImportCommand.self, InfoCommand.self, MarketCommand.self, PlanCommand.self, RerunCommand.self, StoreCommand.self, TrialsCommand.self]
+        subcommands: [RunCommand.self, VerdictCommand.self, PicksCommand.self, PlanCommand.self, RerunCommand.self,
+                      TrialsCommand.self, ImportCommand.self, InfoCommand.self, MarketCommand.self,
+                      ServeForward.self, KernelForward.self, StoreCommand.self]
     )
+
+    /// Whether `word` names a command or asks for the commands' help or version, rather than
+    /// being a script or an option of the Lua interpreter.
+    static func isCommand(_ word: String) -> Bool {
+        ["help", "--help", "-h", "--version"].contains(word)
+            || configuration.subcommands.contains { $0.configuration.commandName == word }
+    }
+
+    /// Parses and runs a command, as `main()` does, after checking that the global options
+    /// given apply to it.
+    static func dispatch(_ words: [String]) -> Never {
+        do {
+            var command = try parseAsRoot(words)
+            if let option = GlobalOptions.interpreterOptions.first, !(command is RecordsTrials) {
+                let name = type(of: command).configuration.commandName ?? "this command"
+                throw ValidationError("\(option) applies to the commands that run backtests (run, verdict, picks, rerun), not to \(name)")
+            }
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
+
+/// A command whose backtests are recorded as trials, and so takes `--no-ledger`.
+protocol RecordsTrials {}
+
+extension RunCommand: RecordsTrials {}
+extension VerdictCommand: RecordsTrials {}
+extension PicksCommand: RecordsTrials {}
+extension RerunCommand: RecordsTrials {}

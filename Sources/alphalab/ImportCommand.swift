@@ -15,8 +15,9 @@ struct ImportCommand: ParsableCommand {
 
             A file with a broken structure (empty, missing a column, not CSV, two rows of a ticker on one date) \
             is rejected and named; a row with a bad value (unparsable number or date, price at or below zero, \
-            high below low, wrong field count) is skipped with a warning. The rest imports in one \
-            transaction: an interrupted import leaves the store as it was.
+            high below low, wrong field count) is skipped with a warning. Then nothing is imported and the \
+            exit status is 1, unless --allow-rejects imports the rest. An import is one transaction: an \
+            interrupted import leaves the store as it was.
 
             FORMAT membership imports a universe's point-in-time membership (index constituents) under \
             --universe NAME, replacing what that universe held: spells (ticker,start_date,end_date; an \
@@ -56,6 +57,9 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print every skipped row, not just the first few.")
     var verbose = false
 
+    @Flag(help: "Import the rest when files are rejected or rows skipped (without it such an import stores nothing and exits 1).")
+    var allowRejects = false
+
     func run() throws {
         var dates = DateFormat.iso
         if let dateFormat {
@@ -71,20 +75,19 @@ struct ImportCommand: ParsableCommand {
         let clock = Stopwatch()
         let info = try sectors.map { path in try readSectorFile(path: path) } ?? []
         let batch = try PriceImporter(format: format, options: CSVImportOptions(tickerColumn: tickerColumn, dateFormat: dates)).read(source: source)
-        for problem in batch.rejectedFiles { FileHandle.standardError.write("rejected: \(problem)\n") }
-        let skipped = batch.skippedRows
-        for problem in verbose ? skipped : Array(skipped.prefix(10)) { FileHandle.standardError.write("warning: \(problem)\n") }
-        if !verbose && skipped.count > 10 { FileHandle.standardError.write("warning: \(skipped.count - 10) more rows skipped (--verbose lists them)\n") }
+        for line in batch.problemLines(rowLimit: verbose ? nil : 10) { FileHandle.standardError.write(line + "\n") }
         guard !batch.bars.isEmpty || !info.isEmpty else {
             throw CommandFailure(description: "\(source): nothing to import (\(batch.rejectedFiles.count) of \(batch.filesRead) files rejected)")
+        }
+        if let summary = batch.problemSummary, !allowRejects {
+            throw CommandFailure(description: "\(source): \(summary) (named above): nothing imported; correct them, "
+                                 + "or import the rest with --allow-rejects")
         }
         let store = try PriceStore(path: self.store.resolved)
         let written = try store.write(batch, info: info, format: format, source: source)
         print("imported \(written.rows) rows for \(written.tickers) tickers from \(batch.filesRead - batch.rejectedFiles.count) of \(batch.filesRead) files"
               + (info.isEmpty ? "" : ", \(info.count) sector entries") + " into \(store.path) in \(String(format: "%.1f", clock.seconds)) s")
-        if !batch.problems.isEmpty {
-            print("\(batch.rejectedFiles.count) files rejected, \(skipped.count) rows skipped (see messages above)")
-        }
+        if let summary = batch.problemSummary { print(summary + " (see messages above)") }
     }
 }
 

@@ -2,14 +2,6 @@ import AlphaLab
 import AlphaLabLua
 import Foundation
 
-extension AlphaLabCommand {
-    /// Whether `word` is handled by the subcommands rather than the Lua interpreter.
-    static func isSubcommand(_ word: String) -> Bool {
-        ["import", "info", "market", "help", "--help", "-h", "--version"].contains(word)
-            || configuration.subcommands.contains { $0.configuration.commandName == word }
-    }
-}
-
 /// What a cluster task does with a script: train its shard of the planned trainings
 /// (`--shard`), or run its shard of the script's runs (`--sweep-shard`).
 enum WorkerRole {
@@ -250,8 +242,12 @@ struct Interpreter {
     }
 
     private func usage(_ problem: String) -> Int32 {
-        FileHandle.standardError.write(Data("""
-        alphalab: \(problem)
+        FileHandle.standardError.write(Data("alphalab: \(problem)\n\(Self.usage)\ncommands: alphalab --help\n".utf8))
+        return 2
+    }
+
+    /// The interpreter's options, as `lua` lists them (also in `alphalab run --help`).
+    static let usage = """
         usage: alphalab [options] [script [args]]
           -e chunk   run the chunk
           -l mod     require mod into the global mod
@@ -262,7 +258,8 @@ struct Interpreter {
                      ALPHALAB_PATH, the output folder and the paths among its arguments;
                      writes under the output folder only; no io.tmpfile
           --no-ledger  do not record this process's backtests as trials (the ledger:
-                     the store of --runs or $ALPHALAB_RUNS, else ~/.local/share/alphalab/ledger.db)
+                     the store of --runs or $ALPHALAB_RUNS, else
+                     ~/.local/share/alphalab/ledger.db)
           --output DIR        the sandbox's output folder (default results)
           --memory-limit MB   most memory Lua code may hold (sandbox: 1024)
           --cpu-limit SECONDS most CPU time Lua code may run per chunk (sandbox: 300)
@@ -273,9 +270,5 @@ struct Interpreter {
           --sweep-shard I/N  run shard I of N of the script's runs, store their results, exit
           --         stop handling options
           -          run stdin
-        subcommands: alphalab import|info|market ... (alphalab --help)
-
-        """.utf8))
-        return 2
-    }
+        """
 }

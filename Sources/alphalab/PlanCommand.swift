@@ -33,6 +33,8 @@ struct PlanCommand: ParsableCommand {
     var script: [String] = []
 
     func validate() throws {
+        // The script's words pass through untouched, so the command's own --help is read here.
+        if let first = script.first, ["--help", "-h"].contains(first) { throw CleanExit.helpRequest(self) }
         guard !script.isEmpty else { throw ValidationError("a script is needed: alphalab plan SCRIPT [options]") }
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
     }

@@ -71,6 +71,7 @@ struct RerunCommand: ParsableCommand {
         let confined = confine ? Sandbox.forScript(folder: folder, arguments: provenance.arguments, stdlib: LuaHost.locateStdlib(), output: nil) : nil
         let host = LuaHost(scriptFolder: folder, sandbox: confined)
         host.setArguments(script: script, arguments: provenance.arguments, interpreter: ["alphalab"])
+        host.state.session.ledgerOff = GlobalOptions.given.contains("--no-ledger")
         do {
             try host.startRerun(fresh: fresh)
             try ScriptPlanner.silenced { () throws(LuaError) in

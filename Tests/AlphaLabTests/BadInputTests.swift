@@ -173,6 +173,35 @@ import Testing
         #expect(batch.rejectedFiles.map { ($0.file as NSString).lastPathComponent } == ["BBB.csv"])
     }
 
+    @Test("A malformed row and a file with a duplicate date: import, lab.read_csv and --csv all name both; --strict and strict make them errors; import stores nothing without --allow-rejects")
+    func everyReaderReportsWhatItDrops() throws {
+        let folder = Fixtures.temporaryFolder()
+        Fixtures.write(Self.good.replacingOccurrences(of: "2021-01-05,10.5,11.5,10.0,11.0", with: "2021-01-05,10.5,11.5,10.0,x"), to: folder + "/in/AAA.csv")
+        Fixtures.write(Self.header + "2021-01-04,1,1,1,1,1,10,0,1\n2021-01-04,1,1,1,1,1,10,0,1\n", to: folder + "/in/BBB.csv")
+        for i in 0..<20 { Fixtures.write(Self.good, to: folder + "/in/T\(i).csv") }
+        func namesBoth(_ text: String) -> Bool {
+            text.contains("AAA.csv:3: unparsable number 'x' in column close (row skipped)")
+                && text.contains("BBB.csv:3: duplicate date 2021-01-04 for BBB on lines 2 and 3 (file rejected)")
+        }
+        let db = folder + "/market.db"
+        let refused = try Fixtures.alphalab(["import", "alphavantage", folder + "/in", "--db", db])
+        #expect(refused.status == 1 && namesBoth(refused.err) && refused.err.contains("1 of 22 files rejected, 1 row skipped"), "\(refused.err)")
+        #expect(refused.err.contains("nothing imported") && !FileManager.default.fileExists(atPath: db))
+        let allowed = try Fixtures.alphalab(["import", "alphavantage", folder + "/in", "--db", db, "--allow-rejects"])
+        #expect(allowed.status == 0 && namesBoth(allowed.err) && allowed.out.contains("imported 62 rows for 21 tickers"), "\(allowed.out) \(allowed.err)")
+
+        let lua = try Fixtures.alphalab(["-e", "print(lab.read_csv('\(folder)/in').ticker_count)"])
+        #expect(lua.status == 0 && lua.out == "21\n" && namesBoth(lua.err) && lua.err.contains("lab.read_csv: 1 of 22 files rejected, 1 row skipped"), "\(lua.err)")
+        let strict = try Fixtures.alphalab(["-e", "lab.read_csv('\(folder)/in', { strict = true })"])
+        #expect(strict.status == 1 && namesBoth(strict.err) && strict.err.contains("(strict)"), "\(strict.err)")
+
+        let script = Fixtures.root.appendingPathComponent("scripts/momentum_vs_spy.lua").path
+        let csv = try Fixtures.alphalab([script, "--csv", folder + "/in", "--help"])
+        #expect(csv.status == 0 && csv.out.contains("--strict"), "\(csv.out)")
+        let strictCSV = try Fixtures.alphalab([script, "--csv", folder + "/in", "--strict"])
+        #expect(strictCSV.status == 1 && namesBoth(strictCSV.err), "\(strictCSV.err)")
+    }
+
     @Test func aWriteThatFailsMidwayLeavesTheStoreAsItWas() throws {
         let (store, folder, before) = try storeWithGoodData()
         // Make the database refuse the second ticker's rows: the first ticker's rows,

@@ -61,6 +61,7 @@
 ---@field membership? string a point-in-time membership file: spells, Qlib instruments or snapshots
 ---@field universe? string the name configs use for the membership's universe
 ---@field delistings? string a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
+---@field strict? boolean true: a rejected file or a skipped row is an error (else each is reported on stderr)
 
 ---lab.synthetic's options
 ---@class SyntheticOptions
@@ -959,6 +960,7 @@ function lab.picks(config, dataset, options) end
 ---    membership     a point-in-time membership file: spells, Qlib instruments or snapshots
 ---    universe       the name configs use for the membership's universe
 ---    delistings     a delisting file: ticker,date,return (CRSP's DLRET: -1 a total loss, 0.3 a 30% premium)
+---    strict         true: a rejected file or a skipped row is an error (else each is reported on stderr)
 ---@param source string
 ---@param options? ReadCSVOptions
 ---@return Dataset

@@ -13,6 +13,21 @@ public struct ImportBatch: Sendable {
     public var skippedRows: [ImportProblem] { problems.filter { $0.action == .skippedRow } }
     /// Rows accepted.
     public var rowCount: Int { bars.reduce(0) { $0 + $1.count } }
+
+    /// The problems as `alphalab import` prints them, one a line: every rejected file, then the
+    /// first `rowLimit` skipped rows (all of them when nil) and how many more there were.
+    public func problemLines(rowLimit: Int? = 10) -> [String] {
+        let skipped = skippedRows
+        let shown = rowLimit.map { Array(skipped.prefix($0)) } ?? skipped
+        var lines = rejectedFiles.map { "rejected: \($0)" } + shown.map { "warning: \($0)" }
+        if shown.count < skipped.count { lines.append("warning: \(skipped.count - shown.count) more rows skipped") }
+        return lines
+    }
+
+    /// One sentence counting the problems ("1 of 505 files rejected, 3 rows skipped"), or nil when there are none.
+    public var problemSummary: String? {
+        problems.isEmpty ? nil : "\(rejectedFiles.count) of \(filesRead) files rejected, \(skippedRows.count) \(skippedRows.count == 1 ? "row" : "rows") skipped"
+    }
 }
 
 /// Reads a price source in a given format: a single file, or a folder whose
