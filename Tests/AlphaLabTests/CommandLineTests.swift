@@ -31,7 +31,8 @@ import Testing
         let info = try alphalab(["info"], environment: ["ALPHALAB_DB": db])
         #expect(info.status == 0)
         #expect(info.out.contains("tickers      1"))
-        #expect(info.out.contains("dates        2021-01-04 .. 2021-01-06"))
+        #expect(info.out.contains("stocks       2021-01-04 .. 2021-01-06"))
+        #expect(info.out.contains("benchmark    SPY not stored (excess returns need it)"))
         #expect(info.out.contains("Energy"))
     }
 

@@ -165,8 +165,15 @@ struct CoverageTests {
         #expect(r.warnings.contains { $0.hasPrefix("coverage: in 2024 only 80.0% of cov's members had a bar on the decision days (below 95% in 1 of 1 years)") },
                 "\(r.warnings)")
         #expect(r.summary.contains("!! coverage: in 2024 only 80.0%"))
+        #expect(r.summary.contains("  universe cov: 4 members at a decision on average, 4 tickers over the run\n"), "\(r.summary)")
         let again = try JSONDecoder().decode(ExperimentResult.self, from: try r.json())
-        #expect(again.coverage == coverage && again.warnings == r.warnings)
+        #expect(again.coverage == coverage && again.warnings == r.warnings && again.universeSize == r.universeSize && r.universeSize != nil)
+        // Under --limit the warning blames the cut, and the card and the report's table name it.
+        market.limit = TickerLimit(kept: 4, available: 9)
+        let limited = try market.run(["A1": 4, "A2": 3, "A3": 2, "A4": 1]) { $0.topN = 2; $0.universe = "cov" }
+        #expect(limited.warnings.contains { $0.hasSuffix("--limit kept 4 of 9 tickers, so most members are missing for the limit's sake") }, "\(limited.warnings)")
+        #expect(limited.summary.contains("tickers over the run; --limit kept 4 of 9 tickers"), "\(limited.summary)")
+        #expect(HTMLReport(title: "t", results: [limited]).summaryTable().contains("<td>cov (4; limit 4 of 9)</td>"))
         let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")
         let id = try store.save(r, seconds: 0, provenance: nil)
         #expect(try store.load(id: id).coverage == coverage)
@@ -189,14 +196,19 @@ struct CoverageTests {
         #expect(lua.out == "index\t2\t2015\ttrue\ttrue\nnil\n", "\(lua.out)\(lua.err)")
         let folder = Fixtures.temporaryFolder()
         let db = folder + "/market.db"
-        let prices = Fixtures.write("date,open,high,low,close,volume,ticker\n2020-01-02,10,11,9,10,1000,AAA\n2020-12-31,10,11,9,10,1000,AAA\n",
-                                    to: folder + "/prices.csv")
+        // The stocks trade through 2020; the benchmark goes on to 2022; the universe starts in 2018.
+        let prices = Fixtures.write("date,open,high,low,close,volume,ticker\n2020-01-02,10,11,9,10,1000,AAA\n2020-12-31,10,11,9,10,1000,AAA\n"
+                                    + "2017-01-03,10,11,9,10,1000,SPY\n2022-06-30,10,11,9,10,1000,SPY\n", to: folder + "/prices.csv")
         #expect(try Fixtures.alphalab(["import", "long", prices, "--db", db]).status == 0)
-        let members = Fixtures.write("ticker,start_date,end_date\nAAA,2020-01-02,\nBBB,2020-01-02,\n", to: folder + "/members.csv")
+        let members = Fixtures.write("ticker,start_date,end_date\nAAA,2018-01-02,\nBBB,2018-01-02,\n", to: folder + "/members.csv")
         #expect(try Fixtures.alphalab(["import", "membership", members, "--universe", "idx", "--db", db]).status == 0)
         let info = try Fixtures.alphalab(["info", "--db", db])
-        #expect(info.out.contains("    coverage (members with prices spanning each Wednesday): 2020 50.0%; worst 2020 50.0% (below 95%: survivorship left in)"),
-                "\(info.out)\(info.err)")
+        for line in ["stocks       2020-01-02 .. 2020-12-31", "benchmark    SPY 2017-01-03 .. 2022-06-30",
+                     "members on January 1 (with prices that day): 2018 2 (no stock prices), 2022 2 (no stock prices)",
+                     "    coverage (members with prices spanning each Wednesday, 2020-01-02 .. 2020-12-31): 2020 50.0%; worst 2020 50.0% (below 95%: members without prices, survivorship left in)",
+                     "    no stock prices in the data before 2020-01-02 or after 2020-12-31 (the benchmark's bars go on to 2022-06-30): not counted"] {
+            #expect(info.out.contains(line), "\(line)\n\(info.out)\(info.err)")
+        }
     }
 }
 

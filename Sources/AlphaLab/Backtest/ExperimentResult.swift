@@ -108,16 +108,21 @@ public struct ExperimentResult: Sendable, Equatable {
     /// a bar on the decision days (below 100%, the run chose among members that survived
     /// into the data).
     public var coverage: UniverseCoverage? = nil
+    /// How many names the run chose among, and any `--limit` (nil for results recorded before it was kept).
+    public var universeSize: UniverseSize? = nil
 
     /// The share of a year's member-days below which a run's coverage is a warning.
     public static let coverageWarningShare = 0.95
 
     /// The warning a coverage below ``coverageWarningShare`` in some year earns, naming the worst year.
-    public static func coverageWarning(_ coverage: UniverseCoverage) -> String? {
+    /// Under `--limit`, the warning says that the cut, not survivorship alone, left members out.
+    public static func coverageWarning(_ coverage: UniverseCoverage, limit: TickerLimit? = nil) -> String? {
         guard let worst = coverage.worst, worst.share < coverageWarningShare else { return nil }
-        return String(format: "coverage: in %d only %.1f%% of %@'s members had a bar on the decision days (below 95%% in %d of %d years): "
-                      + "the run chose among the members that survived into the data", worst.year, worst.share * 100, coverage.universe,
-                      coverage.years.filter { $0.share < coverageWarningShare }.count, coverage.years.count)
+        let cause = limit.map { "--limit kept \($0.kept) of \($0.available) tickers, so most members are missing for the limit's sake" }
+            ?? "the run chose among the members that survived into the data"
+        return String(format: "coverage: in %d only %.1f%% of %@'s members had a bar on the decision days (below %.0f%% in %d of %d years): %@",
+                      worst.year, worst.share * 100, coverage.universe, coverageWarningShare * 100,
+                      coverage.years.filter { $0.share < coverageWarningShare }.count, coverage.years.count, cause)
     }
 
     /// The first decision date.
@@ -152,6 +157,7 @@ public struct ExperimentResult: Sendable, Equatable {
         if !periods.isEmpty {
             lines.append("  equity \(Sparkline.render(equityCurve.map(\.value)))  \(String(format: "%.0f", config.initialCash)) -> \(String(format: "%.0f", finalValue))")
         }
+        if let universeSize { lines.append("  " + universeSize.summary) }
         lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(rate(quality.directionalAccuracy))  hit rate \(rate(quality.hitRate))")
         return lines.joined(separator: "\n")
     }

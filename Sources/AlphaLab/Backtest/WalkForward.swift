@@ -142,10 +142,12 @@ public struct WalkForward {
         var result = recorder.result(holdingDays: execution.holdingDays, strategy: scorer.label, dataFingerprint: panel.fingerprint)
         result.explanation = explaining?.finished()
         if let endsEarly { result.warnings.append(endsEarly) }
+        result.universeSize = try UniverseSize(universe: config.universe, dataset: dataset,
+                                               days: result.periods.compactMap { panel.calendar.index(of: $0.scoringDate) })
         if let membership = dataset.memberships[config.universe] {
             let coverage = UniverseCoverage(membership, panel: panel, days: Array(days.dropLast()))
             result.coverage = coverage
-            if let warning = ExperimentResult.coverageWarning(coverage) { result.warnings.append(warning) }
+            if let warning = ExperimentResult.coverageWarning(coverage, limit: dataset.limit) { result.warnings.append(warning) }
         }
         return result
     }

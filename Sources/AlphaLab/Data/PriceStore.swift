@@ -162,7 +162,7 @@ public final class PriceStore: Sendable {
     @discardableResult
     public func write(_ delistings: [Delisting], source: String = "") throws -> DelistingSummary {
         try database.write { db in
-            let lastBars = try Self.pricedSpans(db).mapValues(\.upperBound)
+            let lastBars = try Self.pricedSpans(db, fromSeries: db.tableExists("price_series")).mapValues(\.upperBound)
             if let why = delistings.conflict(withLastBars: lastBars) { throw StoreError.conflict(why + " (no delisting was imported)") }
             let insert = try db.makeStatement(sql: "INSERT OR REPLACE INTO delistings (ticker, date, delisting_return) VALUES (?, ?, ?)")
             for d in delistings { try insert.execute(arguments: [d.ticker, d.day.description, d.delistingReturn]) }
@@ -251,7 +251,7 @@ public final class PriceStore: Sendable {
             let info = try Self.readInfo(db)
             var sectors: [String: Int] = [:]
             for i in info where !i.sector.isEmpty { sectors[i.sector, default: 0] += 1 }
-            let spans = fromSeries ? try Self.pricedSpans(db) : [:]
+            let spans = try Self.pricedSpans(db, fromSeries: fromSeries)
             return StoreSummary(path: path, tickers: row[0], rows: row[1],
                                 first: (row[2] as String?).flatMap { Day($0) }, last: (row[3] as String?).flatMap { Day($0) },
                                 sectors: sectors, universes: try memberships(db), pricedSpans: spans, delistings: try Self.readDelistings(db))
@@ -259,9 +259,11 @@ public final class PriceStore: Sendable {
     }
 
     /// The first and last bar of every ticker with a packed series.
-    private static func pricedSpans(_ db: Database) throws -> [String: ClosedRange<Day>] {
+    private static func pricedSpans(_ db: Database, fromSeries: Bool) throws -> [String: ClosedRange<Day>] {
         var spans: [String: ClosedRange<Day>] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT ticker, first_date, last_date FROM price_series") {
+        let sql = fromSeries ? "SELECT ticker, first_date, last_date FROM price_series"
+            : "SELECT ticker, MIN(date), MAX(date) FROM price_data GROUP BY ticker"
+        for r in try Row.fetchAll(db, sql: sql) {
             if let a = (r[1] as String?).flatMap({ Day($0) }), let b = (r[2] as String?).flatMap({ Day($0) }), a <= b { spans[r[0]] = a...b }
         }
         return spans
@@ -308,13 +310,29 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
     /// The stored delistings.
     public var delistings: [Delisting] = []
 
+    /// The benchmark's ticker: its span is shown apart from the stocks'.
+    public var benchmark = "SPY"
+
+    /// The first and last bar of any stock (the benchmark aside), or nil without stocks.
+    public var stocksSpan: ClosedRange<Day>? {
+        let spans = pricedSpans.filter { $0.key != benchmark }.values
+        guard let first = spans.map(\.lowerBound).min(), let last = spans.map(\.upperBound).max() else { return nil }
+        return first...last
+    }
+
     public var description: String {
-        let lines = [
+        let stocks = stocksSpan
+        let benchmarkSpan = pricedSpans[benchmark]
+        var lines = [
             "store        \(path)",
-            "tickers      \(tickers)",
+            "tickers      \(tickers)" + (benchmarkSpan == nil ? "" : " (\(benchmark) and \(tickers - 1) stocks)"),
             "rows         \(rows)",
-            "dates        \(first?.description ?? "-") .. \(last?.description ?? "-")",
+            "stocks       " + (stocks.map { "\($0.lowerBound) .. \($0.upperBound)" } ?? "none"),
+            "benchmark    \(benchmark) " + (benchmarkSpan.map { "\($0.lowerBound) .. \($0.upperBound)" } ?? "not stored (excess returns need it)"),
         ]
+        if let stocks, let benchmarkSpan, benchmarkSpan.upperBound > stocks.upperBound {
+            lines.append("             (runs end at the stocks' last bar, \(stocks.upperBound))")
+        }
         let priced = delistings.filter { pricedSpans[$0.ticker] != nil }
         let delistingLine = "delistings   \(delistings.count)" + (delistings.isEmpty ? " (held positions whose bars end are settled at the last close)"
             : ", \(priced.count) with prices, mean return \(Format.rate(priced.isEmpty ? .nan : priced.map(\.delistingReturn).reduce(0, +) / Double(priced.count)))")
@@ -323,31 +341,42 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
             universeLines.append("  \(u.name): \(u.spells.count) spells of \(u.tickers.count) tickers, \(u.first?.description ?? "-") .. \(u.last?.description ?? "open")")
             let sizes = u.sizeByYear(through: last)
             let shown = sizes.enumerated().filter { $0.offset % 5 == 0 || $0.offset == sizes.count - 1 }.map(\.element)
-            universeLines.append("    members on January 1 (with prices): " + shown.map { year, count in
-                let day = Day(year: year, month: 1, day: 1)!
-                let withPrices = u.members(on: max(day, u.first!)).filter { pricedSpans[$0] != nil }.count
+            universeLines.append("    members on January 1 (with prices that day): " + shown.map { year, count in
+                let day = max(Day(year: year, month: 1, day: 1)!, u.first!)
+                guard let stocks, stocks.contains(day) else { return "\(year) \(count) (no stock prices)" }
+                let withPrices = u.members(on: day).filter { pricedSpans[$0]?.contains(day) == true }.count
                 return "\(year) \(count) (\(withPrices))"
             }.joined(separator: ", "))
-            universeLines.append(coverageLine(u))
+            universeLines += coverageLines(u, stocks: stocks)
         }
         return (lines + sectorLines(sectors) + universeLines).joined(separator: "\n")
     }
 
     /// The universe's coverage by year: the share of its members, each Wednesday, whose
     /// prices span that day (the first to the last bar; runs measure bars on their own
-    /// decision days), every fifth year, the last, and the worst.
-    func coverageLine(_ u: Membership) -> String {
-        guard let start = u.first, let end = [u.last, last].compactMap({ $0 }).min(), start <= end else { return "    coverage: -" }
+    /// decision days), every fifth year, the last, and the worst. Only over the stocks' span:
+    /// a year without any stock prices is "no prices in the data", not a coverage of 0%.
+    func coverageLines(_ u: Membership, stocks: ClosedRange<Day>?) -> [String] {
+        guard let stocks, let first = u.first else { return ["    coverage: - (no stock prices)"] }
+        let start = max(first, stocks.lowerBound), end = min(u.last ?? stocks.upperBound, stocks.upperBound)
+        guard start <= end else { return ["    coverage: - (no stock prices while it has members)"] }
         var dates: [Day] = []
         var day = start
         while day.weekday != 3 { day = day.adding(days: 1) }
         while day <= end { dates.append(day); day = day.adding(days: 7) }
         let coverage = UniverseCoverage(u, dates: dates) { ticker, k in pricedSpans[ticker]?.contains(dates[k]) == true }
-        guard let worst = coverage.worst else { return "    coverage: -" }
+        guard let worst = coverage.worst else { return ["    coverage: -"] }
         let years = coverage.years
         let shown = years.enumerated().filter { $0.offset % 5 == 0 || $0.offset == years.count - 1 }.map(\.element)
-        return "    coverage (members with prices spanning each Wednesday): " + shown.map { "\($0.year) \(Format.rate($0.share))" }.joined(separator: ", ")
-            + "; worst \(worst.year) \(Format.rate(worst.share))" + (worst.share < ExperimentResult.coverageWarningShare ? " (below 95%: survivorship left in)" : "")
+        let threshold = Format.num(ExperimentResult.coverageWarningShare * 100, "%.0f")
+        var lines = ["    coverage (members with prices spanning each Wednesday, \(start) .. \(end)): "
+            + shown.map { "\($0.year) \(Format.rate($0.share))" }.joined(separator: ", ")
+            + "; worst \(worst.year) \(Format.rate(worst.share))" + (worst.share < ExperimentResult.coverageWarningShare ? " (below \(threshold)%: members without prices, survivorship left in)" : "")]
+        var outside: [String] = []
+        if first < stocks.lowerBound { outside.append("before \(stocks.lowerBound)") }
+        if u.last.map({ $0 > stocks.upperBound }) ?? true, let last { outside.append("after \(stocks.upperBound)" + (last > stocks.upperBound ? " (the benchmark's bars go on to \(last))" : "")) }
+        if !outside.isEmpty { lines.append("    no stock prices in the data " + outside.joined(separator: " or ") + ": not counted") }
+        return lines
     }
 }
 

@@ -64,7 +64,7 @@ public struct HTMLReport {
 
     /// The seed's table, plus CAGR, Sortino, IC and how the run traded; the best Sharpe marked.
     public func summaryTable() -> String {
-        var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th></tr></thead><tbody>"
+        var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th><th>Universe</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
             let mark = r.name == bestSharpe?.name ? " class=\"best\"" : ""
@@ -74,11 +74,18 @@ public struct HTMLReport {
             body += "<td>\(Format.pct(r.metrics.cagr))</td><td>\(Format.num(r.metrics.sortino))</td>"
             body += "<td>\(Format.num(r.quality.meanIC, "%.3f"))</td><td>\(r.weeksTraded)</td>"
             body += "<td>\(esc(r.config.execution.rawValue))</td><td>\(Format.rate(r.turnover))</td>"
-            body += "<td>\(Format.rate(r.costDrag))</td><td>\(Format.num(r.holdingDays, "%.1f"))</td></tr>"
+            body += "<td>\(Format.rate(r.costDrag))</td><td>\(Format.num(r.holdingDays, "%.1f"))</td><td>\(universeCell(r))</td></tr>"
         }
         body += "</tbody></table>"
         if let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }
         return body
+    }
+
+    /// The universe, its members at a decision on average, and any `--limit`.
+    private func universeCell(_ r: ExperimentResult) -> String {
+        guard let size = r.universeSize else { return esc(r.config.universe) }
+        let limit = size.limit.map { "; limit \($0.kept) of \($0.available)" } ?? ""
+        return "\(esc(size.universe)) (\(Format.num(size.meanMembers, "%.0f"))\(limit))"
     }
 
     /// Equity curves as cumulative returns (SPY over the first run's span dashed), drawdowns and yearly returns.

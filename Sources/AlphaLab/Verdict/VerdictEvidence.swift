@@ -27,17 +27,10 @@ public struct VerdictEvidence: Sendable, Equatable, Codable {
     /// The evidence of `result` on `dataset`.
     public init(result: ExperimentResult, dataset: Dataset) throws {
         let panel = dataset.panel
-        let universe = try dataset.universe(named: result.config.universe)
-        let days = result.periods.compactMap { panel.calendar.index(of: $0.scoringDate) }
-        var seen = Set<Int>(), members = 0
-        for d in days {
-            let m = universe.members(day: d)
-            members += m.count
-            seen.formUnion(m)
-        }
-        self.universe = result.config.universe
-        tickers = seen.count
-        meanMembers = days.isEmpty ? 0 : Double(members) / Double(days.count)
+        let size = try result.universeSize ?? UniverseSize(result: result, dataset: dataset)
+        universe = size.universe
+        tickers = size.tickers
+        meanMembers = size.meanMembers
         periods = result.periods.count
         years = Double(periods) / result.config.rebalance.periodsPerYear
         calendarYears = Set(result.periods.map(\.date.year)).count
@@ -59,17 +52,5 @@ public struct VerdictEvidence: Sendable, Equatable, Codable {
             + "\(periods) periods over \(Format.num(years, "%.1f")) years (\(calendarYears) calendar years)"
         if let limit { text += "; --limit kept \(limit.kept) of \(limit.available) tickers" }
         return text
-    }
-}
-
-/// A dataset cut to its first tickers (`--limit N`, `lab.read_csv{limit=N}`).
-public struct TickerLimit: Sendable, Equatable, Codable {
-    /// Tickers kept, of those the source held.
-    public var kept: Int
-    public var available: Int
-
-    public init(kept: Int, available: Int) {
-        self.kept = kept
-        self.available = available
     }
 }

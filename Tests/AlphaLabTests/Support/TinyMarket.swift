@@ -10,6 +10,8 @@ struct TinyMarket {
     var delistings: [String: Double] = [:]
     /// Point-in-time memberships the dataset carries.
     var memberships: [Membership] = []
+    /// A `--limit` the dataset says cut it.
+    var limit: TickerLimit?
     private var bars: [String: (open: [Double], high: [Double], low: [Double], close: [Double])] = [:]
 
     /// Tickers A1-A4 in Tech, A5-A6 in Energy, and SPY.
@@ -81,7 +83,7 @@ struct TinyMarket {
             $0.minStocks = 0
         }
         body(&config)
-        let walk = try WalkForward(config: config, dataset: Dataset(panel: panel, memberships: memberships))
+        let walk = try WalkForward(config: config, dataset: Dataset(panel: panel, memberships: memberships, limit: limit))
         return try walk.run(scorer: FunctionScorer(label: "fixed") { context in
             let scores = scoring(context)
             return context.symbols.map { scores[$0] ?? .nan }
