@@ -39,7 +39,7 @@ end
 local function format(v, options, depth, seen, indent)
   if type(v) ~= "table" then return scalar(v) end
   local mt = getmetatable(v)
-  if mt and mt.__tostring then return tostring(v) end
+  if mt and mt.__tostring and not mt.__engine_table then return tostring(v) end
   if seen[v] then return "<cycle>" end
   if depth >= options.depth then return "{...}" end
   seen[v] = true

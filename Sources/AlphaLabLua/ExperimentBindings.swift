@@ -114,6 +114,9 @@ extension LabModule {
                     }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
                 }
             }
+            let bar = progress == nil && session.drawsProgress ? TerminalProgress() : nil
+            if let bar { walk.progress = { bar.update($0) } }
+            defer { bar?.finish() }
             let clock = Stopwatch()
             let result = try walk.run(scorer: scorer)
             if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }

@@ -87,17 +87,37 @@ enum HelpFunction {
         return (name, text, nil)
     }
 
-    /// One line per documented member of the table at `index`: the first line of its help.
+    /// One line per documented member of the table at `index`: the head of its help.
     static func memberHelp(_ L: OpaquePointer, _ index: Int32) -> [String] {
         var lines: [String] = []
         lua_pushnil(L)
         while lua_next(L, index) != 0 {
             if lua_type(L, -2) == LUA_TSTRING, let entry = lookup(L, -1) {
-                lines.append("  " + (entry.text.split(separator: "\n").first.map(String.init) ?? entry.name))
+                lines.append("  " + head(of: entry.text))
             }
             alab_pop(L, 1)
         }
         return lines.sorted()
+    }
+
+    /// A help text's first line, carried on over the next lines until its brackets close (a
+    /// signature whose description wraps inside parentheses is not cut mid-phrase).
+    static func head(of text: String) -> String {
+        var head = "", depth = 0
+        for (number, line) in text.split(separator: "\n").enumerated() {
+            if number > 0 { head += " " }
+            for character in line.trimmingCharacters(in: .whitespaces) {
+                head.append(character)
+                if "([{".contains(character) { depth += 1 }
+                if ")]}".contains(character) {
+                    depth -= 1
+                    // The bracket the first line left open closes on a later line: the head ends with it.
+                    if depth == 0 && number > 0 { return head }
+                }
+            }
+            if depth <= 0 { break }
+        }
+        return head
     }
 }
 

@@ -34,11 +34,11 @@ public enum LabModule {
 
     typealias Function = (name: String, help: String, body: LuaFunctionBody)
 
-    /// `help(lab)`: the first line of every function's help, from the function tables
+    /// `help(lab)`: the head of every function's help, from the function tables
     /// themselves, so no function is ever left out.
     static var labHelp: String {
         let functions = (dataFunctions + experimentFunctions + factorFunctions + displayFunctions)
-            .map { "  " + ($0.help.split(separator: "\n").first.map(String.init) ?? "lab." + $0.name) }.sorted()
+            .map { "  " + HelpFunction.head(of: $0.help) }.sorted()
         return (["lab: AlphaLab's engine from Lua (help(lab.run) explains one function; help(obj) lists an object's methods)."]
             + functions + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")
     }

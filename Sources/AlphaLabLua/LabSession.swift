@@ -68,6 +68,9 @@ public final class LabSession {
     /// Whether `help(x)` prints its text as well as returning it (not in the REPL, which
     /// prints what expressions return).
     public var helpPrints = true
+    /// Whether `lab.run` without a `progress` option draws a progress line on stderr (the
+    /// REPL on a terminal sets it).
+    public var drawsProgress = false
     /// With a sandbox, files are read and written only where it allows.
     public private(set) var sandbox: Sandbox?
 

@@ -152,7 +152,10 @@ public final class LuaHost {
             state.stack.pop()
             return .complete
         } catch {
-            return error.isSyntaxError && error.message.hasSuffix("<eof>") ? .incomplete : .invalid
+            // A quoted string cannot go on past its line (unless the line ends in a backslash): an error
+            // now, as lua reports it, rather than a prompt for more. A long string ([[ ]]) can.
+            let unfinishedQuote = error.message.hasSuffix("unfinished string near <eof>") && !chunk.hasSuffix("\\")
+            return error.isSyntaxError && error.message.hasSuffix("<eof>") && !unfinishedQuote ? .incomplete : .invalid
         }
     }
 

@@ -66,7 +66,8 @@ public struct LuaStack {
 
     public func pop(_ n: Int32 = 1) { alab_pop(L, n) }
 
-    /// Pushes a value; arrays and maps become new tables.
+    /// Pushes a value; arrays and maps become new tables, which print as the pretty printer
+    /// lays them out.
     public func push(_ value: LuaValue) {
         switch value {
         case .nil: lua_pushnil(L)
@@ -81,6 +82,7 @@ public struct LuaStack {
                 push(item)
                 lua_rawseti(L, -2, lua_Integer(i + 1))
             }
+            alab_setenginetable(L, -1)
         case .map(let entries):
             _ = lua_checkstack(L, 3)
             lua_createtable(L, 0, Int32(entries.count))
@@ -89,6 +91,7 @@ public struct LuaStack {
                 push(item)
                 lua_rawset(L, -3)
             }
+            alab_setenginetable(L, -1)
         case .integerKeyed(let entries):
             _ = lua_checkstack(L, 3)
             lua_createtable(L, 0, Int32(entries.count))

@@ -225,16 +225,48 @@ static int alab_integerkey_index(lua_State *L) {
     return 1;
 }
 
-void alab_setintegerkeys(lua_State *L, int index) {
+/* __tostring of the tables the engine returns: their text as the REPL's pretty printer
+   lays it out (require("pretty").format), so print(r:trials()) shows the table rather than
+   its address; the address when the pretty printer cannot be loaded. */
+static int alab_enginetable_tostring(lua_State *L) {
+    lua_settop(L, 1);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "pretty");
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "format") == LUA_TFUNCTION) {
+        lua_pushvalue(L, 1);
+        if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) return 1;
+    }
+    lua_pushfstring(L, "table: %p", lua_topointer(L, 1));
+    return 1;
+}
+
+/* The shared metatable `name` (created on first use with `index`, when given, as __index),
+   given to the table at `index`. Not luaL_newmetatable: its __name would make tostring()
+   show these plain tables as objects. __engine_table tells the pretty printer that the
+   __tostring is its own. */
+static void alab_setsharedmetatable(lua_State *L, int index, const char *name, lua_CFunction indexer) {
     index = lua_absindex(L, index);
-    /* Not luaL_newmetatable: its __name would make tostring() show these plain tables as objects. */
-    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.integer_keys") != LUA_TTABLE) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, name) != LUA_TTABLE) {
         lua_pop(L, 1);
-        lua_createtable(L, 0, 1);
-        lua_pushcfunction(L, alab_integerkey_index);
-        lua_setfield(L, -2, "__index");
+        lua_createtable(L, 0, 3);
+        if (indexer != NULL) {
+            lua_pushcfunction(L, indexer);
+            lua_setfield(L, -2, "__index");
+        }
+        lua_pushcfunction(L, alab_enginetable_tostring);
+        lua_setfield(L, -2, "__tostring");
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "__engine_table");
         lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, "alphalab.integer_keys");
+        lua_setfield(L, LUA_REGISTRYINDEX, name);
     }
     lua_setmetatable(L, index);
+}
+
+void alab_setintegerkeys(lua_State *L, int index) {
+    alab_setsharedmetatable(L, index, "alphalab.integer_keys", alab_integerkey_index);
+}
+
+void alab_setenginetable(lua_State *L, int index) {
+    alab_setsharedmetatable(L, index, "alphalab.engine_table", NULL);
 }

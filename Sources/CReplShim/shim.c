@@ -1,6 +1,9 @@
 #include "CReplShim.h"
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <editline/readline.h>
 
 static alab_completer alab_current_completer = NULL;
@@ -32,7 +35,39 @@ void alab_editline_setup(const char *name, alab_completer completer) {
     using_history();
 }
 
-char *alab_readline(const char *prompt) { return readline(prompt); }
+/* Ctrl-C at a prompt cancels the line, as in Python's and IPython's REPLs. libedit's own
+   SIGINT handler puts the terminal back in its normal mode and passes the signal on to the
+   handler it found, ours, which jumps back here; the next readline() starts a fresh line
+   (libedit resets its line buffer and raw mode on entry). */
+static sigjmp_buf alab_line_jump;
+static volatile sig_atomic_t alab_line_armed = 0;
+
+static void alab_line_interrupted(int signo) {
+    (void)signo;
+    if (alab_line_armed) {
+        alab_line_armed = 0;
+        siglongjmp(alab_line_jump, 1);
+    }
+}
+
+char *alab_readline(const char *prompt, int *cancelled) {
+    struct sigaction action, previous;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = alab_line_interrupted;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous);
+    char *volatile line = NULL;
+    *cancelled = 0;
+    if (sigsetjmp(alab_line_jump, 1) == 0) {
+        alab_line_armed = 1;
+        line = readline(prompt);
+        alab_line_armed = 0;
+    } else {
+        *cancelled = 1;
+    }
+    sigaction(SIGINT, &previous, NULL);
+    return line;
+}
 
 void alab_history_load(const char *path, int limit) {
     stifle_history(limit);

@@ -6,8 +6,8 @@ import Foundation
 /// The interactive loop, as `lua` runs it: an expression's values are printed (here
 /// with a pretty printer), an incomplete statement asks for more lines, an error
 /// shows its traceback and the loop goes on. Line editing, Tab completion and a
-/// persistent history come from libedit; Ctrl-C interrupts a running computation,
-/// Ctrl-D leaves.
+/// persistent history come from libedit; Ctrl-C interrupts a running computation or
+/// cancels the line being typed, Ctrl-D leaves.
 struct Repl {
     let host: LuaHost
 
@@ -22,6 +22,7 @@ struct Repl {
 
     func run() {
         host.state.session.helpPrints = false
+        host.state.session.drawsProgress = isatty(2) != 0
         Repl.active = host
         alab_editline_setup("alphalab", complete)
         alab_history_load(Self.historyPath, 1000)
@@ -38,20 +39,39 @@ struct Repl {
     /// The host completion asks; libedit's C callback has no context pointer.
     nonisolated(unsafe) static var active: LuaHost?
 
-    /// Reads one complete chunk: more lines while the statement is incomplete.
-    private func readChunk() -> String? {
-        guard var buffer = readLine(prompt: "> ") else { return nil }
-        while needsMoreInput(buffer) {
-            guard let more = readLine(prompt: ">> ") else { return buffer }
-            buffer += "\n" + more
-        }
-        return buffer
+    /// What the prompt gave: a line, the end of input (Ctrl-D), or a line cancelled by Ctrl-C.
+    private enum Input {
+        case line(String), end, cancelled
     }
 
-    private func readLine(prompt: String) -> String? {
-        guard let line = alab_readline(prompt) else { return nil }
+    /// Reads one complete chunk: more lines while the statement is incomplete. Ctrl-C at
+    /// either prompt drops what was typed and asks again; the session keeps its state.
+    private func readChunk() -> String? {
+        while true {
+            switch readLine(prompt: "> ") {
+            case .end: return nil
+            case .cancelled: print()
+            case .line(var buffer):
+                continuation: while needsMoreInput(buffer) {
+                    switch readLine(prompt: ">> ") {
+                    case .end: return buffer
+                    case .cancelled:
+                        print()
+                        buffer = ""
+                        break continuation
+                    case .line(let more): buffer += "\n" + more
+                    }
+                }
+                if !buffer.isEmpty { return buffer }
+            }
+        }
+    }
+
+    private func readLine(prompt: String) -> Input {
+        var cancelled: Int32 = 0
+        guard let line = alab_readline(prompt, &cancelled) else { return cancelled != 0 ? .cancelled : .end }
         defer { free(line) }
-        return String(cString: line)
+        return .line(String(cString: line))
     }
 
     /// Whether `chunk` is an unfinished statement (its syntax error is at the end of input).

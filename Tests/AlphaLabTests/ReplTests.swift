@@ -75,4 +75,66 @@ struct ReplTests {
         #expect(again.expect("\n> ").contains("2 + 3\n5\n"))
         #expect(again.leave() == 0)
     }
+
+    @Test("Ctrl-C at the prompt or at a continuation line cancels the line and keeps the session; an unclosed quote is an error as in lua; a long lab.run draws a progress line; engine tables print as tables")
+    func keepsItsState() throws {
+        let environment = ["ALPHALAB_HISTORY": Fixtures.temporaryFolder() + "/history", "ALPHALAB_RUNS": ""]
+        let tty = try PseudoTerminal(Fixtures.products.appendingPathComponent("alphalab").path, environment: environment)
+        tty.expect("> ")
+        tty.send("x = 41\n")
+        tty.expect("\n> ")
+        // Typed, then abandoned with Ctrl-C: the process lives on and x is still 41.
+        tty.send("x = 0 -- never mind")
+        tty.send("\u{03}")
+        tty.expect("\n> ")
+        tty.send("for i = 1, 3 do\n")
+        tty.expect(">> ")
+        tty.send("x = 0\n")
+        tty.expect(">> ")
+        tty.send("\u{03}")
+        tty.expect("\n> ")
+        tty.send("x + 1\n")
+        #expect(tty.expect("\n> ").contains("\n42\n"))
+
+        tty.send("print(\"unclosed\n")
+        #expect(tty.expect("\n> ").contains("unfinished string"))
+
+        tty.send("print(lab.synthetic{tickers = 3}:tickers())\n")
+        let printed = tty.expect("\n> ")
+        #expect(printed.contains(#"{ "FIN001", "HLT001", "SPY", "TEC001" }"#) && !printed.contains("table: 0x"), "\(printed)")
+
+        tty.send("r = lab.run({name = 'barred', start_year = 2015, end_year = 2015, retrain_weeks = 8}, lab.synthetic{tickers = 20})\n")
+        // The line is redrawn in place and wiped at the end, so the prompt follows the wipe.
+        let drawn = tty.expect("\u{1B}[K> ", timeout: 120)
+        #expect(drawn.contains("barred [#") && drawn.contains(" 2015-") && drawn.contains("trainings "), "\(drawn)")
+        tty.send("r.name\n")
+        #expect(tty.expect("\n> ").contains("barred"))
+        #expect(tty.leave() == 0)
+    }
+
+    @Test("Every help text is whole: brackets closed, no sentence cut off, in help(lab), help(object) and every function's text")
+    func helpTextsAreWhole() throws {
+        let r = try Fixtures.alphalab(["-e", """
+            local texts = {}
+            for _, record in pairs(debug.getregistry()["alphalab.help"]) do texts[#texts + 1] = record.text end
+            local d = lab.synthetic{ tickers = 5 }
+            local result = lab.run({ strategy = "momentum_12_1", rebalance = "monthly", start_year = 2012, end_year = 2012 }, d)
+            for _, value in ipairs{ lab, d, result, result.config, require("experiment"), require("runs"), lab.runs(os.tmpname()) } do
+              for line in help(value):gmatch("[^\\n]+") do texts[#texts + 1] = line end
+            end
+            for _, t in ipairs(texts) do print((t:gsub("\\n", " "))) end
+            """])
+        #expect(r.status == 0, "\(r.err)")
+        let texts = r.out.split(separator: "\n").map(String.init)
+        #expect(texts.count > 200, "\(texts.count)")
+        let dangling: Set<String> = ["the", "a", "an", "of", "and", "or", "to", "in", "with", "for", "by", "its"]
+        for text in texts {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            var depth = 0
+            for c in trimmed { if "([{".contains(c) { depth += 1 } else if ")]}".contains(c) { depth -= 1 } }
+            #expect(depth == 0, "brackets left open: \(trimmed)")
+            #expect(!(trimmed.last.map { ",;([{".contains($0) } ?? false), "cut off: \(trimmed)")
+            #expect(!dangling.contains(String(trimmed.split(separator: " ").last ?? "")), "cut off: \(trimmed)")
+        }
+    }
 }

@@ -44,6 +44,9 @@ int alab_isinteger(lua_State *L, int index);
 /* Gives the table at `index` the shared metatable of integer-keyed tables: a decimal
    string key reads the integer key. */
 void alab_setintegerkeys(lua_State *L, int index);
+/* Gives the table at `index` the shared metatable of the tables the engine returns: they
+   print as the pretty printer lays them out. */
+void alab_setenginetable(lua_State *L, int index);
 
 /// Pushes the message handler used for protected calls: it turns an error into its
 /// message plus a traceback (as lua.c does), leaving non-string errors with a

@@ -11,8 +11,9 @@ typedef char **(*alab_completer)(const char *word);
 /// word breaks that keep `a.b:c` together so fields and methods complete.
 void alab_editline_setup(const char *name, alab_completer completer);
 
-/// Reads a line with `prompt`; NULL at end of input. The caller frees the line.
-char *alab_readline(const char *prompt);
+/// Reads a line with `prompt`; NULL at end of input, or with `*cancelled` set when Ctrl-C
+/// cancelled the line. The caller frees the line.
+char *alab_readline(const char *prompt, int *cancelled);
 
 /// History: load from and save to `path`, keeping at most `limit` entries.
 void alab_history_load(const char *path, int limit);
