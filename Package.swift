@@ -13,9 +13,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // The run browser's HTTP server: async/await over plain sockets, 39 s to build from
-        // scratch here (Hummingbird with swift-nio: 4m49s). Only alphalab-serve links it.
-        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
         // Property-based tests (the CSV importers fuzzed); the tests alone link it.
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
@@ -66,8 +63,6 @@ let package = Package(
             name: "alphalab-serve",
             dependencies: [
                 "AlphaLab",
-                .product(name: "FlyingFox", package: "FlyingFox"),
-                .product(name: "FlyingSocks", package: "FlyingFox"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

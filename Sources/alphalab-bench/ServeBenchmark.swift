@@ -1,5 +1,6 @@
 import AlphaLab
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -33,10 +34,75 @@ func rawGet(port: UInt16, path: String) -> Int {
     return statusLine.count > 1 ? Int(statusLine[1]) ?? 0 : 0
 }
 
+/// The wall time in milliseconds and the bytes of one GET.
+func timedGet(port: UInt16, path: String) -> (milliseconds: Double, status: Int) {
+    let clock = Stopwatch()
+    let status = rawGet(port: port, path: path)
+    return (clock.seconds * 1000, status)
+}
+
+/// The body size in bytes of one GET (headers aside).
+func bodySize(port: UInt16, path: String) -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
+    _ = send(fd, request, request.count, 0)
+    var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n <= 0 { break }
+        response += buffer[0..<n]
+    }
+    let text = String(decoding: response, as: UTF8.self)
+    return text.range(of: "\r\n\r\n").map { text.utf8.count - text.utf8.distance(from: text.utf8.startIndex, to: $0.upperBound) } ?? 0
+}
+
+/// A process's CPU time (user and system) in milliseconds, from /proc.
+func cpuMilliseconds(_ pid: Int32) -> Double {
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
+    return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// A process's resident memory in MB, from /proc.
+func residentMegabytes(_ pid: Int32) -> Double {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    return status.firstMatch(of: /VmRSS:\s+(\d+) kB/).flatMap { Double($0.1) }.map { $0 / 1024 } ?? .nan
+}
+
+/// A connection that sends `bytes` and then stays silent (a hostile client); its descriptor.
+func hostileConnection(port: UInt16, sending bytes: [UInt8]) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    var sent = 0
+    while sent < bytes.count {
+        let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+        if n <= 0 { break }
+        sent += n
+    }
+    return fd
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
 /// `alphalab-bench serve`: the run browser on a store of 10,000 runs (alphalab-serve, the
-/// program beside this one, on loopback): the latency of the runs page, a page deep into
-/// the list sorted by Sharpe, a run and a comparison, then requests per second from 8
-/// concurrent clients; beside the time the store takes to list the same page alone.
+/// program beside this one, on loopback): the runs page at 32 concurrent connections (p50,
+/// p99), a ten-year weekly run's page (time and size), a 10-run comparison, then hostile
+/// clients: a normal request while 32 connections hold unfinished heads, the server's CPU
+/// on a 1 MB request line and on 1,000 random byte strings, and its memory before and after.
 func serveBenchmark() throws {
     let folder = try scratchFolder("serve")
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -46,37 +112,83 @@ func serveBenchmark() throws {
         result.metrics.sharpe = Double(i % 101) / 25
         try store.save(result, seconds: 0)
     }
-    let listClock = Stopwatch()
-    for _ in 0..<20 { _ = try store.list(RunFilter(orderBy: "sharpe", limit: 50)) }
-    let listMilliseconds = listClock.seconds / 20 * 1000
+    // A ten-year weekly run: 521 periods.
+    var market = SyntheticMarketConfig()
+    market.tickerCount = 30
+    var weekly = ExperimentConfig.momentum12_1(startYear: 2010, endYear: 2019)
+    weekly.rebalance = .weekly
+    let long = try store.save(try WalkForward(config: weekly, dataset: Dataset(panel: try SyntheticMarket.generate(market))).run(), seconds: 0)
 
+    print("serve: 10,001 runs in SQLite, alphalab-serve on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    // The pages computed in this process, without HTTP: what the server adds is the rest.
+    let browser = RunBrowser(store: store)
+    for (label, body) in [("in process: runs page", { _ = browser.respond(to: WebRequest(target: "/")) }),
+                          ("in process: count", { _ = try? store.count(RunFilter()) }),
+                          ("in process: list 50", { _ = try? store.list(RunFilter(limit: 50)) })] as [(String, () -> Void)] {
+        let clock = Stopwatch()
+        for _ in 0..<50 { body() }
+        figure(label, String(format: "%.2f ms", clock.seconds / 50 * 1000))
+    }
     let binary = RunningProgram.sibling("alphalab-serve")
     let server = Process()
     server.executableURL = URL(fileURLWithPath: binary)
-    server.arguments = ["--runs", folder + "/runs.db", "--port", "0"]
+    server.arguments = ["--runs", folder + "/runs.db", "--port", "0", "--read-timeout", "30"]
     let out = Pipe()
     server.standardOutput = out
     try server.run()
     defer { server.terminate(); server.waitUntilExit() }
     let banner = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-    guard let range = banner.range(of: #"http://[0-9.:]+"#, options: .regularExpression) else { throw URLError(.cannotConnectToHost) }
-    let base = String(banner[range])
-    print("serve: 10,000 runs in SQLite, alphalab-serve on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-    guard let port = UInt16(base.split(separator: ":").last ?? "") else { throw URLError(.badURL) }
-    @Sendable func get(_ path: String) -> Int { rawGet(port: port, path: path) }
-    for (label, path) in [("runs page (50 newest)", "/"), ("runs page 150, sorted by Sharpe", "/?sort=sharpe&page=150"),
-                          ("a run", "/runs/5000"), ("3 runs compared", "/compare?runs=1,2,3")] {
-        var times: [Double] = []
-        for _ in 0..<30 {
-            let clock = Stopwatch()
-            guard get(path) == 200 else { throw URLError(.badServerResponse) }
-            times.append(clock.seconds * 1000)
-        }
-        figure("serve: \(label)", String(format: "%.1f ms median", times.sorted()[times.count / 2]))
-    }
-    figure("  the store's own list of 50 by Sharpe", String(format: "%.1f ms", listMilliseconds))
-    let clients = 8, each = 50
+    guard let range = banner.range(of: #"http://[0-9.:]+"#, options: .regularExpression),
+          let port = UInt16(String(banner[range]).split(separator: ":").last ?? "") else { throw BenchmarkFailure(description: "no port in \(banner)") }
+    let pid = server.processIdentifier
+
+    // The runs page from 32 clients at once, 20 requests each.
+    let clients = 32, each = 20
+    let times = Mutex<[Double]>([])
     let clock = Stopwatch()
-    DispatchQueue.concurrentPerform(iterations: clients) { _ in for _ in 0..<each { _ = get("/") } }
-    figure("serve: runs page, \(clients) concurrent clients", String(format: "%.0f requests/s", Double(clients * each) / clock.seconds))
+    // A thread per client (concurrentPerform would run only as many as there are cores).
+    let group = DispatchGroup()
+    for _ in 0..<clients {
+        group.enter()
+        Thread {
+            for _ in 0..<each { let t = timedGet(port: port, path: "/").milliseconds; times.withLock { $0.append(t) } }
+            group.leave()
+        }.start()
+    }
+    group.wait()
+    let all = times.withLock { $0 }
+    figure("runs page, 32 concurrent: p50", String(format: "%.1f ms", percentile(all, 0.5)))
+    figure("runs page, 32 concurrent: p99", String(format: "%.1f ms", percentile(all, 0.99)), target: "target < 100 ms")
+    figure("runs page, 32 concurrent: throughput", String(format: "%.0f requests/s", Double(clients * each) / clock.seconds))
+    for (label, path, target) in [("a ten-year weekly run's page", "/runs/\(long)", "target < 50 ms"),
+                                  ("a small run's page", "/runs/5000", "target < 50 ms"),
+                                  ("10 runs compared", "/compare?runs=1,2,3,4,5,6,7,8,9,\(long)", "target < 100 ms"),
+                                  ("runs page 150, sorted by Sharpe", "/?sort=sharpe&page=150", "")] {
+        let samples = (0..<20).map { _ in timedGet(port: port, path: path) }
+        guard samples.allSatisfy({ $0.status == 200 }) else { throw BenchmarkFailure(description: "\(path) did not answer 200") }
+        figure(label + " (median of 20)", String(format: "%.1f ms", percentile(samples.map(\.milliseconds), 0.5)), target: target)
+    }
+    figure("a ten-year weekly run's page: size", String(format: "%.0f kB", Double(bodySize(port: port, path: "/runs/\(long)")) / 1000), target: "target < 100 kB")
+
+    // Hostile clients.
+    let memoryBefore = residentMegabytes(pid)
+    let hostile = (0..<32).map { _ in hostileConnection(port: port, sending: Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8)) }
+    let underSiege = (0..<50).map { _ in timedGet(port: port, path: "/").milliseconds }
+    hostile.forEach { close($0) }
+    figure("runs page, 32 hostile heads held open: p50", String(format: "%.1f ms", percentile(underSiege, 0.5)), target: "target < 50 ms")
+    figure("runs page, 32 hostile heads held open: max", String(format: "%.1f ms", underSiege.max() ?? .nan))
+    var cpu = cpuMilliseconds(pid)
+    let line = hostileConnection(port: port, sending: Array("GET /?q=\(String(repeating: "a", count: 1 << 20)) HTTP/1.1\r\n\r\n".utf8))
+    Thread.sleep(forTimeInterval: 0.5)
+    close(line)
+    figure("server CPU on a 1 MB request line (414)", String(format: "%.1f ms", cpuMilliseconds(pid) - cpu), target: "target < 100 ms")
+    cpu = cpuMilliseconds(pid)
+    var random = UInt64(38)
+    for _ in 0..<1000 {
+        let bytes = (0..<200).map { _ -> UInt8 in random = random &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: random >> 33) } + [13, 10, 13, 10]
+        close(hostileConnection(port: port, sending: bytes))
+    }
+    Thread.sleep(forTimeInterval: 0.5)
+    figure("server CPU per random byte string (1,000)", String(format: "%.3f ms", (cpuMilliseconds(pid) - cpu) / 1000), target: "target < 100 ms")
+    figure("server memory before, after the hostile clients", String(format: "%.0f MB, %.0f MB", memoryBefore, residentMegabytes(pid)))
 }

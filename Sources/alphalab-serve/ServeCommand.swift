@@ -1,13 +1,11 @@
 import AlphaLab
 import ArgumentParser
-import FlyingFox
-import FlyingSocks
 import Foundation
 
 /// `alphalab serve` (the `alphalab-serve` program): the team's runs, comparisons and
 /// trials in a browser, read-only.
 @main
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alphalab serve",
         abstract: "Serve a run store's runs, comparisons and trials to a browser (read-only).",
@@ -18,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
         token is required (--token or ALPHALAB_TOKEN): send it as `Authorization: Bearer
         TOKEN` or `X-AlphaLab-Token`, or open the one-time sign-in URL printed at start,
         which sets it as a cookie in that browser.
+
+        Limits: a request line of 8 kB (414 beyond), 16 kB of headers (431), no request
+        body (413), --read-timeout for the whole head (408), 256 connections open (503).
         """)
 
     @Option(help: "The run store: a SQLite file or a postgres://user@host:port/db URL (default $ALPHALAB_RUNS, else results/runs.db).")
@@ -28,10 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
     var port: UInt16 = 8765
     @Option(help: "The token required off the loopback address (default $ALPHALAB_TOKEN).")
     var token: String?
+    @Option(help: ArgumentHelp("Seconds a client has to send a request's head; a slower one gets 408.", valueName: "SECONDS"))
+    var readTimeout = 10.0
 
     static func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "::1", "localhost"].contains(host) }
 
-    func run() async throws {
+    func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let token = self.token ?? environment["ALPHALAB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if !Self.isLoopback(host), token == nil {
@@ -41,62 +44,49 @@ struct ServeCommand: AsyncParsableCommand {
         let location = runs ?? RunStores.defaultLocation()
         let store = try RunStores.open(location)
         let gate = Gatekeeper(token: token)
-        let address: any SocketAddress = host.contains(":") ? try sockaddr_in6.inet6(ip6: host, port: port)
-            : try sockaddr_in.inet(ip4: host == "localhost" ? "127.0.0.1" : host, port: port)
-        let server = HTTPServer(address: address, logger: .disabled, handler: BrowserHandler(browser: RunBrowser(store: store), gate: gate))
-        let task = Task { try await server.run() }
-        try await server.waitUntilListening()
-        let actual: UInt16 = switch await server.listeningAddress {
-        case .ip4(_, let p)?, .ip6(_, let p)?: p
-        default: port
-        }
-        let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(actual)"
+        let handler = BrowserHandler(browser: RunBrowser(store: store), gate: gate)
+        guard readTimeout > 0 else { throw ValidationError("--read-timeout must be above 0 seconds") }
+        var limits = RequestLimits()
+        limits.headSeconds = readTimeout
+        let server = try GuardedServer(host: host, port: port, limits: limits) { handler.respond(to: $0) }
+        let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)"
         var lines = ["alphalab serve: \(RunStores.redacted(store.location)) (\(try store.count()) runs) at \(base)/"]
         lines.append(token != nil ? "alphalab serve: a token is required on \(host); sign this browser in once with \(base)/login?code=\(gate.code)"
                                   : "alphalab serve: loopback only, no token")
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
-        try await task.value
+        server.run()
     }
 }
 
 /// Every request goes through the gate, then to the run browser; only GET and HEAD.
-struct BrowserHandler: HTTPHandler {
+struct BrowserHandler: Sendable {
     let browser: RunBrowser
     let gate: Gatekeeper
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard request.method == .GET || request.method == .HEAD else {
-            return page(405, "The run browser is read-only: \(request.method.rawValue) is not allowed.", headers: [HTTPHeader("Allow"): "GET, HEAD"])
+    func respond(to request: RequestHead) -> GuardedServer.Response {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return page(405, "The run browser is read-only: \(request.method) is not allowed.", headers: [("Allow", "GET, HEAD")])
         }
-        if request.path == "/login" {
-            let code = request.query.first { $0.name == "code" }?.value ?? ""
-            guard gate.signIn(code: code) else { return page(403, "This sign-in link is wrong or was used already: ask for the token.") }
-            return HTTPResponse(statusCode: .seeOther, headers: [
-                .location: "/", .setCookie: "\(Gatekeeper.cookieName)=\(gate.token!); Path=/; HttpOnly; SameSite=Strict",
+        guard let web = WebRequest(checking: request.target) else {
+            return page(400, "The address holds a control character or bytes that are not UTF-8 once decoded.")
+        }
+        if web.segments == ["login"] {
+            guard gate.signIn(code: web.value("code") ?? "") else { return page(403, "This sign-in link is wrong or was used already: ask for the token.") }
+            return GuardedServer.Response(status: 303, headers: [
+                ("Location", "/"), ("Set-Cookie", "\(Gatekeeper.cookieName)=\(gate.token!); Path=/; HttpOnly; SameSite=Strict"),
             ])
         }
-        guard gate.admits(authorization: request.headers[.authorization], tokenHeader: request.headers[HTTPHeader("X-AlphaLab-Token")],
-                          cookie: request.headers[.cookie]) else {
+        guard gate.admits(authorization: request.headers["authorization"], tokenHeader: request.headers["x-alphalab-token"],
+                          cookie: request.headers["cookie"]) else {
             return page(401, "This server needs its token: send it as Authorization: Bearer TOKEN or X-AlphaLab-Token, or open the sign-in link printed at start.")
         }
-        let response = browser.respond(to: WebRequest(path: request.path, query: request.query.map { ($0.name, $0.value) }))
-        let body = Data(response.body.utf8)
-        // The body in one write: in 4 KB pieces, each waits on the client's delayed ACK
-        // (Nagle's algorithm; FlyingFox does not set TCP_NODELAY), about 40 ms a page.
-        return HTTPResponse(statusCode: HTTPStatusCode(response.status, phrase: Self.phrase(response.status)),
-                            headers: [.contentType: response.contentType, HTTPHeader("Cache-Control"): "no-store"],
-                            body: HTTPBodySequence(data: body, suggestedBufferSize: max(4096, body.count)))
+        let response = browser.respond(to: web)
+        return GuardedServer.Response(status: response.status, headers: [("Content-Type", response.contentType), ("Cache-Control", "no-store")],
+                                      body: Data(response.body.utf8))
     }
 
-    static func phrase(_ status: Int) -> String {
-        [200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-         500: "Internal Server Error"][status] ?? "Status"
-    }
-
-    private func page(_ status: Int, _ message: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        var all = headers
-        all[.contentType] = "text/html; charset=utf-8"
-        let body = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>\(status)</title></head><body><h1>\(Self.phrase(status))</h1><p>\(SVGChart.escape(message))</p></body></html>"
-        return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: Self.phrase(status)), headers: all, body: Data(body.utf8))
+    private func page(_ status: Int, _ message: String, headers: [(String, String)] = []) -> GuardedServer.Response {
+        GuardedServer.Response(status: status, headers: headers + [("Content-Type", "text/html; charset=utf-8")],
+                               body: Data(ErrorPage.html(status: status, message: message).utf8))
     }
 }

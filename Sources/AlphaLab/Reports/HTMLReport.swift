@@ -50,7 +50,7 @@ public struct HTMLReport {
     /// The page's content, for a page that wraps it (the run browser's run page).
     public func body() -> String {
         var body = "<h1>\(esc(title))</h1>"
-        body += "<p class=\"meta\">AlphaLab \(AlphaLabVersion.string), \(results.count) run(s)"
+        body += "<p class=\"meta\">AlphaLab \(AlphaLabVersion.string), \(results.count) run\(results.count == 1 ? "" : "s")"
         if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
         body += "</p>"
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
@@ -67,7 +67,7 @@ public struct HTMLReport {
         var body = "<table><thead><tr><th>Experiment</th><th>Return</th><th>vs SPY</th><th>Sharpe</th><th>MaxDD</th><th>WinRate</th><th>CAGR</th><th>Sortino</th><th>IC</th><th>Weeks</th><th>Execution</th><th>Turnover</th><th>Cost drag</th><th>Held (days)</th><th>Universe</th></tr></thead><tbody>"
         let bestSharpe = results.max { !($0.metrics.sharpe >= $1.metrics.sharpe) }
         for (i, r) in results.enumerated() {
-            let mark = r.name == bestSharpe?.name ? " class=\"best\"" : ""
+            let mark = results.count > 1 && r.name == bestSharpe?.name ? " class=\"best\"" : ""
             body += "<tr\(mark)><td><span class=\"swatch\" style=\"background:\(color(i))\"></span>\(esc(r.name))</td>"
             body += "<td>\(Format.pct(r.metrics.totalReturn))</td><td>\(Format.pct(r.excessReturn))</td><td>\(Format.num(r.metrics.sharpe))</td>"
             body += "<td>\(Format.rate(r.metrics.maxDrawdown))</td><td>\(Format.rate(r.metrics.winRate))</td>"
@@ -77,7 +77,7 @@ public struct HTMLReport {
             body += "<td>\(Format.rate(r.costDrag))</td><td>\(Format.num(r.holdingDays, "%.1f"))</td><td>\(universeCell(r))</td></tr>"
         }
         body += "</tbody></table>"
-        if let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }
+        if results.count > 1, let best = bestSharpe { body += "<p>Best Sharpe: <b>\(esc(best.name))</b></p>" }
         return body
     }
 

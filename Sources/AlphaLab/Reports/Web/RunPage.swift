@@ -24,7 +24,7 @@ struct RunPage {
             body += "</tbody></table>"
         }
         body += "<h2>Commands</h2><pre>" + commands().map(esc).joined(separator: "\n") + "</pre>"
-        body += config(result) + (try provenance(result)) + periods(result)
+        body += config(result) + (try provenance(result)) + (try periods(result))
         return WebLayout.page(title: "Run \(id): \(result.name)", store: store.location, body: body)
     }
 
@@ -60,10 +60,26 @@ struct RunPage {
         return html + "<h3>Script</h3><pre id=\"script\">\(esc(origin.scriptText))</pre>"
     }
 
-    private func periods(_ result: ExperimentResult) -> String {
-        var html = "<h2>Periods</h2><table id=\"periods\"><thead><tr><th>Decision</th><th>Exit</th><th>Return</th><th>SPY</th><th>Equity</th>"
+    /// Decision periods shown on one page of the table (a ten-year weekly run has 521).
+    static let periodsPerPage = 52
+
+    /// The periods, a page at a time (`?periods=N`), so that a long weekly run's page stays small.
+    private func periods(_ result: ExperimentResult) throws(WebError) -> String {
+        let all = result.periods, per = Self.periodsPerPage
+        let pageCount = max(1, (all.count + per - 1) / per)
+        let page = try request.integer("periods", default: 1, in: 1...1_000_000)
+        guard page <= pageCount else { throw .notFound("no page \(page) of periods: the run's \(all.count) periods make \(pageCount) pages of \(per)") }
+        let shown = all[min(all.count, (page - 1) * per)..<min(all.count, page * per)]
+        var html = "<h2 id=\"periods-heading\">Periods</h2>"
+        if pageCount > 1 {
+            html += "<p class=\"pages\">Periods \((page - 1) * per + 1)-\((page - 1) * per + shown.count) of \(all.count)"
+            if page > 1 { html += " <a href=\"?periods=\(page - 1)#periods-heading\" rel=\"prev\">earlier</a>" }
+            if page < pageCount { html += " <a href=\"?periods=\(page + 1)#periods-heading\" rel=\"next\">later</a>" }
+            html += "</p>"
+        }
+        html += "<table id=\"periods\"><thead><tr><th>Decision</th><th>Exit</th><th>Return</th><th>SPY</th><th>Equity</th>"
             + "<th>Turnover</th><th>Costs</th><th class=\"left\">Picks</th></tr></thead><tbody>"
-        for p in result.periods {
+        for p in shown {
             let picks = p.cashReason.map { "cash: \($0.rawValue)" } ?? p.picks.map(\.ticker).joined(separator: " ")
             html += "<tr><td>\(p.date)</td><td>\(p.exitDate)</td><td>\(WebLayout.pct(p.netReturn))</td><td>\(WebLayout.pct(p.spyReturn))</td>"
                 + "<td>\(String(format: "%.0f", p.equity))</td><td>\(WebLayout.rate(p.turnover))</td><td>\(String(format: "%.0f", p.costs))</td>"

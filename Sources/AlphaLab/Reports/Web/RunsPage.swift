@@ -5,8 +5,20 @@ struct RunsPage {
     let store: any RunStore
     let request: WebRequest
 
+    /// The query parameters the page reads (the only ones its links carry on).
+    static let parameters: Set<String> = ["name", "script", "user", "since", "until", "universe", "execution", "timing", "sort", "dir", "per", "page"]
+
     /// The filter the query asks for (a 400 names a malformed parameter).
     func filter() throws(WebError) -> RunFilter {
+        for item in request.query where Self.parameters.contains(item.name) && item.value.count > 200 {
+            throw .badRequest("'\(item.name)' is \(item.value.count) characters long; a filter has at most 200")
+        }
+        if let execution = request.value("execution"), ExecutionModel(rawValue: execution) == nil {
+            throw .badRequest("'execution' must be one of \(ExecutionModel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(execution)'")
+        }
+        if let timing = request.value("timing"), SignalTiming(rawValue: timing) == nil {
+            throw .badRequest("'timing' must be prior_close or same_day_close, got '\(timing)'")
+        }
         var filter = RunFilter()
         filter.name = request.value("name").map { "%\($0)%" }
         filter.script = request.value("script").map { "%\($0)%" }
@@ -34,10 +46,19 @@ struct RunsPage {
     func render() throws -> String {
         let filter = try filter()
         let total = try store.count(filter)
+        let pageCount = max(1, (total + filter.limit - 1) / filter.limit)
+        if filter.offset / filter.limit + 1 > pageCount {
+            throw WebError.notFound("no page \(filter.offset / filter.limit + 1): \(total) run\(total == 1 ? "" : "s") make \(pageCount) page\(pageCount == 1 ? "" : "s") of \(filter.limit)")
+        }
         let runs = try store.list(filter)
+        // Runs of one config share their trial: judged once a page.
+        var judged: [String: TrialVerdict?] = [:]
         func deflated(_ run: RunSummary) throws -> TrialVerdict? {
             guard let family = run.family, let hash = run.configHash else { return nil }
-            return try store.judge(configHash: hash, family: family)
+            if let known = judged[family + " " + hash] { return known }
+            let verdict = try store.judge(configHash: hash, family: family)
+            judged[family + " " + hash] = verdict
+            return verdict
         }
         var body = "<h1>Runs</h1>" + form()
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
@@ -61,7 +82,7 @@ struct RunsPage {
         let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }!.descending
         let next = current ? (descending ? "asc" : "desc") : nil
         let arrow = current ? (descending ? " ▼" : " ▲") : ""
-        return "<th><a href=\"\(WebLayout.esc(request.link("/", ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
+        return "<th><a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
     }
 
     private func row(_ r: RunSummary, deflated: TrialVerdict?) -> String {
@@ -103,8 +124,8 @@ struct RunsPage {
         let count = max(1, (total + filter.limit - 1) / filter.limit), page = filter.offset / filter.limit + 1
         guard count > 1 else { return "" }
         var html = "<p class=\"pages\">Page \(page) of \(count)"
-        if page > 1 { html += " <a href=\"\(WebLayout.esc(request.link("/", ["page": String(page - 1)])))\" rel=\"prev\">previous</a>" }
-        if page < count { html += " <a href=\"\(WebLayout.esc(request.link("/", ["page": String(page + 1)])))\" rel=\"next\">next</a>" }
+        if page > 1 { html += " <a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["page": String(page - 1)])))\" rel=\"prev\">previous</a>" }
+        if page < count { html += " <a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["page": String(page + 1)])))\" rel=\"next\">next</a>" }
         return html + "</p>"
     }
 }

@@ -14,6 +14,32 @@ public struct WebRequest: Sendable {
         query = parts.count > 1 ? Self.parseQuery(String(parts[1])) : []
     }
 
+    /// The request for `target` as a server reads it off the wire, or nil when a decoded
+    /// segment or query item is not UTF-8 or holds a control character (a NUL written as
+    /// `%00` must not reach a page).
+    public init?(checking target: String) {
+        func decode(_ text: Substring, plusIsSpace: Bool) -> String? {
+            let spaced = plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : String(text)
+            guard let decoded = spaced.removingPercentEncoding,
+                  !decoded.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+            return decoded
+        }
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var segments: [String] = []
+        for raw in parts[0].split(separator: "/") {
+            guard let segment = decode(raw, plusIsSpace: false) else { return nil }
+            segments.append(segment)
+        }
+        var query: [(name: String, value: String)] = []
+        for item in parts.count > 1 ? parts[1].split(separator: "&") : [] {
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(pair[0], plusIsSpace: true), let value = pair.count > 1 ? decode(pair[1], plusIsSpace: true) : "" else { return nil }
+            query.append((name, value))
+        }
+        self.segments = segments
+        self.query = query
+    }
+
     /// The request for a decoded `path` and query items (as an HTTP library parses them).
     public init(path: String, query: [(name: String, value: String)]) {
         segments = path.split(separator: "/").map(String.init)
@@ -87,9 +113,10 @@ extension WebRequest {
         return ids
     }
 
-    /// The query with `changes` applied (nil removes), as a query string for links.
-    func link(_ path: String, _ changes: [String: String?]) -> String {
-        var items = query.filter { changes[$0.name] == nil && !$0.value.isEmpty }
+    /// The query's `known` parameters with `changes` applied (nil removes), as a query string
+    /// for links: a parameter the page does not know is not copied into every link.
+    func link(_ path: String, known: Set<String>, _ changes: [String: String?]) -> String {
+        var items = query.filter { known.contains($0.name) && changes[$0.name] == nil && !$0.value.isEmpty }
         for (name, value) in changes.sorted(by: { $0.key < $1.key }) { if let value = value { items.append((name, value)) } }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~,"))
         let text = items.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
