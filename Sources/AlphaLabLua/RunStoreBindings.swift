@@ -19,7 +19,9 @@ enum RunStoreBindings {
               "holding_days": .finite(s.holdingDays), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
               "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil,
               "universe": s.universe.map(LuaValue.string) ?? .nil, "user": s.user.map(LuaValue.string) ?? .nil,
-              "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil])
+              "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil,
+              "rebalance": s.rebalance.map(LuaValue.string) ?? .nil, "config_hash": s.configHash.map(LuaValue.string) ?? .nil,
+              "tags": .array(s.tags.map(LuaValue.string))])
     }
 
     static func define(in state: LuaState) {
@@ -41,6 +43,7 @@ enum RunStoreBindings {
                 (filter.script, filter.user, filter.until) = (try o.string("script"), try o.string("user"), try o.string("until"))
                 (filter.universe, filter.execution, filter.timing) = (try o.string("universe"), try o.string("execution"), try o.string("timing"))
                 filter.descending = try o.boolean("descending")
+                filter.tag = try o.string("tag")
                 filter.offset = try o.integer("offset") ?? 0
                 return call.results(.array(try store.store.list(filter).map(summary)))
             }),
@@ -50,6 +53,23 @@ enum RunStoreBindings {
             }),
             ("delete", "store:delete(id [, reason]) -> whether the run existed; its trial stays in the ledger and a tombstone (who, when, why) is kept", { store, call in
                 call.results(.boolean(try store.store.delete(id: Int64(try call.integer(2)), reason: call.isNil(3) ? "" : try call.string(3))))
+            }),
+            ("tag", "store:tag(id, tag, ...): puts the tags on run id (1 to 40 letters, digits, - _ . : or /); shown and filterable in alphalab serve", { o, call in
+                try o.store.tag(Int64(try call.integer(2)), try (3...max(3, call.count)).map { try call.string(Int32($0)) })
+                return 0
+            }),
+            ("untag", "store:untag(id, tag, ...): takes the tags off run id (the history keeps that they were there)", { o, call in
+                try o.store.untag(Int64(try call.integer(2)), try (3...max(3, call.count)).map { try call.string(Int32($0)) })
+                return 0
+            }),
+            ("note", "store:note(id, text): adds a note about run id, kept with who wrote it and when (shown on its page in alphalab serve)", { o, call in
+                try o.store.note(Int64(try call.integer(2)), try call.string(3))
+                return 0
+            }),
+            ("annotations", "store:annotations(id) -> {{kind, text, user, created_at}, ...}: every tag put on or taken off run id and every note, oldest first", { o, call in
+                call.results(.array(try o.store.annotations(id: Int64(try call.integer(2))).map { a in
+                    .map(["kind": .string(a.kind.rawValue), "text": .string(a.text), "user": .string(a.user), "created_at": .string(a.createdAt)])
+                }))
             }),
             ("save_verdict", "store:save_verdict(id, verdict): keeps a verdict (lab.verdict) with run id, replacing one kept before", { o, call in
                 let verdict = try call.object(3, VerdictObject.self)

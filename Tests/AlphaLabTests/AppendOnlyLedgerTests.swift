@@ -49,8 +49,9 @@ struct AppendOnlyLedgerTests {
         let path = Fixtures.temporaryFolder() + "/runs.db"
         let store = try SQLiteRunStore(path: path)
         let family = try Self.saveDeleteVerify(store)
+        try store.note(1, "kept as written")
         for sql in ["UPDATE trials SET annual_sharpe = 9.99", "DELETE FROM trials WHERE id = 1", "UPDATE run_tombstones SET reason = ''",
-                    "DELETE FROM run_tombstones"] {
+                    "DELETE FROM run_tombstones", "UPDATE run_annotations SET text = ''", "DELETE FROM run_annotations"] {
             let r = try Fixtures.run("/usr/bin/sqlite3", [path, sql])
             #expect(r.status != 0 && r.err.contains("append-only"), "\(sql): \(r.err)")
         }
@@ -77,8 +78,9 @@ struct AppendOnlyLedgerTests {
         let family = try Self.saveDeleteVerify(store)
         let owner = try Postgres.psql(url, "SELECT current_user")
         #expect(try store.trials(family: family).allSatisfy { $0.user == owner }, "the role, not the provenance's 'someone_else'")
+        try store.note(1, "kept as written")
         for sql in ["UPDATE trials SET annual_sharpe = 9.99", "DELETE FROM trials", "TRUNCATE trials", "DELETE FROM run_tombstones",
-                    "UPDATE trials SET user_name = 'x'"] {
+                    "UPDATE trials SET user_name = 'x'", "UPDATE run_annotations SET text = ''", "DELETE FROM run_annotations"] {
             #expect(throws: (any Error).self, "\(sql) must be refused") { try Postgres.psql(url, sql) }
         }
         #expect(try store.verifyLedger().isIntact)

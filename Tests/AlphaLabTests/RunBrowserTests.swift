@@ -34,6 +34,31 @@ struct RunBrowserTests {
 
     static func get(_ browser: RunBrowser, _ target: String) -> WebResponse { browser.respond(to: WebRequest(target: target)) }
 
+    @Test("Tags and notes: shown on the list and the run page (escaped), filterable; a comparison of different periods warns; periods are paged")
+    func tagsNotesAndSpans() throws {
+        let store = try Self.filledStore(Fixtures.temporaryFolder() + "/runs.db")
+        try store.tag(1, ["keep", "phase-2"])
+        try store.tag(3, ["keep"])
+        try store.note(1, "<b>too good</b>\nrerun it")
+        let browser = RunBrowser(store: store)
+        let kept = Self.get(browser, "/?tag=keep")
+        #expect(kept.status == 200 && kept.body.contains("2 runs match") && kept.body.contains("<a class=\"tag\" href=\"/?tag=phase-2\">phase-2</a>"))
+        #expect(Self.get(browser, "/?tag=phase-2").body.contains("1 run match"))
+        #expect(Self.get(browser, "/?tag=two%20words").status == 400)
+        let run = Self.get(browser, "/runs/1")
+        #expect(run.body.contains("<h2>Tags and notes</h2>") && run.body.contains("&lt;b&gt;too good&lt;/b&gt;<br>rerun it") && !run.body.contains("<b>too good"))
+        #expect(!run.body.contains("Best Sharpe") && run.body.contains(", 1 run,"), "a run is not its own best")
+        // Monthly against weekly: the comparison says their periods differ.
+        let compare = Self.get(browser, "/compare?runs=1,3")
+        #expect(compare.body.contains("id=\"span-warning\"") && compare.body.contains("cover different periods"))
+        #expect(!Self.get(browser, "/compare?runs=1,2").body.contains("span-warning"))
+        // The weekly run's periods a page at a time.
+        let weekly = Self.get(browser, "/runs/3")
+        #expect(weekly.body.contains("Periods 1-52 of") && weekly.body.contains("?periods=2#periods-heading"))
+        #expect(Self.get(browser, "/runs/3?periods=2").body.contains("Periods 53-104 of"))
+        #expect(Self.get(browser, "/runs/3?periods=99").status == 404)
+    }
+
     @Test("Pages: every string from the store escaped; filters, sort, compare and trials answer; bad input is a 400 or 404 page")
     func pages() throws {
         let browser = RunBrowser(store: try Self.filledStore(Fixtures.temporaryFolder() + "/runs.db"))

@@ -23,6 +23,25 @@ struct RunStoreTests {
         #expect(listed[0].version == AlphaLabVersion.string)
     }
 
+    @Test("From Lua: store:tag, store:untag and store:note; store:list{tag=} filters; store:annotations keeps the history; a bad tag is an error")
+    func tagsFromLua() throws {
+        let path = Fixtures.temporaryFolder() + "/runs.db"
+        let r = try Fixtures.alphalab(["-e", """
+            local store = lab.runs('\(path)')
+            local r = lab.run({strategy='momentum_12_1', rebalance='monthly', start_year=2012, end_year=2012}, lab.synthetic{tickers=20})
+            local id = store:save(r)
+            store:tag(id, 'keep', 'phase2')
+            store:untag(id, 'phase2')
+            store:note(id, 'hello')
+            print(#store:list{tag='keep'}, #store:list{tag='phase2'}, table.concat(store:list()[1].tags, ','))
+            for _, a in ipairs(store:annotations(id)) do print(a.kind, a.text) end
+            print(pcall(store.tag, store, id, 'two words'))
+            """], environment: ["ALPHALAB_RUNS": ""])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "1\t0\tkeep\ntag\tkeep\ntag\tphase2\nuntag\tphase2\nnote\thello\n"
+                + "false\tRunStore:tag: 'two words' is not a tag: 1 to 40 letters, digits, - _ . : or /\n", "\(r.out)")
+    }
+
     @Test("Filters by name, date and Sharpe; orders; deletes")
     func filters() throws {
         let store = try SQLiteRunStore(path: Fixtures.temporaryFolder() + "/runs.db")

@@ -69,6 +69,24 @@ struct StoreBackendTests {
         out.append("delete \(try store.delete(id: ids[1])) \(try store.delete(id: ids[1])) count \(try store.count())")
         do { _ = try store.load(id: ids[1]) } catch { out.append("\(error)".replacingOccurrences(of: store.location, with: "STORE")) }
         do { _ = try store.list(RunFilter(orderBy: "speed")) } catch { out.append("\(error)") }
+        // Tags and notes: a tag filters the list (whole tags, case aside), a tag taken off stays in the history.
+        try store.tag(ids[0], ["phase2", "keep_me"])
+        try store.tag(ids[2], ["phase2"])
+        try store.untag(ids[0], ["phase2"])
+        try store.note(ids[2], "looks like luck:\nrerun on 2022")
+        for tag in ["phase2", "PHASE2", "keep_me", "keep", "keepXme"] {
+            var filter = RunFilter()
+            filter.tag = tag
+            out.append("tag \(tag): \(try store.list(filter).map(\.id)) of \(try store.count(filter))")
+        }
+        out.append("tags " + (try store.list(RunFilter()).map { "\($0.id):\($0.tags.joined(separator: "+"))" }.joined(separator: " ")))
+        out.append("annotations " + (try store.annotations(id: ids[0]) + store.annotations(id: ids[2])).map {
+            "\($0.kind.rawValue) \($0.text) \($0.user == user ? "USER" : $0.user) \($0.createdAt.count)"
+        }.joined(separator: " | "))
+        for (kind, text) in [(RunAnnotation.Kind.tag, "two words"), (.tag, ""), (.note, "  ")] {
+            do { try store.annotate(run: ids[0], kind, text) } catch { out.append("\(error)") }
+        }
+        do { try store.note(999, "x") } catch { out.append("\(error)".replacingOccurrences(of: store.location, with: "STORE")) }
         return out
     }
 

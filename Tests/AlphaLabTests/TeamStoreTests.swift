@@ -66,6 +66,14 @@ struct TeamStoreTests {
         for url in [anaURL, benURL] { try RunStores.open(url).saveVerdict(StoreBackendTests.verdict, run: Int64(anaRun)!) }
         let kept = try RunStores.open(admin).verdicts(id: Int64(anaRun)!)
         #expect(kept.map(\.user) == [ana, ben])
+        // Ben tags and annotates Ana's run: each row his, and no analyst rewrites the history.
+        try RunStores.open(benURL).tag(Int64(anaRun)!, ["reviewed"])
+        try RunStores.open(benURL).note(Int64(anaRun)!, "checked the costs")
+        #expect(try RunStores.open(admin).annotations(id: Int64(anaRun)!).map { "\($0.user) \($0.kind.rawValue) \($0.text)" }
+                == ["\(ben) tag reviewed", "\(ben) note checked the costs"])
+        for sql in ["UPDATE run_annotations SET text = 'x'", "DELETE FROM run_annotations", "UPDATE runs SET name = 'x'"] {
+            #expect(throws: (any Error).self, "\(sql) as an analyst") { try Postgres.psql(anaURL, sql) }
+        }
         #expect(try RunStores.open(admin).verifyLedger().isIntact)
     }
 }

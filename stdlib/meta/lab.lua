@@ -148,6 +148,7 @@
 ---@field universe? string runs on this universe
 ---@field execution? "rebalance"|"round_trip" runs with this execution model
 ---@field timing? "prior_close"|"same_day_close" runs under this signal timing
+---@field tag? string runs carrying this tag (store:tag)
 ---@field order? "created"|"name"|"total_return"|"excess_return"|"sharpe"|"max_drawdown"|"turnover"|"cost_drag"|"execution"|"universe"|"timing"|"user"|"verdict"|"id" "created" (newest first, the default), figures best first, text alphabetical
 ---@field descending? boolean reverse the order's own direction when it differs
 ---@field limit? integer the most runs listed (default 1000)
@@ -441,6 +442,16 @@
 ---@field user? string
 ---@field script_path? string
 ---@field family? string
+---@field rebalance? string
+---@field config_hash? string
+---@field tags string[]
+
+---A tag put on or taken off a run, or a note about it
+---@class RunAnnotation
+---@field kind "tag"|"untag"|"note"
+---@field text string
+---@field user string
+---@field created_at string
 
 ---@class Dataset
 ---@field benchmark string|nil
@@ -690,6 +701,11 @@ function Result:weeks() end
 ---@field path string where the store is: a SQLite file, or a postgres:// URL (without its password)
 local RunStore = {}
 
+---store:annotations(id) -> {{kind, text, user, created_at}, ...}: every tag put on or taken off run id and every note, oldest first
+---@param id integer
+---@return RunAnnotation[]
+function RunStore:annotations(id) end
+
 ---store:count() -> the number of stored runs
 ---@return integer
 function RunStore:count() end
@@ -711,6 +727,7 @@ function RunStore:delete(id, reason) end
 ---    universe    runs on this universe
 ---    execution   runs with this execution model
 ---    timing      runs under this signal timing
+---    tag         runs carrying this tag (store:tag)
 ---    order       "created" (newest first, the default), figures best first, text alphabetical
 ---    descending  reverse the order's own direction when it differs
 ---    limit       the most runs listed (default 1000)
@@ -724,6 +741,11 @@ function RunStore:list(filter) end
 ---@return Result
 function RunStore:load(id) end
 
+---store:note(id, text): adds a note about run id, kept with who wrote it and when (shown on its page in alphalab serve)
+---@param id integer
+---@param text string
+function RunStore:note(id, text) end
+
 ---store:save(result) -> id: records the run (config, metrics, curves, picks, timing, data fingerprint,
 ---  AlphaLab and XGBoost versions, and the script's text, hash and arguments: alphalab rerun ID runs it again)
 ---@param result Result
@@ -734,6 +756,16 @@ function RunStore:save(result) end
 ---@param id integer
 ---@param verdict Verdict
 function RunStore:save_verdict(id, verdict) end
+
+---store:tag(id, tag, ...): puts the tags on run id (1 to 40 letters, digits, - _ . : or /); shown and filterable in alphalab serve
+---@param id integer
+---@param ... string
+function RunStore:tag(id, ...) end
+
+---store:untag(id, tag, ...): takes the tags off run id (the history keeps that they were there)
+---@param id integer
+---@param ... string
+function RunStore:untag(id, ...) end
 
 ---store:verdict(id) -> the verdict kept with run id, or nil
 ---@param id integer

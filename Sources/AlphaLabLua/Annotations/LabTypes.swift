@@ -90,6 +90,10 @@ enum LabTypes {
         "RunStore:save": "(result: Result) -> integer",
         "RunStore:save_verdict": "(id: integer, verdict: Verdict)",
         "RunStore:verdict": "(id: integer) -> Verdict|nil",
+        "RunStore:tag": "(id: integer, ...: string)",
+        "RunStore:untag": "(id: integer, ...: string)",
+        "RunStore:note": "(id: integer, text: string)",
+        "RunStore:annotations": "(id: integer) -> RunAnnotation[]",
         "Verdict:html": "() -> string",
         "Verdict:json": "() -> string",
         "Verdict:check": "(kind: \"timing\"|\"costs\"|\"universe\"|\"selection\"|\"placebo\"|\"stability\") -> VerdictCheck",
@@ -176,6 +180,9 @@ enum LabTypes {
                                                      "max_drawdown?: number", "excess_return?: number", "execution: string", "turnover?: number",
                                                      "cost_drag?: number", "holding_days?: number",
                                                      "script_hash?: string", "xgboost_version?: string", "verdict?: string",
-                                                     "universe?: string", "user?: string", "script_path?: string", "family?: string"]),
+                                                     "universe?: string", "user?: string", "script_path?: string", "family?: string",
+                                                     "rebalance?: string", "config_hash?: string", "tags: string[]"]),
+        ("RunAnnotation", "A tag put on or taken off a run, or a note about it", ["kind: \"tag\"|\"untag\"|\"note\"", "text: string",
+                                                                                  "user: string", "created_at: string"]),
     ]
 }

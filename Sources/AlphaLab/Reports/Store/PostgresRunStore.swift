@@ -126,6 +126,17 @@ public final class PostgresRunStore: RunStore {
         // Each trial carries its family's running sums (``FamilyMoments``); the first trial
         // appended to a family recorded before computes them from every earlier row.
         ("v8: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
+        // Tags and notes, append-only beside the run (each row its analyst's); the run's
+        // current tags in its row, to filter.
+        ("v9: tags and notes", """
+            ALTER TABLE runs ADD COLUMN tags TEXT;
+            CREATE TABLE run_annotations (
+                id BIGSERIAL PRIMARY KEY, run_id BIGINT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+                user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+            CREATE INDEX run_annotations_run ON run_annotations(run_id);
+            CREATE TRIGGER run_annotations_identity BEFORE INSERT ON run_annotations FOR EACH ROW EXECUTE FUNCTION alphalab_identity();
+            CREATE TRIGGER run_annotations_append_only BEFORE UPDATE OR DELETE ON run_annotations FOR EACH ROW EXECUTE FUNCTION alphalab_append_only();
+            """),
     ]
 
     private func migrate() throws {
@@ -226,6 +237,26 @@ public final class PostgresRunStore: RunStore {
         let rows = try connection.execute(LedgerColumns.latestVerdictQuery(from: "runs") + "$1", ["\(id)"])
         guard rows.count == 1 else { throw noRun(id) }
         return try rows[0, "verdict"].map { try Verdict(json: Data($0.utf8)) }
+    }
+
+    public func annotate(run id: Int64, _ kind: RunAnnotation.Kind, _ text: String) throws {
+        try RunAnnotation.check(kind, text)
+        try connection.transaction {
+            // FOR UPDATE: two analysts tagging one run at once apply their changes in turn.
+            let rows = try connection.execute("SELECT tags FROM runs WHERE id = $1 FOR UPDATE", ["\(id)"])
+            guard rows.count == 1 else { throw noRun(id) }
+            try connection.execute("UPDATE runs SET tags = $1 WHERE id = $2", [RunAnnotation.tagsColumn(rows[0, "tags"], applying: kind, text), "\(id)"])
+            try connection.execute("INSERT INTO run_annotations (run_id, kind, text, user_name, created_at) VALUES ($1, $2, $3, '', $4)",
+                                   ["\(id)", kind.rawValue, text, ISO8601DateFormatter().string(from: Date())])
+        }
+    }
+
+    public func annotations(id: Int64) throws -> [RunAnnotation] {
+        let rows = try connection.execute("SELECT kind, text, user_name, created_at FROM run_annotations WHERE run_id = $1 ORDER BY id", ["\(id)"])
+        return (0..<rows.count).map { i in
+            RunAnnotation(kind: RunAnnotation.Kind(rawValue: rows[i, "kind"] ?? "") ?? .note, text: rows[i, "text"] ?? "",
+                          user: rows[i, "user_name"] ?? "", createdAt: rows[i, "created_at"] ?? "")
+        }
     }
 
     public func verdicts(id: Int64) throws -> [KeptVerdict] {

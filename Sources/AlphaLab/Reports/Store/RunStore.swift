@@ -37,6 +37,11 @@ public protocol RunStore: AnyObject, Sendable {
     func verdict(id: Int64) throws -> Verdict?
     /// Every verdict kept with run `id`, oldest first, each with its analyst.
     func verdicts(id: Int64) throws -> [KeptVerdict]
+    /// Puts a tag on run `id`, takes one off, or adds a note, in one transaction with the
+    /// run's current tags; an unknown id or a malformed tag or note is an error.
+    func annotate(run id: Int64, _ kind: RunAnnotation.Kind, _ text: String) throws
+    /// Every tag put on or taken off run `id` and every note, oldest first.
+    func annotations(id: Int64) throws -> [RunAnnotation]
 
     /// Appends `trial` to the ledger, unless its config already has a trial in its family
     /// (the same config on the same data is one trial); returns whether it was new.
@@ -78,6 +83,13 @@ extension RunStore {
         let (moments, member) = try familyMoments(family: family, configHash: configHash)
         return member.map { TrialVerdict(sample: $0, moments: moments, includesSample: true) }
     }
+
+    /// Puts `tags` on run `id` (each once).
+    public func tag(_ id: Int64, _ tags: [String]) throws { for t in tags { try annotate(run: id, .tag, t) } }
+    /// Takes `tags` off run `id`.
+    public func untag(_ id: Int64, _ tags: [String]) throws { for t in tags { try annotate(run: id, .untag, t) } }
+    /// Adds a note about run `id`.
+    public func note(_ id: Int64, _ text: String) throws { try annotate(run: id, .note, text) }
 
     /// Recomputes every family's chain and every trial's ratio from the stored rows.
     public func verifyLedger() throws -> LedgerVerification { LedgerVerification(rows: try ledgerRows()) }
@@ -336,12 +348,19 @@ public struct RunSummary: Sendable, Equatable {
     public var scriptPath: String? = nil
     public var family: String? = nil
     public var configHash: String? = nil
+    /// The run's tags, sorted.
+    public var tags: [String] = []
+
+    /// The tags in a tags column (",a,b,").
+    static func tags(_ column: String?) -> [String] {
+        (column ?? "").split(separator: ",").map(String.init)
+    }
 
     /// The columns a summary reads, in this order, in both backends.
     static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
                           "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
                           "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline", "universe", "rebalance",
-                          "user_name", "script_path", "family", "config_hash"]
+                          "user_name", "script_path", "family", "config_hash", "tags"]
 
     /// A summary from a row, read through `text` and `number` by column name.
     static func read(text: (String) -> String?, number: (String) -> Double?) -> RunSummary {
@@ -352,7 +371,7 @@ public struct RunSummary: Sendable, Equatable {
                    execution: text("execution") ?? "", turnover: number("turnover") ?? .nan, costDrag: number("cost_drag") ?? .nan,
                    holdingDays: number("holding_days") ?? .nan, scriptHash: text("script_hash"), xgboostVersion: text("xgboost_version"),
                    verdict: text("verdict_headline"), universe: text("universe"), rebalance: text("rebalance"), user: text("user_name"),
-                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"))
+                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"), tags: tags(text("tags")))
     }
 
     /// The browse columns of a run about to be saved: universe, rebalance, user, script, family, config hash.
@@ -381,6 +400,8 @@ public struct RunFilter: Sendable, Equatable {
     public var universe: String?
     public var execution: String?
     public var timing: String?
+    /// Runs carrying this tag.
+    public var tag: String?
     /// Order: one of ``RunFilter/orders`` ("created": newest first; figures: best first;
     /// text columns: alphabetical), reversed with `descending` set against its default.
     public var orderBy = "created"
@@ -441,6 +462,9 @@ public struct RunFilter: Sendable, Equatable {
         add(universe) { "universe = \($0)" }
         add(execution) { "execution = \($0)" }
         add(timing) { "signal_timing = \($0)" }
+        add(tag.map { ",\($0),".replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "\\_") }) {
+            "tags \(like) '%' || \($0) || '%' ESCAPE '\\'"
+        }
         return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
     }
 }

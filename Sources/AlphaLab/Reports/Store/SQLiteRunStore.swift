@@ -131,6 +131,16 @@ public final class SQLiteRunStore: RunStore {
         // Each trial carries its family's running sums (``FamilyMoments``); the first trial
         // appended to a family recorded before computes them from every earlier row.
         ("v10: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
+        // Tags and notes, append-only beside the run; the run's current tags in its row, to filter.
+        ("v11: tags and notes", """
+            ALTER TABLE runs ADD COLUMN tags TEXT;
+            CREATE TABLE run_annotations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+                user_name TEXT NOT NULL, created_at TEXT NOT NULL);
+            CREATE INDEX run_annotations_run ON run_annotations(run_id);
+            CREATE TRIGGER run_annotations_append_only_update BEFORE UPDATE ON run_annotations BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            CREATE TRIGGER run_annotations_append_only_delete BEFORE DELETE ON run_annotations BEGIN SELECT RAISE(ABORT, '\(LedgerColumns.appendOnly)'); END;
+            """),
     ]
 
     /// Applies the migrations this store lacks. GRDB reads which are applied before each
@@ -219,6 +229,24 @@ public final class SQLiteRunStore: RunStore {
             guard db.changesCount > 0 else { throw noRun(id) }
             try db.execute(sql: "INSERT INTO run_verdicts (run_id, user_name, created_at, headline, verdict) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, RunProvenance.currentUser, ISO8601DateFormatter().string(from: Date()), verdict.headline.rawValue, json])
+        }
+    }
+
+    public func annotate(run id: Int64, _ kind: RunAnnotation.Kind, _ text: String) throws {
+        try RunAnnotation.check(kind, text)
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT tags FROM runs WHERE id = ?", arguments: [id]) else { throw noRun(id) }
+            try db.execute(sql: "UPDATE runs SET tags = ? WHERE id = ?", arguments: [RunAnnotation.tagsColumn(row["tags"], applying: kind, text), id])
+            try db.execute(sql: "INSERT INTO run_annotations (run_id, kind, text, user_name, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, kind.rawValue, text, RunProvenance.currentUser, ISO8601DateFormatter().string(from: Date())])
+        }
+    }
+
+    public func annotations(id: Int64) throws -> [RunAnnotation] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, text, user_name, created_at FROM run_annotations WHERE run_id = ? ORDER BY id", arguments: [id]).map { row in
+                RunAnnotation(kind: RunAnnotation.Kind(rawValue: row["kind"]) ?? .note, text: row["text"], user: row["user_name"], createdAt: row["created_at"])
+            }
         }
     }
 

@@ -23,9 +23,30 @@ struct RunPage {
             }
             body += "</tbody></table>"
         }
+        body += try annotations()
         body += "<h2>Commands</h2><pre>" + commands().map(esc).joined(separator: "\n") + "</pre>"
         body += config(result) + (try provenance(result)) + (try periods(result))
         return WebLayout.page(title: "Run \(id): \(result.name)", store: store.location, body: body)
+    }
+
+    /// The run's tags (each a link to the runs carrying it) and its notes, newest last.
+    private func annotations() throws -> String {
+        let esc = WebLayout.esc
+        let all = try store.annotations(id: id)
+        var tags: [String] = []
+        for a in all where a.kind != .note {
+            tags.removeAll { $0 == a.text }
+            if a.kind == .tag { tags.append(a.text) }
+        }
+        let notes = all.filter { $0.kind == .note }
+        guard !tags.isEmpty || !notes.isEmpty else { return "" }
+        var html = "<h2>Tags and notes</h2>"
+        if !tags.isEmpty { html += "<p id=\"tags\">" + tags.sorted().map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ") + "</p>" }
+        for note in notes {
+            html += "<div class=\"note\"><p class=\"meta\">\(esc(note.user)), \(esc(String(note.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")))</p>"
+                + "<p>\(esc(note.text).replacingOccurrences(of: "\n", with: "<br>"))</p></div>"
+        }
+        return html
     }
 
     private func commands() -> [String] {

@@ -6,7 +6,7 @@ struct RunsPage {
     let request: WebRequest
 
     /// The query parameters the page reads (the only ones its links carry on).
-    static let parameters: Set<String> = ["name", "script", "user", "since", "until", "universe", "execution", "timing", "sort", "dir", "per", "page"]
+    static let parameters: Set<String> = ["name", "script", "user", "since", "until", "universe", "execution", "timing", "tag", "sort", "dir", "per", "page"]
 
     /// The filter the query asks for (a 400 names a malformed parameter).
     func filter() throws(WebError) -> RunFilter {
@@ -28,6 +28,10 @@ struct RunsPage {
         filter.universe = request.value("universe")
         filter.execution = request.value("execution")
         filter.timing = request.value("timing")
+        if let tag = request.value("tag") {
+            do { try RunAnnotation.check(.tag, tag) } catch { throw .badRequest("'tag': \(error)") }
+            filter.tag = tag
+        }
         if let sort = request.value("sort") {
             guard RunFilter.orders.contains(where: { $0.key == sort }) else {
                 throw .badRequest("'sort' must be one of \(RunFilter.orders.map(\.key).joined(separator: ", ")), got '\(sort)'")
@@ -63,26 +67,31 @@ struct RunsPage {
         var body = "<h1>Runs</h1>" + form()
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
             + "<span class=\"meta\">\(total) run\(total == 1 ? "" : "s") match</span></p>"
-        body += "<table id=\"runs\"><thead><tr><th></th>" + Self.columns.map(header).joined() + "</tr></thead><tbody>"
+        body += "<div class=\"wide\"><table id=\"runs\"><thead><tr><th></th>"
+            + Self.columns.enumerated().map { header($0.element, left: Self.leftColumns.contains($0.offset)) }.joined() + "</tr></thead><tbody>"
         for run in runs { body += try row(run, deflated: deflated(run)) }
-        body += "</tbody></table></form>" + pages(total: total, filter: filter)
+        body += "</tbody></table></div></form>" + pages(total: total, filter: filter)
         return WebLayout.page(title: "Runs", store: store.location, body: body)
     }
 
     /// The table's columns: header, sort key (nil: not sortable).
     static let columns: [(header: String, sort: String?)] = [
-        ("Run", "id"), ("Name", "name"), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
+        ("Run", "id"), ("Name", "name"), ("Tags", nil), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
         ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", nil), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
         ("Cost drag", "cost_drag"), ("Execution", "execution"), ("Universe", "universe"), ("Timing", "timing"), ("Verdict", "verdict"),
     ]
 
-    private func header(_ column: (header: String, sort: String?)) -> String {
-        guard let key = column.sort else { return "<th>\(column.header)</th>" }
+    /// The columns of text, aligned left (figures right), headers with their cells.
+    static let leftColumns: Set<Int> = [1, 2, 3, 4, 12, 13, 14, 15]
+
+    private func header(_ column: (header: String, sort: String?), left: Bool) -> String {
+        let open = left ? "<th class=\"left\">" : "<th>"
+        guard let key = column.sort else { return open + "\(column.header)</th>" }
         let current = (request.value("sort") ?? "created") == key
         let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }!.descending
         let next = current ? (descending ? "asc" : "desc") : nil
         let arrow = current ? (descending ? " ▼" : " ▲") : ""
-        return "<th><a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
+        return open + "<a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
     }
 
     private func row(_ r: RunSummary, deflated: TrialVerdict?) -> String {
@@ -91,14 +100,13 @@ struct RunsPage {
             "<a href=\"/trials?family=\(esc(r.family ?? ""))&amp;run=\(r.id)\">\(Format.num(v.deflated, "%.2f")) (\(v.trials))</a>"
         } ?? ""
         let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
-        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
+        let tags = r.tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ")
+        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), tags, esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
                      esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,
                      WebLayout.rate(r.maxDrawdown), WebLayout.rate(r.turnover), WebLayout.rate(r.costDrag), esc(r.execution),
                      esc(r.universe ?? ""), esc(r.signalTiming), verdict]
-        // Text left, figures right.
-        let left: Set<Int> = [1, 2, 3, 11, 12, 13, 14]
         return "<tr><td><input type=\"checkbox\" name=\"runs\" value=\"\(r.id)\" aria-label=\"select run \(r.id)\"></td>"
-            + cells.enumerated().map { "<td\(left.contains($0.offset) ? " class=\"left\"" : "")>\($0.element)</td>" }.joined() + "</tr>"
+            + cells.enumerated().map { "<td\(Self.leftColumns.contains($0.offset) ? " class=\"left\"" : "")>\($0.element)</td>" }.joined() + "</tr>"
     }
 
     /// The filter form: a GET to `/`, so the filtered list has a URL.
@@ -113,7 +121,7 @@ struct RunsPage {
         }
         var html = "<form class=\"filters\" id=\"filters\" method=\"get\" action=\"/\">"
         html += field("name", "Name") + field("script", "Script") + field("user", "User") + field("since", "From", type: "date")
-            + field("until", "To", type: "date") + field("universe", "Universe")
+            + field("until", "To", type: "date") + field("universe", "Universe") + field("tag", "Tag")
         html += choice("execution", "Execution", ExecutionModel.allCases.map(\.rawValue))
         html += choice("timing", "Timing", [SignalTiming.priorClose.rawValue, SignalTiming.sameDayClose.rawValue])
         for kept in ["sort", "dir", "per"] { if let v = request.value(kept) { html += "<input type=\"hidden\" name=\"\(kept)\" value=\"\(esc(v))\">" } }

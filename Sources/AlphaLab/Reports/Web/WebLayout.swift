@@ -12,6 +12,9 @@ enum WebLayout {
         .credible { color: #2f7d32; font-weight: bold; } .fragile { color: #b8860b; font-weight: bold; } .artefact { color: #c62828; font-weight: bold; } .inconclusive { color: #616161; font-weight: bold; }
         pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; } td.left, th.left { text-align: left; }
         .pages a { margin: 0 6px; }
+        a.tag { background: #eef3fb; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap; text-decoration: none; }
+        .note { border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 8px; } .note p { margin: 2px 0; }
+        .wide { overflow-x: auto; max-width: 100%; } table#runs td { white-space: nowrap; }
         """
 
     /// Selecting runs to compare: the checked boxes' ids into /compare?runs=ID,ID.
