@@ -130,6 +130,36 @@ try:
     driver.get(base + "/compare?runs=1,abc")
     check("must list run ids" in driver.find_element(By.TAG_NAME, "body").text, "a malformed query is a page that says so")
     shot("bad-request")
+
+    # Every page at a desktop and a narrow width: nothing wider than the window, except
+    # inside a box that scrolls on its own (a wide table, a script's text).
+    overflowing = """
+        var width = document.documentElement.clientWidth, found = [];
+        document.querySelectorAll('body *').forEach(function (e) {
+          var r = e.getBoundingClientRect();
+          if (r.width === 0 || r.right <= width + 1) return;
+          for (var a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            var o = getComputedStyle(a).overflowX;
+            if (o === 'auto' || o === 'scroll' || o === 'hidden') return;
+          }
+          found.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + Math.round(r.right) + 'px');
+        });
+        return [document.documentElement.scrollWidth, width, found.slice(0, 5)];
+    """
+    driver.get(base + "/trials")
+    family = driver.find_elements(By.CSS_SELECTOR, "#families tbody tr a")[0].get_attribute("href")
+    pages = {"runs": "/", "runs-sorted": "/?sort=sharpe&dir=asc", "run": "/runs/1", "run-weekly": "/runs/3",
+             "report": "/runs/1/report", "compare-4": "/compare?runs=1,2,3,4&all=1", "trials": "/trials",
+             "family": family.replace(base, ""), "not-found": "/runs/99999"}
+    for width in (1400, 900):
+        for name, path in pages.items():
+            driver.set_window_size(width, 1000)
+            driver.get(base + path)
+            scroll, client, found = driver.execute_script(overflowing)
+            check(scroll <= client and not found, "%s at %d px fits: page %d of %d px wide, too wide: %s" % (path, width, scroll, client, found))
+            height = driver.execute_script("return document.body.scrollHeight")
+            driver.set_window_size(width, max(900, min(height + 100, 8000)))
+            driver.save_screenshot(os.path.join(shots, "%s-%d.png" % (name, width)))
 finally:
     driver.quit()
 print("all checks passed")

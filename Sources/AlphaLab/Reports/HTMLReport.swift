@@ -185,10 +185,10 @@ public struct HTMLReport {
 
     /// The report engine's styles, shared by every page AlphaLab draws.
     static let styles = """
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; max-width: 1120px; color: #222; }
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 24px auto; padding: 0 12px; max-width: 1120px; color: #222; }
         h1 { font-size: 22px; } h2 { font-size: 16px; margin-top: 28px; } h3 { font-size: 14px; margin-top: 20px; }
         .meta { color: #666; } .warning { background: #fde2e1; border: 1px solid #e15759; padding: 8px; font-weight: bold; }
-        table { border-collapse: collapse; font-size: 12px; } th, td { padding: 4px 7px; text-align: right; border-bottom: 1px solid #ddd; }
+        table { border-collapse: collapse; font-size: 12px; display: block; overflow-x: auto; max-width: 100%; } th, td { padding: 4px 7px; text-align: right; border-bottom: 1px solid #ddd; }
         th:first-child, td:first-child { text-align: left; white-space: nowrap; } tr.best td { font-weight: bold; }
         .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; }
         svg { width: 100%; height: auto; font-family: inherit; }

@@ -119,7 +119,9 @@ public enum SVGChart {
                             axis: (Double) -> String = SVGChart.percent) -> String {
         let values = series.flatMap(\.values).filter(\.isFinite)
         guard !categories.isEmpty, !values.isEmpty else { return "" }
-        let low = min(0, values.min()!), high = max(0, values.max()!, low + 0.01)
+        // A margin beyond the largest bar each way, so that no bar ends on the frame and looks cut.
+        let lowest = min(0, values.min()!), highest = max(0, values.max()!, lowest + 0.01), margin = (highest - lowest) * 0.06
+        let low = lowest < 0 ? lowest - margin : 0, high = highest > 0 ? highest + margin : 0
         let plotBottom = height - bottom - 20
         func y(_ v: Double) -> Double { plotBottom - (v - low) / (high - low) * (plotBottom - top) }
         let groupWidth = (width - left - right) / Double(categories.count)

@@ -14,7 +14,8 @@ enum WebLayout {
         .pages a { margin: 0 6px; }
         a.tag { background: #eef3fb; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap; text-decoration: none; }
         .note { border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 8px; } .note p { margin: 2px 0; }
-        .wide { overflow-x: auto; max-width: 100%; } table#runs td { white-space: nowrap; }
+        .wide { overflow-x: auto; max-width: 100%; } table#runs td, #periods td:not(:last-child) { white-space: nowrap; }
+        form.filters label { display: inline-block; white-space: nowrap; margin-bottom: 4px; }
         """
 
     /// Selecting runs to compare: the checked boxes' ids into /compare?runs=ID,ID.
