@@ -21,7 +21,8 @@ enum RunStoreBindings {
               "universe": s.universe.map(LuaValue.string) ?? .nil, "user": s.user.map(LuaValue.string) ?? .nil,
               "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil,
               "rebalance": s.rebalance.map(LuaValue.string) ?? .nil, "config_hash": s.configHash.map(LuaValue.string) ?? .nil,
-              "tags": .array(s.tags.map(LuaValue.string))])
+              "tags": .array(s.tags.map(LuaValue.string)), "strategy": s.strategy.map(LuaValue.string) ?? .nil,
+              "parameters": s.parameters.map(LuaValue.string) ?? .nil])
     }
 
     static func define(in state: LuaState) {

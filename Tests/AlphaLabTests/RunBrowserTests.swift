@@ -44,6 +44,8 @@ struct RunBrowserTests {
         let kept = Self.get(browser, "/?tag=keep")
         #expect(kept.status == 200 && kept.body.contains("2 runs match") && kept.body.contains("<a class=\"tag\" href=\"/?tag=phase-2\">phase-2</a>"))
         #expect(Self.get(browser, "/?tag=phase-2").body.contains("1 run match"))
+        // Each run's strategy and the fields it chose away from the defaults.
+        #expect(kept.body.contains("momentum_12_1<br><span class=\"meta params\">") && kept.body.contains("top_n=5"), "\(kept.body)")
         #expect(Self.get(browser, "/?tag=two%20words").status == 400)
         let run = Self.get(browser, "/runs/1")
         #expect(run.body.contains("<h2>Tags and notes</h2>") && run.body.contains("&lt;b&gt;too good&lt;/b&gt;<br>rerun it") && !run.body.contains("<b>too good"))

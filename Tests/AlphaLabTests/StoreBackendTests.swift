@@ -40,7 +40,7 @@ struct StoreBackendTests {
             [String(s.id), s.name, String(s.seconds), s.version, s.dataFingerprint, s.startDate ?? "-", s.endDate ?? "-", s.signalTiming,
              "\(s.totalReturn)", "\(s.sharpe)", "\(s.maxDrawdown)", "\(s.excessReturn)", s.execution, "\(s.turnover)", "\(s.costDrag)",
              "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-", s.rebalance ?? "-", s.user == user ? "USER" : s.user ?? "-",
-             s.scriptPath ?? "-", s.family ?? "-", s.configHash ?? "-"].joined(separator: " ")
+             s.scriptPath ?? "-", s.family ?? "-", s.configHash ?? "-", s.strategy ?? "-", s.parameters ?? "-"].joined(separator: " ")
         }
         for filter in [RunFilter(), RunFilter(name: "MOM%"), RunFilter(minSharpe: 1), RunFilter(orderBy: "sharpe"),
                        RunFilter(orderBy: "total_return", limit: 2), RunFilter(since: "2999-01-01")] {

@@ -445,6 +445,8 @@
 ---@field rebalance? string
 ---@field config_hash? string
 ---@field tags string[]
+---@field strategy? string
+---@field parameters? string
 
 ---A tag put on or taken off a run, or a note about it
 ---@class RunAnnotation

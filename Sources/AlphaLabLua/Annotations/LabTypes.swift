@@ -181,7 +181,8 @@ enum LabTypes {
                                                      "cost_drag?: number", "holding_days?: number",
                                                      "script_hash?: string", "xgboost_version?: string", "verdict?: string",
                                                      "universe?: string", "user?: string", "script_path?: string", "family?: string",
-                                                     "rebalance?: string", "config_hash?: string", "tags: string[]"]),
+                                                     "rebalance?: string", "config_hash?: string", "tags: string[]",
+                                                     "strategy?: string", "parameters?: string"]),
         ("RunAnnotation", "A tag put on or taken off a run, or a note about it", ["kind: \"tag\"|\"untag\"|\"note\"", "text: string",
                                                                                   "user: string", "created_at: string"]),
     ]

@@ -128,8 +128,9 @@ public final class PostgresRunStore: RunStore {
         ("v8: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
         // Tags and notes, append-only beside the run (each row its analyst's); the run's
         // current tags in its row, to filter.
-        ("v9: tags and notes", """
-            ALTER TABLE runs ADD COLUMN tags TEXT;
+        ("v9: tags, notes, strategy", """
+            ALTER TABLE runs ADD COLUMN tags TEXT, ADD COLUMN strategy TEXT, ADD COLUMN parameters TEXT;
+            UPDATE runs SET strategy = config::json->>'strategy';
             CREATE TABLE run_annotations (
                 id BIGSERIAL PRIMARY KEY, run_id BIGINT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
                 user_name TEXT NOT NULL, created_at TEXT NOT NULL);

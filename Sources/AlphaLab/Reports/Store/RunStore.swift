@@ -350,6 +350,10 @@ public struct RunSummary: Sendable, Equatable {
     public var configHash: String? = nil
     /// The run's tags, sorted.
     public var tags: [String] = []
+    /// The config's strategy, and the fields it sets away from the seed's defaults (years
+    /// and name aside), as `top_n=5 rebalance=weekly` (nil for runs recorded before).
+    public var strategy: String? = nil
+    public var parameters: String? = nil
 
     /// The tags in a tags column (",a,b,").
     static func tags(_ column: String?) -> [String] {
@@ -360,7 +364,7 @@ public struct RunSummary: Sendable, Equatable {
     static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
                           "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
                           "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline", "universe", "rebalance",
-                          "user_name", "script_path", "family", "config_hash", "tags"]
+                          "user_name", "script_path", "family", "config_hash", "tags", "strategy", "parameters"]
 
     /// A summary from a row, read through `text` and `number` by column name.
     static func read(text: (String) -> String?, number: (String) -> Double?) -> RunSummary {
@@ -371,14 +375,26 @@ public struct RunSummary: Sendable, Equatable {
                    execution: text("execution") ?? "", turnover: number("turnover") ?? .nan, costDrag: number("cost_drag") ?? .nan,
                    holdingDays: number("holding_days") ?? .nan, scriptHash: text("script_hash"), xgboostVersion: text("xgboost_version"),
                    verdict: text("verdict_headline"), universe: text("universe"), rebalance: text("rebalance"), user: text("user_name"),
-                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"), tags: tags(text("tags")))
+                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"), tags: tags(text("tags")),
+                   strategy: text("strategy"), parameters: text("parameters"))
     }
 
-    /// The browse columns of a run about to be saved: universe, rebalance, user, script, family, config hash.
+    /// The browse columns of a run about to be saved: universe, rebalance, user, script, family,
+    /// config hash, strategy and chosen parameters.
     static func browseValues(_ result: ExperimentResult, provenance: RunProvenance?) -> [(column: String, value: String?)] {
         [("universe", result.config.universe), ("rebalance", result.config.rebalance.rawValue),
          ("user_name", provenance?.user ?? RunProvenance.currentUser), ("script_path", provenance?.scriptPath),
-         ("family", TrialFamily(result: result).key), ("config_hash", result.config.trialHash)]
+         ("family", TrialFamily(result: result).key), ("config_hash", result.config.trialHash),
+         ("strategy", result.config.strategy.rawValue), ("parameters", parameters(result.config))]
+    }
+
+    /// The fields `config` sets away from the seed's defaults, its name, years and strategy aside.
+    static func parameters(_ config: ExperimentConfig) -> String {
+        let defaults = ExperimentConfig().values, skipped: Set<String> = ["name", "start_year", "end_year", "strategy"]
+        return ExperimentConfig.fields.filter { !skipped.contains($0.key) }.compactMap { field in
+            let value = field.value(in: config)
+            return defaults[field.key] == value ? nil : "\(field.key)=\(value.display)"
+        }.joined(separator: " ")
     }
 }
 

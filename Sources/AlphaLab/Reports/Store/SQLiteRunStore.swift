@@ -132,8 +132,11 @@ public final class SQLiteRunStore: RunStore {
         // appended to a family recorded before computes them from every earlier row.
         ("v10: family moments", "ALTER TABLE trials ADD COLUMN family_moments TEXT;"),
         // Tags and notes, append-only beside the run; the run's current tags in its row, to filter.
-        ("v11: tags and notes", """
+        ("v11: tags, notes, strategy", """
             ALTER TABLE runs ADD COLUMN tags TEXT;
+            ALTER TABLE runs ADD COLUMN strategy TEXT;
+            ALTER TABLE runs ADD COLUMN parameters TEXT;
+            UPDATE runs SET strategy = (SELECT json_extract(config, '$.strategy') FROM run_documents WHERE run_documents.id = runs.id);
             CREATE TABLE run_annotations (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
                 user_name TEXT NOT NULL, created_at TEXT NOT NULL);

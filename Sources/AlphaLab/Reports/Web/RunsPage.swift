@@ -76,13 +76,13 @@ struct RunsPage {
 
     /// The table's columns: header, sort key (nil: not sortable).
     static let columns: [(header: String, sort: String?)] = [
-        ("Run", "id"), ("Name", "name"), ("Tags", nil), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
+        ("Run", "id"), ("Name", "name"), ("Strategy", nil), ("Tags", nil), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
         ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", nil), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
         ("Cost drag", "cost_drag"), ("Execution", "execution"), ("Universe", "universe"), ("Timing", "timing"), ("Verdict", "verdict"),
     ]
 
     /// The columns of text, aligned left (figures right), headers with their cells.
-    static let leftColumns: Set<Int> = [1, 2, 3, 4, 12, 13, 14, 15]
+    static let leftColumns: Set<Int> = [1, 2, 3, 4, 5, 13, 14, 15, 16]
 
     private func header(_ column: (header: String, sort: String?), left: Bool) -> String {
         let open = left ? "<th class=\"left\">" : "<th>"
@@ -101,7 +101,8 @@ struct RunsPage {
         } ?? ""
         let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
         let tags = r.tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ")
-        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), tags, esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
+        let strategy = (r.strategy.map(esc) ?? "") + (r.parameters.map { $0.isEmpty ? "" : "<br><span class=\"meta params\">\(esc($0))</span>" } ?? "")
+        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), strategy, tags, esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
                      esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,
                      WebLayout.rate(r.maxDrawdown), WebLayout.rate(r.turnover), WebLayout.rate(r.costDrag), esc(r.execution),
                      esc(r.universe ?? ""), esc(r.signalTiming), verdict]

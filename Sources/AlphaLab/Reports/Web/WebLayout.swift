@@ -15,6 +15,7 @@ enum WebLayout {
         a.tag { background: #eef3fb; border-radius: 3px; padding: 0 4px; font-size: 12px; white-space: nowrap; text-decoration: none; }
         .note { border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 8px; } .note p { margin: 2px 0; }
         .wide { overflow-x: auto; max-width: 100%; } table#runs td, #periods td:not(:last-child) { white-space: nowrap; }
+        table#runs .params { font-size: 11px; white-space: normal; display: inline-block; max-width: 260px; }
         form.filters label { display: inline-block; white-space: nowrap; margin-bottom: 4px; }
         """
 
