@@ -59,6 +59,12 @@ struct RunBrowserTests {
         #expect(weekly.body.contains("Periods 1-52 of") && weekly.body.contains("?periods=2#periods-heading"))
         #expect(Self.get(browser, "/runs/3?periods=2").body.contains("Periods 53-104 of"))
         #expect(Self.get(browser, "/runs/3?periods=99").status == 404)
+        // A family's trials link to their runs; a family of one trial draws no histogram.
+        let monthly = try #require(try store.list(RunFilter()).first { $0.id == 1 }?.family)
+        let family = Self.get(browser, "/trials?family=\(monthly)")
+        #expect(family.body.contains("<a href=\"/runs/1\">1</a>") && family.body.contains("<a href=\"/runs/2\">2</a>"), "\(family.body)")
+        let alone = try #require(try store.list(RunFilter()).first { $0.id == 3 }?.family)
+        #expect(Self.get(browser, "/trials?family=\(alone)").body.contains("id=\"no-histogram\""))
     }
 
     @Test("Pages: every string from the store escaped; filters, sort, compare and trials answer; bad input is a 400 or 404 page")

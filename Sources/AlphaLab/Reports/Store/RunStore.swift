@@ -418,6 +418,8 @@ public struct RunFilter: Sendable, Equatable {
     public var timing: String?
     /// Runs carrying this tag.
     public var tag: String?
+    /// Runs of this family of trials (``TrialFamily/key``).
+    public var family: String?
     /// Order: one of ``RunFilter/orders`` ("created": newest first; figures: best first;
     /// text columns: alphabetical), reversed with `descending` set against its default.
     public var orderBy = "created"
@@ -478,6 +480,7 @@ public struct RunFilter: Sendable, Equatable {
         add(universe) { "universe = \($0)" }
         add(execution) { "execution = \($0)" }
         add(timing) { "signal_timing = \($0)" }
+        add(family) { "family = \($0)" }
         add(tag.map { ",\($0),".replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "\\_") }) {
             "tags \(like) '%' || \($0) || '%' ESCAPE '\\'"
         }

@@ -53,15 +53,26 @@ struct TrialsPage {
                 + "deflated \(Format.num(verdict.deflated, "%.3f")).</p>"
         }
         body += "<h2>Ratios of the family (the claimed statistic, a year)</h2>" + histogram(trials.map(\.annualSharpe), marked: marked)
-        body += "<table id=\"trials\"><thead><tr><th>Trial</th><th>Ratio</th><th>Periods</th><th class=\"left\">User</th><th class=\"left\">Recorded</th></tr></thead><tbody>"
+        // Each trial's runs in this store (a trial outlives its deleted runs).
+        var familyRuns = RunFilter()
+        familyRuns.family = key
+        var runsByConfig: [String: [Int64]] = [:]
+        for run in try store.list(familyRuns) { if let hash = run.configHash { runsByConfig[hash, default: []].append(run.id) } }
+        body += "<table id=\"trials\"><thead><tr><th>Trial</th><th>Ratio</th><th>Periods</th><th class=\"left\">Runs</th><th class=\"left\">User</th>"
+            + "<th class=\"left\">Recorded</th></tr></thead><tbody>"
         for t in trials {
+            let runs = (runsByConfig[t.configHash] ?? []).sorted().map { "<a href=\"/runs/\($0)\">\($0)</a>" }.joined(separator: " ")
             body += "<tr><td>\(esc(t.name))</td><td>\(t.claim.abbreviation) \(WebLayout.num(t.annualSharpe))</td><td>\(t.periods)</td>"
+                + "<td class=\"left\">\(runs.isEmpty ? "<span class=\"meta\">none kept</span>" : runs)</td>"
                 + "<td class=\"left\">\(esc(t.user))@\(esc(t.host))</td><td class=\"left\">\(esc(String(t.recordedAt.prefix(16))))</td></tr>"
         }
         return WebLayout.page(title: "Family \(key)", store: store.location, body: body + "</tbody></table>")
     }
 
     private func histogram(_ sharpes: [Double], marked: (sharpe: Double, name: String)?) -> String {
+        guard sharpes.filter(\.isFinite).count > 1 else {
+            return "<p class=\"meta\" id=\"no-histogram\">One trial so far: its spread needs more to show.</p>"
+        }
         let values = sharpes.filter(\.isFinite) + (marked.map { [$0.sharpe] } ?? [])
         guard let low = values.min(), let high = values.max() else { return "" }
         // One bin when the Sharpe ratios (nearly) agree: twelve empty ones would say nothing.
