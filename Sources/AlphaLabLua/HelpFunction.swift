@@ -1,4 +1,5 @@
 import AlphaLab
+import Foundation
 import CLua
 import CLuaShim
 
@@ -68,8 +69,41 @@ enum HelpFunction {
             call.stack.pop(3)
         } else if lua_type(L, 1) == LUA_TTABLE {
             lines += memberHelp(L, 1)
+        } else if lua_type(L, 1) == LUA_TFUNCTION, let documented = luaDocumentation(L, 1) {
+            return documented
         }
         return lines.isEmpty ? "no help for this \(call.stack.typeName(at: 1)) value" : lines.joined(separator: "\n")
+    }
+
+    /// The documentation of a function written in Lua (a stdlib module's, a script's): the
+    /// `---` comment lines above its definition, as the annotated modules write them, after
+    /// the line that defines it. Nil for C functions and functions without such a comment.
+    static func luaDocumentation(_ L: OpaquePointer, _ index: Int32) -> String? {
+        var info = lua_Debug()
+        lua_pushvalue(L, index)
+        guard lua_getinfo(L, ">S", &info) != 0, let cSource = info.source else { return nil }
+        let source = String(cString: cSource)
+        let first = Int(info.linedefined)
+        guard source.hasPrefix("@"), first > 0,
+              let text = try? String(contentsOfFile: String(source.dropFirst()), encoding: .utf8) else { return nil }
+        let fileLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first <= fileLines.count else { return nil }
+        var comment: [String] = []
+        var k = first - 2
+        while k >= 0, fileLines[k].trimmingCharacters(in: .whitespaces).hasPrefix("---") {
+            comment.insert(String(fileLines[k].trimmingCharacters(in: .whitespaces).dropFirst(3)), at: 0)
+            k -= 1
+        }
+        guard !comment.isEmpty else { return nil }
+        let definition = fileLines[first - 1].trimmingCharacters(in: .whitespaces)
+        var signature = definition.firstMatch(of: /function\s+([\w.:]+\s*\([^)]*\))/).map { String($0.1) } ?? definition
+        // A module's `M.name` is called as `module.name`.
+        if signature.hasPrefix("M.") {
+            signature = URL(fileURLWithPath: String(source.dropFirst())).deletingPathExtension().lastPathComponent + signature.dropFirst()
+        }
+        let prose = comment.filter { !$0.hasPrefix("@") }.map { "  " + $0.trimmingCharacters(in: .whitespaces) }
+        let annotations = comment.filter { $0.hasPrefix("@") }.map { "  " + $0 }
+        return ([signature] + prose + annotations).joined(separator: "\n")
     }
 
     /// The help record of the value at `index`, if it has one.

@@ -125,6 +125,10 @@ struct ReplTests {
             for _, t in ipairs(texts) do print((t:gsub("\\n", " "))) end
             """])
         #expect(r.status == 0, "\(r.err)")
+        // A stdlib function written in Lua: its annotated comment, under the name it is called by.
+        let stdlib = try Fixtures.alphalab(["-e", "io.write(help(require('experiment').phase_one_with))"], environment: ["ALPHALAB_RUNS": ""])
+        #expect(stdlib.out.hasPrefix("experiment.phase_one_with(changes, only)\n  The Phase 1 configs with `changes` applied")
+                && stdlib.out.contains("@return Config[]"), "\(stdlib.out)")
         let texts = r.out.split(separator: "\n").map(String.init)
         #expect(texts.count > 200, "\(texts.count)")
         let dangling: Set<String> = ["the", "a", "an", "of", "and", "or", "to", "in", "with", "for", "by", "its"]

@@ -9,6 +9,8 @@ struct FactorAccumulator {
     let options: FactorOptions
     /// Sectors as small integers: grouping by them runs for every date and horizon.
     let sectorNames: [String]
+    /// Names a sector needs on a date (with a signal and a return) for its IC that date.
+    static let sectorMinimum = 5
     private let sectors: [Int]
     private let allHorizons: [Int]
     private(set) var ics = [Int: [Double]](), spreads = [Int: [Double]]()
@@ -95,7 +97,7 @@ struct FactorAccumulator {
             sectorX[sectors[i]].append(x[j]); sectorY[sectors[i]].append(y[j])
         }
         if sectorICs[h] == nil { sectorICs[h] = Array(repeating: [], count: sectorNames.count) }
-        for k in sectorNames.indices where sectorX[k].count >= 5 {
+        for k in sectorNames.indices where sectorX[k].count >= Self.sectorMinimum {
             let ic = Statistics.spearman(sectorX[k], sectorY[k])
             if ic.isFinite { sectorICs[h]![k].append(ic) }
         }
@@ -114,8 +116,9 @@ struct FactorAccumulator {
             horizon: h, ics: ics, meanIC: Statistics.mean(valid), icT: Statistics.neweyWestT(valid, lags: lags).t, lags: lags,
             positiveShare: valid.isEmpty ? .nan : Double(valid.filter { $0 > 0 }.count) / Double(valid.count),
             icByYear: byYear.mapValues(Statistics.mean),
-            icBySector: Dictionary(uniqueKeysWithValues: (sectorICs[h] ?? []).enumerated().compactMap { k, ics in
-                ics.isEmpty ? nil : (sectorNames[k], Statistics.mean(ics))
+            // Every sector, NaN where it never had enough names on a date: a table that leaves it out says nothing of why.
+            icBySector: Dictionary(uniqueKeysWithValues: (sectorICs[h] ?? []).enumerated().map { k, ics in
+                (sectorNames[k], ics.isEmpty ? .nan : Statistics.mean(ics))
             }),
             quantileReturns: zip(quantileSums[h]!, quantileCounts[h]!).map { $1 > 0 ? $0 / Double($1) : .nan },
             spreads: spreads, meanSpread: Statistics.mean(validSpreads),

@@ -41,7 +41,7 @@ public struct FactorTearSheet {
         for q in 0..<quantiles { body += "<th>Q\(q + 1)</th>" }
         body += "<th>Top - bottom</th><th>t</th></tr></thead><tbody>"
         for h in report.horizons {
-            body += "<tr><td>\(h.horizon) days</td><td>\(num(h.meanIC))</td><td>\(num(h.icT, "%+.2f"))</td><td>\(num(h.positiveShare * 100, "%.0f"))%</td>"
+            body += "<tr><td>\(Format.days(h.horizon))</td><td>\(num(h.meanIC))</td><td>\(num(h.icT, "%+.2f"))</td><td>\(num(h.positiveShare * 100, "%.0f"))%</td>"
             for q in h.quantileReturns { body += "<td>\(num(q * 100, "%+.2f"))%</td>" }
             body += "<td>\(num(h.meanSpread * 100, "%+.2f"))%</td><td>\(num(h.spreadT, "%+.2f"))</td></tr>"
         }
@@ -60,7 +60,7 @@ public struct FactorTearSheet {
                 return (date, window.isEmpty ? .nan : window.reduce(0, +) / Double(window.count))
             }
             body += "<h3>IC over time</h3>"
-            body += SVGChart.lines([.init(name: "IC, \(longest.horizon) days (rolling mean of 52 dates)", points: rolling, color: color(0))],
+            body += SVGChart.lines([.init(name: "IC, \(Format.days(longest.horizon)) (rolling mean of 52 dates)", points: rolling, color: color(0))],
                                    title: "IC over time", axis: ic)
         }
         if !report.decay.isEmpty {
@@ -70,16 +70,16 @@ public struct FactorTearSheet {
         }
         body += "<h3>Mean forward return by quantile (Q1 lowest signal)</h3>"
         body += SVGChart.bars(categories: (0..<quantiles).map { "Q\($0 + 1)" },
-                              series: report.horizons.enumerated().map { k, h in ("\(h.horizon) days", h.quantileReturns, color(k)) },
+                              series: report.horizons.enumerated().map { k, h in (Format.days(h.horizon), h.quantileReturns, color(k)) },
                               title: "Mean forward return by quantile")
         body += "<h3>Cumulative top-minus-bottom spread</h3>"
         body += SVGChart.lines(report.horizons.enumerated().map { k, h in
-            SVGChart.Series(name: "\(h.horizon) days", points: zip(report.dates, h.cumulativeSpread).map { ($0, $1 - 1) }, color: color(k))
+            SVGChart.Series(name: Format.days(h.horizon), points: zip(report.dates, h.cumulativeSpread).map { ($0, $1 - 1) }, color: color(k))
         }, title: "Cumulative top-minus-bottom spread")
         let years = Array(Set(report.horizons.flatMap(\.icByYear.keys))).sorted()
         body += "<h3>Mean IC by year</h3>"
         body += SVGChart.bars(categories: years.map(String.init), series: report.horizons.enumerated().map { k, h in
-            ("\(h.horizon) days", years.map { h.icByYear[$0] ?? .nan }, color(k))
+            (Format.days(h.horizon), years.map { h.icByYear[$0] ?? .nan }, color(k))
         }, title: "Mean IC by year", axis: ic)
         return body
     }
@@ -94,6 +94,11 @@ public struct FactorTearSheet {
                 body += "<tr><td>\(esc(sector))</td>" + report.horizons.map { "<td>\(num($0.icBySector[sector] ?? .nan))</td>" }.joined() + "</tr>"
             }
             body += "</tbody></table>"
+            let without = sectors.filter { sector in report.horizons.allSatisfy { !($0.icBySector[sector] ?? .nan).isFinite } }
+            if !without.isEmpty {
+                body += "<p class=\"meta\" id=\"sectors-without-ic\">n/a: \(without.map(esc).joined(separator: ", ")) never had \(FactorAccumulator.sectorMinimum) "
+                    + "names with a signal and a return on one date, so no IC.</p>"
+            }
         }
         return body
     }

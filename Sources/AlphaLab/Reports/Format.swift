@@ -4,6 +4,9 @@ import Foundation
 /// prints them in Lua: fractions as percentages, "n/a" for a figure that does not exist
 /// (NaN: a Sharpe ratio of a constant series).
 public enum Format {
+    /// A number of days in words ("1 day", "5 days").
+    public static func days(_ n: Int) -> String { n == 1 ? "1 day" : "\(n) days" }
+
     /// A fraction as a signed percentage with one decimal ("+25.4%").
     public static func pct(_ x: Double) -> String { num(x * 100, "%+.1f%%") }
 
