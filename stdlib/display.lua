@@ -99,11 +99,27 @@ end
 ---@param options? {id?: string} a display id (display.new_id()), to redraw it later with display.update
 function M.value(value, options) show(M.bundle(value), options) end
 
---- Shows HTML (`options.text`, else the HTML itself, outside a notebook).
+--- The text of HTML for front ends that cannot draw it: tags dropped (a block's end a new
+--- line, a cell's a tab), entities decoded, blank runs closed up.
+---@param html string
+---@return string
+function M.html_text(html)
+  local text = html:gsub("<[Ss][Cc][Rr][Ii][Pp][Tt].-</[Ss][Cc][Rr][Ii][Pp][Tt]>", ""):gsub("<[Ss][Tt][Yy][Ll][Ee].-</[Ss][Tt][Yy][Ll][Ee]>", "")
+  text = text:gsub("<br%s*/?>", "\n"):gsub("</[Tt][DdHh]>", "\t"):gsub("</%s*[%a%d]+%s*>", function(tag)
+    local name = tag:match("</%s*([%a%d]+)"):lower()
+    local block = { p = 1, div = 1, tr = 1, li = 1, h1 = 1, h2 = 1, h3 = 1, h4 = 1, table = 1, pre = 1, ul = 1, ol = 1 }
+    return block[name] and "\n" or ""
+  end):gsub("<[^>]*>", "")
+  local entities = { lt = "<", gt = ">", amp = "&", quot = '"', apos = "'", nbsp = " ", ["#39"] = "'" }
+  text = text:gsub("&(#?%w+);", function(name) return entities[name] or ("&" .. name .. ";") end)
+  return (text:gsub("[ \t]+\n", "\n"):gsub("\n\n\n+", "\n\n"):gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+--- Shows HTML (`options.text`, else its text without the markup, outside a notebook).
 ---@param html string
 ---@param options? {id?: string, text?: string} text: what plain front ends print instead
 function M.html(html, options)
-  show({ ["text/html"] = html, ["text/plain"] = options and options.text or html }, options)
+  show({ ["text/html"] = html, ["text/plain"] = options and options.text or M.html_text(html) }, options)
 end
 
 --- Shows an SVG drawing (`options.text`, else "[SVG drawing]", outside a notebook).

@@ -5,13 +5,10 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// One GET over a fresh loopback connection (HTTP/1.1, Connection: close), read to the
-/// end; returns the status. Plain sockets with TCP_NODELAY: Foundation's URLSession on
-/// Linux adds tens of milliseconds of its own to every request and would measure itself.
-func rawGet(port: UInt16, path: String) -> Int {
+/// A TCP connection to 127.0.0.1:`port` with TCP_NODELAY, or nil when it cannot connect.
+func loopbackConnection(port: UInt16) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return 0 }
-    defer { close(fd) }
+    guard fd >= 0 else { return nil }
     var yes: Int32 = 1
     setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
     var address = sockaddr_in()
@@ -21,7 +18,19 @@ func rawGet(port: UInt16, path: String) -> Int {
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return 0 }
+    guard connected == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
+
+/// One GET over a fresh loopback connection (HTTP/1.1, Connection: close), read to the
+/// end; returns the status. Plain sockets with TCP_NODELAY: Foundation's URLSession on
+/// Linux adds tens of milliseconds of its own to every request and would measure itself.
+func rawGet(port: UInt16, path: String) -> Int {
+    guard let fd = loopbackConnection(port: port) else { return 0 }
+    defer { close(fd) }
     let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
     guard send(fd, request, request.count, 0) == request.count else { return 0 }
     var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
@@ -43,13 +52,8 @@ func timedGet(port: UInt16, path: String) -> (milliseconds: Double, status: Int)
 
 /// The body size in bytes of one GET (headers aside).
 func bodySize(port: UInt16, path: String) -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard let fd = loopbackConnection(port: port) else { return 0 }
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
     let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
     _ = send(fd, request, request.count, 0)
     var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
@@ -78,12 +82,7 @@ func residentMegabytes(_ pid: Int32) -> Double {
 
 /// A connection that sends `bytes` and then stays silent (a hostile client); its descriptor.
 func hostileConnection(port: UInt16, sending bytes: [UInt8]) -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+    guard let fd = loopbackConnection(port: port) else { return -1 }
     var sent = 0
     while sent < bytes.count {
         let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }

@@ -17,17 +17,27 @@ struct ServeHardeningTests {
         var closed: Bool
     }
 
-    /// Sends `bytes` on a new connection to 127.0.0.1:`port` (in pieces `pause` apart when
-    /// given), then reads what comes back for up to `timeout` seconds.
-    static func exchange(_ port: UInt16, _ bytes: [UInt8], timeout: Double = 10) -> Exchange {
+    /// A connection to 127.0.0.1:`port`, or -1.
+    static func connection(_ port: UInt16) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { return Exchange(status: nil, text: "cannot connect", closed: true) }
+        guard connected == 0 else {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Sends `bytes` on a new connection to 127.0.0.1:`port` (in pieces `pause` apart when
+    /// given), then reads what comes back for up to `timeout` seconds.
+    static func exchange(_ port: UInt16, _ bytes: [UInt8], timeout: Double = 10) -> Exchange {
+        let fd = Self.connection(port)
+        defer { close(fd) }
+        guard fd >= 0 else { return Exchange(status: nil, text: "cannot connect", closed: true) }
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -136,12 +146,7 @@ struct ServeHardeningTests {
 
         // 32 hostile clients: each sends a head one byte at a time and never finishes it.
         let hostile = (0..<32).map { _ -> Int32 in
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let fd = Self.connection(port)
             _ = send(fd, "G", 1, Int32(MSG_NOSIGNAL))
             return fd
         }

@@ -94,11 +94,12 @@ function tests.display_prints_text_outside_a_notebook_and_bundles_engine_objects
   local printed, print_ = {}, print
   print = function(text) printed[#printed + 1] = text end
   display.html("<i>y</i>", { text = "y" })
+  display.html("<h2>Verdict &amp; card</h2><table><tr><td>costs</td><td>2 &lt; 3</td></tr></table><script>x()</script>")
   display.svg("<svg/>")
   display.update(id, 8)
   display.clear()
   print = print_
-  check.equal(table.concat(printed, "|"), "y|[SVG drawing]")
+  check.equal(table.concat(printed, "|"), "y|Verdict & card\ncosts\t2 < 3|[SVG drawing]", "HTML without its text shows its text, not its markup")
 end
 
 return tests
