@@ -30,11 +30,43 @@ local function members(value, methods_only)
   return names
 end
 
+--- The help text of `value` (the REPL and the kernel have help return it without printing).
+---@param value any
+---@return string|nil
+function M.help_text(value)
+  if not help then return nil end
+  local ok, text = pcall(help, value)
+  return ok and type(text) == "string" and text or nil
+end
+
 --- Completions of `word` (as typed before the cursor): globals and keywords, or the
---- fields after `a.b.` and the methods after `a:`.
+--- fields after `a.b.` and the methods after `a:`; inside a call's unclosed table
+--- constructor (`before`, the line before the word, ends in `lab.synthetic{`), the
+--- options the function's help documents.
 ---@param word string
+---@param before? string
 ---@return string[]
-function M.complete(word)
+function M.complete(word, before)
+  -- Inside an unclosed table constructor that is a call's argument (`lab.synthetic{ti`,
+  -- `lab.run(c, d, { pro`): the options that function documents, before the globals.
+  local callee = before and (before:match("([%a_][%w_%.:]*)%s*{[^{}]*$") or before:match("([%a_][%w_%.:]*)%s*%b()") and nil
+    or before:match("([%a_][%w_%.:]*)%s*%([^()]*{[^{}]*$"))
+  if callee and word:match("^[%w_]*$") then
+    local ok, fn = pcall(load("return " .. callee:gsub(":", "."), "=complete", "t", _G))
+    local text = ok and fn ~= nil and M.help_text and M.help_text(fn)
+    local options = {}
+    if type(text) == "string" then
+      -- The documented options: the lines under "Options:", a name then its summary.
+      local section = text:match("\n%s*Options:\n(.*)$") or ""
+      for name in section:gmatch("%f[^\n%z]%s+([%a_][%w_]*)%s%s") do
+        if name:sub(1, #word) == word then options[#options + 1] = name end
+      end
+    end
+    if #options > 0 then
+      table.sort(options)
+      return options
+    end
+  end
   local path, sep, partial = word:match("^(.-)([.:])([%w_]*)$")
   local candidates, prefix = {}, ""
   if path then

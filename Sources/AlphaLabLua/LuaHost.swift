@@ -230,8 +230,9 @@ public final class LuaHost {
         state.stack.pop() // the module
     }
 
-    /// The completions of `word` (a name, `a.b`, `obj:m`) from the `repl` module; none without it.
-    public func complete(_ word: String) -> [String] {
+    /// The completions of `word` (a name, `a.b`, `obj:m`, or an option inside `lab.synthetic{`
+    /// when `before`, the line before it, opens a call's table) from the `repl` module; none without it.
+    public func complete(_ word: String, before: String = "") -> [String] {
         let L = state.L, base = state.stack.top
         defer { lua_settop(L, base) }
         lua_getglobal(L, "require")
@@ -239,7 +240,8 @@ public final class LuaHost {
         guard alab_pcall(L, 1, 1, 0) == LUA_OK else { return [] }
         lua_getfield(L, -1, "complete")
         state.stack.push(.string(word))
-        guard alab_pcall(L, 1, 1, 0) == LUA_OK, case .array(let items)? = try? state.stack.value(at: -1) else { return [] }
+        state.stack.push(.string(before))
+        guard alab_pcall(L, 2, 1, 0) == LUA_OK, case .array(let items)? = try? state.stack.value(at: -1) else { return [] }
         return items.compactMap { if case .string(let s) = $0 { s } else { nil } }
     }
 

@@ -10,10 +10,13 @@ static alab_completer alab_current_completer = NULL;
 static char **alab_pending = NULL;
 static int alab_next = 0;
 
+/* The line before the word being completed, for the completer's context. */
+static char *alab_before = NULL;
+
 static char *alab_generator(const char *text, int state) {
     if (state == 0) {
         free(alab_pending); // its strings were handed to readline, which frees them
-        alab_pending = alab_current_completer != NULL ? alab_current_completer(text) : NULL;
+        alab_pending = alab_current_completer != NULL ? alab_current_completer(text, alab_before != NULL ? alab_before : "") : NULL;
         alab_next = 0;
     }
     if (alab_pending == NULL || alab_pending[alab_next] == NULL) return NULL;
@@ -21,8 +24,10 @@ static char *alab_generator(const char *text, int state) {
 }
 
 static char **alab_attempt(const char *text, int start, int end) {
-    (void)start; (void)end;
+    (void)end;
     rl_attempted_completion_over = 1; // never fall back to file names
+    free(alab_before);
+    alab_before = rl_line_buffer != NULL && start > 0 ? strndup(rl_line_buffer, (size_t)start) : NULL;
     return rl_completion_matches(text, alab_generator);
 }
 

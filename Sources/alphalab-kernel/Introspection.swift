@@ -20,7 +20,11 @@ extension Kernel {
         var start = cursor
         while start > 0, Self.isNameCharacter(text[start - 1]) { start -= 1 }
         let word = String(String.UnicodeScalarView(text[start..<cursor]))
-        let matches = word.isEmpty ? [] : host.complete(word)
+        // The line before the word: inside `lab.synthetic{` the function's options complete.
+        var lineStart = start
+        while lineStart > 0, text[lineStart - 1] != "\n" { lineStart -= 1 }
+        let before = String(String.UnicodeScalarView(text[lineStart..<start]))
+        let matches = word.isEmpty && !before.hasSuffix("{") ? [] : host.complete(word, before: before)
         return ["status": "ok", "matches": matches, "cursor_start": start, "cursor_end": cursor, "metadata": JSONObject()]
     }
 

@@ -90,9 +90,9 @@ struct Repl {
 }
 
 /// libedit's completion callback: candidates from the `repl` module's `complete`.
-private let complete: alab_completer = { word in
+private let complete: alab_completer = { word, before in
     guard let host = Repl.active, let word else { return nil }
-    let names = host.complete(String(cString: word))
+    let names = host.complete(String(cString: word), before: before.map { String(cString: $0) } ?? "")
     guard !names.isEmpty else { return nil }
     let list = malloc(MemoryLayout<UnsafeMutablePointer<CChar>?>.stride * (names.count + 1))!.assumingMemoryBound(to: UnsafeMutablePointer<CChar>?.self)
     for (i, name) in names.enumerated() { list[i] = strdup(name) }

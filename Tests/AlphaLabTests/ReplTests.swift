@@ -96,6 +96,14 @@ struct ReplTests {
         tty.send("x + 1\n")
         #expect(tty.expect("\n> ").contains("\n42\n"))
 
+        // Inside a call's table constructor, Tab completes the function's options.
+        tty.send("d = lab.synthetic{ti\t")
+        tty.expect("tickers")
+        tty.send(" = 4}\n")
+        tty.expect("\n> ")
+        tty.send("d.ticker_count\n")
+        #expect(tty.expect("\n> ").contains("\n5\n"))
+
         tty.send("print(\"unclosed\n")
         #expect(tty.expect("\n> ").contains("unfinished string"))
 

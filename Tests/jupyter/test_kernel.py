@@ -35,6 +35,7 @@ class AlphaLabKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "lab.ru", "matches": {"lab.run", "lab.runs"}},
         {"text": "string.up", "matches": {"string.upper"}},
         {"text": "pri", "matches": {"print"}},
+        {"text": "d = lab.synthetic{ti", "matches": {"tickers"}},
     ]
     complete_code_samples = ["1 + 1", "for i = 1, 2 do print(i) end", "x = 1", "local t = {1, 2}"]
     incomplete_code_samples = ["for i = 1, 2 do", "function f(x)", "t = {", "x = [[long"]

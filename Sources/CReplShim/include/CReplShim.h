@@ -3,9 +3,9 @@
 #ifndef ALPHALAB_CREPLSHIM_H
 #define ALPHALAB_CREPLSHIM_H
 
-/// Returns the completions of `word` as a malloc'ed, NULL-terminated array of
-/// malloc'ed strings (or NULL for none).
-typedef char **(*alab_completer)(const char *word);
+/// Returns the completions of `word`, typed after `before` on the line, as a malloc'ed,
+/// NULL-terminated array of malloc'ed strings (or NULL for none).
+typedef char **(*alab_completer)(const char *word, const char *before);
 
 /// Sets up line editing: the program name, Tab completion through `completer`, and
 /// word breaks that keep `a.b:c` together so fields and methods complete.
