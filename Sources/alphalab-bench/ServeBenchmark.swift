@@ -26,13 +26,14 @@ func loopbackConnection(port: UInt16) -> Int32? {
 }
 
 /// One GET over a fresh loopback connection (HTTP/1.1, Connection: close), read to the
-/// end; returns the status. Plain sockets with TCP_NODELAY: Foundation's URLSession on
-/// Linux adds tens of milliseconds of its own to every request and would measure itself.
-func rawGet(port: UInt16, path: String) -> Int {
-    guard let fd = loopbackConnection(port: port) else { return 0 }
+/// end: its status and the bytes of its body (0 and 0 when it cannot connect). Plain
+/// sockets with TCP_NODELAY: Foundation's URLSession on Linux adds tens of milliseconds of
+/// its own to every request and would measure itself.
+func rawGet(port: UInt16, path: String) -> (status: Int, bodyBytes: Int) {
+    guard let fd = loopbackConnection(port: port) else { return (0, 0) }
     defer { close(fd) }
     let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-    guard send(fd, request, request.count, 0) == request.count else { return 0 }
+    guard send(fd, request, request.count, 0) == request.count else { return (0, 0) }
     var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
     while true {
         let n = recv(fd, &buffer, buffer.count, 0)
@@ -40,30 +41,15 @@ func rawGet(port: UInt16, path: String) -> Int {
         response += buffer[0..<n]
     }
     let statusLine = String(decoding: response.prefix(16), as: UTF8.self).split(separator: " ")
-    return statusLine.count > 1 ? Int(statusLine[1]) ?? 0 : 0
+    let headEnd = (0..<max(0, response.count - 3)).first { response[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) }
+    return (statusLine.count > 1 ? Int(statusLine[1]) ?? 0 : 0, headEnd.map { response.count - $0 - 4 } ?? 0)
 }
 
-/// The wall time in milliseconds and the bytes of one GET.
+/// The wall time in milliseconds and the status of one GET.
 func timedGet(port: UInt16, path: String) -> (milliseconds: Double, status: Int) {
     let clock = Stopwatch()
-    let status = rawGet(port: port, path: path)
+    let status = rawGet(port: port, path: path).status
     return (clock.seconds * 1000, status)
-}
-
-/// The body size in bytes of one GET (headers aside).
-func bodySize(port: UInt16, path: String) -> Int {
-    guard let fd = loopbackConnection(port: port) else { return 0 }
-    defer { close(fd) }
-    let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
-    _ = send(fd, request, request.count, 0)
-    var response: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = recv(fd, &buffer, buffer.count, 0)
-        if n <= 0 { break }
-        response += buffer[0..<n]
-    }
-    let text = String(decoding: response, as: UTF8.self)
-    return text.range(of: "\r\n\r\n").map { text.utf8.count - text.utf8.distance(from: text.utf8.startIndex, to: $0.upperBound) } ?? 0
 }
 
 /// A process's CPU time (user and system) in milliseconds, from /proc.
@@ -72,12 +58,6 @@ func cpuMilliseconds(_ pid: Int32) -> Double {
     let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
     guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
     return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
-}
-
-/// A process's resident memory in MB, from /proc.
-func residentMegabytes(_ pid: Int32) -> Double {
-    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-    return status.firstMatch(of: /VmRSS:\s+(\d+) kB/).flatMap { Double($0.1) }.map { $0 / 1024 } ?? .nan
 }
 
 /// A connection that sends `bytes` and then stays silent (a hostile client); its descriptor.
@@ -167,10 +147,10 @@ func serveBenchmark() throws {
         guard samples.allSatisfy({ $0.status == 200 }) else { throw BenchmarkFailure(description: "\(path) did not answer 200") }
         figure(label + " (median of 20)", String(format: "%.1f ms", percentile(samples.map(\.milliseconds), 0.5)), target: target)
     }
-    figure("a ten-year weekly run's page: size", String(format: "%.0f kB", Double(bodySize(port: port, path: "/runs/\(long)")) / 1000), target: "target < 100 kB")
+    figure("a ten-year weekly run's page: size", String(format: "%.0f kB", Double(rawGet(port: port, path: "/runs/\(long)").bodyBytes) / 1000), target: "target < 100 kB")
 
     // Hostile clients.
-    let memoryBefore = residentMegabytes(pid)
+    let memoryBefore = residentMemory(pid)
     let hostile = (0..<32).map { _ in hostileConnection(port: port, sending: Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8)) }
     let underSiege = (0..<50).map { _ in timedGet(port: port, path: "/").milliseconds }
     hostile.forEach { close($0) }
@@ -182,12 +162,12 @@ func serveBenchmark() throws {
     close(line)
     figure("server CPU on a 1 MB request line (414)", String(format: "%.1f ms", cpuMilliseconds(pid) - cpu), target: "target < 100 ms")
     cpu = cpuMilliseconds(pid)
-    var random = UInt64(38)
+    var random = RandomSource(seed: 38)
     for _ in 0..<1000 {
-        let bytes = (0..<200).map { _ -> UInt8 in random = random &* 6364136223846793005 &+ 1442695040888963407; return UInt8(truncatingIfNeeded: random >> 33) } + [13, 10, 13, 10]
+        let bytes = (0..<200).map { _ in UInt8(truncatingIfNeeded: random.next()) } + [13, 10, 13, 10]
         close(hostileConnection(port: port, sending: bytes))
     }
     Thread.sleep(forTimeInterval: 0.5)
     figure("server CPU per random byte string (1,000)", String(format: "%.3f ms", (cpuMilliseconds(pid) - cpu) / 1000), target: "target < 100 ms")
-    figure("server memory before, after the hostile clients", String(format: "%.0f MB, %.0f MB", memoryBefore, residentMegabytes(pid)))
+    figure("server memory before, after the hostile clients", String(format: "%@, %@", megabytes(memoryBefore), megabytes(residentMemory(pid))))
 }

@@ -38,7 +38,7 @@ struct AlphaLabCommand: ParsableCommand {
     static func dispatch(_ words: [String]) -> Never {
         do {
             var command = try parseAsRoot(words)
-            if let option = GlobalOptions.interpreterOptions.first, !(command is RecordsTrials) {
+            if let option = GlobalOptions.given.first, !(command is RecordsTrials) {
                 let name = type(of: command).configuration.commandName ?? "this command"
                 throw ValidationError("\(option) applies to the commands that run backtests (run, verdict, picks, rerun), not to \(name)")
             }

@@ -37,7 +37,7 @@ struct RunCommand: ForwardedCommand {
 
     func run() throws {
         if asksForHelp || arguments.isEmpty { throw CleanExit.helpRequest(self) }
-        throw ExitCode(Interpreter(arguments: ["run"] + GlobalOptions.interpreterOptions + arguments).run())
+        throw ExitCode(Interpreter(arguments: ["run"] + GlobalOptions.given + arguments).run())
     }
 }
 
@@ -49,7 +49,7 @@ extension LuaCommand {
         guard let stdlib = LuaHost.locateStdlib() else {
             throw CommandFailure(description: "\(Self._commandName) needs AlphaLab's stdlib/ (set ALPHALAB_STDLIB)")
         }
-        var interpreter = Interpreter(arguments: GlobalOptions.interpreterOptions + [stdlib + "/commands/\(Self._commandName).lua"] + arguments)
+        var interpreter = Interpreter(arguments: GlobalOptions.given + [stdlib + "/commands/\(Self._commandName).lua"] + arguments)
         interpreter.isCommand = true
         throw ExitCode(interpreter.run())
     }

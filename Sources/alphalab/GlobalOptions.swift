@@ -6,11 +6,9 @@ enum GlobalOptions {
     /// The global options every command that runs backtests accepts.
     static let names: Set<String> = ["--no-ledger"]
 
-    /// The global options found on this command line, in order.
+    /// The global options found on this command line, in order (the Lua interpreter gets
+    /// them before the script).
     nonisolated(unsafe) private(set) static var given: [String] = []
-
-    /// The words the Lua interpreter gets before the script for the global options given.
-    static var interpreterOptions: [String] { given }
 
     /// Takes the global options out of a command's words (up to a `--`), keeping the rest in order.
     static func take(from words: [String]) -> [String] {

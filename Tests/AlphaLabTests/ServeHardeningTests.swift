@@ -71,12 +71,6 @@ struct ServeHardeningTests {
 
     static func get(_ target: String) -> [UInt8] { Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8) }
 
-    /// The server's resident memory, in kB.
-    static func residentKB(_ pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        return status.firstMatch(of: /VmRSS:\s+(\d+) kB/).flatMap { Int($0.1) } ?? 0
-    }
-
     func server(_ extra: [String] = []) throws -> (Process, UInt16) {
         let folder = Fixtures.temporaryFolder()
         _ = try RunBrowserTests.filledStore(folder + "/runs.db")
@@ -123,9 +117,9 @@ struct ServeHardeningTests {
     func randomAndHostile() throws {
         let (process, port) = try server(["--read-timeout", "30"])
         defer { process.terminate(); process.waitUntilExit() }
-        var random = SplitMix(seed: 38)
+        var random = RandomSource(seed: 38)
         #expect(Self.exchange(port, Self.get("/")).status == 200)
-        let before = Self.residentKB(process.processIdentifier)
+        let before = residentMemory(process.processIdentifier) / 1024
         for _ in 0..<1000 {
             var bytes = (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             bytes += [13, 10, 13, 10]
@@ -141,7 +135,7 @@ struct ServeHardeningTests {
             statuses[answer.status ?? 0, default: 0] += 1
         }
         #expect(statuses[0] == nil && Set(statuses.keys).isSubset(of: [200, 400, 404]), "\(statuses)")
-        let after = Self.residentKB(process.processIdentifier)
+        let after = residentMemory(process.processIdentifier) / 1024
         #expect(after < before + 30_000, "resident memory grew from \(before) kB to \(after) kB")
 
         // 32 hostile clients: each sends a head one byte at a time and never finishes it.
@@ -156,18 +150,5 @@ struct ServeHardeningTests {
         #expect(normal.status == 200 && normal.text.contains("<table id=\"runs\""))
         // Queued behind the hostile heads, it would wait for their 30 s read timeout.
         #expect(Date().timeIntervalSince(clock) < 10, "a normal request waited behind the hostile ones")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so the random requests are the same every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -28,3 +28,9 @@ public func peakResidentMemory() -> Int {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int(usage.ru_maxrss) * 1024
 }
+
+/// The resident memory of process `pid` now, in bytes (VmRSS in /proc), or 0 when unknown.
+public func residentMemory(_ pid: Int32) -> Int {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    return status.firstMatch(of: /VmRSS:\s+(\d+) kB/).flatMap { Int($0.1) }.map { $0 * 1024 } ?? 0
+}

@@ -33,15 +33,12 @@ struct RunPage {
     private func annotations() throws -> String {
         let esc = WebLayout.esc
         let all = try store.annotations(id: id)
-        var tags: [String] = []
-        for a in all where a.kind != .note {
-            tags.removeAll { $0 == a.text }
-            if a.kind == .tag { tags.append(a.text) }
-        }
+        // The current tags: the history folded as the store keeps the run's column.
+        let tags = RunSummary.tags(all.reduce(nil) { RunAnnotation.tagsColumn($0, applying: $1.kind, $1.text) })
         let notes = all.filter { $0.kind == .note }
         guard !tags.isEmpty || !notes.isEmpty else { return "" }
         var html = "<h2>Tags and notes</h2>"
-        if !tags.isEmpty { html += "<p id=\"tags\">" + tags.sorted().map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ") + "</p>" }
+        if !tags.isEmpty { html += "<p id=\"tags\">" + tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ") + "</p>" }
         for note in notes {
             html += "<div class=\"note\"><p class=\"meta\">\(esc(note.user)), \(esc(String(note.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")))</p>"
                 + "<p>\(esc(note.text).replacingOccurrences(of: "\n", with: "<br>"))</p></div>"
