@@ -11,7 +11,7 @@
 local cli = require "cli"
 
 local options = cli.parse(arg, cli.with_data_options{
-  config = { help = "a config file (JSON of config fields, as runs.promote writes it)" },
+  config = { help = "a config file: JSON of config fields (as runs.promote writes it) or a .lua file returning them" },
   run = { type = "integer", help = "a recorded run whose config to use" },
   runs = cli.runs_option("the run store --run reads"),
   holdings = { help = "a CSV of ticker,shares held now: also the orders (buy, trim, sell)" },

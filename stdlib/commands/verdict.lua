@@ -12,7 +12,7 @@
 local cli = require "cli"
 
 local options = cli.parse(arg, cli.with_data_options{
-  config = { help = "a config file (JSON of config fields, as runs.promote writes it)" },
+  config = { help = "a config file: JSON of config fields (as runs.promote writes it) or a .lua file returning them" },
   run = { type = "integer", help = "a recorded run whose config to judge" },
   runs = cli.runs_option("the run store the run and its verdict are recorded in (and --run is read from)"),
   html = { help = "also write the verdict as an HTML page here (twins' equity, cost curve, placebo histogram, years)" },

@@ -837,7 +837,8 @@ function lab.clock() end
 ---lab.config(table | path) -> table
 ---  The experiment config with the seed's defaults filled in; an unknown field (with
 ---  the closest valid name), a wrong type or an out-of-range value is an error. A path
----  reads a config file (JSON of config fields, as runs.promote writes).
+---  reads a config file: JSON of config fields (as runs.promote writes) or a .lua file
+---  returning a table of them; its errors name the file, line and column.
 ---@param config Config|string
 ---@return Config
 function lab.config(config) end
