@@ -7,11 +7,25 @@ enum DatasetBindings {
         try session.checkRead(path)
         guard FileManager.default.fileExists(atPath: path) else { throw LuaError("no price store at '\(path)'") }
         let store = try PriceStore(readingExisting: path)
-        return Dataset(panel: try store.loadPanel(), trainingCache: try session.trainingCache(), memberships: try store.memberships())
+        return Dataset(panel: try store.loadPanel(), trainingCache: try session.trainingCache(), memberships: try store.memberships(),
+                       source: ["--store", path])
     }
 
     static func synthetic(_ config: SyntheticMarketConfig, _ session: LabSession) throws -> Dataset {
-        try SyntheticMarket.market(config).dataset(trainingCache: try session.trainingCache())
+        try SyntheticMarket.market(config).dataset(trainingCache: try session.trainingCache(), source: commandLine(config))
+    }
+
+    /// The options `cli.dataset` takes to make the synthetic market `config` (seed, tickers,
+    /// null), or nil when it differs in what they do not reach.
+    static func commandLine(_ config: SyntheticMarketConfig) -> [String]? {
+        let plain = SyntheticMarketConfig()
+        for (base, flags) in [(plain, [String]()), (SyntheticMarketConfig.null(), ["--null"])] {
+            var reached = base
+            (reached.seed, reached.tickerCount) = (config.seed, config.tickerCount)
+            guard reached == config else { continue }
+            return (config.seed != plain.seed ? ["--seed", "\(config.seed)"] : []) + (config.tickerCount != plain.tickerCount ? ["--tickers", "\(config.tickerCount)"] : []) + flags
+        }
+        return nil
     }
 
     /// A dataset of other prices that keeps `d`'s memberships and disk cache (keys
@@ -134,7 +148,7 @@ enum DatasetBindings {
         }),
         ("with_cache", "ds:with_cache(folder) -> the same prices with trainings also stored in and reused from `folder` (across runs)", { d, call in
             call.result(object: Dataset(panel: d.panel, trainingCache: try call.state.session.trainingCache(directory: try call.string(2)),
-                                        memberships: Array(d.memberships.values)))
+                                        memberships: Array(d.memberships.values), limit: d.limit, source: d.source))
         }),
         ("training_stats", "ds:training_stats() -> {trainings, updates, memory_hits, disk_hits, seconds} of this dataset's training cache (updates: the warm updates among the trainings)", { d, call in
             let c = d.trainingCache

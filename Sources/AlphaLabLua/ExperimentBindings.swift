@@ -92,7 +92,7 @@ extension LabModule {
             // Dealt before looking for a stored result, so every shard deals alike whatever is stored already.
             let real = stored != nil && session.takeSweepRun()
             if let stored, let key, let result = stored.load(key: key) {
-                return call.result(object: ResultObject(result, seconds: 0, verdict: session.recordTrial(result)))
+                return call.result(object: ResultObject(result, seconds: 0, verdict: session.recordTrial(result), dataOptions: dataset.source))
             }
             var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset))
             if let progress {
@@ -121,13 +121,13 @@ extension LabModule {
             let clock = Stopwatch()
             let result = try walk.run(scorer: scorer)
             if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
-            return call.result(object: ResultObject(result, seconds: clock.seconds, verdict: session.recordTrial(result)))
+            return call.result(object: ResultObject(result, seconds: clock.seconds, verdict: session.recordTrial(result), dataOptions: dataset.source))
         }),
         ("picks", """
         lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,
             cash_reason, positions = {{ticker, sector, score, weight, close, shares}, ...}, orders, text, csv, json}
           What `config` (a table, or the path of a config JSON file as runs.promote writes it)
-          buys at the next trading day after the data's last bar: the model the walk-forward
+          buys at the next trading day after the stocks' last bar: the model the walk-forward
           would hold then (its retraining schedule, the label-known rule, the disk cache),
           scores at the last close, filters, sector cap and weighting.
         \(LabOptionSet.picks.help())
@@ -224,7 +224,7 @@ extension LabModule {
                                        log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
             let (verdict, result) = try runner.run()
             call.state.push(object: VerdictObject(verdict), in: L)
-            call.state.push(object: ResultObject(result, seconds: verdict.seconds), in: L)
+            call.state.push(object: ResultObject(result, seconds: verdict.seconds, dataOptions: dataset.source), in: L)
             return 2
         }),
         ("retraining_audit", """

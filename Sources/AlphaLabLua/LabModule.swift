@@ -120,8 +120,18 @@ public enum LabModule {
                 let lastBars = Dictionary(series.compactMap { s in s.days.last.map { (s.ticker, $0) } }, uniquingKeysWith: { a, _ in a })
                 if let why = delistings.conflict(withLastBars: lastBars) { throw LuaError("\(file): \(why)") }
             }
+            // The command line that reads the same (cli.dataset's options): none reaches another format.
+            var line: [String]? = nil
+            if formatName == "alphavantage", try o.string("date_format") == nil, try o.string("ticker_column") == nil {
+                line = ["--csv", source]
+                for key in ["sectors", "benchmark", "membership", "delistings"] { if let v = try o.string(key) { line! += ["--" + key, v] } }
+                // cli.dataset names a membership "members" unless --universe names it.
+                if try o.string("membership") != nil, let name = try o.string("universe"), name != "members" { line! += ["--universe", name] }
+                if let limit = try o.integer("limit") { line! += ["--limit", "\(limit)"] }
+                if try o.boolean("strict") == true { line! += ["--strict"] }
+            }
             return call.result(object: Dataset(panel: Panel(series: series, info: info, delistings: delistings.returnsByTicker),
-                                               trainingCache: try call.state.session.trainingCache(), memberships: memberships, limit: cut))
+                                               trainingCache: try call.state.session.trainingCache(), memberships: memberships, limit: cut, source: line))
         }),
         ("synthetic", """
         lab.synthetic([options]) -> dataset

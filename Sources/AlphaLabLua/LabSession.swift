@@ -43,7 +43,7 @@ public final class LabSession {
     private var standIns: [ObjectIdentifier: Dataset] = [:]
     /// Where a dry run's run stores live until the session ends.
     private var scratch: String?
-    /// The script this session runs, recorded with every run it saves (see ``save(_:seconds:in:)``).
+    /// The script this session runs, recorded with every run it saves (see ``save(_:seconds:dataOptions:in:)``).
     public var invocation: Invocation?
 
     /// A script run from the command line: its path (nil for an `-e` chunk), text, arguments and folder.
@@ -102,17 +102,19 @@ public final class LabSession {
     public var ignoresDiskCache: Bool { if case .rerun(fresh: true) = mode { true } else { false } }
 
     /// Where the next run saved comes from, if the session runs a script; counts it.
-    func nextProvenance() -> RunProvenance? {
+    func nextProvenance(dataOptions: [String]? = nil) -> RunProvenance? {
         runsSaved += 1
         guard let invocation else { return nil }
-        return RunProvenance(scriptPath: invocation.path, scriptText: invocation.text, arguments: invocation.arguments.map(RunStores.redacted),
-                             workingDirectory: invocation.workingDirectory, sequence: runsSaved)
+        var provenance = RunProvenance(scriptPath: invocation.path, scriptText: invocation.text, arguments: invocation.arguments.map(RunStores.redacted),
+                                       workingDirectory: invocation.workingDirectory, sequence: runsSaved)
+        provenance.dataOptions = dataOptions
+        return provenance
     }
 
     /// Records `result` in `store` with its provenance; returns its id (in a rerun, the
     /// result is captured and the id is its place among the captured ones, negated).
-    func save(_ result: ExperimentResult, seconds: Double, in store: any RunStore) throws -> Int64 {
-        let provenance = nextProvenance()
+    func save(_ result: ExperimentResult, seconds: Double, dataOptions: [String]? = nil, in store: any RunStore) throws -> Int64 {
+        let provenance = nextProvenance(dataOptions: dataOptions)
         if case .rerun = mode {
             captured.append(result)
             return -Int64(captured.count)

@@ -9,10 +9,13 @@ final class ResultObject {
     let seconds: Double
     /// Its verdict against the ledger, when a store was configured as it ran.
     let verdict: TrialVerdict?
-    init(_ result: ExperimentResult, seconds: Double = 0, verdict: TrialVerdict? = nil) {
+    /// The data options of the dataset it ran on (``Dataset/source``), kept with it when stored.
+    let dataOptions: [String]?
+    init(_ result: ExperimentResult, seconds: Double = 0, verdict: TrialVerdict? = nil, dataOptions: [String]? = nil) {
         self.result = result
         self.seconds = seconds
         self.verdict = verdict
+        self.dataOptions = dataOptions
     }
 
     /// The summary, with the verdict against the ledger when there is one.

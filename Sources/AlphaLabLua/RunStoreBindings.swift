@@ -32,7 +32,7 @@ enum RunStoreBindings {
               AlphaLab and XGBoost versions, and the script's text, hash and arguments: alphalab rerun ID runs it again)
             """, { o, call in
                 let result = try call.object(2, ResultObject.self)
-                return call.results(.integer(try call.state.session.save(result.result, seconds: result.seconds, in: o.store)))
+                return call.results(.integer(try call.state.session.save(result.result, seconds: result.seconds, dataOptions: result.dataOptions, in: o.store)))
             }),
             ("list", """
             store:list([filter]) -> {{id, name, created_at, seconds, total_return, sharpe, ...}, ...}

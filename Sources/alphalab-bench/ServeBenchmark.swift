@@ -142,7 +142,8 @@ func serveBenchmark() throws {
     for (label, path, target) in [("a ten-year weekly run's page", "/runs/\(long)", "target < 50 ms"),
                                   ("a small run's page", "/runs/5000", "target < 50 ms"),
                                   ("10 runs compared", "/compare?runs=1,2,3,4,5,6,7,8,9,\(long)", "target < 100 ms"),
-                                  ("runs page 150, sorted by Sharpe", "/?sort=sharpe&page=150", "")] {
+                                  ("runs page 150, sorted by Sharpe", "/?sort=sharpe&page=150", ""),
+                                  ("runs page 150, sorted by deflated Sharpe", "/?sort=dsr&page=150", "")] {
         let samples = (0..<20).map { _ in timedGet(port: port, path: path) }
         guard samples.allSatisfy({ $0.status == 200 }) else { throw BenchmarkFailure(description: "\(path) did not answer 200") }
         figure(label + " (median of 20)", String(format: "%.1f ms", percentile(samples.map(\.milliseconds), 0.5)), target: target)

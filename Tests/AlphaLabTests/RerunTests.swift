@@ -14,19 +14,31 @@ struct RerunTests {
         let tickers = try FileManager.default.contentsOfDirectory(atPath: Fixtures.sp500Folder).sorted().prefix(12)
         for file in tickers { try FileManager.default.copyItem(atPath: Fixtures.sp500Folder + "/" + file, toPath: data + "/" + file) }
         let script = Fixtures.root.appendingPathComponent("scripts/ml_improvement_experiments.lua").path
-        let phase1 = try Fixtures.alphalab([script, "--csv", "data", "--benchmark", Fixtures.spyCSV, "--start", "2020", "--end", "2020",
-                                            "--retrain-weeks", "26", "--only", "0,2", "--quiet"], directory: folder)
+        let phase1 = try Fixtures.alphalab([script, "--csv", "data", "--benchmark", Fixtures.spyCSV, "--limit", "11", "--start", "2020",
+                                            "--end", "2020", "--retrain-weeks", "26", "--only", "0,2", "--quiet"], directory: folder)
         #expect(phase1.status == 0, "\(phase1.err)")
         let store = try SQLiteRunStore(path: folder + "/results/runs.db")
         let provenance = try #require(try store.provenance(id: 2))
         #expect(provenance.scriptPath == script && provenance.sequence == 2 && provenance.workingDirectory.hasSuffix(folder.split(separator: "/").last!))
         #expect(provenance.scriptText == (try String(contentsOfFile: script, encoding: .utf8)))
-        #expect(provenance.arguments == ["--csv", "data", "--benchmark", Fixtures.spyCSV, "--start", "2020", "--end", "2020", "--retrain-weeks", "26",
-                                         "--only", "0,2", "--quiet"])
+        #expect(provenance.arguments == ["--csv", "data", "--benchmark", Fixtures.spyCSV, "--limit", "11", "--start", "2020", "--end", "2020",
+                                         "--retrain-weeks", "26", "--only", "0,2", "--quiet"])
         #expect(provenance.xgboostVersion == XGBoostModel.libraryVersion && provenance.alphalabVersion == AlphaLabVersion.string)
         let listed = try store.list().first { $0.id == 2 }
         #expect(listed?.scriptHash == provenance.scriptHash && listed?.xgboostVersion == XGBoostModel.libraryVersion)
         let resultsBefore = try Data(contentsOf: URL(fileURLWithPath: folder + "/results/ml_experiments_results.json"))
+        // The run keeps the data it ran on; its page's commands paste as they stand, from any folder.
+        #expect(provenance.dataOptions == ["--csv", "data", "--benchmark", Fixtures.spyCSV, "--limit", "11"])
+        // The limit survives the training cache the script adds to the data.
+        #expect(try store.load(id: 2).universeSize?.limit == TickerLimit(kept: 11, available: 12))
+        let page = RunBrowser(store: store).respond(to: WebRequest(target: "/runs/2")).body
+        let commands = try #require(page.firstMatch(of: /<pre id="commands">([^<]*)<\/pre>/)).1.replacingOccurrences(of: "&quot;", with: "\"")
+            .components(separatedBy: "\n")
+        #expect(commands.first == "cd \(provenance.workingDirectory)" && !commands.contains { $0.contains("[data options]") }, "\(commands)")
+        let picksLine = try #require(commands.first { $0.hasPrefix("alphalab picks") }).components(separatedBy: "#")[0]
+        let picks = try Fixtures.alphalab(Array(picksLine.split(separator: " ").map(String.init).dropFirst()), directory: provenance.workingDirectory)
+        #expect(picks.status == 0 && picks.out.contains("picks for 2021-04-22 (scored at the close of 2021-04-21"), "\(picksLine): \(picks.err)")
+        #expect(page.contains("--csv data --benchmark \(Fixtures.spyCSV) --limit 11; 11 names in all (--limit kept 11 of 12); 2020-"), "the data row names the options")
 
         // Identical, from any folder, trained afresh too; nothing recorded or written.
         let same = try Fixtures.alphalab(["rerun", "2", "--runs", folder + "/results/runs.db", "--fresh"], directory: "/")

@@ -81,6 +81,13 @@ struct RunBrowserTests {
             ["momentum_10", "momentum_5", "momentum_weekly"].first { row.contains(">\($0)<") } ?? "?"
         }
         #expect(names == ["momentum_10", "momentum_5", "momentum_weekly"], "\(names)")
+        // The deflated Sharpe ratio is no column, yet the list ranks by it both ways, runs without a trial last.
+        func deflated(_ target: String) -> [Double] {
+            Self.get(browser, target).body.matches(of: /&amp;run=\d+">(-?[0-9.]+) \(\d+\)<\/a>/).map { Double(String($0.1))! }
+        }
+        let ranked = deflated("/?sort=dsr"), reversed = deflated("/?sort=dsr&dir=asc")
+        #expect(ranked.count >= 3 && ranked == ranked.sorted(by: >) && reversed == ranked.reversed() && Set(ranked).count > 1, "\(ranked) \(reversed)")
+        #expect(Self.get(browser, "/?sort=dsr").body.contains("Deflated Sharpe (trials) ▼"))
         #expect(Self.get(browser, "/?timing=same_day_close").body.contains("0 runs match"))
         #expect(Self.get(browser, "/?execution=rebalance&universe=all&user=\(RunProvenance.currentUser)").body.contains("4 runs match"))
         let compare = Self.get(browser, "/compare?runs=1,2")

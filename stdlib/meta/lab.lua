@@ -969,7 +969,7 @@ function lab.phase_one() end
 ---lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,
 ---    cash_reason, positions = {{ticker, sector, score, weight, close, shares}, ...}, orders, text, csv, json}
 ---  What `config` (a table, or the path of a config JSON file as runs.promote writes it)
----  buys at the next trading day after the data's last bar: the model the walk-forward
+---  buys at the next trading day after the stocks' last bar: the model the walk-forward
 ---  would hold then (its retraining schedule, the label-known rule, the disk cache),
 ---  scores at the last close, filters, sector cap and weighting.
 ---  Options:

@@ -14,13 +14,19 @@ public final class Dataset: @unchecked Sendable {
     /// Set when the data was cut to its first tickers (`--limit`): a universe then lacks
     /// names for that reason, not the data's.
     public let limit: TickerLimit?
+    /// The command-line data options that open this data again (`--csv PATH --limit 100`,
+    /// `--store PATH`, `--seed 7`), kept with every run recorded on it so that the commands
+    /// a run's page gives can be pasted; nil when it was opened in a way they cannot say.
+    public let source: [String]?
     private let lock = NSLock()
     private var matrices: [String: FeatureMatrix] = [:]
     private var universes: [String: Universe] = [:]
 
     /// A dataset over `panel` with its `memberships`; trainings go through `trainingCache`.
-    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = [], limit: TickerLimit? = nil) {
+    public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = [], limit: TickerLimit? = nil,
+                source: [String]? = nil) {
         self.panel = panel
+        self.source = source
         self.limit = limit
         self.trainingCache = trainingCache
         self.memberships = Dictionary(memberships.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })

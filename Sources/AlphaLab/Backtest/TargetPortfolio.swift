@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a config buys at the next decision after the data's last bar: the walk-forward's
+/// What a config buys at the next decision after the stocks' last bar: the walk-forward's
 /// decision for a day it has not reached, made from the data as it stands.
 ///
 /// The scoring close is the data's last close; the decision day is the next trading day
@@ -46,7 +46,8 @@ public struct TargetPortfolio: Sendable {
     /// With a breaker but no history: what is missing to judge it.
     public let breakerNote: String?
 
-    /// The target of `config` on `dataset` for the next trading day after its last bar, or
+    /// The target of `config` on `dataset` for the next trading day after the stocks' last
+    /// bar (past it only the benchmark's series goes on, and nothing could be bought), or
     /// for `date` (a trading day after the data's first; the data is cut at its scoring close).
     /// `held`: the tickers held now, which the rank buffer (hold_buffer) keeps while they rank well.
     /// `equityMarks`: the account's equity at past decisions' opens, for the circuit breaker.
@@ -58,7 +59,8 @@ public struct TargetPortfolio: Sendable {
         }
         guard capital > 0, capital.isFinite else { throw BacktestError.noPeriods("capital must be positive, got \(capital)") }
         let calendar = full.panel.calendar
-        guard let last = calendar.last else { throw BacktestError.noPeriods("the data has no trading days") }
+        guard let dataEnd = calendar.last else { throw BacktestError.noPeriods("the data has no trading days") }
+        let last = full.panel.stocksLastBar >= 0 ? calendar[full.panel.stocksLastBar] : dataEnd
         let decision = date ?? NYSEHolidays.nextTradingDay(after: last)
         guard let scoringIndex = calendar.lastIndex(onOrBefore: decision.adding(days: -1)), scoringIndex >= 1 else {
             throw BacktestError.noPeriods("\(decision): the data has no close before it (it starts \(calendar[0]))")

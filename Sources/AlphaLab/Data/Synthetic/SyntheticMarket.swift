@@ -20,8 +20,8 @@ public enum SyntheticMarket {
         public let panel: Panel
         public let index: Membership
         /// The market as a dataset that knows its index as the universe `index`.
-        public func dataset(trainingCache: TrainingCache = TrainingCache()) -> Dataset {
-            Dataset(panel: panel, trainingCache: trainingCache, memberships: [index])
+        public func dataset(trainingCache: TrainingCache = TrainingCache(), source: [String]? = nil) -> Dataset {
+            Dataset(panel: panel, trainingCache: trainingCache, memberships: [index], source: source)
         }
     }
 

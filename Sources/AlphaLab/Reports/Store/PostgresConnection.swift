@@ -34,6 +34,8 @@ final class PostgresConnection: @unchecked Sendable {
         let values: [[String?]]
         /// The value of `column` in row `row`.
         subscript(row: Int, column: String) -> String? { values[row][columns.firstIndex(of: column)!] }
+        /// The value of the column at `column` (its position in the SELECT list) in row `row`.
+        subscript(row: Int, position column: Int) -> String? { values[row][column] }
         /// The value, or nil when the result has no such row.
         subscript(safe row: Int, column: String) -> String? { row < values.count ? self[row, column] : nil }
         var count: Int { values.count }

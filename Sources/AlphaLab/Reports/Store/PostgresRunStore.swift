@@ -204,7 +204,7 @@ public final class PostgresRunStore: RunStore {
         let sql = "SELECT \(RunSummary.columns.joined(separator: ", ")) FROM runs\(conditions)"
             + " ORDER BY \(try filter.orderClause(nullsLast: true)) LIMIT \(max(0, filter.limit)) OFFSET \(max(0, filter.offset))"
         let rows = try connection.execute(sql, values)
-        return (0..<rows.count).map { i in RunSummary.read(text: { rows[i, $0] }, number: { rows[i, $0].flatMap(Double.init) }) }
+        return (0..<rows.count).map { i in RunSummary.read(text: { rows[i, position: $0] }, number: { rows[i, position: $0].flatMap(Double.init) }) }
     }
 
     public func count(_ filter: RunFilter) throws -> Int {

@@ -21,6 +21,9 @@ public struct RunProvenance: Sendable, Equatable, Codable {
     /// A run from someone else, or from another machine, is someone else's code.
     public var user: String?
     public var host: String?
+    /// The command-line data options that open the data it ran on again (``Dataset/source``):
+    /// with ``workingDirectory``, what `alphalab picks` and `verdict` need; nil when unknown.
+    public var dataOptions: [String]? = nil
 
     /// The user running this process (`$USER`, `$LOGNAME`, else the account's name).
     public static var currentUser: String {

@@ -24,8 +24,9 @@ struct RunPage {
             body += "</tbody></table>"
         }
         body += try annotations()
-        body += "<h2>Commands</h2><pre>" + commands().map(esc).joined(separator: "\n") + "</pre>"
-        body += config(result) + (try provenance(result)) + (try periods(result))
+        let origin = try store.provenance(id: id)
+        body += "<h2>Commands</h2><pre id=\"commands\">" + commands(origin).map(esc).joined(separator: "\n") + "</pre>"
+        body += config(result) + provenance(result, origin) + (try periods(result))
         return WebLayout.page(title: "Run \(id): \(result.name)", store: store.location, body: body)
     }
 
@@ -40,17 +41,34 @@ struct RunPage {
         var html = "<h2>Tags and notes</h2>"
         if !tags.isEmpty { html += "<p id=\"tags\">" + tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ") + "</p>" }
         for note in notes {
-            html += "<div class=\"note\"><p class=\"meta\">\(esc(note.user)), \(esc(String(note.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")))</p>"
+            html += "<div class=\"note\"><p class=\"meta\">\(esc(note.user)), \(esc(WebLayout.minute(note.createdAt)))</p>"
                 + "<p>\(esc(note.text).replacingOccurrences(of: "\n", with: "<br>"))</p></div>"
         }
         return html
     }
 
-    private func commands() -> [String] {
-        let runs = store.location.contains(" ") ? "'\(store.location)'" : store.location
-        return ["alphalab rerun \(id) --runs \(runs)                  # run it again and compare every figure",
-                "alphalab picks --run \(id) --runs \(runs) [data options]   # what it buys at the next open",
-                "alphalab verdict --run \(id) --runs \(runs) [data options] # does it really work?"]
+    /// The commands that rerun the run and ask for its picks and verdict, ready to paste:
+    /// from the folder the script ran in, on the data it ran on (when the run kept it).
+    private func commands(_ origin: RunProvenance?) -> [String] {
+        let location = store.location
+        let absolute = location.contains("://") || location.hasPrefix("/") ? location
+            : URL(fileURLWithPath: location, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        let runs = Self.shellWord(absolute)
+        let data = origin?.dataOptions.map { $0.map(Self.shellWord).joined(separator: " ") } ?? "[data options]"
+        var lines = origin.map { ["cd \(Self.shellWord($0.workingDirectory))"] } ?? []
+        lines += ["alphalab rerun \(id) --runs \(runs)    # run it again and compare every figure",
+                  "alphalab picks --run \(id) --runs \(runs) \(data)    # what it buys at the next open",
+                  "alphalab verdict --run \(id) --runs \(runs) \(data)    # does it really work?"]
+        if origin?.dataOptions == nil {
+            lines.append("# [data options]: the run did not keep the data it ran on (\(origin == nil ? "recorded without a script" : "data opened in a way no command-line option says")); give the same --csv, --store or --seed")
+        }
+        return lines
+    }
+
+    /// `text` as one word of a POSIX shell: as is when it holds nothing the shell reads, else single-quoted.
+    static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_./:=@%+,-".unicodeScalars.contains($0)) }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private func config(_ result: ExperimentResult) -> String {
@@ -65,10 +83,15 @@ struct RunPage {
         return html + "</tbody></table>"
     }
 
-    private func provenance(_ result: ExperimentResult) throws -> String {
+    private func provenance(_ result: ExperimentResult, _ origin: RunProvenance?) -> String {
         let esc = WebLayout.esc
         var html = "<h2>Provenance</h2><table><tbody><tr><td>data fingerprint</td><td class=\"left\">\(esc(result.dataFingerprint))</td></tr>"
-        guard let origin = try store.provenance(id: id) else {
+        let span = [result.startDate, result.endDate].compactMap { $0?.description }.joined(separator: " .. ")
+        let names = result.universeSize.map { size in
+            "\(size.tickers) names in \(size.universe)\(size.limit.map { " (--limit kept \($0.kept) of \($0.available))" } ?? "")"
+        }
+        html += "<tr><td>data</td><td class=\"left\">\(esc([origin?.dataOptions.map { $0.isEmpty ? "the embedded synthetic market" : $0.joined(separator: " ") } ?? "not kept", names, span.isEmpty ? nil : span].compactMap { $0 }.joined(separator: "; ")))</td></tr>"
+        guard let origin else {
             return html + "</tbody></table><p class=\"meta\">Recorded without a script (the REPL): it cannot be rerun.</p>"
         }
         let rows = [("script", origin.scriptPath ?? "-e chunk"), ("script hash", origin.scriptHash), ("arguments", origin.arguments.joined(separator: " ")),

@@ -33,10 +33,11 @@ struct RunsPage {
             filter.tag = tag
         }
         if let sort = request.value("sort") {
-            guard RunFilter.orders.contains(where: { $0.key == sort }) else {
-                throw .badRequest("'sort' must be one of \(RunFilter.orders.map(\.key).joined(separator: ", ")), got '\(sort)'")
+            guard Self.sortKeys.contains(sort) else {
+                throw .badRequest("'sort' must be one of \(Self.sortKeys.joined(separator: ", ")), got '\(sort)'")
             }
-            filter.orderBy = sort
+            // The deflated Sharpe ratio is no column: the page ranks it (``page(_:total:)``).
+            if sort != Self.deflatedKey { filter.orderBy = sort }
         }
         if let direction = request.value("dir") {
             guard direction == "asc" || direction == "desc" else { throw .badRequest("'dir' must be asc or desc, got '\(direction)'") }
@@ -54,30 +55,65 @@ struct RunsPage {
         if filter.offset / filter.limit + 1 > pageCount {
             throw WebError.notFound("no page \(filter.offset / filter.limit + 1): \(total) run\(total == 1 ? "" : "s") make \(pageCount) page\(pageCount == 1 ? "" : "s") of \(filter.limit)")
         }
-        let runs = try store.list(filter)
-        // Runs of one config share their trial: judged once a page.
-        var judged: [String: TrialVerdict?] = [:]
-        func deflated(_ run: RunSummary) throws -> TrialVerdict? {
-            guard let family = run.family, let hash = run.configHash else { return nil }
-            if let known = judged[family + " " + hash] { return known }
-            let verdict = try store.judge(configHash: hash, family: family)
-            judged[family + " " + hash] = verdict
-            return verdict
-        }
+        let runs = try page(filter, total: total)
         var body = "<h1>Runs</h1>" + form()
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
             + "<span class=\"meta\">\(total) run\(total == 1 ? "" : "s") match</span></p>"
         body += "<div class=\"wide\"><table id=\"runs\"><thead><tr><th></th>"
             + Self.columns.enumerated().map { header($0.element, left: Self.leftColumns.contains($0.offset)) }.joined() + "</tr></thead><tbody>"
-        for run in runs { body += try row(run, deflated: deflated(run)) }
+        for (run, verdict) in runs { body += row(run, deflated: verdict) }
         body += "</tbody></table></div></form>" + pages(total: total, filter: filter)
         return WebLayout.page(title: "Runs", store: store.location, body: body)
+    }
+
+    /// The sort key of the deflated Sharpe ratio, and every key `sort` takes.
+    static let deflatedKey = "dsr"
+    static let sortKeys = RunFilter.orders.map(\.key) + [deflatedKey]
+
+    /// The runs of the page `filter` asks for, each with its trial judged against its family.
+    /// Runs of one config share their trial: judged once. Ranked by the deflated Sharpe
+    /// ratio, which moves as a family grows and so is no stored column, every matching run
+    /// is judged (each family's samples read once) and the ranking paged here: highest
+    /// first, runs without a trial last, ties newest first.
+    private func page(_ filter: RunFilter, total: Int) throws -> [(RunSummary, TrialVerdict?)] {
+        guard request.value("sort") == Self.deflatedKey else {
+            var judged: [String: TrialVerdict?] = [:]
+            return try store.list(filter).map { run in
+                guard let family = run.family, let hash = run.configHash else { return (run, nil) }
+                if let known = judged[family + " " + hash] { return (run, known) }
+                let verdict = try store.judge(configHash: hash, family: family)
+                judged[family + " " + hash] = verdict
+                return (run, verdict)
+            }
+        }
+        var all = filter
+        (all.orderBy, all.descending, all.offset, all.limit) = ("id", true, 0, max(total, 1))
+        let runs = try store.list(all)
+        var verdicts: [String: TrialVerdict] = [:]
+        for family in Set(runs.compactMap(\.family)) {
+            let samples = try store.samples(family: family)
+            let moments = FamilyMoments(samples)
+            for sample in samples { verdicts[family + " " + sample.configHash] = TrialVerdict(sample: sample, moments: moments, includesSample: true) }
+        }
+        let judged = runs.map { run in (run, run.family.flatMap { family in run.configHash.flatMap { verdicts[family + " " + $0] } }) }
+        let descending = request.value("dir").map { $0 == "desc" } ?? true
+        // A stable sort on runs listed newest first keeps ties newest first.
+        let ranked = judged.enumerated().sorted { a, b in
+            func value(_ v: TrialVerdict?) -> Double? { v.flatMap { $0.deflated.isFinite ? $0.deflated : nil } }
+            switch (value(a.element.1), value(b.element.1)) {
+            case let (x?, y?) where x != y: return descending ? x > y : x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.offset < b.offset
+            }
+        }.map(\.element)
+        return Array(ranked.dropFirst(filter.offset).prefix(filter.limit))
     }
 
     /// The table's columns: header, sort key (nil: not sortable).
     static let columns: [(header: String, sort: String?)] = [
         ("Run", "id"), ("Name", "name"), ("Strategy", nil), ("Tags", nil), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
-        ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", nil), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
+        ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", deflatedKey), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
         ("Cost drag", "cost_drag"), ("Execution", "execution"), ("Universe", "universe"), ("Timing", "timing"), ("Verdict", "verdict"),
     ]
 
@@ -88,7 +124,7 @@ struct RunsPage {
         let open = left ? "<th class=\"left\">" : "<th>"
         guard let key = column.sort else { return open + "\(column.header)</th>" }
         let current = (request.value("sort") ?? "created") == key
-        let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }!.descending
+        let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }?.descending ?? true
         let next = current ? (descending ? "asc" : "desc") : nil
         let arrow = current ? (descending ? " ▼" : " ▲") : ""
         return open + "<a href=\"\(WebLayout.esc(request.link("/", known: Self.parameters, ["sort": key, "dir": next, "page": nil])))\">\(column.header)\(arrow)</a></th>"
@@ -102,7 +138,7 @@ struct RunsPage {
         let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
         let tags = r.tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ")
         let strategy = (r.strategy.map(esc) ?? "") + (r.parameters.map { $0.isEmpty ? "" : "<br><span class=\"meta params\">\(esc($0))</span>" } ?? "")
-        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), strategy, tags, esc(String(r.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")),
+        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), strategy, tags, esc(WebLayout.minute(r.createdAt)),
                      esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,
                      WebLayout.rate(r.maxDrawdown), WebLayout.rate(r.turnover), WebLayout.rate(r.costDrag), esc(r.execution),
                      esc(r.universe ?? ""), esc(r.signalTiming), verdict]

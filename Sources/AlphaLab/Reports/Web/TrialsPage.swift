@@ -18,7 +18,7 @@ struct TrialsPage {
         body += "<table id=\"families\"><thead><tr><th>Family</th><th class=\"left\">Universe, span, rebalance, data</th><th>Trials</th><th>Best Sharpe</th><th>Last trial</th></tr></thead><tbody>"
         for f in all {
             body += "<tr><td><a href=\"/trials?family=\(esc(f.key))\">\(esc(f.key))</a></td><td class=\"left\">\(esc(f.family.description))</td>"
-                + "<td>\(f.trials)</td><td>\(WebLayout.num(f.bestAnnualSharpe))</td><td>\(esc(String(f.lastRecorded.prefix(16))))</td></tr>"
+                + "<td>\(f.trials)</td><td>\(WebLayout.num(f.bestAnnualSharpe))</td><td>\(esc(WebLayout.minute(f.lastRecorded)))</td></tr>"
         }
         if all.isEmpty { body += "<tr><td colspan=\"5\">No trials recorded in this store.</td></tr>" }
         return WebLayout.page(title: "Trials", store: store.location, body: body + "</tbody></table>")
@@ -64,7 +64,7 @@ struct TrialsPage {
             let runs = (runsByConfig[t.configHash] ?? []).sorted().map { "<a href=\"/runs/\($0)\">\($0)</a>" }.joined(separator: " ")
             body += "<tr><td>\(esc(t.name))</td><td>\(t.claim.abbreviation) \(WebLayout.num(t.annualSharpe))</td><td>\(t.periods)</td>"
                 + "<td class=\"left\">\(runs.isEmpty ? "<span class=\"meta\">none kept</span>" : runs)</td>"
-                + "<td class=\"left\">\(esc(t.user))@\(esc(t.host))</td><td class=\"left\">\(esc(String(t.recordedAt.prefix(16))))</td></tr>"
+                + "<td class=\"left\">\(esc(t.user))@\(esc(t.host))</td><td class=\"left\">\(esc(WebLayout.minute(t.recordedAt)))</td></tr>"
         }
         return WebLayout.page(title: "Family \(key)", store: store.location, body: body + "</tbody></table>")
     }

@@ -48,4 +48,9 @@ enum WebLayout {
     static func pct(_ x: Double) -> String { x.isFinite ? Format.pct(x) : "" }
     static func rate(_ x: Double) -> String { x.isFinite ? Format.rate(x) : "" }
     static func num(_ x: Double) -> String { x.isFinite ? Format.num(x) : "" }
+    /// A stored ISO timestamp to the minute, as `2026-12-06 11:20`.
+    static func minute(_ timestamp: String) -> String {
+        guard timestamp.count >= 16 else { return timestamp }
+        return timestamp.prefix(10) + " " + timestamp.dropFirst(11).prefix(5)
+    }
 }
