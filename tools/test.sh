@@ -11,13 +11,14 @@ swift build -c release --build-tests
 # Python tools the tests drive real clients with (selenium for the run browser; Jupyter's
 # own client, kernel test suite, notebook runner and converter for the kernel) and the
 # references they compare with (arch, with NumPy and SciPy, for the family's multiple-testing
-# tests), in a virtual environment made once per machine from PyPI.
+# tests; OSQP and cvxpy for the portfolio optimizer's QP solver), in a virtual environment made
+# once per machine from PyPI.
 venv="$PWD/.build/test-venv"
-if ! "$venv/bin/python" -c "import selenium, jupyter_client, jupyter_kernel_test, nbclient, nbformat, nbconvert, arch, scipy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import selenium, jupyter_client, jupyter_kernel_test, nbclient, nbformat, nbconvert, arch, scipy, osqp, cvxpy" 2>/dev/null; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "selenium>=4.20,<5" "jupyter_client>=8,<9" \
         "jupyter_kernel_test>=0.7,<1" "nbclient>=0.10,<1" "nbformat>=5.10,<6" "nbconvert>=7.16,<8" \
-        "arch>=7,<9" "scipy>=1.11,<2"
+        "arch>=7,<9" "scipy>=1.11,<2" "osqp>=1,<2" "cvxpy>=1.5,<2"
 fi
 export ALPHALAB_TEST_PYTHON="$venv/bin/python"
 

@@ -94,7 +94,7 @@ extension LabModule {
             if let stored, let key, let result = stored.load(key: key) {
                 return call.result(object: ResultObject(result, seconds: 0, verdict: session.recordTrial(result), dataOptions: dataset.source))
             }
-            var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset))
+            var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset), attributesRisk: true)
             if let progress {
                 walk.progress = { p in
                     try progress.call(on: L, { stack in

@@ -18,7 +18,7 @@ public enum LabModule {
         lua_setfield(L, lab, "lua_version")
         state.stack.push(.string(XGBoostModel.libraryVersion))
         lua_setfield(L, lab, "xgboost_version")
-        for f in dataFunctions + experimentFunctions + factorFunctions + displayFunctions {
+        for f in dataFunctions + experimentFunctions + factorFunctions + portfolioFunctions + displayFunctions {
             state.setFunction(f.name, qualifiedName: "lab." + f.name, help: f.help, at: lab, f.body)
         }
         state.registerHelp(atTop: labHelp, name: "lab")
@@ -37,7 +37,7 @@ public enum LabModule {
     /// `help(lab)`: the head of every function's help, from the function tables
     /// themselves, so no function is ever left out.
     static var labHelp: String {
-        let functions = (dataFunctions + experimentFunctions + factorFunctions + displayFunctions)
+        let functions = (dataFunctions + experimentFunctions + factorFunctions + portfolioFunctions + displayFunctions)
             .map { "  " + HelpFunction.head(of: $0.help) }.sorted()
         return (["lab: AlphaLab's engine from Lua (help(lab.run) explains one function; help(obj) lists an object's methods)."]
             + functions + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")

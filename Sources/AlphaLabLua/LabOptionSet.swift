@@ -55,7 +55,7 @@ extension LabOptionSet {
     }
 
     /// Every declared option set, for the annotations.
-    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, verdict, report, factor, factorReport, runFilter, mime]
+    static let all: [LabOptionSet] = [readCSV, synthetic, train, run, picks, verdict, report, factor, factorReport, runFilter, mime, riskModel]
 
     static let readCSV = LabOptionSet("ReadCSVOptions", owner: "lab.read_csv", """
         format?: "alphavantage"|"yahoo"|"long" -- the files' layout (default "alphavantage")
@@ -121,6 +121,12 @@ extension LabOptionSet {
         seed?: integer -- the placebo's seed (default 1): the same seed, the same verdict
         rules?: table<string, number> -- thresholds by name, e.g. {placebo_pass = 0.01}: \(VerdictRules.fields.map(\.key).joined(separator: ", "))
         log?: fun(line: string) -- called with a line as each twin and the placebos start
+        """)
+
+    static let riskModel = LabOptionSet("RiskModelOptions", owner: "lab.risk_model", """
+        date?: string -- "YYYY-MM-DD": the model at the last close on or before it (default: the stocks' last bar)
+        universe?: string -- the stocks it covers (default "all"; a point-in-time universe's members at the date)
+        weights?: table<string, number> -- ticker = weight: adds the portfolio's predicted_risk, factor_risk, specific_part and exposure
         """)
 
     static let audit = LabOptionSet("AuditOptions", owner: "lab.retraining_audit", """

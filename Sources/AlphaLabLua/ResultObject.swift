@@ -106,6 +106,21 @@ final class ResultObject {
         ("drawdowns", "r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)", { o, call in
             call.results(curve(o.result.drawdownCurve))
         }),
+        ("attribution", "r:attribution() -> {factors, predicted_risk, realised_risk, contributions = {factor = return}, specific_return, mean_exposures, mean_risk_shares, mean_specific_share, periods = {{date, predicted_risk, book_return, specific_return, exposures, risk_shares, contributions}, ...}} or nil: where the run's risk and return came from under the risk model (styles, then the sectors together; risks a year, returns summed over the periods)", { o, call in
+            guard let a = o.result.attribution else { return call.results(.nil) }
+            func byFactor(_ values: [Double]) -> LuaValue { .map(Dictionary(uniqueKeysWithValues: zip(a.factors, values).map { ($0, .number($1)) })) }
+            return call.results(.map([
+                "factors": .array(a.factors.map(LuaValue.string)), "predicted_risk": .finite(a.predictedRisk), "realised_risk": .finite(a.realisedRisk),
+                "contributions": byFactor(a.contributions), "specific_return": .finite(a.specificReturn),
+                "mean_exposures": byFactor(a.meanExposures), "mean_risk_shares": byFactor(a.meanRiskShares),
+                "mean_specific_share": .finite(a.meanSpecificShare),
+                "periods": .array(a.periods.map { p in
+                    .map(["date": .string(p.date.description), "predicted_risk": .number(p.predictedRisk), "book_return": .number(p.bookReturn),
+                          "specific_return": .number(p.specificReturn), "exposures": byFactor(p.exposures), "risk_shares": byFactor(p.riskShares),
+                          "contributions": byFactor(p.contributions)])
+                }),
+            ]))
+        }),
         ("weeks", "r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}", { o, call in
             call.results(.array(o.result.periods.map { p in
                 .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),

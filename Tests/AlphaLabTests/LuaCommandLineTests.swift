@@ -62,6 +62,28 @@ struct LuaCommandLineTests {
         #expect(engine.status == 1 && engine.err.contains("config field 'top_n': must be at least 1, got 0"))
     }
 
+    @Test("lab.risk_model: exposures, covariance and specific risk at a date; a portfolio's risk adds up; a wrong ticker is named")
+    func riskModel() throws {
+        let r = try Fixtures.alphalab(["--no-ledger", "-e", """
+            local d = lab.synthetic{tickers = 40}
+            local m = lab.risk_model(d, {date = "2015-06-30", weights = {[d:tickers()[1]] = 0.5, [d:tickers()[2]] = 0.5}})
+            print(m.date, #m.factors, #m.tickers, m.observations, #m.covariance == #m.factors)
+            print(string.format("%.12f", m.predicted_risk ^ 2 - m.factor_risk ^ 2 - m.specific_part ^ 2))
+            print(m.exposures[m.tickers[1]].beta ~= nil, m.specific_risk[m.tickers[1]] > 0, m.exposure.momentum ~= nil)
+            print(pcall(lab.risk_model, d, {weights = {NOPE = 1}}))
+            local r = lab.run({name = "m", strategy = "momentum_12_1", start_year = 2014, end_year = 2015}, d)
+            local a = r:attribution()
+            print(#a.periods == #r:weeks(), a.factors[#a.factors], a.mean_exposures.momentum > 0)
+            """])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.components(separatedBy: "\n")
+        #expect(lines[0].hasPrefix("2015-06-30\t") && lines[0].hasSuffix("\t252\ttrue"), "\(lines[0])")
+        #expect(lines[1] == "0.000000000000" || lines[1] == "-0.000000000000", "\(lines[1])")
+        #expect(lines[2] == "true\ttrue\ttrue")
+        #expect(lines[3].contains("false") && lines[3].contains("option 'weights': no ticker 'NOPE' in the data"), "\(lines[3])")
+        #expect(lines[4] == "true\tsectors\ttrue", "lab.run's results carry their attribution: \(lines[4])")
+    }
+
     @Test("A script on stdin runs, as with lua -")
     func stdin() throws {
         let r = try Fixtures.alphalab(["-"], input: "print(1 + 2)\n")

@@ -65,6 +65,10 @@ struct RunBrowserTests {
         #expect(family.body.contains("<a href=\"/runs/1\">1</a>") && family.body.contains("<a href=\"/runs/2\">2</a>"), "\(family.body)")
         let alone = try #require(try store.list(RunFilter()).first { $0.id == 3 }?.family)
         #expect(Self.get(browser, "/trials?family=\(alone)").body.contains("id=\"no-histogram\""))
+        // A page seen before is drawn from the decoded result it kept, unless the run was deleted since.
+        #expect(Self.get(browser, "/runs/2").status == 200)
+        try store.delete(id: 2, reason: "test")
+        #expect(Self.get(browser, "/runs/2").status == 404 && Self.get(browser, "/runs/2/report").status == 404)
     }
 
     @Test("Pages: every string from the store escaped; filters, sort, compare and trials answer; bad input is a 400 or 404 page")

@@ -20,13 +20,25 @@ struct ScriptTests {
         try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [[String: Any]]
     }
 
+    @Test("The construction audit: the ML baseline on the default market turns over less than half through the optimizer with a turnover penalty; costs and excess side by side")
+    func constructionAudit() throws {
+        let r = try Self.script("construction_audit.lua", ["--retrain-weeks", "13", "--penalties", "0,3", "--out", Self.out, "--cache", Self.out + "/cache", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        let text = try String(contentsOfFile: Self.out + "/construction_audit.txt", encoding: .utf8)
+        #expect(text.contains("equal top-N") && text.contains("optimized, penalty 0") && text.contains("CostDrag") && text.contains("NetExcess"))
+        let ratio = try #require(text.firstMatch(of: /0_Baseline_Current, optimized, penalty 3: turnover ([0-9.]+) x equal top-N's/))
+        #expect(Double(String(ratio.1))! < 0.5, "\(text)")
+        let free = try #require(text.firstMatch(of: /optimized, penalty 0: turnover ([0-9.]+) x/))
+        #expect(Double(String(free.1))! > Double(String(ratio.1))!, "a penalty trades less than none")
+    }
+
     static let names = ["0_Baseline_Current", "1_Signal_Inversion", "2_Momentum_Features", "3_Long_Horizon_Weights",
                         "4_ML_Momentum_Hybrid", "5_Stop_Loss", "6_Combined_Improvements", "7_Pure_Momentum_ML"]
 
     @Test("Every script in scripts/ has a test here")
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
-        #expect(scripts == ["execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
+        #expect(scripts == ["construction_audit.lua", "execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
                             "phase3_robustness.lua", "phase4_out_of_sample.lua", "retraining_audit.lua", "survivorship_audit.lua", "turnover_audit.lua"])
     }
 

@@ -40,7 +40,13 @@
 ---@field execution? "rebalance"|"round_trip" rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)
 ---@field no_trade_band? number rebalance: skip trims and top-ups smaller than this fraction of the target weight
 ---@field hold_buffer? number rebalance: a held name stays while its rank among the candidates is within hold_buffer x top_n; new names fill the free slots by rank (1: hold the top_n only)
----@field weighting? "equal"|"inverse_volatility"|"score_rank" equal, inverse_volatility (1 / 60-day volatility at the scoring close) or score_rank (proportional to rank among the picks)
+---@field weighting? "equal"|"inverse_volatility"|"score_rank"|"optimized" equal, inverse_volatility (1 / 60-day volatility at the scoring close), score_rank (proportional to rank among the picks) or optimized (the risk model and a QP: alpha from the scores minus risk_aversion x risk minus turnover_penalty x costs, under max_position and the neutrality constraints)
+---@field risk_aversion? number weighting = optimized: weight of the predicted variance over the period against alpha
+---@field turnover_penalty? number weighting = optimized: multiple of the cost model's one-way cost charged on each unit traded (0: trades are free to the optimizer)
+---@field max_position? number weighting = optimized: the largest weight of one name
+---@field beta_neutral? boolean weighting = optimized: hold the portfolio's beta exposure to the universe's
+---@field sector_neutral? boolean weighting = optimized: hold each sector within 5 points of its share of the universe's members
+---@field max_turnover? number weighting = optimized: the largest one-way turnover of a period, a fraction of equity; 0 is no limit
 ---@field cost_model? "flat"|"square_root" flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either
 ---@field half_spread_bps? number square_root cost model: half the bid-ask spread, basis points
 ---@field impact_coefficient? number square_root cost model: the market impact coefficient k
@@ -158,6 +164,12 @@
 ---@class MimeOptions
 ---@field after? string HTML placed after a list's table (the display module puts the decision matrix there)
 
+---lab.risk_model's options
+---@class RiskModelOptions
+---@field date? string "YYYY-MM-DD": the model at the last close on or before it (default: the stocks' last bar)
+---@field universe? string the stocks it covers (default "all"; a point-in-time universe's members at the date)
+---@field weights? table<string, number> ticker = weight: adds the portfolio's predicted_risk, factor_risk, specific_part and exposure
+
 ---A point-in-time universe's price coverage on a run's decision days
 ---@class Coverage
 ---@field universe string
@@ -171,6 +183,42 @@
 ---@field member_days integer
 ---@field covered integer
 ---@field share number
+
+---Where a run's risk and return came from (r:attribution())
+---@class Attribution
+---@field factors string[]
+---@field predicted_risk number
+---@field realised_risk number
+---@field contributions table<string, number>
+---@field specific_return number
+---@field mean_exposures table<string, number>
+---@field mean_risk_shares table<string, number>
+---@field mean_specific_share number
+---@field periods AttributionPeriod[]
+
+---One period of an attribution
+---@class AttributionPeriod
+---@field date string
+---@field predicted_risk number
+---@field book_return number
+---@field specific_return number
+---@field exposures table<string, number>
+---@field risk_shares table<string, number>
+---@field contributions table<string, number>
+
+---What lab.risk_model returns (annualised)
+---@class RiskModel
+---@field date string
+---@field factors string[]
+---@field tickers string[]
+---@field exposures table<string, table<string, number>>
+---@field covariance number[][]
+---@field specific_risk table<string, number>
+---@field observations integer
+---@field predicted_risk? number
+---@field factor_risk? number
+---@field specific_part? number
+---@field exposure? table<string, number>
 
 ---What lab.picks returns
 ---@class Picks
@@ -649,6 +697,10 @@ function Model:save(folder) end
 ---@field yearly_returns table<string, number> compounded return of the periods decided in each calendar year, by year
 local Result = {}
 
+---r:attribution() -> {factors, predicted_risk, realised_risk, contributions = {factor = return}, specific_return, mean_exposures, mean_risk_shares, mean_specific_share, periods = {{date, predicted_risk, book_return, specific_return, exposures, risk_shares, contributions}, ...}} or nil: where the run's risk and return came from under the risk model (styles, then the sectors together; risks a year, returns summed over the periods)
+---@return Attribution|nil
+function Result:attribution() end
+
 ---r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)
 ---@return CurvePoint[]
 function Result:drawdowns() end
@@ -1027,6 +1079,20 @@ function lab.report(results, path, options) end
 ---@param options? AuditOptions
 ---@return RetrainingAudit
 function lab.retraining_audit(config, dataset, options) end
+
+---lab.risk_model(dataset [, options]) -> model
+---  The factor risk model at a scoring close, from the prices alone and point-in-time:
+---  style factors (beta, size, momentum, reversal, volatility, liquidity) and sectors, their
+---  covariance (exponentially weighted, Newey-West) and each stock's specific risk, all
+---  annualised. With `weights`, also the portfolio's predicted risk and its factor exposures.
+---  Options:
+---    date      "YYYY-MM-DD": the model at the last close on or before it (default: the stocks' last bar)
+---    universe  the stocks it covers (default "all"; a point-in-time universe's members at the date)
+---    weights   ticker = weight: adds the portfolio's predicted_risk, factor_risk, specific_part and exposure
+---@param dataset Dataset
+---@param options? RiskModelOptions
+---@return RiskModel
+function lab.risk_model(dataset, options) end
 
 ---lab.run(config, dataset [, options]) -> result
 ---  Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).

@@ -21,6 +21,7 @@ public final class Dataset: @unchecked Sendable {
     private let lock = NSLock()
     private var matrices: [String: FeatureMatrix] = [:]
     private var universes: [String: Universe] = [:]
+    private var riskEstimator: RiskModelEstimator?
 
     /// A dataset over `panel` with its `memberships`; trainings go through `trainingCache`.
     public init(panel: Panel, trainingCache: TrainingCache = TrainingCache(), memberships: [Membership] = [], limit: TickerLimit? = nil,
@@ -70,6 +71,17 @@ public final class Dataset: @unchecked Sendable {
             throw BacktestError.unknownFeature(name, FeatureCatalog.names)
         }
         return try matrix(FeatureSet(name: "feature:" + name, features: [feature]), universe: universe)
+    }
+
+    /// The risk models of this panel (``RiskModelEstimator``), built on first use: a
+    /// walk-forward's decisions share one set of daily factor regressions.
+    public var riskModels: RiskModelEstimator {
+        lock.withLock {
+            if let riskEstimator { return riskEstimator }
+            let built = RiskModelEstimator(panel: panel)
+            riskEstimator = built
+            return built
+        }
     }
 
     /// Positions of the tradable tickers: every ticker but the benchmark.

@@ -34,32 +34,43 @@ public struct DecisionPipeline {
         public var weights: [Double]
         /// Whether the picks are too few to invest (fewer than min_stocks / 2, or none).
         public var tooFew: Bool
+        /// Under `weighting = optimized`, why the period kept its book instead (nil when it did not).
+        public var keptBook: String? = nil
     }
 
     /// Scores with `scorer` the members at scoring day `s` for the decision at `decisionDay`
     /// (period `period`, retraining or not) and decides; with a `tradingDay`, only
     /// candidates that open on it (a live decision's open is not known yet). `held`: the
-    /// tickers held into the decision, for the rank buffer.
+    /// tickers held into the decision, for the rank buffer; `heldWeights`, their shares of
+    /// the book at the scoring close, for the optimizer's turnover.
     public func decide(scorer: inout any Scorer, decisionDay: Int, scoringDay s: Int, period: Int, retrain: Bool,
-                       tradingDay: Int?, held: Set<Int> = []) throws -> Decision {
+                       tradingDay: Int?, held: Set<Int> = [], heldWeights: [Int: Double] = [:]) throws -> Decision {
         var rule: any PickRule = selection
         return try decide(scorer: &scorer, rule: &rule, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
-                          tradingDay: tradingDay, held: held)
+                          tradingDay: tradingDay, held: held, heldWeights: heldWeights)
     }
 
     /// ``decide(scorer:decisionDay:scoringDay:period:retrain:tradingDay:held:)`` with the picks
     /// chosen by `rule` instead of the config's selection (the verdict's placebo).
     public func decide(scorer: inout any Scorer, rule: inout any PickRule, decisionDay: Int, scoringDay s: Int, period: Int,
-                       retrain: Bool, tradingDay: Int?, held: Set<Int> = []) throws -> Decision {
+                       retrain: Bool, tradingDay: Int?, held: Set<Int> = [], heldWeights: [Int: Double] = [:]) throws -> Decision {
         let members = universe.members(day: s)
         let context = ScoringContext(dataset: dataset, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
                                      tickers: members, universe: universe)
         let scores = try scorer.scores(context)
         let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
-        let picks = rule.pick(candidates, held: held, period: period)
-        let weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
+        var picks = rule.pick(candidates, held: held, period: period)
+        let weights: [Double]
+        var keptBook: String? = nil
+        if config.weighting == .optimized {
+            let built = PortfolioConstruction(config: config, dataset: dataset, costs: FillCosts(config: config))
+                .construct(picks: picks, candidates: candidates, members: members, held: heldWeights, scoringDay: s)
+            (picks, weights, keptBook) = (built.picks, built.weights, built.fallback)
+        } else {
+            weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
+        }
         return Decision(members: members, scores: scores, candidates: candidates, picks: picks, weights: weights,
-                        tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty)
+                        tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty, keptBook: keptBook)
     }
 
     /// The members with a score that pass the filters at scoring day `s` and, with a

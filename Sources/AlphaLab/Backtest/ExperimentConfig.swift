@@ -74,6 +74,18 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var holdBuffer = 1.0
     /// How the picks share the portfolio.
     public var weighting = Weighting.equal
+    /// Under `weighting = .optimized` (``PortfolioConstruction``): the weight of predicted
+    /// variance against alpha, the multiple of the cost model's one-way cost charged on
+    /// each unit traded, the largest weight of one name, and the optional constraints.
+    public var riskAversion = 10.0
+    public var turnoverPenalty = 1.0
+    public var maxPosition = 0.2
+    /// The portfolio's beta exposure held to the estimation universe's (0, standardised).
+    public var betaNeutral = false
+    /// Each sector's weight held within 5 points of its share of the universe's members.
+    public var sectorNeutral = false
+    /// The largest one-way turnover a period may trade (a fraction of equity); 0 is no limit.
+    public var maxTurnover = 0.0
     /// How a fill's cost is estimated.
     public var costModelKind = CostModelKind.flat
     /// Half the bid-ask spread under the square-root cost model, in basis points.
@@ -147,6 +159,10 @@ public struct ExperimentConfig: Sendable, Equatable {
         if universe.isEmpty { throw fail("universe", "must not be empty (all, survivors, or a stored universe's name)") }
         if !(noTradeBand >= 0 && noTradeBand < 1) { throw fail("no_trade_band", "must be in [0, 1), got \(noTradeBand)") }
         if !(riskFreeRate >= 0 && riskFreeRate < 1) { throw fail("risk_free_rate", "must be in [0, 1) (an annual rate), got \(riskFreeRate)") }
+        if !(riskAversion >= 0 && riskAversion.isFinite) { throw fail("risk_aversion", "must be a non-negative number, got \(riskAversion)") }
+        if !(turnoverPenalty >= 0 && turnoverPenalty.isFinite) { throw fail("turnover_penalty", "must be a non-negative number, got \(turnoverPenalty)") }
+        if !(maxPosition > 0 && maxPosition <= 1) { throw fail("max_position", "must be in (0, 1], got \(maxPosition)") }
+        if !(maxTurnover >= 0 && maxTurnover.isFinite) { throw fail("max_turnover", "must not be negative, got \(maxTurnover)") }
         if !(holdBuffer >= 1 && holdBuffer <= 100) { throw fail("hold_buffer", "must be in [1, 100] (a multiple of top_n), got \(holdBuffer)") }
         if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
         if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }

@@ -110,6 +110,9 @@ public struct ExperimentResult: Sendable, Equatable {
     public var coverage: UniverseCoverage? = nil
     /// How many names the run chose among, and any `--limit` (nil for results recorded before it was kept).
     public var universeSize: UniverseSize? = nil
+    /// Where its risk and return came from under the risk model (nil for results recorded
+    /// before it was kept, and for runs without a period the model could estimate).
+    public var attribution: RiskAttribution? = nil
 
     /// The share of a year's member-days below which a run's coverage is a warning.
     public static let coverageWarningShare = 0.95
@@ -158,6 +161,7 @@ public struct ExperimentResult: Sendable, Equatable {
             lines.append("  equity \(Sparkline.render(equityCurve.map(\.value)))  \(String(format: "%.0f", config.initialCash)) -> \(String(format: "%.0f", finalValue))")
         }
         if let universeSize { lines.append("  " + universeSize.summary) }
+        if let attribution { lines.append("  " + attribution.summary) }
         lines.append("  IC \(num(quality.meanIC)) (t \(num(quality.icTStat)))  directional accuracy \(rate(quality.directionalAccuracy))  hit rate \(rate(quality.hitRate))")
         return lines.joined(separator: "\n")
     }

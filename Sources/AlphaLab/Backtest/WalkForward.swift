@@ -35,14 +35,18 @@ public struct WalkForward {
     /// Whether each period's prediction quality (IC, accuracy, hit rate) is measured; a
     /// placebo that only needs returns turns it off, saving a rank of every candidate.
     public var measuresQuality: Bool
+    /// Whether the result carries its ``RiskAttribution``: the runs an analyst reads do
+    /// (`lab.run`, a verdict's own run), the thousands behind a verdict or a family do not.
+    public var attributesRisk: Bool
 
     /// A run of `config` on `dataset`; the config is validated here.
-    public init(config: ExperimentConfig, dataset: Dataset, measuresQuality: Bool = true,
+    public init(config: ExperimentConfig, dataset: Dataset, measuresQuality: Bool = true, attributesRisk: Bool = false,
                 progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
         do { try config.validate() } catch { throw .config(error) }
         self.config = config
         self.dataset = dataset
         self.measuresQuality = measuresQuality
+        self.attributesRisk = attributesRisk
         self.progress = progress
     }
 
@@ -108,6 +112,7 @@ public struct WalkForward {
         let kinds = (0..<(days.count - 1)).map { scorer is ModelScorer ? config.retrainSchedule.kind(at: $0) : nil }
         var left = Dictionary(kinds.map { ($0, 1) }, uniquingKeysWith: +), done: [RetrainKind?: Int] = [:]
         var remaining = RemainingTime()
+        var keptBooks: [String] = []
 
         for p in 0..<(days.count - 1) {
             try Cancellation.check()
@@ -117,7 +122,8 @@ public struct WalkForward {
             let retrain = p % config.retrainWeeks == 0
             if retrain && scorer is ModelScorer { recorder.retrains += 1 }
             let decision = try pipeline.decide(scorer: &scorer, rule: &rule, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d,
-                                               held: execution.held)
+                                               held: execution.held, heldWeights: config.weighting == .optimized ? execution.heldWeights(atClose: s) : [:])
+            if let kept = decision.keptBook { keptBooks.append(kept) }
             explaining?.record(scores: decision.scores, members: decision.members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
             let ic = measuresQuality ? recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit) : .nan
 
@@ -142,8 +148,12 @@ public struct WalkForward {
         var result = recorder.result(holdingDays: execution.holdingDays, strategy: scorer.label, dataFingerprint: panel.fingerprint)
         result.explanation = explaining?.finished()
         if let endsEarly { result.warnings.append(endsEarly) }
+        if let first = keptBooks.first {
+            result.warnings.append("optimizer: \(keptBooks.count) of \(days.count - 1) periods kept their book instead of optimized weights (first, \(first))")
+        }
         result.universeSize = try UniverseSize(universe: config.universe, dataset: dataset,
                                                days: result.periods.compactMap { panel.calendar.index(of: $0.scoringDate) })
+        if attributesRisk { result.attribution = RiskAttribution(result: result, dataset: dataset) }
         if let membership = dataset.memberships[config.universe] {
             let coverage = UniverseCoverage(membership, panel: panel, days: Array(days.dropLast()))
             result.coverage = coverage

@@ -6,6 +6,9 @@ public enum Weighting: String, Sendable, Codable, CaseIterable {
     case inverseVolatility = "inverse_volatility"
     /// Proportional to rank among the picks: the best of n gets n, the last gets 1.
     case scoreRank = "score_rank"
+    /// Set by ``PortfolioConstruction``: the risk model and a quadratic program over the
+    /// picks and the names held (the decision pipeline computes them, not ``weights``).
+    case optimized
 
     /// Days of returns in the inverse-volatility estimate.
     public static let volatilityDays = 60
@@ -23,6 +26,8 @@ public enum Weighting: String, Sendable, Codable, CaseIterable {
         case .scoreRank:
             let total = Double(n * (n + 1) / 2)
             return (0..<n).map { Double(n - $0) / total }
+        case .optimized:
+            preconditionFailure("optimized weights come from PortfolioConstruction, through the decision pipeline")
         case .inverseVolatility:
             var vols = picks.map { Liquidity.dailyVolatility(panel, ticker: $0.ticker, day: s, days: Self.volatilityDays) }
             let known = vols.filter { $0 > 0 }

@@ -54,7 +54,7 @@ public struct HTMLReport {
         if let first = results.first, let s = first.startDate, let e = first.endDate { body += ", \(s) .. \(e)" }
         body += "</p>"
         for r in results { for w in r.warnings { body += "<p class=\"warning\">\(esc(r.name)): \(esc(w))</p>" } }
-        body += summaryTable() + curves() + importance() + coverage()
+        body += summaryTable() + curves() + importance() + coverage() + AttributionSection.html(results)
         if let grid { body += heatmap(grid) }
         return body
     }

@@ -154,7 +154,7 @@ extension ExperimentResult: Codable {
     /// The structured parts; every scalar figure is a ``ResultField`` and encodes under its key.
     enum StructuredKey: String {
         case yearlyReturns = "yearly_returns", warnings, alphalabVersion = "alphalab_version", config
-        case retrainPeriods = "retrain_periods", weeks, explanation, coverage, universeSize = "universe_size"
+        case retrainPeriods = "retrain_periods", weeks, explanation, coverage, universeSize = "universe_size", attribution
 
         var key: AnyKey { AnyKey(rawValue) }
     }
@@ -179,6 +179,7 @@ extension ExperimentResult: Codable {
         try c.encode(periods, forKey: StructuredKey.weeks.key)
         try c.encodeIfPresent(explanation, forKey: StructuredKey.explanation.key)
         try c.encodeIfPresent(universeSize, forKey: StructuredKey.universeSize.key)
+        try c.encodeIfPresent(attribution, forKey: StructuredKey.attribution.key)
         if let coverage {
             var nested = c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.coverage.key)
             try nested.encode(coverage.universe, forKey: AnyKey("universe"))
@@ -228,6 +229,7 @@ extension ExperimentResult: Codable {
             explanation: try c.decodeIfPresent(Explanation.self, forKey: StructuredKey.explanation.key))
         coverage = try Self.decodeCoverage(c)
         universeSize = try c.decodeIfPresent(UniverseSize.self, forKey: StructuredKey.universeSize.key)
+        attribution = try c.decodeIfPresent(RiskAttribution.self, forKey: StructuredKey.attribution.key)
         for field in ResultField.all {
             guard let write = field.writer else { continue }
             let key = AnyKey(field.key)

@@ -77,7 +77,7 @@ public struct VerdictCalibration: Sendable {
             momentum.with { c in
                 c.name = "trial_\(i)"
                 c.topN = pick([5, 10, 15, 20])
-                c.weighting = pick(Weighting.allCases)
+                c.weighting = pick([.equal, .inverseVolatility, .scoreRank])
                 c.holdBuffer = pick([1, 1.5, 2])
                 c.maxSectorPct = pick([0.3, 1])
                 c.useMomentumFilter = random.uniform() < 0.3

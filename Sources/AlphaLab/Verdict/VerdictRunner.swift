@@ -105,7 +105,8 @@ public struct VerdictRunner {
         var named = twin
         named.explain = false
         if label != "as given" { named.name = config.name + " [\(label)]" }
-        let result = try WalkForward(config: named, dataset: dataset).run(scorer: scorer ?? makeScorer())
+        // The run as given is the one the verdict returns: it carries its attribution; twins do not.
+        let result = try WalkForward(config: named, dataset: dataset, attributesRisk: label == "as given").run(scorer: scorer ?? makeScorer())
         let curve = result.equityCurve
         twins.append(.init(label: label, totalReturn: result.metrics.totalReturn, excessReturn: result.excessReturn,
                            excessTStat: result.excessTStat, sharpe: result.metrics.sharpe, turnover: result.turnover,

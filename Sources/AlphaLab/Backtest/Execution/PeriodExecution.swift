@@ -10,6 +10,9 @@ public protocol PeriodExecution {
     var holdingDays: [Int] { get }
     /// The tickers held into the next decision (the rank buffer keeps them while they rank well).
     var held: Set<Int> { get }
+    /// Each held ticker's share of the book marked at close `day` (the scoring close of
+    /// the next decision): where an optimizer's turnover is counted from.
+    func heldWeights(atClose day: Int) -> [Int: Double]
 }
 
 /// One period's decision, as execution receives it.

@@ -51,6 +51,17 @@ public struct Rebalancer: PeriodExecution {
     public var holdingDays: [Int] { portfolio.holdingDays }
     public var held: Set<Int> { Set(portfolio.positions.keys) }
 
+    public func heldWeights(atClose day: Int) -> [Int: Double] {
+        // A position without a close that day is marked at its last one.
+        let values = Dictionary(uniqueKeysWithValues: portfolio.positions.map { t, p in
+            let price = panel.settlementPrice(ticker: t, day: day + 1)
+            return (t, price.isFinite ? p.shares * price : 0)
+        })
+        // Summed in ticker order: a dictionary's order is no order, and sums must repeat exactly.
+        let total = portfolio.cash + values.keys.sorted().reduce(0) { $0 + values[$1]! }
+        return total > 0 ? values.mapValues { $0 / total } : [:]
+    }
+
     public mutating func execute(_ orders: PeriodOrders) -> PeriodOutcome {
         let invested = orders.cashReason == nil
         let legs = invested ? nil : shadow.legs(orders, equity: equity)

@@ -13,6 +13,8 @@ public struct RoundTrip: PeriodExecution {
     public private(set) var holdingDays: [Int] = []
     /// Nothing: every position is sold at the period's end.
     public var held: Set<Int> { [] }
+    /// Nothing is held into a decision.
+    public func heldWeights(atClose day: Int) -> [Int: Double] { [:] }
 
     /// The round trips `config` asks for on `panel`.
     public init(config: ExperimentConfig, panel: Panel) {

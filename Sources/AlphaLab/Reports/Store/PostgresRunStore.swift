@@ -290,6 +290,10 @@ public final class PostgresRunStore: RunStore {
         Int(try connection.execute("SELECT COUNT(*) AS n FROM runs")[0, "n"]!)!
     }
 
+    public func contains(id: Int64) throws -> Bool {
+        try connection.execute("SELECT 1 AS one FROM runs WHERE id = $1", ["\(id)"]).count > 0
+    }
+
     @discardableResult
     public func record(_ trial: Trial) throws -> Bool {
         try connection.transaction { try recordInTransaction(trial) }

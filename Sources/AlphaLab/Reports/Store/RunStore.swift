@@ -26,6 +26,8 @@ public protocol RunStore: AnyObject, Sendable {
     /// that the family still counts; returns whether it existed.
     @discardableResult
     func delete(id: Int64, reason: String) throws -> Bool
+    /// Whether run `id` is stored (a stored run never changes; it can only be deleted).
+    func contains(id: Int64) throws -> Bool
     /// The number of runs stored.
     func count() throws -> Int
     /// The number of runs `filter` matches, whatever its page.

@@ -287,6 +287,10 @@ public final class SQLiteRunStore: RunStore {
         try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs") ?? 0 }
     }
 
+    public func contains(id: Int64) throws -> Bool {
+        try database.read { try Int.fetchOne($0, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [id]) != nil }
+    }
+
     @discardableResult
     public func record(_ trial: Trial) throws -> Bool {
         try database.write { db in try Self.record(trial, in: db) }

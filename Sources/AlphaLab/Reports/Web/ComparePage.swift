@@ -3,6 +3,7 @@
 /// overlaid, and the yearly returns side by side.
 struct ComparePage {
     let store: any RunStore
+    let recent: RecentResults
     let request: WebRequest
 
     func render() throws -> String {
@@ -12,7 +13,7 @@ struct ComparePage {
             throw WebError.badRequest("compare takes 2 to 10 different runs (/compare?runs=ID,ID), got \(ids.count)")
         }
         let results = try ids.map { id in
-            var r = try store.webLoad(id)
+            var r = try recent.load(id)
             r.name = "\(id): \(r.name)" // names repeat across runs; ids do not
             return r
         }

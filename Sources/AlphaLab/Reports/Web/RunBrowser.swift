@@ -5,8 +5,12 @@ import Foundation
 /// any HTTP library, so the server that carries it stays a thin front end.
 public final class RunBrowser: Sendable {
     public let store: any RunStore
+    private let results: RecentResults
 
-    public init(store: any RunStore) { self.store = store }
+    public init(store: any RunStore) {
+        self.store = store
+        results = RecentResults(store: store)
+    }
 
     /// The page for `request`: `/` the runs, `/runs/ID` a run (`/runs/ID/report` its
     /// report alone), `/compare?runs=ID,...` a comparison, `/trials` the families. A
@@ -16,14 +20,14 @@ public final class RunBrowser: Sendable {
         do {
             let s = request.segments
             if s.isEmpty { return html(try RunsPage(store: store, request: request).render()) }
-            if s.count == 2, s[0] == "runs" { return html(try RunPage(store: store, id: try runID(s[1]), request: request).render()) }
+            if s.count == 2, s[0] == "runs" { return html(try RunPage(store: store, results: results, id: try runID(s[1]), request: request).render()) }
             if s.count == 3, s[0] == "runs", s[2] == "report" {
                 let id = try runID(s[1])
-                let result = try store.webLoad(id)
+                let result = try results.load(id)
                 return html(HTMLReport(title: "Run \(id): \(result.name)", results: [result]).render())
             }
-            if s == ["compare"] { return html(try ComparePage(store: store, request: request).render()) }
-            if s == ["trials"] { return html(try TrialsPage(store: store, request: request).render()) }
+            if s == ["compare"] { return html(try ComparePage(store: store, recent: results, request: request).render()) }
+            if s == ["trials"] { return html(try TrialsPage(store: store, results: results, request: request).render()) }
             throw WebError.notFound("no page at /\(s.joined(separator: "/")): the pages are /, /runs/ID, /compare?runs=ID,ID and /trials")
         } catch let error as WebError {
             return WebLayout.error(error, store: store.location)

@@ -6,12 +6,13 @@ import Foundation
 /// data's fingerprint) and the commands that rerun it and turn it into picks.
 struct RunPage {
     let store: any RunStore
+    let results: RecentResults
     let id: Int64
     let request: WebRequest
 
     func render() throws -> String {
         let esc = WebLayout.esc
-        let result = try store.webLoad(id)
+        let result = try results.load(id)
         var body = "<p class=\"meta\"><a href=\"/\">Runs</a> / run \(id)</p>"
         body += HTMLReport(title: "Run \(id): \(result.name)", results: [result]).body()
         body += "<p><a id=\"report-link\" href=\"/runs/\(id)/report\">The report alone (a page to save or send)</a> · "

@@ -1,0 +1,302 @@
+import Foundation
+
+/// A convex quadratic program: minimise `½ xᵀPx + qᵀx` subject to `l ≤ Ax ≤ u`, with
+/// `P` positive semi-definite (dense, row-major) and each constraint row named, so that
+/// an infeasible problem can say which constraints cannot hold together.
+///
+/// Solved by ``solve(_:)``: ADMM as OSQP does it (Stellato et al., 2020), dense, since a
+/// portfolio's problems have at most a few hundred variables: the reduced KKT system
+/// `(P + σI + Aᵀ diag(ρ) A)` factored by Cholesky, over-relaxation α = 1.6, ρ adapted to
+/// balance the residuals, infeasibility certificates, then OSQP's polishing (the KKT
+/// system on the guessed active set, solved with iterative refinement) for a solution
+/// accurate to round-off. No QP solver is in Debian's packages or the local Swift
+/// packages; the tests check this one against OSQP and cvxpy from PyPI.
+public struct QuadraticProgram: Sendable {
+    public var variables: Int
+    public var p: [Double]
+    public var q: [Double]
+    /// Constraint rows, each `variables` long, with their bounds and names.
+    public var a: [[Double]] = []
+    public var lower: [Double] = []
+    public var upper: [Double] = []
+    public var names: [String] = []
+
+    public init(p: [Double], q: [Double]) {
+        variables = q.count
+        self.p = p
+        self.q = q
+    }
+
+    /// Adds the constraint `lower ≤ row·x ≤ upper` called `name`.
+    public mutating func constrain(_ name: String, _ row: [Double], _ lower: Double, _ upper: Double) {
+        a.append(row)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        names.append(name)
+    }
+
+    /// The objective at `x`.
+    public func objective(_ x: [Double]) -> Double {
+        var value = 0.0
+        for i in 0..<variables {
+            var row = 0.0
+            for j in 0..<variables { row += p[i * variables + j] * x[j] }
+            value += 0.5 * x[i] * row + q[i] * x[i]
+        }
+        return value
+    }
+
+    /// The largest amount by which `x` breaks a constraint (0 when it keeps all).
+    public func violation(_ x: [Double]) -> Double {
+        a.indices.map { i in
+            let v = dot(a[i], x)
+            return max(0, lower[i] - v, v - upper[i])
+        }.max() ?? 0
+    }
+}
+
+/// What a solve found.
+public struct QuadraticSolution: Sendable {
+    public enum Status: String, Sendable {
+        case solved
+        /// No x keeps every constraint; ``QuadraticSolution/conflict`` names the ones involved.
+        case infeasible
+        /// Stopped at the iteration limit: ``QuadraticSolution/x`` is the last iterate.
+        case iterationLimit = "iteration_limit"
+    }
+
+    public var status: Status
+    public var x: [Double]
+    /// The constraints' multipliers (OSQP's sign convention: negative at a lower bound).
+    public var y: [Double]
+    public var objective: Double
+    public var iterations: Int
+    /// Whether polishing made the solution exact on its active set.
+    public var polished: Bool
+    /// For an infeasible problem: the names of the constraints the certificate weighs, heaviest first.
+    public var conflict: [String]
+}
+
+extension QuadraticProgram {
+    /// Solves the program (see the type's documentation); `tolerance` is OSQP's absolute
+    /// and relative tolerance before polishing.
+    public func solve(tolerance: Double = 1e-9, maxIterations: Int = 50_000) -> QuadraticSolution {
+        let n = variables, m = a.count
+        let sigma = 1e-6, alpha = 1.6
+        var rho = 0.1
+        // Equality rows get a far larger step (OSQP's 1e3), loose rows a tiny one.
+        func rhoVector(_ rho: Double) -> [Double] {
+            (0..<m).map { i in
+                if lower[i] == -.infinity && upper[i] == .infinity { return 1e-6 }
+                return upper[i] - lower[i] < 1e-9 ? 1e3 * rho : rho
+            }
+        }
+        var rhos = rhoVector(rho)
+        var factor = reducedFactor(sigma: sigma, rhos: rhos)
+        var x = [Double](repeating: 0, count: n), z = [Double](repeating: 0, count: m), y = [Double](repeating: 0, count: m)
+        var previousY = y
+        var iteration = 0
+        func project(_ v: Double, _ i: Int) -> Double { min(upper[i], max(lower[i], v)) }
+        while iteration < maxIterations {
+            iteration += 1
+            // x̃ from the reduced KKT system; z̃ = A x̃.
+            var rhs = (0..<n).map { sigma * x[$0] - q[$0] }
+            for i in 0..<m {
+                let c = rhos[i] * z[i] - y[i]
+                if c != 0 { for j in 0..<n where a[i][j] != 0 { rhs[j] += a[i][j] * c } }
+            }
+            let xTilde = factor.solve(rhs)
+            let zTilde = a.map { dot($0, xTilde) }
+            let xNext = (0..<n).map { alpha * xTilde[$0] + (1 - alpha) * x[$0] }
+            var zNext = [Double](repeating: 0, count: m)
+            previousY = y
+            for i in 0..<m {
+                let relaxed = alpha * zTilde[i] + (1 - alpha) * z[i]
+                zNext[i] = project(relaxed + y[i] / rhos[i], i)
+                y[i] += rhos[i] * (relaxed - zNext[i])
+            }
+            (x, z) = (xNext, zNext)
+            guard iteration % 25 == 0 || iteration == maxIterations else { continue }
+
+            let ax = a.map { dot($0, x) }
+            let px = multiplyP(x)
+            var aty = [Double](repeating: 0, count: n)
+            for i in 0..<m where y[i] != 0 { for j in 0..<n { aty[j] += a[i][j] * y[i] } }
+            let primal = zip(ax, z).map { abs($0 - $1) }.max() ?? 0
+            let dual = (0..<n).map { abs(px[$0] + q[$0] + aty[$0]) }.max() ?? 0
+            let primalScale = max(ax.map(abs).max() ?? 0, z.map(abs).max() ?? 0)
+            let dualScale = max(px.map(abs).max() ?? 0, aty.map(abs).max() ?? 0, q.map(abs).max() ?? 0)
+            if primal <= tolerance * (1 + primalScale), dual <= tolerance * (1 + dualScale) {
+                return polish(x: x, z: z, y: y, iterations: iteration)
+            }
+            if let conflict = infeasibility(dy: zip(y, previousY).map { $0 - $1 }, tolerance: 1e-9) {
+                return QuadraticSolution(status: .infeasible, x: x, y: y, objective: .nan, iterations: iteration, polished: false, conflict: conflict)
+            }
+            // ρ adapted to balance the scaled residuals; refactored only on a large change.
+            let ratio = ((primal / max(primalScale, 1e-12)) / max(dual / max(dualScale, 1e-12), 1e-12)).squareRoot()
+            let proposed = min(1e6, max(1e-6, rho * ratio))
+            if proposed > 5 * rho || proposed < rho / 5 {
+                rho = proposed
+                rhos = rhoVector(rho)
+                factor = reducedFactor(sigma: sigma, rhos: rhos)
+            }
+        }
+        return QuadraticSolution(status: .iterationLimit, x: x, y: y, objective: objective(x), iterations: iteration, polished: false, conflict: [])
+    }
+
+    /// `P x`.
+    func multiplyP(_ x: [Double]) -> [Double] {
+        (0..<variables).map { i in
+            var s = 0.0
+            for j in 0..<variables { s += p[i * variables + j] * x[j] }
+            return s
+        }
+    }
+
+    /// The Cholesky factor of `P + σI + Aᵀ diag(ρ) A`.
+    private func reducedFactor(sigma: Double, rhos: [Double]) -> Cholesky {
+        let n = variables
+        var k = p
+        for i in 0..<n { k[i * n + i] += sigma }
+        for (r, row) in a.enumerated() {
+            let nonzero = row.indices.filter { row[$0] != 0 }
+            for i in nonzero { for j in nonzero { k[i * n + j] += rhos[r] * row[i] * row[j] } }
+        }
+        return Cholesky(k, size: n)
+    }
+
+    /// A primal infeasibility certificate from the change of the multipliers: `δy` with
+    /// `Aᵀδy ≈ 0` and `uᵀδy₊ + lᵀδy₋ < 0`. Returns the constraints it weighs, or nil.
+    private func infeasibility(dy: [Double], tolerance: Double) -> [String]? {
+        let size = dy.map(abs).max() ?? 0
+        guard size > tolerance else { return nil }
+        var atdy = [Double](repeating: 0, count: variables)
+        for i in dy.indices where dy[i] != 0 { for j in 0..<variables { atdy[j] += a[i][j] * dy[i] } }
+        guard (atdy.map(abs).max() ?? 0) <= 1e-6 * size else { return nil }
+        var support = 0.0
+        for i in dy.indices {
+            if dy[i] > 0 { guard upper[i].isFinite else { return nil }; support += upper[i] * dy[i] }
+            if dy[i] < 0 { guard lower[i].isFinite else { return nil }; support += lower[i] * dy[i] }
+        }
+        guard support < -1e-6 * size else { return nil }
+        let weighed = dy.indices.filter { abs(dy[$0]) > 1e-3 * size }.sorted { abs(dy[$0]) > abs(dy[$1]) }
+        var seen = Set<String>()
+        return weighed.map { names[$0] }.filter { seen.insert($0).inserted }
+    }
+
+    /// OSQP's polishing: the constraints guessed active from (z, y) held as equalities,
+    /// the KKT system solved with a small regularisation and iterative refinement. Kept
+    /// only when it keeps the constraints and does not worsen the objective.
+    private func polish(x: [Double], z: [Double], y: [Double], iterations: Int) -> QuadraticSolution {
+        let n = variables
+        let lowerActive = a.indices.filter { z[$0] - lower[$0] < -y[$0] }
+        let upperActive = a.indices.filter { upper[$0] - z[$0] < y[$0] && !lowerActive.contains($0) }
+        let active = lowerActive.map { ($0, lower[$0]) } + upperActive.map { ($0, upper[$0]) }
+        let size = n + active.count, delta = 1e-9
+        var kkt = [Double](repeating: 0, count: size * size)
+        for i in 0..<n { for j in 0..<n { kkt[i * size + j] = p[i * n + j] } }
+        for (r, (row, _)) in active.enumerated() {
+            for j in 0..<n { kkt[(n + r) * size + j] = a[row][j]; kkt[j * size + n + r] = a[row][j] }
+        }
+        var regularised = kkt
+        for i in 0..<n { regularised[i * size + i] += delta }
+        for r in 0..<active.count { regularised[(n + r) * size + n + r] -= delta }
+        let rhs = q.map { -$0 } + active.map(\.1)
+        let fallback = QuadraticSolution(status: .solved, x: x, y: y, objective: objective(x), iterations: iterations, polished: false, conflict: [])
+        guard let lu = LUFactor(regularised, size: size) else { return fallback }
+        var solution = lu.solve(rhs)
+        for _ in 0..<5 {
+            // Refine against the exact KKT system.
+            let residual = (0..<size).map { i in rhs[i] - (0..<size).reduce(0) { $0 + kkt[i * size + $1] * solution[$1] } }
+            let step = lu.solve(residual)
+            solution = zip(solution, step).map { $0 + $1 }
+        }
+        let polishedX = Array(solution[0..<n])
+        guard polishedX.allSatisfy(\.isFinite) else { return fallback }
+        var polishedY = [Double](repeating: 0, count: a.count)
+        for (r, (row, _)) in active.enumerated() { polishedY[row] = solution[n + r] }
+        let value = objective(polishedX)
+        guard violation(polishedX) <= 1e-9, value <= fallback.objective + 1e-9 * max(1, abs(fallback.objective)) else { return fallback }
+        return QuadraticSolution(status: .solved, x: polishedX, y: polishedY, objective: value, iterations: iterations, polished: true, conflict: [])
+    }
+}
+
+func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = 0.0
+    for i in a.indices { s += a[i] * b[i] }
+    return s
+}
+
+/// A dense Cholesky factor `L Lᵀ` of a positive definite matrix.
+struct Cholesky {
+    let l: [Double]
+    let n: Int
+
+    init(_ a: [Double], size n: Int) {
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = a[i * n + j]
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                l[i * n + j] = i == j ? max(s, 1e-300).squareRoot() : s / l[j * n + j]
+            }
+        }
+        self.l = l
+        self.n = n
+    }
+
+    func solve(_ b: [Double]) -> [Double] {
+        var y = b
+        for i in 0..<n {
+            var s = y[i]
+            for k in 0..<i { s -= l[i * n + k] * y[k] }
+            y[i] = s / l[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = y[i]
+            for k in (i + 1)..<max(n, i + 1) { s -= l[k * n + i] * y[k] }
+            y[i] = s / l[i * n + i]
+        }
+        return y
+    }
+}
+
+/// A dense LU factorisation with partial pivoting (for the indefinite KKT systems of polishing).
+struct LUFactor {
+    let lu: [Double]
+    let pivots: [Int]
+    let n: Int
+
+    init?(_ a: [Double], size n: Int) {
+        var lu = a, pivots = Array(0..<n)
+        for k in 0..<n {
+            var best = k
+            for i in (k + 1)..<max(n, k + 1) where abs(lu[i * n + k]) > abs(lu[best * n + k]) { best = i }
+            guard abs(lu[best * n + k]) > 1e-300 else { return nil }
+            if best != k {
+                for j in 0..<n { lu.swapAt(k * n + j, best * n + j) }
+                pivots.swapAt(k, best)
+            }
+            let pivot = lu[k * n + k]
+            for i in (k + 1)..<max(n, k + 1) {
+                let f = lu[i * n + k] / pivot
+                guard f != 0 else { continue }
+                lu[i * n + k] = f
+                for j in (k + 1)..<n { lu[i * n + j] -= f * lu[k * n + j] }
+            }
+        }
+        self.lu = lu
+        self.pivots = pivots
+        self.n = n
+    }
+
+    func solve(_ b: [Double]) -> [Double] {
+        var x = pivots.map { b[$0] }
+        for i in 0..<n { for k in 0..<i { x[i] -= lu[i * n + k] * x[k] } }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for k in (i + 1)..<max(n, i + 1) { x[i] -= lu[i * n + k] * x[k] }
+            x[i] /= lu[i * n + i]
+        }
+        return x
+    }
+}
