@@ -22,9 +22,7 @@ local options = cli.parse(arg, cli.with_suite_options{
 }, "usage: alphalab scripts/construction_audit.lua [options]")
 
 local constructions = { { label = "equal top-N", overrides = { execution = "rebalance", weighting = "equal" } } }
-for text in options.penalties:gmatch("[^,]+") do
-  local penalty = tonumber(text)
-  if not penalty or penalty < 0 then error("--penalties: '" .. text .. "' is not a turnover_penalty (a number of at least 0)", 0) end
+for _, penalty in ipairs(cli.numbers(options, "penalties", "turnover_penalty", 0)) do
   constructions[#constructions + 1] = { label = string.format("optimized, penalty %g", penalty), overrides = {
     execution = "rebalance", weighting = "optimized", turnover_penalty = penalty,
     risk_aversion = options["risk-aversion"], max_position = options["max-position"] } }

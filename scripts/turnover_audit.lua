@@ -17,12 +17,7 @@ local options = cli.parse(arg, cli.with_suite_options{
   out = { default = "results", help = "folder for turnover_audit.txt" },
 }, "usage: alphalab scripts/turnover_audit.lua [options]")
 
-local buffers = {}
-for text in options.buffers:gmatch("[^,]+") do
-  local b = tonumber(text)
-  if not b or b < 1 then error("--buffers: '" .. text .. "' is not a hold_buffer (a number of at least 1)", 0) end
-  buffers[#buffers + 1] = b
-end
+local buffers = cli.numbers(options, "buffers", "hold_buffer", 1)
 
 local data, description = cli.dataset(options)
 local log = cli.logger(options)

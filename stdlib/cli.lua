@@ -191,6 +191,25 @@ function M.only(options)
   return only
 end
 
+--- The numbers of a comma-separated option (`--buffers 1,1.5,2`), each at least `minimum`;
+--- a bad one is an error naming the option and what it should be (`what`, e.g. "hold_buffer").
+---@param options table
+---@param name string the option's name
+---@param what string what each number is
+---@param minimum number
+---@return number[]
+function M.numbers(options, name, what, minimum)
+  local values = {}
+  for text in (options[name] or ""):gmatch("[^,]+") do
+    local x = tonumber(text)
+    if not x or x < minimum then
+      error(string.format("--%s: '%s' is not a %s (a number of at least %g)", name, text, what, minimum), 0)
+    end
+    values[#values + 1] = x
+  end
+  return values
+end
+
 --- Prints a report's lines and writes them, with a final newline, to `path`
 --- (atomically, through lab.write_file).
 ---@param lines string[]

@@ -18,7 +18,7 @@ public enum LabModule {
         lua_setfield(L, lab, "lua_version")
         state.stack.push(.string(XGBoostModel.libraryVersion))
         lua_setfield(L, lab, "xgboost_version")
-        for f in dataFunctions + experimentFunctions + factorFunctions + portfolioFunctions + displayFunctions {
+        for f in functions {
             state.setFunction(f.name, qualifiedName: "lab." + f.name, help: f.help, at: lab, f.body)
         }
         state.registerHelp(atTop: labHelp, name: "lab")
@@ -34,13 +34,15 @@ public enum LabModule {
 
     typealias Function = (name: String, help: String, body: LuaFunctionBody)
 
+    /// Every `lab` function: what `install` defines and `help(lab)` lists.
+    static var functions: [Function] { dataFunctions + experimentFunctions + factorFunctions + portfolioFunctions + displayFunctions }
+
     /// `help(lab)`: the head of every function's help, from the function tables
     /// themselves, so no function is ever left out.
     static var labHelp: String {
-        let functions = (dataFunctions + experimentFunctions + factorFunctions + portfolioFunctions + displayFunctions)
-            .map { "  " + HelpFunction.head(of: $0.help) }.sorted()
+        let heads = functions.map { "  " + HelpFunction.head(of: $0.help) }.sorted()
         return (["lab: AlphaLab's engine from Lua (help(lab.run) explains one function; help(obj) lists an object's methods)."]
-            + functions + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")
+            + heads + ["  lab.version, lab.lua_version, lab.xgboost_version: versions"]).joined(separator: "\n")
     }
 
     static func defineTypes(in state: LuaState) {

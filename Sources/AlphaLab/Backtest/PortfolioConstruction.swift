@@ -78,20 +78,7 @@ struct PortfolioConstruction {
         }
 
         // Covariance over the period, and each name's own risk.
-        var sigma = [Double](repeating: 0, count: m * m)
-        for i in 0..<m {
-            for j in i..<m {
-                var v = 0.0
-                for a in 0..<k where model.exposures[i * k + a] != 0 {
-                    for b in 0..<k where model.exposures[j * k + b] != 0 {
-                        v += model.exposures[i * k + a] * model.factorCovariance[a * k + b] * model.exposures[j * k + b]
-                    }
-                }
-                if i == j { v += model.specificVariance[i] }
-                sigma[i * m + j] = v * h
-                sigma[j * m + i] = v * h
-            }
-        }
+        let sigma = model.covariance().map { $0 * h }
         let scores = candidates.map(\.score)
         let mean = Statistics.mean(scores), sd = Statistics.standardDeviation(scores)
         let alpha = pool.indices.map { i -> Double in

@@ -134,7 +134,7 @@ public struct RiskAttribution: Sendable, Equatable, Codable {
         guard !periods.isEmpty else { return nil }
         factors = RiskStyle.allCases.map(\.rawValue) + ["sectors"]
         self.periods = periods
-        periodsPerYear = result.config.rebalance == .weekly ? 52 : 12
+        periodsPerYear = result.config.rebalance.periodsPerYear
     }
 
     /// A line a summary prints.

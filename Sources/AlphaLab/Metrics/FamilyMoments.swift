@@ -81,37 +81,13 @@ public struct FamilyMoments: Sendable, Equatable {
     private static func decode(_ text: Substring) -> Running? {
         // Every page that shows a deflated Sharpe ratio reads these sums (a number per
         // period): a split into substrings parsed one by one was a quarter of its time.
-        let numbers = Self.numbers(text)
-        guard let fields = numbers, fields.count >= 5, let trials = Int(exactly: fields[0]), let series = Int(exactly: fields[4]) else { return nil }
+        guard let fields = NumberList.strict(text), fields.count >= 5, let trials = Int(exactly: fields[0]), let series = Int(exactly: fields[4]) else { return nil }
         let (mean, squared, best) = (fields[1], fields[2], fields[3])
         let sum = Array(fields.dropFirst(5))
         var r = Running()
         (r.trials, r.mean, r.squaredDeviations, r.bestAnnual) = (trials, mean, squared, best)
         r.correlation = CorrelationSum(sum: sum, series: series)
         return r
-    }
-
-    /// The comma-separated numbers of `text` (`strtod`'s correctly rounded reading, as
-    /// `Double(_:)`), or nil when a field is empty or not wholly a number.
-    private static func numbers(_ text: Substring) -> [Double]? {
-        var bytes = Array(text.utf8)
-        bytes.append(0)
-        return bytes.withUnsafeBufferPointer { buffer -> [Double]? in
-            var values: [Double] = []
-            var at = buffer.baseAddress!
-            let end = buffer.baseAddress! + (buffer.count - 1)
-            while true {
-                // strtod skips leading blanks and accepts hex: the encoder writes neither.
-                guard at < end, at.pointee != UInt8(ascii: " "), at.pointee != UInt8(ascii: ",") else { return nil }
-                var next: UnsafeMutablePointer<CChar>?
-                let value = at.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &next) }
-                guard let stop = next.map({ UnsafePointer<UInt8>(OpaquePointer($0)) }), stop > at else { return nil }
-                values.append(value)
-                if stop == end { return values }
-                guard stop.pointee == UInt8(ascii: ",") else { return nil }
-                at = stop + 1
-            }
-        }
     }
 }
 

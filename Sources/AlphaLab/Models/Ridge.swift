@@ -92,24 +92,7 @@ public struct RidgeModel: PersistableRegressor, Codable {
 
 /// Solves `A x = b` for a symmetric positive-definite `A` (row-major, size x size).
 func choleskySolve(_ a: [Double], _ b: [Double], size n: Int) throws -> [Double] {
-    var l = [Double](repeating: 0, count: n * n)
-    for i in 0..<n {
-        for j in 0...i {
-            var s = a[i * n + j]
-            for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
-            if i == j {
-                guard s > 0 else { throw ModelError.shape("the normal equations are not positive definite") }
-                l[i * n + i] = s.squareRoot()
-            } else {
-                l[i * n + j] = s / l[j * n + j]
-            }
-        }
-    }
-    var y = [Double](repeating: 0, count: n)
-    for i in 0..<n { var s = b[i]; for k in 0..<i { s -= l[i * n + k] * y[k] }; y[i] = s / l[i * n + i] }
-    var x = [Double](repeating: 0, count: n)
-    for i in stride(from: n - 1, through: 0, by: -1) {
-        var s = y[i]; for k in (i + 1)..<max(n, i + 1) { s -= l[k * n + i] * x[k] }; x[i] = s / l[i * n + i]
-    }
-    return x
+    let factor = Cholesky(a, size: n)
+    guard factor.isPositiveDefinite else { throw ModelError.shape("the normal equations are not positive definite") }
+    return factor.solve(b)
 }

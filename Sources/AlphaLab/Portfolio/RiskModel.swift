@@ -42,6 +42,26 @@ public struct RiskModel: Sendable {
         return (factor, specific)
     }
 
+    /// The daily covariance of the stocks' returns, `X F Xᵀ + D` (row-major, ``tickers``
+    /// squared): what an optimizer weighs a book's risk with.
+    public func covariance() -> [Double] {
+        let n = tickers.count, k = factors.count
+        var out = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in i..<n {
+                var v = 0.0
+                for a in 0..<k where exposures[i * k + a] != 0 {
+                    for b in 0..<k where exposures[j * k + b] != 0 {
+                        v += exposures[i * k + a] * factorCovariance[a * k + b] * exposures[j * k + b]
+                    }
+                }
+                if i == j { v += specificVariance[i] }
+                (out[i * n + j], out[j * n + i]) = (v, v)
+            }
+        }
+        return out
+    }
+
     /// The predicted standard deviation of `weights`' return over `days` trading days.
     public func risk(_ weights: [Double], days: Int = 1) -> Double {
         let v = variance(weights)
@@ -111,7 +131,9 @@ public final class RiskModelEstimator: @unchecked Sendable {
         let (factorReturns, residuals) = (fit.factorReturns, fit.residuals)
         let n = panel.dayCount, k = factorNames.count
         let first = max(1, s - Self.window + 1)
-        guard s < n, s >= first, fit.regressed[first...s].filter({ $0 }).count >= Self.minimumDays else { return nil }
+        guard s < n, s >= first else { return nil }
+        let observations = fit.regressed[first...s].filter { $0 }.count
+        guard observations >= Self.minimumDays else { return nil }
         let decay = pow(0.5, 1 / Self.halfLife)
         // Exponential weights on days first...s (newest heaviest), summing to 1.
         var weights = (first...s).map { pow(decay, Double(s - $0)) }
@@ -148,7 +170,7 @@ public final class RiskModelEstimator: @unchecked Sendable {
         }
         return RiskModel(date: panel.calendar[s], tickers: tickers, symbols: tickers.map { panel.tickers[$0] }, factors: factorNames,
                          exposures: exposures, factorCovariance: covariance, specificVariance: specific,
-                         observations: fit.regressed[first...s].filter { $0 }.count)
+                         observations: observations)
     }
 
     /// The factor returns realised from close `start` to close `end`, each factor's summed.

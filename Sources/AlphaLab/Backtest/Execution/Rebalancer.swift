@@ -53,13 +53,14 @@ public struct Rebalancer: PeriodExecution {
 
     public func heldWeights(atClose day: Int) -> [Int: Double] {
         // A position without a close that day is marked at its last one.
-        let values = Dictionary(uniqueKeysWithValues: portfolio.positions.map { t, p in
+        // In ticker order (``Portfolio/tickers``): a dictionary's order is no order, and sums must repeat exactly.
+        let tickers = portfolio.tickers
+        let values = tickers.map { t in
             let price = panel.settlementPrice(ticker: t, day: day + 1)
-            return (t, price.isFinite ? p.shares * price : 0)
-        })
-        // Summed in ticker order: a dictionary's order is no order, and sums must repeat exactly.
-        let total = portfolio.cash + values.keys.sorted().reduce(0) { $0 + values[$1]! }
-        return total > 0 ? values.mapValues { $0 / total } : [:]
+            return price.isFinite ? portfolio.shares(t) * price : 0
+        }
+        let total = portfolio.cash + values.reduce(0, +)
+        return total > 0 ? Dictionary(uniqueKeysWithValues: zip(tickers, values.map { $0 / total })) : [:]
     }
 
     public mutating func execute(_ orders: PeriodOrders) -> PeriodOutcome {

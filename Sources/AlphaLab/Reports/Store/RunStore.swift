@@ -214,19 +214,7 @@ enum LedgerColumns {
     }
 
     /// ``parseReturns(_:)`` of a C string, in place.
-    static func parseReturns(cString start: UnsafePointer<CChar>) -> [Double] {
-        var values: [Double] = []
-        values.reserveCapacity(64)
-        var cursor = UnsafeMutablePointer(mutating: start)
-        while cursor.pointee != 0 {
-            var next: UnsafeMutablePointer<CChar>?
-            let x = strtod(cursor, &next)
-            guard let next, next != cursor else { break }
-            values.append(x)
-            cursor = next.pointee == 0x2C ? next + 1 : next
-        }
-        return values
-    }
+    static func parseReturns(cString start: UnsafePointer<CChar>) -> [Double] { NumberList.leading(cString: start) }
 
     /// The columns a sample reads, and a sample from them (NULL columns as nil).
     static let sampleQuery = "SELECT config_hash, returns, active_returns, claim, risk_free, rebalance FROM trials WHERE family = "
