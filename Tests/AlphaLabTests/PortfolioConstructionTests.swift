@@ -82,4 +82,32 @@ struct PortfolioConstructionTests {
         let warning = try #require(result.warnings.first { $0.hasPrefix("optimizer:") })
         #expect(warning.contains("\(result.periods.count) of \(result.periods.count) periods kept their book") && warning.contains("max_position 0.05 x 10 names < 1"), "\(warning)")
     }
+
+    /// Each invested period's predicted tracking error to SPY, annualised, under the risk model at its scoring close.
+    static func trackingErrors(_ result: ExperimentResult) throws -> [Double] {
+        let panel = market.panel
+        return try result.periods.filter { $0.cashReason == nil && !$0.picks.isEmpty }.map { p in
+            let s = try #require(panel.calendar.index(of: p.scoringDate))
+            let model = try #require(market.riskModels.model(at: s, tickers: p.picks.map { panel.tickerIndex[$0.ticker]! }))
+            return (try #require(model.activeVariance(p.picks.map(\.weight))) * 252).squareRoot()
+        }
+    }
+
+    @Test("max_tracking_error holds the book's predicted tracking error to SPY within the bound at every decision; a bound the picks cannot meet keeps the book with a warning")
+    func trackingError() throws {
+        let free = try Self.trackingErrors(WalkForward(config: Self.optimized { $0.maxPosition = 0.3 }, dataset: Self.market).run())
+        let result = try WalkForward(config: Self.optimized { ($0.maxPosition, $0.maxTrackingError) = (0.3, 0.08) }, dataset: Self.market).run()
+        let bounded = try Self.trackingErrors(result)
+        print("tracking error: median \(Statistics.median(free)) free, \(Statistics.median(bounded)) under max_tracking_error 0.08")
+        // The bound binds: without it most books track further than 8% a year.
+        #expect(Statistics.median(free) > 0.09, "\(Statistics.median(free))")
+        // Every period the optimizer solved tracks within the bound (one that kept its book says so in the warning).
+        let kept = result.warnings.first { $0.hasPrefix("optimizer:") }
+        let within = bounded.filter { $0 <= 0.08 * 1.001 }.count
+        #expect(within >= bounded.count * 9 / 10 && bounded.count > 100, "\(within) of \(bounded.count); \(kept ?? "")")
+
+        let impossible = try WalkForward(config: Self.optimized { ($0.maxTrackingError, $0.startYear) = (0.001, 2016) }, dataset: Self.market).run()
+        let warning = try #require(impossible.warnings.first { $0.hasPrefix("optimizer:") })
+        #expect(warning.contains("max_tracking_error 0.1% cannot hold: the closest book the candidates allow tracks at"), "\(warning)")
+    }
 }

@@ -40,6 +40,8 @@
 ---@field execution? "rebalance"|"round_trip" rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)
 ---@field no_trade_band? number rebalance: skip trims and top-ups smaller than this fraction of the target weight
 ---@field hold_buffer? number rebalance: a held name stays while its rank among the candidates is within hold_buffer x top_n; new names fill the free slots by rank (1: hold the top_n only)
+---@field book? "long_only"|"long_short" long_only (the seed's: fully invested, against SPY) or long_short (dollar-neutral: the best top_n long and the worst top_n short, 100% of equity each side, against cash; shorts pay borrow_bps)
+---@field borrow_bps? number book = long_short: what a short pays to borrow, basis points of its value a year
 ---@field weighting? "equal"|"inverse_volatility"|"score_rank"|"optimized" equal, inverse_volatility (1 / 60-day volatility at the scoring close), score_rank (proportional to rank among the picks) or optimized (the risk model and a QP: alpha from the scores minus risk_aversion x risk minus turnover_penalty x costs, under max_position and the neutrality constraints)
 ---@field risk_aversion? number weighting = optimized: weight of the predicted variance over the period against alpha
 ---@field turnover_penalty? number weighting = optimized: multiple of the cost model's one-way cost charged on each unit traded (0: trades are free to the optimizer)
@@ -47,6 +49,7 @@
 ---@field beta_neutral? boolean weighting = optimized: hold the portfolio's beta exposure to the universe's
 ---@field sector_neutral? boolean weighting = optimized: hold each sector within 5 points of its share of the universe's members
 ---@field max_turnover? number weighting = optimized: the largest one-way turnover of a period, a fraction of equity; 0 is no limit
+---@field max_tracking_error? number weighting = optimized, long_only: the largest predicted tracking error to the benchmark, annualised (0.05 is 5%); 0 is no limit
 ---@field cost_model? "flat"|"square_root" flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either
 ---@field half_spread_bps? number square_root cost model: half the bid-ask spread, basis points
 ---@field impact_coefficient? number square_root cost model: the market impact coefficient k
@@ -683,7 +686,7 @@ function Model:save(folder) end
 ---@field sharpe number annualised Sharpe ratio over a 4% risk-free rate
 ---@field signal_timing string prior_close (honest) or same_day_close (the seed's look-ahead)
 ---@field sortino number annualised Sortino ratio over a 4% risk-free rate
----@field spy_return number SPY's open-to-open return over the same periods
+---@field spy_return number the benchmark's return over the same periods: SPY's open to open, 0 for a long_short book (its benchmark is cash)
 ---@field start_date string the first decision date
 ---@field strategy string the scorer's description
 ---@field total_return number compounded net return over the run (0.25 is +25%)

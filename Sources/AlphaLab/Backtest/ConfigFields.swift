@@ -86,6 +86,8 @@ extension ExperimentConfig {
         choice("execution", "rebalance (hold what stays, trade the difference; costs on traded notional) or round_trip (the seed's: sell everything and buy the picks every period)", \.execution),
         number("no_trade_band", "rebalance: skip trims and top-ups smaller than this fraction of the target weight", \.noTradeBand),
         number("hold_buffer", "rebalance: a held name stays while its rank among the candidates is within hold_buffer x top_n; new names fill the free slots by rank (1: hold the top_n only)", \.holdBuffer),
+        choice("book", "long_only (the seed's: fully invested, against SPY) or long_short (dollar-neutral: the best top_n long and the worst top_n short, 100% of equity each side, against cash; shorts pay borrow_bps)", \.book),
+        number("borrow_bps", "book = long_short: what a short pays to borrow, basis points of its value a year", \.borrowBps),
         choice("weighting", "equal, inverse_volatility (1 / 60-day volatility at the scoring close), score_rank (proportional to rank among the picks) or optimized (the risk model and a QP: alpha from the scores minus risk_aversion x risk minus turnover_penalty x costs, under max_position and the neutrality constraints)", \.weighting),
         number("risk_aversion", "weighting = optimized: weight of the predicted variance over the period against alpha", \.riskAversion),
         number("turnover_penalty", "weighting = optimized: multiple of the cost model's one-way cost charged on each unit traded (0: trades are free to the optimizer)", \.turnoverPenalty),
@@ -93,6 +95,7 @@ extension ExperimentConfig {
         flag("beta_neutral", "weighting = optimized: hold the portfolio's beta exposure to the universe's", \.betaNeutral),
         flag("sector_neutral", "weighting = optimized: hold each sector within 5 points of its share of the universe's members", \.sectorNeutral),
         number("max_turnover", "weighting = optimized: the largest one-way turnover of a period, a fraction of equity; 0 is no limit", \.maxTurnover),
+        number("max_tracking_error", "weighting = optimized, long_only: the largest predicted tracking error to the benchmark, annualised (0.05 is 5%); 0 is no limit", \.maxTrackingError),
         choice("cost_model", "flat (slippage_bps) or square_root (half_spread_bps + impact_coefficient x daily vol x sqrt(traded / 20-day dollar volume)); transaction_cost_bps on top of either", \.costModelKind),
         number("half_spread_bps", "square_root cost model: half the bid-ask spread, basis points", \.halfSpreadBps),
         number("impact_coefficient", "square_root cost model: the market impact coefficient k", \.impactCoefficient),
@@ -106,7 +109,8 @@ extension ExperimentConfig {
     /// Fields added after trials were first hashed: a trial hash includes them only when
     /// they differ from their default, so a config's trials from before keep their identity.
     static let hashedWhenSet: Set<String> = ["risk_free_rate", "claim", "retrain_mode", "full_refit_weeks", "risk_aversion", "turnover_penalty",
-                                             "max_position", "beta_neutral", "sector_neutral", "max_turnover"]
+                                             "max_position", "beta_neutral", "sector_neutral", "max_turnover", "book", "borrow_bps",
+                                             "max_tracking_error"]
 
     /// The field called `key`, if there is one.
     public static func field(named key: String) -> ConfigField? { fields.first { $0.key == key } }

@@ -29,10 +29,11 @@ public struct DecisionPipeline {
         public var scores: [Double]
         /// The scored members that pass the filters.
         public var candidates: [Selection.Candidate]
-        /// The picks, best first, and their target weights.
+        /// The picks, best first (a long-short book's longs, then its shorts), and their
+        /// target weights (negative for a short).
         public var picks: [Selection.Candidate]
         public var weights: [Double]
-        /// Whether the picks are too few to invest (fewer than min_stocks / 2, or none).
+        /// Whether the picks are too few to invest (fewer than min_stocks / 2, or none, on either side of the book).
         public var tooFew: Bool
         /// Under `weighting = optimized`, why the period kept its book instead (nil when it did not).
         public var keptBook: String? = nil
@@ -40,26 +41,34 @@ public struct DecisionPipeline {
 
     /// Scores with `scorer` the members at scoring day `s` for the decision at `decisionDay`
     /// (period `period`, retraining or not) and decides; with a `tradingDay`, only
-    /// candidates that open on it (a live decision's open is not known yet). `held`: the
-    /// tickers held into the decision, for the rank buffer; `heldWeights`, their shares of
-    /// the book at the scoring close, for the optimizer's turnover.
+    /// candidates that open on it (a live decision's open is not known yet). `held` and
+    /// `shorted`: the tickers held long and short into the decision, for the rank buffer;
+    /// `heldWeights`, their shares of the book at the scoring close, for the optimizer's turnover.
     public func decide(scorer: inout any Scorer, decisionDay: Int, scoringDay s: Int, period: Int, retrain: Bool,
-                       tradingDay: Int?, held: Set<Int> = [], heldWeights: [Int: Double] = [:]) throws -> Decision {
+                       tradingDay: Int?, held: Set<Int> = [], shorted: Set<Int> = [], heldWeights: [Int: Double] = [:]) throws -> Decision {
         var rule: any PickRule = selection
         return try decide(scorer: &scorer, rule: &rule, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
-                          tradingDay: tradingDay, held: held, heldWeights: heldWeights)
+                          tradingDay: tradingDay, held: held, shorted: shorted, heldWeights: heldWeights)
     }
 
     /// ``decide(scorer:decisionDay:scoringDay:period:retrain:tradingDay:held:)`` with the picks
     /// chosen by `rule` instead of the config's selection (the verdict's placebo).
     public func decide(scorer: inout any Scorer, rule: inout any PickRule, decisionDay: Int, scoringDay s: Int, period: Int,
-                       retrain: Bool, tradingDay: Int?, held: Set<Int> = [], heldWeights: [Int: Double] = [:]) throws -> Decision {
+                       retrain: Bool, tradingDay: Int?, held: Set<Int> = [], shorted: Set<Int> = [],
+                       heldWeights: [Int: Double] = [:]) throws -> Decision {
         let members = universe.members(day: s)
         let context = ScoringContext(dataset: dataset, decisionDay: decisionDay, scoringDay: s, period: period, retrain: retrain,
                                      tickers: members, universe: universe)
         let scores = try scorer.scores(context)
         let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
-        var picks = rule.pick(candidates, held: held, period: period)
+        let longs = rule.pick(candidates, held: held, period: period, side: .long)
+        var shorts: [Selection.Candidate] = []
+        if config.book == .longShort {
+            let taken = Set(longs.map(\.ticker))
+            shorts = rule.pick(candidates.filter { !taken.contains($0.ticker) }, held: shorted, period: period, side: .short)
+        }
+        let tooFew = [longs] + (config.book == .longShort ? [shorts] : [])
+        var picks = longs + shorts
         let weights: [Double]
         var keptBook: String? = nil
         if config.weighting == .optimized {
@@ -67,10 +76,12 @@ public struct DecisionPipeline {
                 .construct(picks: picks, candidates: candidates, members: members, held: heldWeights, scoringDay: s)
             (picks, weights, keptBook) = (built.picks, built.weights, built.fallback)
         } else {
-            weights = config.weighting.weights(picks, panel: dataset.panel, scoringDay: s)
+            // Each side's weights sum to its whole: +1 for the longs, -1 for the shorts.
+            weights = config.weighting.weights(longs, panel: dataset.panel, scoringDay: s)
+                + config.weighting.weights(shorts, panel: dataset.panel, scoringDay: s).map { -$0 }
         }
         return Decision(members: members, scores: scores, candidates: candidates, picks: picks, weights: weights,
-                        tooFew: Double(picks.count) < Double(config.minStocks) / 2 || picks.isEmpty, keptBook: keptBook)
+                        tooFew: tooFew.contains { Double($0.count) < Double(config.minStocks) / 2 || $0.isEmpty }, keptBook: keptBook)
     }
 
     /// The members with a score that pass the filters at scoring day `s` and, with a

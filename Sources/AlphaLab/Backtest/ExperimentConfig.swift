@@ -72,6 +72,10 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Under `rebalance`, a held name stays while its rank among the candidates is within
     /// `holdBuffer x topN` (1: only the top_n are held, the seed's rule).
     public var holdBuffer = 1.0
+    /// Long only (the seed's) or dollar-neutral long-short (``Book``).
+    public var book = Book.longOnly
+    /// What a short pays to borrow its shares, basis points of its value a year.
+    public var borrowBps = 50.0
     /// How the picks share the portfolio.
     public var weighting = Weighting.equal
     /// Under `weighting = .optimized` (``PortfolioConstruction``): the weight of predicted
@@ -86,6 +90,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     public var sectorNeutral = false
     /// The largest one-way turnover a period may trade (a fraction of equity); 0 is no limit.
     public var maxTurnover = 0.0
+    /// Under a long-only book, the largest predicted tracking error to the benchmark, annualised; 0 is no limit.
+    public var maxTrackingError = 0.0
     /// How a fill's cost is estimated.
     public var costModelKind = CostModelKind.flat
     /// Half the bid-ask spread under the square-root cost model, in basis points.
@@ -167,6 +173,14 @@ public struct ExperimentConfig: Sendable, Equatable {
         if !(halfSpreadBps >= 0 && halfSpreadBps < 10_000) { throw fail("half_spread_bps", "must be in [0, 10000), got \(halfSpreadBps)") }
         if !(impactCoefficient >= 0 && impactCoefficient.isFinite) { throw fail("impact_coefficient", "must not be negative, got \(impactCoefficient)") }
         if !(maxADVPct >= 0 && maxADVPct <= 1) { throw fail("max_adv_pct", "must be in [0, 1], got \(maxADVPct)") }
+        if !(borrowBps >= 0 && borrowBps < 10_000) { throw fail("borrow_bps", "must be in [0, 10000), got \(borrowBps)") }
+        if !(maxTrackingError >= 0 && maxTrackingError < 1) { throw fail("max_tracking_error", "must be in [0, 1) (annualised), got \(maxTrackingError)") }
+        if maxTrackingError > 0, weighting != .optimized {
+            throw fail("max_tracking_error", "needs weighting = optimized: only the optimizer can hold a book near the benchmark")
+        }
+        if maxTrackingError > 0, book == .longShort {
+            throw fail("max_tracking_error", "applies to a long_only book: a long_short book's benchmark is cash, its risk is all tracking error")
+        }
         if maxADVPct > 0, execution == .roundTrip {
             throw fail("max_adv_pct", "needs execution = rebalance: round_trip always buys and sells the whole book")
         }

@@ -36,7 +36,8 @@ public struct ExperimentResult: Sendable, Equatable {
         public var netReturn: Double
         /// What the picks returned, held or not (the shadow return while in cash).
         public var picksReturn: Double
-        /// SPY open to open over the same days.
+        /// The benchmark over the same days: SPY open to open, or 0 for a long-short book
+        /// (its benchmark is cash, ``Book/longShort``).
         public var spyReturn: Double
         /// Equity after the period.
         public var equity: Double
@@ -152,7 +153,7 @@ public struct ExperimentResult: Sendable, Equatable {
         var lines = warnings.map { "!! " + $0 }
         let span = startDate.map { "\($0) .. \(endDate!)" } ?? "no periods"
         lines.append("\(name): \(span), \(periods.count) \(config.rebalance == .weekly ? "weeks" : "months"), \(retrains) retrains, \(config.signalTiming.rawValue), \(config.execution.rawValue)")
-        lines.append("  return \(pct(metrics.totalReturn))  SPY \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
+        lines.append("  return \(pct(metrics.totalReturn))  \(config.book.benchmarkName) \(pct(spyReturn))  excess \(pct(excessReturn)) (t \(num(excessTStat)))  CAGR \(pct(metrics.cagr))")
         lines.append("  Sharpe \(num(metrics.sharpe))  Sortino \(num(metrics.sortino))  max drawdown \(rate(metrics.maxDrawdown))  win rate \(rate(metrics.winRate))")
         var trading = "  turnover \(rate(turnover)) a period (names \(rate(nameTurnover)))  cost drag \(rate(costDrag)) a year  held \(String(format: "%.1f", holdingDays)) days"
         if unfilledFraction > 0 { trading += "  unfilled \(rate(unfilledFraction))" }

@@ -76,7 +76,7 @@ public struct ResultField: Sendable {
         },
         .number("calmar", \.metrics.calmar, "CAGR over the maximum drawdown"),
         .number("win_rate", \.metrics.winRate, column: true, "share of periods with a positive return"),
-        .number("spy_return", \.spyReturn, column: true, "SPY's open-to-open return over the same periods"),
+        .number("spy_return", \.spyReturn, column: true, "the benchmark's return over the same periods: SPY's open to open, 0 for a long_short book (its benchmark is cash)"),
         .number("excess_return", \.excessReturn, column: true, "total_return - spy_return"),
         .number("excess_t_stat", \.excessTStat, "t-statistic of the mean per-period excess return over SPY"),
         .integer("weeks_traded", \.weeksTraded, "periods holding positions"),

@@ -3,7 +3,8 @@
 struct RunRecorder {
     let config: ExperimentConfig
     let panel: Panel
-    /// SPY's ticker position, when the data has a benchmark.
+    /// SPY's ticker position, when the data has a benchmark and the book is judged against it
+    /// (a long-short book's benchmark is cash, which earns nothing here).
     private let spy: Int?
     private(set) var periods: [ExperimentResult.Period] = []
     /// Equity after the last period recorded (initial_cash before the first).
@@ -17,7 +18,7 @@ struct RunRecorder {
     init(config: ExperimentConfig, panel: Panel) {
         self.config = config
         self.panel = panel
-        spy = panel.benchmark.flatMap { panel.tickerIndex[$0] }
+        spy = config.book == .longShort ? nil : panel.benchmark.flatMap { panel.tickerIndex[$0] }
         equity = config.initialCash
     }
 
@@ -44,7 +45,7 @@ struct RunRecorder {
             previousHoldings = []
         }
         let d = orders.decisionDay, exit = orders.exitDay, picks = orders.picks
-        let spyReturn = spy.map { ForwardReturn.realised(panel, ticker: $0, entryDay: d, exitDay: exit) } ?? .nan
+        let spyReturn = config.book == .longShort ? 0 : spy.map { ForwardReturn.realised(panel, ticker: $0, entryDay: d, exitDay: exit) } ?? .nan
         periods.append(.init(
             date: panel.calendar[d], exitDate: panel.calendar[exit], scoringDate: panel.calendar[orders.scoringDay],
             netReturn: outcome.periodReturn, picksReturn: outcome.picksReturn, spyReturn: spyReturn, equity: equity,

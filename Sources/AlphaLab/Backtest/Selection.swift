@@ -2,9 +2,11 @@
 /// the verdict's placebo (``MatchedPlacebo``) draws at random with the run's turnover. A
 /// rule may keep state from period to period: periods are decided in order, once each.
 public protocol PickRule {
-    /// The picks of period `period`, best first, from `candidates` (the scored members that
-    /// pass the universe filter); `held`: the tickers held into the decision.
-    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int) -> [Selection.Candidate]
+    /// The picks of period `period` for `side` of the book, best first, from `candidates`
+    /// (the scored members that pass the universe filter, less the other side's picks);
+    /// `held`: the tickers held on that side into the decision. A long-short book asks
+    /// for its longs, then its shorts.
+    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int, side: Side) -> [Selection.Candidate]
 }
 
 /// Turns scores into picks: rank (descending, or ascending when inverted), drop what
@@ -69,7 +71,19 @@ public struct Selection: PickRule, Sendable, Equatable {
         return pick(candidates, ranked: best(candidates.count, of: candidates), complete: true)!
     }
 
-    public func pick(_ candidates: [Candidate], held: Set<Int>, period: Int) -> [Candidate] { pick(candidates, held: held) }
+    public func pick(_ candidates: [Candidate], held: Set<Int>, period: Int, side: Side) -> [Candidate] {
+        (side == .long ? self : shorting).pick(candidates, held: held)
+    }
+
+    /// The selection of a long-short book's shorts: the worst `topN` by the same signal,
+    /// under the same sector cap and hold buffer; the momentum filter is a rule for buying
+    /// and leaves shorts alone.
+    public var shorting: Selection {
+        var s = self
+        s.invert.toggle()
+        s.momentumThreshold = nil
+        return s
+    }
 
     /// Candidates that the momentum filter and the sector cap admit, taken group by group in
     /// order, at most `limit` from each group and `count` in all (a rule that orders

@@ -21,10 +21,10 @@ public struct TargetPortfolio: Sendable {
         public var weight: Double
         /// The last close, at which shares are counted.
         public var close: Double
-        /// Whole shares of `weight` of the capital at `close`.
+        /// Whole shares of `weight` of the capital at `close` (negative: a short).
         public var shares: Int
         /// With a stop-loss: the stop the position gets if it fills at `close`
-        /// (close x (1 - stop_loss_pct); the real stop is the fill x the same).
+        /// (close x (1 - stop_loss_pct), a short's close x (1 + stop_loss_pct); the real stop is the fill x the same).
         public var stop: Double?
     }
 
@@ -49,7 +49,7 @@ public struct TargetPortfolio: Sendable {
     /// The target of `config` on `dataset` for the next trading day after the stocks' last
     /// bar (past it only the benchmark's series goes on, and nothing could be bought), or
     /// for `date` (a trading day after the data's first; the data is cut at its scoring close).
-    /// `held`: the tickers held now, which the rank buffer (hold_buffer) keeps while they rank well.
+    /// `held`: the tickers held long now, which the rank buffer (hold_buffer) keeps while they rank well.
     /// `equityMarks`: the account's equity at past decisions' opens, for the circuit breaker.
     public static func compute(config: ExperimentConfig, dataset full: Dataset, date: Day? = nil, capital: Double,
                                held: Set<String> = [], equityMarks: [EquityMark]? = nil) throws -> TargetPortfolio {
@@ -90,7 +90,7 @@ public struct TargetPortfolio: Sendable {
         let positions: [Position] = tooFew || tripped ? [] : zip(picks, chosen.weights).map { c, w in
             let close = panel.value(.close, ticker: c.ticker, day: s)
             return Position(ticker: panel.tickers[c.ticker], sector: c.sector, score: c.score, weight: w, close: close,
-                            shares: Int((w * capital / close).rounded(.down)), stop: stop?.level(below: close))
+                            shares: Int((w * capital / close).rounded(.towardZero)), stop: stop?.level(w < 0 ? .short : .long, from: close))
         }
         let cashReason = tooFew ? "too few picks (\(picks.count), min_stocks \(config.minStocks))"
             : tripped ? "the circuit breaker is tripped" : nil

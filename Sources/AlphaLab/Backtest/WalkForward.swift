@@ -122,7 +122,7 @@ public struct WalkForward {
             let retrain = p % config.retrainWeeks == 0
             if retrain && scorer is ModelScorer { recorder.retrains += 1 }
             let decision = try pipeline.decide(scorer: &scorer, rule: &rule, decisionDay: d, scoringDay: s, period: p, retrain: retrain, tradingDay: d,
-                                               held: execution.held, heldWeights: config.weighting == .optimized ? execution.heldWeights(atClose: s) : [:])
+                                               held: execution.held, shorted: execution.shorted, heldWeights: config.weighting == .optimized ? execution.heldWeights(atClose: s) : [:])
             if let kept = decision.keptBook { keptBooks.append(kept) }
             explaining?.record(scores: decision.scores, members: decision.members, scorer: scorer, retrain: retrain, date: panel.calendar[d])
             let ic = measuresQuality ? recorder.addQuality(decision, selection: pipeline.selection, entryDay: d, exitDay: exit) : .nan

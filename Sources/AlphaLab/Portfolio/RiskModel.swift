@@ -22,6 +22,35 @@ public struct RiskModel: Sendable {
     public let specificVariance: [Double]
     /// Days of factor returns behind the covariance (days of the window with a regression).
     public let observations: Int
+    /// The benchmark (SPY) as the model sees it, when the data has one with enough history.
+    public var benchmark: Benchmark? = nil
+
+    /// A benchmark in the model's terms: its exposures, from a time-series regression of
+    /// its daily returns on the factor returns over the model's window (the same
+    /// exponential weights), and the variance of what the factors leave over.
+    public struct Benchmark: Sendable {
+        public var exposures: [Double]
+        public var specificVariance: Double
+    }
+
+    /// The predicted daily variance of `weights`' return less the benchmark's (the square
+    /// of the tracking error); nil without a benchmark.
+    public func activeVariance(_ weights: [Double]) -> Double? {
+        guard let benchmark else { return nil }
+        let k = factors.count
+        let x = zip(factorExposure(weights), benchmark.exposures).map { $0 - $1 }
+        var factor = 0.0
+        for a in 0..<k { for b in 0..<k { factor += x[a] * factorCovariance[a * k + b] * x[b] } }
+        return factor + zip(weights, specificVariance).reduce(0) { $0 + $1.0 * $1.0 * $1.1 } + benchmark.specificVariance
+    }
+
+    /// `X F b`: each stock's daily covariance with the benchmark (nil without one).
+    public func benchmarkCovariance() -> [Double]? {
+        guard let benchmark else { return nil }
+        let k = factors.count
+        let fb = (0..<k).map { a in (0..<k).reduce(0.0) { $0 + factorCovariance[a * k + $1] * benchmark.exposures[$1] } }
+        return tickers.indices.map { i in (0..<k).reduce(0.0) { $0 + exposures[i * k + $1] * fb[$1] } }
+    }
 
     /// The exposure of `weights` (aligned with ``tickers``) to each factor.
     public func factorExposure(_ weights: [Double]) -> [Double] {
@@ -168,9 +197,43 @@ public final class RiskModelEstimator: @unchecked Sendable {
             for j in 0..<styleCount { exposures[i * k + j] = styles[i * styleCount + j] }
             if sectorOf[t] >= 0 { exposures[i * k + styleCount + sectorOf[t]] = 1 }
         }
-        return RiskModel(date: panel.calendar[s], tickers: tickers, symbols: tickers.map { panel.tickers[$0] }, factors: factorNames,
-                         exposures: exposures, factorCovariance: covariance, specificVariance: specific,
-                         observations: observations)
+        var model = RiskModel(date: panel.calendar[s], tickers: tickers, symbols: tickers.map { panel.tickers[$0] }, factors: factorNames,
+                              exposures: exposures, factorCovariance: covariance, specificVariance: specific,
+                              observations: observations)
+        model.benchmark = benchmark(days: first...s, weights: weights, factorReturns: factorReturns, regressed: fit.regressed)
+        return model
+    }
+
+    /// The benchmark's exposures over `days` (weighted by `weights`): a weighted least-squares
+    /// regression of its close-to-close returns on the days' factor returns; nil without a
+    /// benchmark or with fewer than ``minimumDays`` days of its returns.
+    private func benchmark(days: ClosedRange<Int>, weights: [Double], factorReturns: [[Double]], regressed: [Bool]) -> RiskModel.Benchmark? {
+        guard let symbol = panel.benchmark, let spy = panel.tickerIndex[symbol] else { return nil }
+        let k = factorNames.count
+        var gram = [Double](repeating: 0, count: k * k), rhs = [Double](repeating: 0, count: k)
+        var used: [(day: Int, weight: Double, y: Double)] = []
+        for (w, u) in zip(weights, days) where regressed[u] && u >= 1 {
+            let y = panel.value(.close, ticker: spy, day: u) / panel.value(.close, ticker: spy, day: u - 1) - 1
+            guard y.isFinite else { continue }
+            used.append((u, w, y))
+            let f = factorReturns[u]
+            for a in 0..<k where f[a] != 0 {
+                rhs[a] += w * f[a] * y
+                for b in 0..<k { gram[a * k + b] += w * f[a] * f[b] }
+            }
+        }
+        guard used.count >= Self.minimumDays else { return nil }
+        // Sectors without members have empty columns; a whisper of ridge keeps the fit posed.
+        let scale = (0..<k).map { gram[$0 * k + $0] }.max() ?? 1
+        for a in 0..<k { gram[a * k + a] += gram[a * k + a] == 0 ? 1 : scale * 1e-8 }
+        guard let b = try? choleskySolve(gram, rhs, size: k) else { return nil }
+        var residual = 0.0, mass = 0.0
+        for (u, w, y) in used {
+            let e = y - dot(factorReturns[u], b)
+            residual += w * e * e
+            mass += w
+        }
+        return RiskModel.Benchmark(exposures: b, specificVariance: residual / mass)
     }
 
     /// The factor returns realised from close `start` to close `end`, each factor's summed.

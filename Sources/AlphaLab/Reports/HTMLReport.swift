@@ -102,7 +102,8 @@ public struct HTMLReport {
         return body
     }
 
-    /// The runs' equity as cumulative returns, SPY over the first run's span dashed: one SVG document.
+    /// The runs' equity as cumulative returns, the first run's benchmark (SPY, or cash for a
+    /// long-short book) over its span dashed: one SVG document.
     public func cumulativeChart() -> String {
         var lines = results.enumerated().map { i, r in
             SVGChart.Series(name: r.name, points: r.equityCurve.map { ($0.date, $0.value / r.config.initialCash - 1) }, color: color(i))
@@ -113,9 +114,9 @@ public struct HTMLReport {
                 spy *= 1 + (p.spyReturn.isFinite ? p.spyReturn : 0)
                 return (p.exitDate, spy - 1)
             }
-            lines.append(.init(name: "SPY", points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
+            lines.append(.init(name: first.config.book.benchmarkName, points: points.map { (date: $0.0, value: $0.1) }, color: "#333333", dashed: true))
         }
-        return SVGChart.lines(lines, title: "Cumulative return against SPY")
+        return SVGChart.lines(lines, title: "Cumulative return against \(results.first?.config.book.benchmarkName ?? "SPY")")
     }
 
     /// The point-in-time universe's price coverage by year, for the runs that have one:

@@ -1,19 +1,30 @@
 import Foundation
 
 /// How many names a run held each period and which of them it kept from the period before,
-/// by rank: the holding structure a placebo copies, so that it trades as much as the run.
+/// by rank, on each side of its book: the holding structure a placebo copies, so that it
+/// trades as much as the run.
 struct HoldingStructure: Sendable, Equatable {
-    /// Per period, the run's picks best first: true where the name was held the period before.
+    /// Per period, the run's long picks best first: true where the name was held the period before.
     var kept: [[Bool]]
+    /// The same for its shorts (the picks of negative weight; empty lists for a long-only book).
+    var keptShort: [[Bool]]
 
     /// The structure of `result`'s picks.
     init(_ result: ExperimentResult) {
-        var previous = Set<String>()
-        kept = result.periods.map { period in
-            defer { previous = Set(period.picks.map(\.ticker)) }
-            return period.picks.map { previous.contains($0.ticker) }
+        func structure(_ side: Side) -> [[Bool]] {
+            var previous = Set<String>()
+            return result.periods.map { period in
+                let picks = period.picks.filter { ($0.weight < 0) == (side == .short) }
+                defer { previous = Set(picks.map(\.ticker)) }
+                return picks.map { previous.contains($0.ticker) }
+            }
         }
+        kept = structure(.long)
+        keptShort = structure(.short)
     }
+
+    /// The pattern of `side` in period `period`.
+    func pattern(_ side: Side, period: Int) -> [Bool] { side == .long ? kept[period] : keptShort[period] }
 }
 
 /// The cost-matched placebo: random books with the run's holding structure. Each period it
@@ -25,12 +36,12 @@ struct HoldingStructure: Sendable, Equatable {
 /// the run's: a placebo turns over and pays what the run pays and differs from it only in
 /// skill. (Shuffling scores across all candidates instead replaces most of the book every
 /// period: such placebos pay several times the run's costs, and a run "beats" them on costs.)
-struct MatchedPlacebo: PickRule {
+public struct MatchedPlacebo: PickRule {
     let structure: HoldingStructure
     let selection: Selection
     let seed: UInt64
-    /// The previous picks' ranks (0 best).
-    private var previous: [Int: Int] = [:]
+    /// The previous picks' ranks (0 best), longs and shorts.
+    private var previous: [Int: Int] = [:], previousShort: [Int: Int] = [:]
 
     init(structure: HoldingStructure, selection: Selection, seed: UInt64) {
         self.structure = structure
@@ -38,13 +49,31 @@ struct MatchedPlacebo: PickRule {
         self.seed = seed
     }
 
-    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int) -> [Selection.Candidate] {
+    /// The placebo of `result` drawn from `seed`: its holding structure, its config's filters.
+    public init(matching result: ExperimentResult, seed: UInt64) {
+        self.init(structure: HoldingStructure(result), selection: Selection(config: result.config), seed: seed)
+    }
+
+    public mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int, side: Side) -> [Selection.Candidate] {
+        if side == .short {
+            // Each side draws on its own: the shorts from their own stream and history.
+            var other = MatchedPlacebo(structure: structure, selection: selection.shorting, seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
+            other.previous = previousShort
+            let picks = other.draw(candidates, pattern: structure.pattern(.short, period: period), period: period)
+            previousShort = other.previous
+            return picks
+        }
+        return draw(candidates, pattern: structure.pattern(.long, period: period), period: period)
+    }
+
+    /// Random picks with the kept-and-new `pattern` of the run's side in `period`.
+    private mutating func draw(_ candidates: [Selection.Candidate], pattern: [Bool], period: Int) -> [Selection.Candidate] {
         var random = RandomSource(seed: seed &+ UInt64(period) &* 0x9E37_79B9_7F4A_7C15)
         var kept = candidates.filter { previous[$0.ticker] != nil }
         var fresh = candidates.filter { previous[$0.ticker] == nil }
         kept.shuffle(using: &random)
         fresh.shuffle(using: &random)
-        let pattern = structure.kept[period], count = pattern.count
+        let count = pattern.count
         // As many kept names as the run kept (those the filters still admit), then new ones,
         // then more kept ones only if the candidates run out.
         var chosen = selection.admitting([(kept, pattern.filter { $0 }.count), (fresh, count)], count: count)

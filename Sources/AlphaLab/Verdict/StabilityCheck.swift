@@ -24,14 +24,15 @@ enum StabilityCheck {
         return (years, halves)
     }
 
-    static func judge(years: [Verdict.Span], halves: [Verdict.Span], rules: VerdictRules) -> VerdictCheck {
+    /// `benchmark`: what the excess is over (``Book/benchmarkName``).
+    static func judge(years: [Verdict.Span], halves: [Verdict.Span], rules: VerdictRules, benchmark: String = "SPY") -> VerdictCheck {
         let positive = years.filter { $0.excessReturn > 0 }.count
         let share = years.isEmpty ? 0 : Double(positive) / Double(years.count)
         let halvesPositive = halves.filter { $0.excessReturn > 0 }.count
-        let rule = "pass when >= \(Format.rate(rules.stabilityPass)) of years and both halves beat SPY; fail below \(Format.rate(rules.stabilityFail)) or when neither half does; insufficient below \(Int(rules.stabilityMinYears)) years"
+        let rule = "pass when >= \(Format.rate(rules.stabilityPass)) of years and both halves beat \(benchmark); fail below \(Format.rate(rules.stabilityFail)) or when neither half does; insufficient below \(Int(rules.stabilityMinYears)) years"
         if Double(years.count) < rules.stabilityMinYears {
             return VerdictCheck(kind: .stability, outcome: .insufficient,
-                                figure: "not enough evidence: \(years.count) calendar year\(years.count == 1 ? "" : "s") (\(positive) beat SPY); at least \(Int(rules.stabilityMinYears)) are needed to judge stability",
+                                figure: "not enough evidence: \(years.count) calendar year\(years.count == 1 ? "" : "s") (\(positive) beat \(benchmark)); at least \(Int(rules.stabilityMinYears)) are needed to judge stability",
                                 rule: rule, details: years.map { "\($0.label): excess \(Format.pct($0.excessReturn)) (t \(Format.num($0.tStat)))" })
         }
         let outcome: VerdictCheck.Outcome = share < rules.stabilityFail || halvesPositive == 0 ? .fail
@@ -39,7 +40,7 @@ enum StabilityCheck {
         let details = years.map { "\($0.label): excess \(Format.pct($0.excessReturn)) (t \(Format.num($0.tStat)))" }
             + halves.map { "\($0.label): excess \(Format.pct($0.excessReturn)) (t \(Format.num($0.tStat)))" }
         return VerdictCheck(kind: .stability, outcome: outcome,
-                            figure: "\(positive) of \(years.count) years beat SPY (\(Format.rate(share))); halves \(halves.map { Format.pct($0.excessReturn) }.joined(separator: " and "))",
+                            figure: "\(positive) of \(years.count) years beat \(benchmark) (\(Format.rate(share))); halves \(halves.map { Format.pct($0.excessReturn) }.joined(separator: " and "))",
                             rule: rule, details: details)
     }
 }

@@ -14,7 +14,7 @@ extension Verdict {
         }
         lines.append("  \(start) .. \(end), \(config.rebalance.rawValue), \(config.execution.rawValue), \(config.signalTiming.rawValue), universe \(config.universe), data \(dataFingerprint.prefix(8))")
         if let given {
-            lines.append("  return \(Format.pct(given.totalReturn)), excess over SPY \(Format.pct(given.excessReturn)) (t \(Format.num(given.excessTStat))), Sharpe \(Format.num(given.sharpe))")
+            lines.append("  return \(Format.pct(given.totalReturn)), excess over \(config.book.benchmarkName) \(Format.pct(given.excessReturn)) (t \(Format.num(given.excessTStat))), Sharpe \(Format.num(given.sharpe))")
         }
         if let evidence { lines.append("  " + evidence.summary) }
         lines.append("")

@@ -70,7 +70,7 @@ public struct VerdictRunner {
         let spans = StabilityCheck.spans(given)
         var checks = [TimingCheck.judge(given: given, twin: timing, rules: options.rules), costs.check, universe.check, selection,
                       PlaceboTest.judge(placebo, periods: given.periods.count, rules: options.rules),
-                      StabilityCheck.judge(years: spans.years, halves: spans.halves, rules: options.rules)]
+                      StabilityCheck.judge(years: spans.years, halves: spans.halves, rules: options.rules, benchmark: config.book.benchmarkName)]
         if let retraining = try retrainingAudit(given: given, tape: tape, twins: &twins) { checks.append(retraining.check) }
         let verdict = Verdict(name: config.name, config: config, start: given.startDate?.description ?? "", end: given.endDate?.description ?? "",
                               dataFingerprint: given.dataFingerprint, checks: checks, rules: options.rules, twins: twins,

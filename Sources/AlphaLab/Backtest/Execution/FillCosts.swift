@@ -6,11 +6,21 @@ public struct FillCosts: Sendable {
     public let model: any CostModel
     /// Fraction of each fill's notional paid on top (transaction_cost_bps / 10000).
     public let transactionCost: Double
+    /// What a short pays to borrow its shares, a fraction of its value a year (borrow_bps / 10000).
+    public let borrow: Double
 
     /// The costs `config` asks for.
     public init(config: ExperimentConfig) {
         model = config.costModel
         transactionCost = config.transactionCostBps / 10_000
+        borrow = config.borrowBps / 10_000
+    }
+
+    /// The borrow fee of a short worth `value` dollars when opened at day `from`'s open and
+    /// closed on day `to`, by calendar days (fees accrue over weekends and holidays too).
+    public func borrowFee(_ panel: Panel, value: Double, from: Int, to: Int) -> Double {
+        guard borrow > 0, to > from else { return 0 }
+        return abs(value) * borrow * Double(panel.calendar[to].ordinal - panel.calendar[from].ordinal) / 365
     }
 
     /// The price fraction of trading `notional` dollars of ticker `t`, judged on the data

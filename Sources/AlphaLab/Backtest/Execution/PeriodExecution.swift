@@ -8,10 +8,12 @@ public protocol PeriodExecution {
     mutating func execute(_ orders: PeriodOrders) -> PeriodOutcome
     /// Trading days each closed position was held, in the order they closed.
     var holdingDays: [Int] { get }
-    /// The tickers held into the next decision (the rank buffer keeps them while they rank well).
+    /// The tickers held long into the next decision (the rank buffer keeps them while they rank well).
     var held: Set<Int> { get }
+    /// The tickers held short into the next decision.
+    var shorted: Set<Int> { get }
     /// Each held ticker's share of the book marked at close `day` (the scoring close of
-    /// the next decision): where an optimizer's turnover is counted from.
+    /// the next decision), negative for a short: where an optimizer's turnover is counted from.
     func heldWeights(atClose day: Int) -> [Int: Double]
 }
 
@@ -23,7 +25,8 @@ public struct PeriodOrders: Sendable {
     public var exitDay: Int
     /// The close the decision was made at.
     public var scoringDay: Int
-    /// The picks, best first, and their target weights.
+    /// The picks, best first (a long-short book's longs, then its shorts), and their target
+    /// weights (negative for a short).
     public var picks: [Selection.Candidate]
     public var weights: [Double]
     /// Why the period holds cash instead of the picks (nil: invested).

@@ -1,7 +1,8 @@
 /// The seed's execution model (`execution = "round_trip"`): every period buys each pick
 /// at the decision day's open plus its cost fraction and sells it at the next decision
 /// day's open minus it, or earlier by the stop-loss, paying costs on the whole book
-/// twice a period.
+/// twice a period. A pick of negative weight (a `long_short` book's short) is sold short
+/// at the open and covered at the exit, and pays the borrow fee for the days between.
 ///
 /// Its book is flat between periods, so its state is its equity and the holding days
 /// of the positions it closed.
@@ -13,6 +14,7 @@ public struct RoundTrip: PeriodExecution {
     public private(set) var holdingDays: [Int] = []
     /// Nothing: every position is sold at the period's end.
     public var held: Set<Int> { [] }
+    public var shorted: Set<Int> { [] }
     /// Nothing is held into a decision.
     public func heldWeights(atClose day: Int) -> [Int: Double] { [:] }
 
@@ -34,10 +36,18 @@ public struct RoundTrip: PeriodExecution {
         let panel = pricing.panel, d = orders.decisionDay
         for i in orders.picks.indices {
             let open = panel.value(.open, ticker: orders.picks[i].ticker, day: d), trade = legs.trades[i]
-            let shares = orders.weights[i] * startEquity / trade.entry, exitPrice = trade.exit / (1 - legs.fractions[i])
-            outcome.traded += shares * (open + exitPrice)
-            outcome.costs += shares * (trade.entry - open + exitPrice - trade.exit)
-                + 2 * pricing.costs.transactionCost * orders.weights[i] * startEquity
+            let size = abs(orders.weights[i]) * startEquity
+            let shares = size / trade.entry
+            if orders.weights[i] < 0 {
+                let exitPrice = trade.exit / (1 + legs.fractions[i])
+                outcome.traded += shares * (open + exitPrice)
+                outcome.costs += shares * (open - trade.entry + trade.exit - exitPrice) + 2 * pricing.costs.transactionCost * size
+                    + pricing.costs.borrowFee(panel, value: size, from: d, to: trade.exitDay)
+            } else {
+                let exitPrice = trade.exit / (1 - legs.fractions[i])
+                outcome.traded += shares * (open + exitPrice)
+                outcome.costs += shares * (trade.entry - open + exitPrice - trade.exit) + 2 * pricing.costs.transactionCost * size
+            }
             holdingDays.append(trade.exitDay - d)
         }
         return outcome
@@ -51,7 +61,7 @@ public struct RoundTripPricing: Sendable {
     public let panel: Panel
     public let costs: FillCosts
     public let stop: StopRule?
-    /// Whether the picks are equally weighted (their mean return, the seed's sum).
+    /// Whether the picks are equally weighted and all long (their mean return, the seed's sum).
     public let equalWeights: Bool
 
     /// The round trips `config` asks for on `panel`.
@@ -59,16 +69,16 @@ public struct RoundTripPricing: Sendable {
         self.panel = panel
         costs = FillCosts(config: config)
         stop = StopRule(config: config)
-        equalWeights = config.weighting == .equal
+        equalWeights = config.weighting == .equal && config.book == .longOnly
     }
 
     /// One position's life.
     public struct Trade: Sendable, Equatable {
-        /// Buy fill (open x (1 + fraction)).
+        /// Entry fill: a buy at open x (1 + fraction), a short sale at open x (1 - fraction).
         public var entry: Double
-        /// Sell fill (exit price x (1 - fraction)).
+        /// Exit fill: a sale at the exit price x (1 - fraction), a cover at it x (1 + fraction).
         public var exit: Double
-        /// Return net of the cost fraction and transaction costs.
+        /// Return net of the cost fraction and transaction costs (and a short's borrow fee).
         public var netReturn: Double
         /// The day the position was closed on (the next decision day when held through).
         public var exitDay: Int
@@ -80,7 +90,8 @@ public struct RoundTripPricing: Sendable {
     public struct Legs: Sendable {
         public var trades: [Trade]
         public var fractions: [Double]
-        /// The picks' return: their mean when equally weighted, else the weighted sum.
+        /// The picks' return: their mean when equally weighted and long, else the sum of each
+        /// trade's return times its weight's size (a short's return is what it kept of its sale).
         public var picksReturn: Double
     }
 
@@ -89,27 +100,33 @@ public struct RoundTripPricing: Sendable {
         let fractions = zip(orders.picks, orders.weights).map { c, w in
             costs.fraction(panel, ticker: c.ticker, notional: w * equity, scoringDay: orders.scoringDay)
         }
-        let trades = zip(orders.picks, fractions).map { c, f in
-            trade(ticker: c.ticker, fraction: f, entryDay: orders.decisionDay, exitDay: orders.exitDay)!
+        let trades = orders.picks.indices.map { i in
+            trade(ticker: orders.picks[i].ticker, fraction: fractions[i], side: orders.weights[i] < 0 ? .short : .long,
+                  entryDay: orders.decisionDay, exitDay: orders.exitDay)!
         }
         let picksReturn = trades.isEmpty ? 0
             : equalWeights ? trades.reduce(0) { $0 + $1.netReturn } / Double(trades.count)
-            : zip(trades, orders.weights).reduce(0) { $0 + $1.0.netReturn * $1.1 }
+            : zip(trades, orders.weights).reduce(0) { $0 + $1.0.netReturn * abs($1.1) }
         return Legs(trades: trades, fractions: fractions, picksReturn: picksReturn)
     }
 
-    /// The trade of ticker `t` entered at the open of `entryDay` and held until the open
-    /// of `exitDay` or the ``StopRule``'s breach, each fill paying `fraction` of the price;
-    /// nil when it cannot be bought (no open that day). A ticker without an open on
-    /// `exitDay` (delisted, halted) is sold at its ``Panel/holdingPrice(ticker:day:)``.
-    public func trade(ticker t: Int, fraction: Double, entryDay: Int, exitDay: Int) -> Trade? {
+    /// The trade of ticker `t` on `side` entered at the open of `entryDay` and held until
+    /// the open of `exitDay` or the ``StopRule``'s breach, each fill paying `fraction` of the
+    /// price; nil when it cannot be entered (no open that day). A ticker without an open on
+    /// `exitDay` (delisted, halted) is closed at its ``Panel/holdingPrice(ticker:day:)``,
+    /// its delisting value for a short too.
+    public func trade(ticker t: Int, fraction: Double, side: Side = .long, entryDay: Int, exitDay: Int) -> Trade? {
         let open = panel.value(.open, ticker: t, day: entryDay)
         guard open.isFinite, open > 0 else { return nil }
-        let entry = open * (1 + fraction)
-        let breach = stop.flatMap { $0.breach(panel, ticker: t, level: $0.level(below: entry), days: entryDay..<exitDay, gapsFrom: entryDay + 1) }
+        let entry = open * (1 + side.sign * fraction)
+        let breach = stop.flatMap {
+            $0.breach(panel, ticker: t, level: $0.level(side, from: entry), side: side, days: entryDay..<exitDay, gapsFrom: entryDay + 1)
+        }
         let exitPrice = breach?.price ?? ForwardReturn.exitPrice(panel, ticker: t, exitDay: exitDay, fallback: open)
-        let exit = exitPrice * (1 - fraction)
-        return Trade(entry: entry, exit: exit, netReturn: exit / entry - 1 - 2 * costs.transactionCost,
-                     exitDay: breach?.day ?? exitDay, stopped: breach != nil)
+        let exit = exitPrice * (1 - side.sign * fraction)
+        let closed = breach?.day ?? exitDay
+        let netReturn = side == .long ? exit / entry - 1 - 2 * costs.transactionCost
+            : 1 - exit / entry - 2 * costs.transactionCost - costs.borrowFee(panel, value: 1, from: entryDay, to: closed)
+        return Trade(entry: entry, exit: exit, netReturn: netReturn, exitDay: closed, stopped: breach != nil)
     }
 }
