@@ -37,17 +37,13 @@ for i, c in ipairs(constructions) do
   suites[i] = audit.suite(data, options, c.overrides, { log = log, label = "running the suite: " .. c.label, only = cli.only(options) })
 end
 
---- The slope of the run's period returns on SPY's.
+--- The run's realised beta to SPY, from the periods with both returns.
 local function beta(r)
-  local xs, ys = {}, {}
+  local returns, spy = {}, {}
   for _, w in ipairs(r:weeks()) do
-    if w.spy_return and w["return"] then xs[#xs + 1], ys[#ys + 1] = w.spy_return, w["return"] end
+    if w.spy_return and w["return"] then returns[#returns + 1], spy[#spy + 1] = w["return"], w.spy_return end
   end
-  local n, sx, sy = #xs, 0, 0
-  for i = 1, n do sx, sy = sx + xs[i], sy + ys[i] end
-  local mx, my, sxy, sxx = sx / n, sy / n, 0, 0
-  for i = 1, n do sxy, sxx = sxy + (xs[i] - mx) * (ys[i] - my), sxx + (xs[i] - mx) ^ 2 end
-  return sxx > 0 and sxy / sxx or nil
+  return audit.beta(returns, spy)
 end
 
 local rows, ratios = {}, {}

@@ -19,6 +19,20 @@ local M = {}
 local format = require "format"
 local pct, num = format.pct, format.num
 
+--- The realised beta of `returns` to `benchmark` (period by period, the same length):
+--- the least-squares slope; nil when the benchmark does not vary.
+---@param returns number[]
+---@param benchmark number[]
+---@return number|nil
+function M.beta(returns, benchmark)
+  local xs, ys = benchmark, returns
+  local n, sx, sy = #xs, 0, 0
+  for i = 1, n do sx, sy = sx + xs[i], sy + ys[i] end
+  local mx, my, sxy, sxx = sx / n, sy / n, 0, 0
+  for i = 1, n do sxy, sxx = sxy + (xs[i] - mx) * (ys[i] - my), sxx + (xs[i] - mx) ^ 2 end
+  return sxx > 0 and sxy / sxx or nil
+end
+
 --- Runs the Phase 1 suite for an audit: the experiments `settings.only` keeps (all
 --- when nil; none with `settings.phase_one = false`), after the configs of
 --- `settings.first`, with the script's span, retraining, execution and universe options

@@ -8,6 +8,7 @@ extension LabModule {
     /// lab.factor's figures options: horizons, quantiles and the decay curve.
     static func factorOptions(_ o: LuaOptions, _ call: LuaCall) throws -> FactorOptions {
         var options = FactorOptions()
+        options.attribution = try o.boolean("attribution") ?? true
         if let horizons = try o.integers("horizons") {
             guard !horizons.isEmpty, horizons.allSatisfy({ $0 >= 1 }) else { throw call.argumentError(3, "option 'horizons' must be positive numbers of days") }
             options.horizons = horizons
@@ -70,7 +71,7 @@ extension LabModule {
                 } else {
                     signals.append(try FactorSignal.result(r.result, panel: panel, horizon: try o.integer("horizon")))
                 }
-                return try results(signals.map { try FactorAnalysis.analyze($0, panel: panel, options: options) }, list: signals.count > 1, call)
+                return try results(signals.map { try FactorAnalysis.analyze($0, dataset: dataset, options: options) }, list: signals.count > 1, call)
             }
 
             let days = try scoringDays(o, panel: panel, call)
@@ -86,7 +87,7 @@ extension LabModule {
                     }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
                 }
                 let signal = try FactorSignal.scorer(scorer, name: "lua function", dataset: dataset, days: days, universe: universe)
-                return try results([try FactorAnalysis.analyze(signal, panel: panel, options: options)], list: false, call)
+                return try results([try FactorAnalysis.analyze(signal, dataset: dataset, options: options)], list: false, call)
             case LUA_TSTRING where FeatureCatalog.feature(named: try call.string(2)) != nil:
                 let reports = try FactorAnalysis.analyze(features: [try call.string(2)], dataset: dataset, days: days, universe: universe, options: options)
                 return try results(reports, list: false, call)

@@ -152,6 +152,7 @@ extension LabOptionSet {
         decay?: boolean|integer[] -- true: the IC at horizons 1..60, or a list of horizons
         horizon?: integer -- for a result: one horizon's predictions instead of the combined score
         by_horizon?: boolean -- for a result: the combined score and each horizon's, one factor each
+        attribution?: boolean -- the top-minus-bottom book's risk attribution (default true; false is faster)
         """)
 
     static let factorReport = LabOptionSet("FactorReportOptions", owner: "lab.factor_report", """

@@ -77,6 +77,11 @@ let benchmarks: [Benchmark] = [
         the verdict as a statistical test: N null and N planted synthetic markets (200 each): each \
         headline's rate with its 95% interval against the size and power targets
         """) { try calibrationBenchmark($0) },
+    Benchmark(name: "optimizer", usage: "[DATA_DIR] [RUNS]", summary: """
+        portfolio construction: the risk model for all of sp500 at every weekly scoring close 2005-2020, \
+        then one rebalance of every sp500 name under sector, beta, position, turnover and tracking-error \
+        constraints, and one of 3,000 names on a synthetic market (medians of RUNS, default 5)
+        """) { try optimizerBenchmark(dataDir: Benchmark.argument($0, 0, "../shared/data"), runs: Int(Benchmark.argument($0, 1, "5")) ?? 5) },
     Benchmark(name: "fuzz", usage: "[--cases N]", summary: """
         the CSV importers' properties on N mutated seed files (10,000): violations, refusals and cases \
         a second (run from the repository)

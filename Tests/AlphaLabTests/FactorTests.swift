@@ -93,6 +93,27 @@ struct FactorTests {
         #expect(q.first == q.min() && q.last == q.max() && q[0] < q[1] && q[3] < q[4] && q[1] < q[3], "\(q)")
     }
 
+    @Test("The tear sheet's risk attribution: 12-1 momentum's top-minus-bottom book loads on the momentum style, its parts add up to its return, and the page draws it")
+    func spreadAttribution() throws {
+        let days = FactorSignal.scoringDays(Self.planted.panel, cadence: .weekly, from: Day("2010-01-01")!, through: Day("2014-12-31")!)
+        let signal = try FactorSignal.feature("MOM_12_1", dataset: Self.planted, days: days, universe: try Self.planted.universe(named: "all"))
+        var options = FactorOptions()
+        options.attribution = true
+        let report = try FactorAnalysis.analyze(signal, dataset: Self.planted, options: options)
+        let a = try #require(report.attribution)
+        let momentum = try #require(a.factors.firstIndex(of: "momentum")), reversal = try #require(a.factors.firstIndex(of: "reversal"))
+        print("momentum spread: exposures \(zip(a.factors, a.meanExposures).map { "\($0) \(String(format: "%+.2f", $1))" })")
+        // Long the winners, short the losers: far more momentum than any other style, a dollar-neutral book no sector bet.
+        #expect(a.meanExposures[momentum] > 1.5 && a.meanExposures.indices.allSatisfy { $0 == momentum || abs(a.meanExposures[$0]) < a.meanExposures[momentum] })
+        #expect(abs(a.meanExposures[a.factors.count - 1]) < 1e-9 && a.periods.count > 200)
+        #expect(abs(a.meanExposures[reversal]) < a.meanExposures[momentum])
+        for p in a.periods { #expect(abs(p.contributions.reduce(0, +) + p.specificReturn - p.bookReturn) < 1e-12) }
+        let page = FactorTearSheet(title: "t", reports: [report]).render()
+        #expect(page.contains("Risk attribution of the top-minus-bottom book") && page.contains("Cumulative contribution to return"))
+        // Off by default: an analysis on the panel alone, or without the option, has none.
+        #expect(try FactorAnalysis.analyze(signal, dataset: Self.planted).attribution == nil)
+    }
+
     /// 35 features at three horizons are 105 tests: by chance alone one |t| in 20 families
     /// of that size would pass 3.5. Bonferroni's bar for a family-wise 5% is
     /// Phi^-1(1 - 0.05 / (2 x 105)) = 3.49; every t must stay below it.

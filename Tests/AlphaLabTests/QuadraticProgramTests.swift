@@ -88,13 +88,17 @@ struct QuadraticProgramTests {
         var osqp_objective: Double?
     }
 
-    static func references(_ problems: [QuadraticProgram]) throws -> [Reference] {
+    /// cvxpy's and OSQP's solutions of `problems`; with `balls` (a matrix, a center and a
+    /// radius for each problem: `‖B x - c‖ ≤ r` as well), cvxpy's alone.
+    static func references(_ problems: [QuadraticProgram], balls: [([[Double]], [Double], Double)] = []) throws -> [Reference] {
         guard let python = ProcessInfo.processInfo.environment["ALPHALAB_TEST_PYTHON"] else {
             throw ReferenceError(description: "ALPHALAB_TEST_PYTHON is not set: the references come from cvxpy and OSQP in the virtual environment tools/test.sh makes (run the suite with tools/test.sh)")
         }
         func bound(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
-        let json = problems.map { p -> [String: Any] in
-            ["p": p.p, "q": p.q, "a": p.a, "lower": p.lower.map(bound), "upper": p.upper.map(bound)]
+        let json = problems.enumerated().map { i, p -> [String: Any] in
+            var problem: [String: Any] = ["p": p.p, "q": p.q, "a": p.a, "lower": p.lower.map(bound), "upper": p.upper.map(bound)]
+            if i < balls.count { problem["ball"] = ["b": balls[i].0, "center": balls[i].1, "radius": balls[i].2] }
+            return problem
         }
         let file = Fixtures.temporaryFolder() + "/problems.json"
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))

@@ -32,6 +32,17 @@ struct ScriptTests {
         #expect(Double(String(free.1))! > Double(String(ratio.1))!, "a penalty trades less than none")
     }
 
+    @Test("Scores to books: long only against SPY, long-short against cash; the beta-neutral book's realised beta is near zero")
+    func portfolioBooks() throws {
+        let r = try Self.script("portfolio_books.lua", ["--tickers", "40", "--start", "2015", "--end", "2016", "--cache", Self.out + "/cache", "--quiet"])
+        #expect(r.status == 0, "\(r.err)")
+        for book in ["equal top-N, long only", "optimized, long only, tracking error <= 10%", "equal, long-short", "optimized, long-short, beta-neutral"] {
+            #expect(r.out.contains(book), "\(book): \(r.out)")
+        }
+        let beta = try #require(r.out.firstMatch(of: /optimized, long-short, beta-neutral +\S+ +\S+ +\S+ +\S+ +\S+ +([-+0-9.]+)/))
+        #expect(abs(Double(String(beta.1))!) < 0.15, "\(r.out)")
+    }
+
     static let names = ["0_Baseline_Current", "1_Signal_Inversion", "2_Momentum_Features", "3_Long_Horizon_Weights",
                         "4_ML_Momentum_Hybrid", "5_Stop_Loss", "6_Combined_Improvements", "7_Pure_Momentum_ML"]
 
@@ -39,7 +50,7 @@ struct ScriptTests {
     func everyScriptIsCovered() throws {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: Fixtures.root.appendingPathComponent("scripts").path).sorted()
         #expect(scripts == ["construction_audit.lua", "execution_audit.lua", "factor_tearsheet.lua", "lookahead_audit.lua", "ml_improvement_experiments.lua", "momentum_vs_spy.lua", "phase2_validation.lua",
-                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "retraining_audit.lua", "survivorship_audit.lua", "turnover_audit.lua"])
+                            "phase3_robustness.lua", "phase4_out_of_sample.lua", "portfolio_books.lua", "retraining_audit.lua", "survivorship_audit.lua", "turnover_audit.lua"])
     }
 
     @Test("Phase 1, then Phases 2-4 on its results; a re-run reuses the trainings from the disk cache")

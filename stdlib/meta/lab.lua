@@ -141,6 +141,7 @@
 ---@field decay? boolean|integer[] true: the IC at horizons 1..60, or a list of horizons
 ---@field horizon? integer for a result: one horizon's predictions instead of the combined score
 ---@field by_horizon? boolean for a result: the combined score and each horizon's, one factor each
+---@field attribution? boolean the top-minus-bottom book's risk attribution (default true; false is faster)
 
 ---lab.factor_report's options
 ---@class FactorReportOptions
@@ -928,15 +929,16 @@ function lab.deflated_sharpe(sharpe, trials, variance, periods, skew, kurtosis) 
 ---  A factor prints its summary; f:table() has every figure; f:report(path) writes an
 ---  HTML tear sheet (lab.factor_report(list, path) for several).
 ---  Options:
----    dates       the scoring dates (default "weekly")
----    start       first year or "YYYY-MM-DD"
----    end         last year or "YYYY-MM-DD"
----    horizons    forward-return horizons in trading days (default {1, 5, 20})
----    quantiles   quantiles the signal is cut into (default 5)
----    universe    "all" (default), or a point-in-time universe
----    decay       true: the IC at horizons 1..60, or a list of horizons
----    horizon     for a result: one horizon's predictions instead of the combined score
----    by_horizon  for a result: the combined score and each horizon's, one factor each
+---    dates        the scoring dates (default "weekly")
+---    start        first year or "YYYY-MM-DD"
+---    end          last year or "YYYY-MM-DD"
+---    horizons     forward-return horizons in trading days (default {1, 5, 20})
+---    quantiles    quantiles the signal is cut into (default 5)
+---    universe     "all" (default), or a point-in-time universe
+---    decay        true: the IC at horizons 1..60, or a list of horizons
+---    horizon      for a result: one horizon's predictions instead of the combined score
+---    by_horizon   for a result: the combined score and each horizon's, one factor each
+---    attribution  the top-minus-bottom book's risk attribution (default true; false is faster)
 ---@param dataset Dataset
 ---@param signal string|string[]|Result|(fun(ctx: ScoringContext): table)
 ---@param options? FactorOptions

@@ -10,6 +10,9 @@ public struct FactorOptions: Sendable, Equatable {
     public var decayHorizons: [Int] = []
     /// Fewest tickers with a signal and a return for a date to count.
     public var minimumTickers = 10
+    /// Whether an analysis on a dataset adds the top-minus-bottom book's risk attribution
+    /// (off by default: the risk model at every date is the analysis's dearest part).
+    public var attribution = false
 
     public init() {}
 }
@@ -54,6 +57,8 @@ public struct FactorReport: Sendable {
     public var rankAutocorrelation: Double
     /// Mean tickers with a signal per date.
     public var breadth: Double
+    /// The top-minus-bottom book's risk attribution, when asked for and estimable.
+    public var attribution: RiskAttribution? = nil
 
     /// The figures of `horizon`, if analysed.
     public func horizon(_ h: Int) -> Horizon? { horizons.first { $0.horizon == h } }
@@ -116,13 +121,44 @@ public enum FactorAnalysis {
             breadth: Statistics.mean(figures.breadths))
     }
 
+    /// Analyses `signal` on `dataset`; with `options.attribution`, adds its top-minus-bottom
+    /// book's risk attribution (``spreadAttribution(_:dataset:quantiles:)``).
+    public static func analyze(_ signal: FactorSignal, dataset: Dataset, options: FactorOptions = FactorOptions()) throws -> FactorReport {
+        var report = try analyze(signal, panel: dataset.panel, options: options)
+        if options.attribution { report.attribution = spreadAttribution(signal, dataset: dataset, quantiles: options.quantiles) }
+        return report
+    }
+
     /// Analyses several catalog features at once, in parallel (their matrices are the
     /// dataset's, computed once).
     public static func analyze(features names: [String], dataset: Dataset, days: [Int], universe: Universe,
                                options: FactorOptions = FactorOptions()) throws -> [FactorReport] {
         try parallelMap(names.count) { i in
-            Result { try analyze(try FactorSignal.feature(names[i], dataset: dataset, days: days, universe: universe), panel: dataset.panel, options: options) }
+            Result { try analyze(try FactorSignal.feature(names[i], dataset: dataset, days: days, universe: universe), dataset: dataset, options: options) }
         }.map { try $0.get() }
+    }
+
+    /// The risk attribution (``RiskAttribution``) of the signal's top-minus-bottom book:
+    /// at each scoring close the top quantile long and the bottom quantile short, each
+    /// equally weighted and 100% of the book, held to the next scoring close. It says which
+    /// style bets the signal makes and how much of its spread they explain. Nil when the
+    /// risk model has too little history for any date.
+    public static func spreadAttribution(_ signal: FactorSignal, dataset: Dataset, quantiles: Int) -> RiskAttribution? {
+        let panel = dataset.panel
+        guard signal.days.count >= 2 else { return nil }
+        let spacing = max(1, Int(Statistics.median(zip(signal.days, signal.days.dropFirst()).map { Double($1 - $0) }).rounded()))
+        let books = signal.days.enumerated().compactMap { k, s -> RiskAttribution.Book? in
+            let known = signal.values[k].indices.filter { signal.values[k][$0].isFinite }
+            guard known.count >= 2 * quantiles else { return nil }
+            let q = quantileIndices(known.map { signal.values[k][$0] }, quantiles: quantiles)
+            let top = known.indices.filter { q[$0] == quantiles - 1 }.map { signal.tickers[known[$0]] }
+            let bottom = known.indices.filter { q[$0] == 0 }.map { signal.tickers[known[$0]] }
+            let end = min(k + 1 < signal.days.count ? signal.days[k + 1] : s + spacing, panel.dayCount - 1)
+            guard !top.isEmpty, !bottom.isEmpty, end > s else { return nil }
+            return RiskAttribution.Book(date: panel.calendar[s], scoringDay: s, endDay: end, tickers: top + bottom,
+                                        weights: top.map { _ in 1 / Double(top.count) } + bottom.map { _ in -1 / Double(bottom.count) })
+        }
+        return RiskAttribution(books: books, dataset: dataset, periodsPerYear: 252 / Double(spacing))
     }
 
     /// The quantile (0 = lowest) of each value, as `pandas.qcut(ranks, q)` assigns them:

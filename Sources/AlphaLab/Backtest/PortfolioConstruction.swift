@@ -1,7 +1,7 @@
 import Foundation
 
 /// `weighting = "optimized"`: the picks and the names held become weights through the
-/// risk model (``RiskModelEstimator``) and a quadratic program (``QuadraticProgram``), as
+/// risk model (``RiskModelEstimator``) and a quadratic program (``FactorQuadraticProgram``), as
 /// Quantopian's Optimize API with `MaximizeAlpha` and Grinold and Kahn's recipe do it:
 ///
 /// maximise `αᵀw - ½ risk_aversion · wᵀΣw - Σ turnover_penalty · cost_i · |w_i - w0_i|`
@@ -18,15 +18,23 @@ import Foundation
 /// model's one-way fraction for the name plus the transaction cost.
 ///
 /// Under `max_tracking_error` (long only), the book's predicted tracking error to the
-/// benchmark, annualised, stays within the bound (``trackBenchmark``).
+/// benchmark, annualised, stays within the bound: a second-order cone on the model's
+/// factors and specific risks (``trackingRows(_:)``), solved with the rest in one program.
 ///
 /// When the constraints cannot hold together, or no risk model can be estimated yet, the
 /// period keeps the book it holds and the result's warnings say which constraint failed
 /// (never a silent equal weight).
-struct PortfolioConstruction {
-    let config: ExperimentConfig
-    let dataset: Dataset
-    let costs: FillCosts
+public struct PortfolioConstruction {
+    public let config: ExperimentConfig
+    public let dataset: Dataset
+    public let costs: FillCosts
+
+    /// The construction `config` asks for on `dataset`, its turnover priced by `costs`.
+    public init(config: ExperimentConfig, dataset: Dataset, costs: FillCosts) {
+        self.config = config
+        self.dataset = dataset
+        self.costs = costs
+    }
 
     /// Grinold's information coefficient turning z-scores into expected returns.
     static let informationCoefficient = 0.05
@@ -35,20 +43,29 @@ struct PortfolioConstruction {
     /// Under `sector_neutral`, the best candidates of each sector added to the picks, so
     /// that every sector has names to hold.
     static let namesPerSector = 3
+    /// The solver's tolerance (OSQP's absolute and relative; its default is 1e-3): a
+    /// weight, a bound or the tracking error within a millionth is as good as exact for
+    /// a book whose weights round to 1e-6, at a third of the iterations 1e-8 takes.
+    static let tolerance = 1e-7
 
     /// The weights, or the book kept and why.
-    struct Outcome {
-        var picks: [Selection.Candidate]
-        var weights: [Double]
+    public struct Outcome {
+        /// The names held, longs by weight then shorts by size, and their weights.
+        public var picks: [Selection.Candidate]
+        public var weights: [Double]
         /// Why the period kept its book instead (nil when the optimizer solved).
-        var fallback: String?
+        public var fallback: String?
     }
 
     /// Trading days a period holds its weights, for the risk and alpha over it.
     var horizon: Int { config.rebalance == .weekly ? 5 : 21 }
 
-    func construct(picks: [Selection.Candidate], candidates: [Selection.Candidate], members: [Int],
-                   held: [Int: Double], scoringDay s: Int) -> Outcome {
+    /// The book of one decision at scoring close `s`: `picks` (best first; a long-short
+    /// book's longs then shorts) and the `held` names (their signed shares of the book) that
+    /// are still among `candidates`, under the constraints; `members`, the universe's, set
+    /// the sector shares `sector_neutral` holds to.
+    public func construct(picks: [Selection.Candidate], candidates: [Selection.Candidate], members: [Int],
+                          held: [Int: Double], scoringDay s: Int) -> Outcome {
         let panel = dataset.panel
         let date = panel.calendar[s]
         let byTicker = Dictionary(candidates.map { ($0.ticker, $0) }, uniquingKeysWith: { a, _ in a })
@@ -88,13 +105,20 @@ struct PortfolioConstruction {
             return keep("max_position \(config.maxPosition) x \(m) names < 1: the book cannot be fully invested")
         }
 
-        // Covariance over the period, and each name's own risk.
-        let sigma = model.covariance().map { $0 * h }
+        // Each name's own variance over the period, X_i F X_iᵀ + d_i, for its alpha.
+        let f = model.factorCovariance
+        let variance = (0..<m).map { i -> Double in
+            var v = model.specificVariance[i]
+            for a in 0..<k where model.exposures[i * k + a] != 0 {
+                for b in 0..<k { v += model.exposures[i * k + a] * f[a * k + b] * model.exposures[i * k + b] }
+            }
+            return v * h
+        }
         let scores = candidates.map(\.score)
         let mean = Statistics.mean(scores), sd = Statistics.standardDeviation(scores)
         let alpha = pool.indices.map { i -> Double in
             let z = sd > 0 ? (pool[i].score - mean) / sd : 0
-            return Self.informationCoefficient * sigma[i * m + i].squareRoot() * (config.invertSignal ? -z : z)
+            return Self.informationCoefficient * variance[i].squareRoot() * (config.invertSignal ? -z : z)
         }
         let notional = config.initialCash / Double(max(1, config.topN))
         let cost = pool.map { c in
@@ -106,57 +130,76 @@ struct PortfolioConstruction {
         let leaving = held.keys.sorted().filter { !inPool.contains($0) }.reduce(0) { $0 + abs(held[$1]!) }
 
         // Variables: w (m), then u ≥ |w - w0| (m), then for a long-short book g ≥ |w| (m).
+        // The risk term is the model's own shape: risk_aversion x (X F Xᵀ + D) over the period on w.
         let n = (longShort ? 3 : 2) * m
-        var p = [Double](repeating: 0, count: n * n)
-        for i in 0..<m { for j in 0..<m { p[i * n + j] = config.riskAversion * sigma[i * m + j] } }
-        var program = QuadraticProgram(p: p, q: alpha.map { -$0 } + cost + (longShort ? [Double](repeating: 0, count: m) : []))
-        func row(_ fill: (inout [Double]) -> Void) -> [Double] {
-            var r = [Double](repeating: 0, count: n)
-            fill(&r)
-            return r
-        }
+        var loadings = [Double](repeating: 0, count: n * k)
+        for i in 0..<m { for a in 0..<k { loadings[i * k + a] = model.exposures[i * k + a] } }
+        var program = FactorQuadraticProgram(
+            diagonal: (0..<n).map { $0 < m ? config.riskAversion * h * model.specificVariance[$0] : 0 }, loadings: loadings, factorCount: k,
+            factorMatrix: f.map { config.riskAversion * h * $0 }, q: alpha.map { -$0 } + cost + (longShort ? [Double](repeating: 0, count: m) : []))
+        let weights = Array(0..<m)
         if longShort {
-            program.constrain("dollar neutral", row { r in for i in 0..<m { r[i] = 1 } }, 0, 0)
-            program.constrain("gross exposure 200%", row { r in for i in 0..<m { r[2 * m + i] = 1 } }, -.infinity, 2)
+            program.constrain("dollar neutral", weights, weights.map { _ in 1 }, 0, 0)
+            program.constrain("gross exposure 200%", weights.map { 2 * m + $0 }, weights.map { _ in 1 }, -.infinity, 2)
         } else {
-            program.constrain("fully invested", row { r in for i in 0..<m { r[i] = 1 } }, 1, 1)
+            program.constrain("fully invested", weights, weights.map { _ in 1 }, 1, 1)
         }
         for i in 0..<m {
-            program.constrain("max_position", row { $0[i] = 1 }, longShort ? -config.maxPosition : 0, config.maxPosition)
-            program.constrain("turnover", row { $0[m + i] = 1; $0[i] = -1 }, -w0[i], .infinity)
-            program.constrain("turnover", row { $0[m + i] = 1; $0[i] = 1 }, w0[i], .infinity)
+            program.constrain("max_position", [i], [1], longShort ? -config.maxPosition : 0, config.maxPosition)
+            program.constrain("turnover", [m + i, i], [1, -1], -w0[i], .infinity)
+            program.constrain("turnover", [m + i, i], [1, 1], w0[i], .infinity)
             if longShort {
-                program.constrain("gross exposure 200%", row { $0[2 * m + i] = 1; $0[i] = -1 }, 0, .infinity)
-                program.constrain("gross exposure 200%", row { $0[2 * m + i] = 1; $0[i] = 1 }, 0, .infinity)
+                program.constrain("gross exposure 200%", [2 * m + i, i], [1, -1], 0, .infinity)
+                program.constrain("gross exposure 200%", [2 * m + i, i], [1, 1], 0, .infinity)
             }
         }
         if config.maxTurnover > 0 {
             // One-way turnover: half the sum of |changes|, the pool's and the leavers'.
-            program.constrain("max_turnover", row { r in for i in 0..<m { r[m + i] = 0.5 } }, -.infinity, config.maxTurnover - leaving / 2)
+            program.constrain("max_turnover", weights.map { m + $0 }, weights.map { _ in 0.5 }, -.infinity, config.maxTurnover - leaving / 2)
         }
-        if config.betaNeutral, let beta = model.factors.firstIndex(of: RiskStyle.beta.rawValue) {
-            program.constrain("beta_neutral", row { r in for i in 0..<m { r[i] = model.exposures[i * k + beta] } }, 0, 0)
+        // Beta and sectors are factors of the model: their bounds are exposure rows.
+        func factor(_ name: String) -> [Double]? {
+            guard let a = model.factors.firstIndex(of: name) else { return nil }
+            return (0..<k).map { $0 == a ? 1 : 0 }
+        }
+        if config.betaNeutral, let beta = factor(RiskStyle.beta.rawValue) {
+            program.constrainExposure("beta_neutral", beta, 0, 0)
         }
         if config.sectorNeutral, !members.isEmpty {
             // A long-only book holds each sector near its share of the universe; a dollar-neutral one near zero net.
             var shares: [String: Double] = [:]
             for t in members { shares[panel.sector(ofTicker: t), default: 0] += longShort ? 0 : 1 / Double(members.count) }
             for (sector, share) in shares.sorted(by: { $0.key < $1.key }) {
-                program.constrain("sector_neutral (\(sector.isEmpty ? "no sector" : sector))",
-                                  row { r in for i in 0..<m where pool[i].sector == sector { r[i] = 1 } },
-                                  share - Self.sectorBand, share + Self.sectorBand)
+                guard let exposure = factor("sector:" + sector) else { continue }
+                program.constrainExposure("sector_neutral (\(sector.isEmpty ? "no sector" : sector))", exposure,
+                                          share - Self.sectorBand, share + Self.sectorBand)
             }
         }
 
-        var solution = program.solve()
-        if config.maxTrackingError > 0, solution.status == .solved {
-            guard let tracked = trackBenchmark(program, first: solution, model: model, sigma: sigma, weights: m) else {
+        var solution: QuadraticSolution
+        if config.maxTrackingError > 0 {
+            guard let benchmark = model.benchmark else {
                 return keep("max_tracking_error: the data has no benchmark (SPY) with \(RiskModelEstimator.minimumDays) days of history to track")
             }
-            guard tracked.risk <= config.maxTrackingError * 1.0001 else {
-                return keep("max_tracking_error \(Format.rate(config.maxTrackingError)) cannot hold: the closest book the candidates allow tracks at \(Format.rate(tracked.risk)) a year")
+            let limit = config.maxTrackingError
+            // What the benchmark's own residual leaves of the bound.
+            let room = limit * limit - 252 * benchmark.specificVariance
+            guard room > 0 else {
+                return keep("max_tracking_error \(Format.rate(limit)) cannot hold: the benchmark's own risk outside the factors is \(Format.rate((252 * benchmark.specificVariance).squareRoot())) a year")
             }
-            solution = tracked.solution
+            var tracked = program
+            tracked.constrainNorm("max_tracking_error", exposures: Self.trackingRows(model), rows: (0..<m).map { i in
+                FactorQuadraticProgram.Row(indices: [i], values: [(252 * model.specificVariance[i]).squareRoot()])
+            }, center: Self.trackingCenter(model, benchmark) + [Double](repeating: 0, count: m), radius: room.squareRoot())
+            solution = tracked.solve(tolerance: Self.tolerance)
+            // A bound out of reach: a certificate names it, or (a cone's certificate can
+            // converge slowly) the iterations run out; the closest book says how far it is.
+            if solution.status == .iterationLimit || solution.conflict.contains("max_tracking_error"),
+               let closest = closestTracking(program, model: model, weights: m), closest > limit {
+                return keep("max_tracking_error \(Format.rate(limit)) cannot hold: the closest book the candidates allow tracks at \(Format.rate(closest)) a year")
+            }
+        } else {
+            solution = program.solve(tolerance: Self.tolerance)
         }
         switch solution.status {
         case .solved where longShort:
@@ -179,50 +222,33 @@ struct PortfolioConstruction {
         }
     }
 
-    /// `max_tracking_error`: a tracking error bound is a quadratic constraint, which a QP
-    /// cannot state, so the active variance joins the objective with a multiplier μ found
-    /// by search (the Lagrangian of the bound: the least μ whose book tracks within it is
-    /// the constrained optimum). Returns the solution and its annualised tracking error,
-    /// the smallest the search reached when none is within the bound; nil without a benchmark.
-    private func trackBenchmark(_ program: QuadraticProgram, first: QuadraticSolution, model: RiskModel, sigma: [Double],
-                                weights m: Int) -> (solution: QuadraticSolution, risk: Double)? {
+    /// `max_tracking_error` as a norm bound: the annualised tracking error
+    /// `√(252 (Xᵀw - b)ᵀ F (Xᵀw - b) + 252 Σ w² d + 252 d_b)` is within the limit when
+    /// `‖Lᵀ(Xᵀw - b), √(252 d) w‖ ≤ √(limit² - 252 d_b)`, `L Lᵀ = 252 F` (Cholesky) and
+    /// `b` the benchmark's exposures. The factor part's rows: the columns of `L` as exposure
+    /// coefficients.
+    static func trackingRows(_ model: RiskModel) -> [[Double]] {
+        let k = model.factors.count
+        let factor = Cholesky(model.factorCovariance.map { 252 * $0 }, size: k)
+        return (0..<k).map { c in (0..<k).map { a in factor.l[a * k + c] } }
+    }
+
+    /// The factor part's center, `Lᵀ b`.
+    static func trackingCenter(_ model: RiskModel, _ benchmark: RiskModel.Benchmark) -> [Double] {
+        trackingRows(model).map { dot($0, benchmark.exposures) }
+    }
+
+    /// The least annualised tracking error `program`'s constraints allow: its objective
+    /// replaced by the active variance (`½ wᵀ 2(X F Xᵀ + D) w - 2 (X F b)ᵀ w`, daily); nil
+    /// when that program has no solution either.
+    private func closestTracking(_ program: FactorQuadraticProgram, model: RiskModel, weights m: Int) -> Double? {
         guard let covariance = model.benchmarkCovariance() else { return nil }
-        let h = Double(horizon), n = program.variables
-        func trackingError(_ x: QuadraticSolution) -> Double {
-            var w = Array(x.x[0..<m]).map { $0 < 1e-6 ? 0 : $0 }
-            let total = w.reduce(0, +)
-            w = w.map { $0 / total }
-            return (model.activeVariance(w)! * 252).squareRoot()
-        }
-        func solve(_ mu: Double) -> QuadraticSolution {
-            var p = program
-            for i in 0..<m {
-                for j in 0..<m { p.p[i * n + j] += 2 * mu * sigma[i * m + j] }
-                p.q[i] -= 2 * mu * covariance[i] * h
-            }
-            return p.solve()
-        }
-        let limit = config.maxTrackingError
-        var best = (solution: first, risk: trackingError(first))
-        guard best.risk > limit else { return best }
-        // Grow μ by 4 until the book tracks within the bound, then bisect (geometrically).
-        var low = 0.0, high = max(1, config.riskAversion)
-        while true {
-            let x = solve(high)
-            guard x.status == .solved else { return best }
-            let risk = trackingError(x)
-            if risk <= limit { best = (x, risk); break }
-            if risk < best.risk { best = (x, risk) }
-            if high > 1e7 { return best }
-            (low, high) = (high, high * 4)
-        }
-        for _ in 0..<8 {
-            let mid = low == 0 ? high / 4 : (low * high).squareRoot()
-            let x = solve(mid)
-            guard x.status == .solved else { break }
-            let risk = trackingError(x)
-            if risk <= limit { (best, high) = ((x, risk), mid) } else { low = mid }
-        }
-        return best
+        var closest = program
+        closest.diagonal = program.diagonal.indices.map { $0 < m ? 2 * model.specificVariance[$0] : 0 }
+        closest.factorMatrix = model.factorCovariance.map { 2 * $0 }
+        closest.q = program.q.indices.map { $0 < m ? -2 * covariance[$0] : 0 }
+        let solution = closest.solve(tolerance: Self.tolerance)
+        guard solution.status == .solved, let active = model.activeVariance(Array(solution.x[0..<m])) else { return nil }
+        return (active * 252).squareRoot()
     }
 }

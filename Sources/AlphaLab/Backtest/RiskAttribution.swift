@@ -97,17 +97,46 @@ public struct RiskAttribution: Sendable, Equatable, Codable {
     /// The specific part's mean share of predicted variance.
     public var meanSpecificShare: Double { 1 - meanRiskShares.reduce(0, +) }
 
+    /// One book to attribute: `weights` of `tickers` (panel positions) set at scoring close
+    /// `scoringDay`, held to close `endDay`.
+    public struct Book: Sendable {
+        public var date: Day
+        public var scoringDay: Int
+        public var endDay: Int
+        public var tickers: [Int]
+        public var weights: [Double]
+
+        public init(date: Day, scoringDay: Int, endDay: Int, tickers: [Int], weights: [Double]) {
+            self.date = date
+            self.scoringDay = scoringDay
+            self.endDay = endDay
+            self.tickers = tickers
+            self.weights = weights
+        }
+    }
+
     /// The attribution of `result`'s invested periods on `dataset` (nil when no period has
     /// a risk model: too little history before the first decision).
     public init?(result: ExperimentResult, dataset: Dataset) {
+        let panel = dataset.panel
+        let books = result.periods.compactMap { p -> Book? in
+            guard p.cashReason == nil, !p.picks.isEmpty, let s = panel.calendar.index(of: p.scoringDate),
+                  let exit = panel.calendar.index(of: p.exitDate) else { return nil }
+            let tickers = p.picks.compactMap { panel.tickerIndex[$0.ticker] }
+            guard tickers.count == p.picks.count else { return nil }
+            return Book(date: p.date, scoringDay: s, endDay: max(s, exit - 1), tickers: tickers, weights: p.picks.map(\.weight))
+        }
+        self.init(books: books, dataset: dataset, periodsPerYear: result.config.rebalance.periodsPerYear)
+    }
+
+    /// The attribution of `books` on `dataset`, `periodsPerYear` of them a year (nil when
+    /// no book has a risk model: too little history before the first).
+    public init?(books: [Book], dataset: Dataset, periodsPerYear: Double) {
         let panel = dataset.panel, estimator = dataset.riskModels
         var periods: [Period] = []
-        for p in result.periods where p.cashReason == nil && !p.picks.isEmpty {
-            guard let s = panel.calendar.index(of: p.scoringDate), let exit = panel.calendar.index(of: p.exitDate) else { continue }
-            let end = max(s, exit - 1)
-            let tickers = p.picks.compactMap { panel.tickerIndex[$0.ticker] }
-            guard tickers.count == p.picks.count, let model = estimator.model(at: s, tickers: tickers) else { continue }
-            let weights = p.picks.map(\.weight)
+        for book in books {
+            let (s, end, tickers, weights) = (book.scoringDay, book.endDay, book.tickers, book.weights)
+            guard let model = estimator.model(at: s, tickers: tickers) else { continue }
             let k = model.factors.count, styles = RiskStyle.allCases.count
             let x = model.factorExposure(weights)
             let fx = (0..<k).map { a in (0..<k).reduce(0) { $0 + model.factorCovariance[a * k + $1] * x[$1] } }
@@ -123,7 +152,7 @@ public struct RiskAttribution: Sendable, Equatable, Codable {
             // The sectors as one factor: exposure, return and share such that exposure x return is their contribution.
             let sectorExposure = x[styles...].reduce(0, +)
             let sectorContribution = (styles..<k).reduce(0) { $0 + x[$1] * f[$1] }
-            let period = Period(date: p.date, exposures: Array(x[..<styles]) + [sectorExposure], predictedRisk: (total * days).squareRoot(),
+            let period = Period(date: book.date, exposures: Array(x[..<styles]) + [sectorExposure], predictedRisk: (total * days).squareRoot(),
                                   riskShares: Array(shares[..<styles]) + [shares[styles...].reduce(0, +)],
                                   factorReturns: Array(f[..<styles]) + [sectorExposure != 0 ? sectorContribution / sectorExposure : 0],
                                   bookReturn: bookReturn)
@@ -134,7 +163,7 @@ public struct RiskAttribution: Sendable, Equatable, Codable {
         guard !periods.isEmpty else { return nil }
         factors = RiskStyle.allCases.map(\.rawValue) + ["sectors"]
         self.periods = periods
-        periodsPerYear = result.config.rebalance.periodsPerYear
+        self.periodsPerYear = periodsPerYear
     }
 
     /// A line a summary prints.

@@ -77,84 +77,42 @@ public struct QuadraticSolution: Sendable {
     public var conflict: [String]
 }
 
-extension QuadraticProgram {
+extension QuadraticProgram: SplittingOperators {
     /// Solves the program (see the type's documentation); `tolerance` is OSQP's absolute
     /// and relative tolerance before polishing.
     public func solve(tolerance: Double = 1e-9, maxIterations: Int = 50_000) -> QuadraticSolution {
-        let n = variables, m = a.count
-        let sigma = 1e-6, alpha = 1.6
-        var rho = 0.1
-        // Equality rows get a far larger step (OSQP's 1e3), loose rows a tiny one.
-        func rhoVector(_ rho: Double) -> [Double] {
-            (0..<m).map { i in
-                if lower[i] == -.infinity && upper[i] == .infinity { return 1e-6 }
-                return upper[i] - lower[i] < 1e-9 ? 1e3 * rho : rho
-            }
+        let bounds = RowBounds(lower: lower, upper: upper, names: names, balls: [])
+        let outcome = OperatorSplitting.solve(self, q: q, bounds: bounds, tolerance: tolerance, maxIterations: maxIterations)
+        switch outcome.status {
+        case .solved:
+            return polish(x: outcome.x, z: outcome.z, y: outcome.y, iterations: outcome.iterations)
+        case .infeasible:
+            return QuadraticSolution(status: .infeasible, x: outcome.x, y: outcome.y, objective: .nan, iterations: outcome.iterations,
+                                     polished: false, conflict: outcome.conflict)
+        case .iterationLimit:
+            return QuadraticSolution(status: .iterationLimit, x: outcome.x, y: outcome.y, objective: objective(outcome.x),
+                                     iterations: outcome.iterations, polished: false, conflict: [])
         }
-        var rhos = rhoVector(rho)
-        var factor = reducedFactor(sigma: sigma, rhos: rhos)
-        var x = [Double](repeating: 0, count: n), z = [Double](repeating: 0, count: m), y = [Double](repeating: 0, count: m)
-        var previousY = y
-        var iteration = 0
-        func project(_ v: Double, _ i: Int) -> Double { min(upper[i], max(lower[i], v)) }
-        while iteration < maxIterations {
-            iteration += 1
-            // x̃ from the reduced KKT system; z̃ = A x̃.
-            var rhs = (0..<n).map { sigma * x[$0] - q[$0] }
-            for i in 0..<m {
-                let c = rhos[i] * z[i] - y[i]
-                if c != 0 { for j in 0..<n where a[i][j] != 0 { rhs[j] += a[i][j] * c } }
-            }
-            let xTilde = factor.solve(rhs)
-            let zTilde = a.map { dot($0, xTilde) }
-            let xNext = (0..<n).map { alpha * xTilde[$0] + (1 - alpha) * x[$0] }
-            var zNext = [Double](repeating: 0, count: m)
-            previousY = y
-            for i in 0..<m {
-                let relaxed = alpha * zTilde[i] + (1 - alpha) * z[i]
-                zNext[i] = project(relaxed + y[i] / rhos[i], i)
-                y[i] += rhos[i] * (relaxed - zNext[i])
-            }
-            (x, z) = (xNext, zNext)
-            guard iteration % 25 == 0 || iteration == maxIterations else { continue }
-
-            let ax = a.map { dot($0, x) }
-            let px = multiplyP(x)
-            var aty = [Double](repeating: 0, count: n)
-            for i in 0..<m where y[i] != 0 { for j in 0..<n { aty[j] += a[i][j] * y[i] } }
-            let primal = zip(ax, z).map { abs($0 - $1) }.max() ?? 0
-            let dual = (0..<n).map { abs(px[$0] + q[$0] + aty[$0]) }.max() ?? 0
-            let primalScale = max(ax.map(abs).max() ?? 0, z.map(abs).max() ?? 0)
-            let dualScale = max(px.map(abs).max() ?? 0, aty.map(abs).max() ?? 0, q.map(abs).max() ?? 0)
-            if primal <= tolerance * (1 + primalScale), dual <= tolerance * (1 + dualScale) {
-                return polish(x: x, z: z, y: y, iterations: iteration)
-            }
-            if let conflict = infeasibility(dy: zip(y, previousY).map { $0 - $1 }, tolerance: 1e-9) {
-                return QuadraticSolution(status: .infeasible, x: x, y: y, objective: .nan, iterations: iteration, polished: false, conflict: conflict)
-            }
-            // ρ adapted to balance the scaled residuals; refactored only on a large change.
-            let ratio = ((primal / max(primalScale, 1e-12)) / max(dual / max(dualScale, 1e-12), 1e-12)).squareRoot()
-            let proposed = min(1e6, max(1e-6, rho * ratio))
-            if proposed > 5 * rho || proposed < rho / 5 {
-                rho = proposed
-                rhos = rhoVector(rho)
-                factor = reducedFactor(sigma: sigma, rhos: rhos)
-            }
-        }
-        return QuadraticSolution(status: .iterationLimit, x: x, y: y, objective: objective(x), iterations: iteration, polished: false, conflict: [])
     }
 
-    /// `P x`.
-    func multiplyP(_ x: [Double]) -> [Double] {
-        (0..<variables).map { i in
+    func multiplyA(_ x: [Double], into out: inout [Double]) {
+        for i in a.indices { out[i] = dot(a[i], x) }
+    }
+
+    func addTransposeA(_ v: [Double], into out: inout [Double]) {
+        for i in a.indices where v[i] != 0 { for j in 0..<variables where a[i][j] != 0 { out[j] += a[i][j] * v[i] } }
+    }
+
+    func multiplyP(_ x: [Double], into out: inout [Double]) {
+        for i in 0..<variables {
             var s = 0.0
             for j in 0..<variables { s += p[i * variables + j] * x[j] }
-            return s
+            out[i] = s
         }
     }
 
     /// The Cholesky factor of `P + σI + Aᵀ diag(ρ) A`.
-    private func reducedFactor(sigma: Double, rhos: [Double]) -> Cholesky {
+    func reducedFactor(sigma: Double, rhos: [Double]) -> Cholesky {
         let n = variables
         var k = p
         for i in 0..<n { k[i * n + i] += sigma }
@@ -163,25 +121,6 @@ extension QuadraticProgram {
             for i in nonzero { for j in nonzero { k[i * n + j] += rhos[r] * row[i] * row[j] } }
         }
         return Cholesky(k, size: n)
-    }
-
-    /// A primal infeasibility certificate from the change of the multipliers: `δy` with
-    /// `Aᵀδy ≈ 0` and `uᵀδy₊ + lᵀδy₋ < 0`. Returns the constraints it weighs, or nil.
-    private func infeasibility(dy: [Double], tolerance: Double) -> [String]? {
-        let size = dy.map(abs).max() ?? 0
-        guard size > tolerance else { return nil }
-        var atdy = [Double](repeating: 0, count: variables)
-        for i in dy.indices where dy[i] != 0 { for j in 0..<variables { atdy[j] += a[i][j] * dy[i] } }
-        guard (atdy.map(abs).max() ?? 0) <= 1e-6 * size else { return nil }
-        var support = 0.0
-        for i in dy.indices {
-            if dy[i] > 0 { guard upper[i].isFinite else { return nil }; support += upper[i] * dy[i] }
-            if dy[i] < 0 { guard lower[i].isFinite else { return nil }; support += lower[i] * dy[i] }
-        }
-        guard support < -1e-6 * size else { return nil }
-        let weighed = dy.indices.filter { abs(dy[$0]) > 1e-3 * size }.sorted { abs(dy[$0]) > abs(dy[$1]) }
-        var seen = Set<String>()
-        return weighed.map { names[$0] }.filter { seen.insert($0).inserted }
     }
 
     /// OSQP's polishing: the constraints guessed active from (z, y) held as equalities,

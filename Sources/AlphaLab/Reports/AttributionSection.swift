@@ -31,11 +31,16 @@ enum AttributionSection {
     /// One run: the summary, the factor table and the two charts.
     static func single(_ r: ExperimentResult) -> String {
         guard let a = r.attribution else { return "" }
+        return single(a, title: "Risk attribution: \(r.name)", book: "the target weights' from each scoring close, before costs")
+    }
+
+    /// One attribution under `title`: the summary, the factor table and the two charts;
+    /// `book` says whose returns they are.
+    static func single(_ a: RiskAttribution, title: String, book: String) -> String {
         let esc = SVGChart.escape
-        var body = "<h2>Risk attribution: \(esc(r.name))</h2><p class=\"meta\">"
+        var body = "<h2>\(esc(title))</h2><p class=\"meta\">"
             + "Under AlphaLab's risk model (style factors and sectors, point-in-time): predicted risk \(Format.rate(a.predictedRisk)) a year, "
-            + "realised \(Format.rate(a.realisedRisk)), over \(a.periods.count) periods. Returns are the target weights' from each scoring close, "
-            + "before costs; the sectors count as one factor.</p>"
+            + "realised \(Format.rate(a.realisedRisk)), over \(a.periods.count) periods. Returns are \(esc(book)); the sectors count as one factor.</p>"
         body += "<table class=\"attribution\"><thead><tr><th class=\"left\">Factor</th><th>Mean exposure</th><th>Contribution to return</th>"
             + "<th>Share of predicted risk</th></tr></thead><tbody>"
         let exposures = a.meanExposures, contributions = a.contributions, shares = a.meanRiskShares

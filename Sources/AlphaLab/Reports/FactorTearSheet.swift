@@ -2,7 +2,8 @@ import Foundation
 
 /// A factor's tear sheet: one self-contained page per analysed signal (or several), drawn
 /// by the report engine: the figures per horizon, the IC over time, IC decay, mean
-/// returns by quantile, the cumulative top-minus-bottom spread, IC by year and by sector.
+/// returns by quantile, the cumulative top-minus-bottom spread, IC by year and by sector,
+/// and (when analysed on a dataset) the top-minus-bottom book's risk attribution.
 public struct FactorTearSheet {
     public var title: String
     public var reports: [FactorReport]
@@ -24,6 +25,10 @@ public struct FactorTearSheet {
                 + "\(report.dates.last.map { "\($0)" } ?? ""); \(num(report.breadth, "%.0f")) tickers a date; top-quantile turnover "
                 + "\(num(report.topTurnover * 100, "%.0f"))%; rank autocorrelation \(num(report.rankAutocorrelation, "%.2f"))</p>"
             body += figures(report) + charts(report) + sectorTable(report)
+            if let a = report.attribution {
+                body += AttributionSection.single(a, title: "Risk attribution of the top-minus-bottom book",
+                                                  book: "the top quantile long and the bottom quantile short, equally weighted, from each scoring close to the next")
+            }
         }
         return body
     }

@@ -42,6 +42,14 @@ struct Cholesky {
     /// The solution of `A x = b`, by forward and back substitution.
     func solve(_ b: [Double]) -> [Double] {
         var y = b
+        solve(&y)
+        return y
+    }
+}
+
+extension Cholesky: ReducedFactor {
+    /// Overwrites `y` with the solution of `A x = y`.
+    func solve(_ y: inout [Double]) {
         for i in 0..<n {
             var s = y[i]
             for k in 0..<i { s -= l[i * n + k] * y[k] }
@@ -52,7 +60,6 @@ struct Cholesky {
             for k in (i + 1)..<max(n, i + 1) { s -= l[k * n + i] * y[k] }
             y[i] = s / l[i * n + i]
         }
-        return y
     }
 }
 
