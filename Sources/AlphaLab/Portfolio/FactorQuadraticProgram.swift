@@ -200,17 +200,9 @@ private struct FactorOperators: SplittingOperators {
 
     /// `out += V c`.
     func addLoadings(_ c: [Double], into out: inout [Double]) {
-        let k = k
         loadings.withUnsafeBufferPointer { v in
             c.withUnsafeBufferPointer { c in
-                out.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<loaded {
-                        var s = 0.0
-                        let base = i * k
-                        for a in 0..<k { s += v[base + a] * c[a] }
-                        out[i] += s
-                    }
-                }
+                out.withUnsafeMutableBufferPointer { out in accumulateProduct(v, rows: loaded, c, scale: 1, into: out) }
             }
         }
     }
@@ -462,14 +454,7 @@ private struct ReducedSystem: ReducedFactor {
             }
             for d in 0..<denseRows.count { cw[k + d] = denseRhos[d] * w[k + d] }
             y.withUnsafeBufferPointer { y in
-                cw.withUnsafeBufferPointer { cw in
-                    for i in 0..<n {
-                        var sum = 0.0
-                        let base = i * s
-                        for c in 0..<s { sum += y[base + c] * cw[c] }
-                        r[i] -= sum
-                    }
-                }
+                cw.withUnsafeBufferPointer { cw in accumulateProduct(y, rows: n, cw, scale: -1, into: r) }
             }
         }
     }

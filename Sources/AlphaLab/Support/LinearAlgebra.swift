@@ -9,6 +9,19 @@ func dot(_ a: [Double], _ b: [Double]) -> Double {
     return s
 }
 
+/// `out[i] += scale · Σ_c matrix[i, c] v[c]` over the first `rows` rows of a row-major
+/// matrix with `v.count` columns: the factor solver's `V c` and `Y C w`.
+func accumulateProduct(_ matrix: UnsafeBufferPointer<Double>, rows: Int, _ v: UnsafeBufferPointer<Double>, scale: Double,
+                       into out: UnsafeMutableBufferPointer<Double>) {
+    let columns = v.count
+    for i in 0..<rows {
+        var sum = 0.0
+        let base = i * columns
+        for c in 0..<columns { sum += matrix[base + c] * v[c] }
+        out[i] += scale * sum
+    }
+}
+
 /// A dense Cholesky factor `L Lᵀ` of a symmetric matrix. A pivot that is not positive
 /// (the matrix is not positive definite) is clamped to a tiny positive one and noted in
 /// ``isPositiveDefinite``: the QP's matrices are positive definite by construction,
