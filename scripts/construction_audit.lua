@@ -40,7 +40,7 @@ end
 --- The run's realised beta to SPY, from the periods with both returns.
 local function beta(r)
   local returns, spy = {}, {}
-  for _, w in ipairs(r:weeks()) do
+  for _, w in ipairs(r:decision_periods()) do
     if w.spy_return and w["return"] then returns[#returns + 1], spy[#spy + 1] = w["return"], w.spy_return end
   end
   return audit.beta(returns, spy)

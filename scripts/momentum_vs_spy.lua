@@ -25,7 +25,7 @@ table.sort(years)
 
 -- SPY per calendar year from the same open-to-open periods.
 local spy_by_year = {}
-for _, w in ipairs(r:weeks()) do
+for _, w in ipairs(r:decision_periods()) do
   local y = w.date:sub(1, 4)
   spy_by_year[y] = (1 + (spy_by_year[y] or 0)) * (1 + (w.spy_return or 0)) - 1
 end
@@ -41,7 +41,7 @@ print(tabulate.format({
   { "Momentum 12-1", pct(r.total_return), pct(r.cagr), format.num(r.sharpe, "%.2f"), format.rate(r.max_drawdown) },
   { "SPY", pct(r.spy_return), "", "", "" },
 }, { header = { "", "Return", "CAGR", "Sharpe", "MaxDD" }, rule = "-" }))
-print(string.format("excess return %s (t %.2f over %d months)", pct(r.excess_return), r.excess_t_stat, #r:weeks()))
+print(string.format("excess return %s (t %.2f over %d months)", pct(r.excess_return), r.excess_t_stat, #r:decision_periods()))
 print(string.format("%s execution: turnover %.1f%% a month, cost drag %.2f%% a year, positions held %.0f trading days",
   r.execution, r.turnover * 100, r.cost_drag * 100, r.holding_days))
 print()

@@ -37,7 +37,7 @@ local books = {
 local rows, spy = {}, nil
 for _, b in ipairs(books) do
   local r = lab.run(b.config, data)
-  local weeks = r:weeks()
+  local weeks = r:decision_periods()
   -- SPY's return each period, from the first (long-only) book: a long-short book's benchmark is cash.
   if not spy then
     spy = {}

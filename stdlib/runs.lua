@@ -26,7 +26,7 @@ function M.open(location) return lab.runs(location) end
 function M.record_all(location, results, log)
   local store = lab.runs(location)
   local ids = M.record(store, results)
-  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], store.path))
+  log(string.format("recorded runs %d-%d in %s", ids[1], ids[#ids], store.location))
   return ids
 end
 

@@ -176,7 +176,7 @@ end
 ---@return number[]
 function M.returns(result)
   local r = {}
-  for i, w in ipairs(result:weeks()) do r[i] = w["return"] end
+  for i, w in ipairs(result:decision_periods()) do r[i] = w["return"] end
   return r
 end
 

@@ -84,8 +84,17 @@ enum RunStoreBindings {
             ("count", "store:count() -> the number of stored runs", { store, call in
                 call.results(.integer(Int64(try store.store.count())))
             }),
-        ], fields: { o, key in key == "path" ? .string(o.store.location) : nil }, fieldNames: ["path"],
-           fieldHelp: ["path": "where the store is: a SQLite file, or a postgres:// URL (without its password)"],
+        ], fields: { o, key in
+            switch key {
+            case "location": return .string(o.store.location)
+            case "path":
+                Deprecation.warn("store.path", renamed: "store.location")
+                return .string(o.store.location)
+            default: return nil
+            }
+        }, fieldNames: ["location", "path"],
+           fieldHelp: ["location": "where the store is: a SQLite file, or a postgres:// URL (without its password)",
+                       "path": "deprecated: the old name of location (a warning on first use; gone in the next release)"],
            tostring: { o in "RunStore(\(o.store.location), \((try? o.store.count()) ?? 0) runs)" })
     }
 }

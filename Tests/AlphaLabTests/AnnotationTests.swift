@@ -45,7 +45,7 @@ struct AnnotationTests {
         #expect(text.contains("---@class Dataset\n---@field benchmark string|nil\n"))
         #expect(text.contains("---@field top_n? integer "))
         #expect(text.contains("---@field execution? \"rebalance\"|\"round_trip\" "))
-        #expect(text.contains("function Result:weeks() end") && text.contains("---@return Week[]"))
+        #expect(text.contains("function Result:decision_periods() end") && text.contains("---@return DecisionPeriod[]"))
 
         // A function registered without a type is an error naming it.
         state.push(function: "lab.extra") { _ in 0 }

@@ -73,7 +73,7 @@ struct LuaCommandLineTests {
             print(pcall(lab.risk_model, d, {weights = {NOPE = 1}}))
             local r = lab.run({name = "m", strategy = "momentum_12_1", start_year = 2014, end_year = 2015}, d)
             local a = r:attribution()
-            print(#a.periods == #r:weeks(), a.factors[#a.factors], a.mean_exposures.momentum > 0)
+            print(#a.periods == #r:decision_periods(), a.factors[#a.factors], a.mean_exposures.momentum > 0)
             """])
         #expect(r.status == 0, "\(r.err)")
         let lines = r.out.components(separatedBy: "\n")
@@ -82,6 +82,25 @@ struct LuaCommandLineTests {
         #expect(lines[2] == "true\ttrue\ttrue")
         #expect(lines[3].contains("false") && lines[3].contains("option 'weights': no ticker 'NOPE' in the data"), "\(lines[3])")
         #expect(lines[4] == "true\tsectors\ttrue", "lab.run's results carry their attribution: \(lines[4])")
+    }
+
+    @Test("Renamed names keep working for a release: r:weeks(), r:periods() and store.path answer as r:decision_periods(), r:retrain_periods() and store.location, each with one deprecation message")
+    func deprecatedNames() throws {
+        let folder = Fixtures.temporaryFolder()
+        let r = try Fixtures.alphalab(["--no-ledger", "-e", """
+            local r = lab.run({name = "m", strategy = "momentum_12_1", start_year = 2015, end_year = 2015}, lab.synthetic{tickers = 20})
+            for _ = 1, 3 do assert(#r:weeks() == #r:decision_periods() and r:weeks()[2].date == r:decision_periods()[2].date) end
+            assert(#r:periods() == #r:retrain_periods() and r:periods()[1].start == r:retrain_periods()[1].start)
+            local store = lab.runs("\(folder)/runs.db")
+            assert(store.path == store.location and store.path == store.location)
+            print(#r:decision_periods(), #r:retrain_periods())
+            """])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == "51\t13\n", "\(r.out)")
+        for (old, new) in [("r:weeks()", "r:decision_periods()"), ("r:periods()", "r:retrain_periods()"), ("store.path", "store.location")] {
+            let message = "\(old) is deprecated: it is now \(new); \(old) goes in the next release"
+            #expect(r.err.components(separatedBy: message).count == 2, "\(old): \(r.err)")
+        }
     }
 
     @Test("A script on stdin runs, as with lua -")

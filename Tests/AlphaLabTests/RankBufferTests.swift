@@ -20,8 +20,8 @@ struct RankBufferTests {
         #expect(picks(1.1) == Array(0..<10), "reach 11: rank 12 is out")
         #expect(picks(1.2) == Array(0..<9) + [11], "reach 12: rank 12 stays, the 10th best gives way")
         #expect(picks(1.5) == Array(0..<9) + [11])
-        // Without holdings the buffer changes nothing.
-        #expect(Selection(topN: 10, holdBuffer: 2).pick(Self.candidates).map(\.ticker) == Selection(topN: 10).pick(Self.candidates).map(\.ticker))
+        // Without holdings a buffer keeps nothing: the plain top 10, best first.
+        #expect(Selection(topN: 10, holdBuffer: 2).pick(Self.candidates).map(\.ticker) == Array(0..<10))
         // A held name beyond the buffer's reach goes even with a buffer.
         #expect(Selection(topN: 10, holdBuffer: 1.5).pick(Self.candidates, held: [17]).map(\.ticker) == Array(0..<10))
     }

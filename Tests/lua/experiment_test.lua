@@ -72,7 +72,7 @@ function tests.run_summary_and_save()
   local row = text:match("\nmom[^\n]*")
   check.contains(row, string.format("%+.1f%%", results[1].total_return * 100), "the mom row shows its return")
   check.contains(row, "rebalance"); check.contains(row, string.format("%.1f%%", results[1].cost_drag * 100), "and its cost drag")
-  local week = results[1]:weeks()[2]
+  local week = results[1]:decision_periods()[2]
   check.equal(type(week.traded), "number"); check.equal(type(week.costs), "number")
   check.equal(week.picks[1].weight, 0.1, "equal weights of top 10")
   local path = os.tmpname()
@@ -94,7 +94,7 @@ function tests.score_keys_that_are_not_tickers_are_an_error()
   check.contains(message, "key(s) that are not tickers of the data")
   -- A list with holes is still a list.
   local r = experiment.run(cfg, data, { score = function(ctx) return { [2] = 1.0, [5] = 2.0 } end })
-  check.equal(#r:weeks()[1].picks, 2)
+  check.equal(#r:decision_periods()[1].picks, 2)
 end
 
 function tests.custom_scoring_function_sees_only_the_past()
@@ -111,11 +111,11 @@ function tests.custom_scoring_function_sees_only_the_past()
       return closes
     end,
   })
-  check.equal(#seen, #r:weeks())
+  check.equal(#seen, #r:decision_periods())
   for _, d in ipairs(seen) do
     if not (d[2] < d[1]) then error("scored with " .. d[2] .. " for a decision on " .. d[1]) end
   end
-  check.equal(#r:weeks()[1].picks, 3)
+  check.equal(#r:decision_periods()[1].picks, 3)
 end
 
 function tests.progress_reports_trainings_by_kind_and_the_time_left()

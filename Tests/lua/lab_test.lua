@@ -48,7 +48,7 @@ function tests.universes_of_a_dataset()
     universe = "index", top_n = 5 }, d)
   local known = {}
   for _, t in ipairs(d:members("index", "2014-01-02")) do known[t] = true end
-  for _, p in ipairs(r:weeks()[1].picks) do check.equal(known[p.ticker], true, p.ticker .. " is a member") end
+  for _, p in ipairs(r:decision_periods()[1].picks) do check.equal(known[p.ticker], true, p.ticker .. " is a member") end
 end
 
 function tests.factor_analysis()

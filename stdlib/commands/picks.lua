@@ -27,7 +27,7 @@ local config, stored = cli.config_source(options, "picks")
 local equity = options.equity
 if not equity and stored then
   equity = {}
-  for _, week in ipairs(stored:weeks()) do
+  for _, week in ipairs(stored:decision_periods()) do
     equity[#equity + 1] = { date = week.exit_date, equity = week.equity, picks_return = week.picks_return or 0 }
   end
 end

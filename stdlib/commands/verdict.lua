@@ -56,5 +56,5 @@ if store then
     id = store:save(result)
   end
   store:save_verdict(id, verdict)
-  io.stderr:write(string.format("recorded the verdict with run %d in %s\n", id, store.path))
+  io.stderr:write(string.format("recorded the verdict with run %d in %s\n", id, store.location))
 end

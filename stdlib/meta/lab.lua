@@ -442,7 +442,7 @@
 ---@field mean_ic number
 
 ---One decision period of a result
----@class Week
+---@class DecisionPeriod
 ---@field date string
 ---@field exit_date string
 ---@field scoring_date string
@@ -705,6 +705,10 @@ local Result = {}
 ---@return Attribution|nil
 function Result:attribution() end
 
+---r:decision_periods() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...} one per decision (weekly or monthly)
+---@return DecisionPeriod[]
+function Result:decision_periods() end
+
 ---r:drawdowns() -> {{date, value}, ...} fall from the running peak (positive fractions)
 ---@return CurvePoint[]
 function Result:drawdowns() end
@@ -722,9 +726,13 @@ function Result:importance(horizon) end
 ---@return string
 function Result:json() end
 
----r:periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining
+---r:periods() -> deprecated: the old name of r:retrain_periods() (a warning on first use; gone in the next release)
 ---@return RetrainPeriod[]
 function Result:periods() end
+
+---r:retrain_periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining
+---@return RetrainPeriod[]
+function Result:retrain_periods() end
 
 ---r:save(path) -> writes the JSON atomically (the previous file stays intact on failure)
 ---@param path string
@@ -751,12 +759,13 @@ function Result:summary() end
 ---@return TrialVerdict
 function Result:trials(store) end
 
----r:weeks() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...}
----@return Week[]
+---r:weeks() -> deprecated: the old name of r:decision_periods() (a warning on first use; gone in the next release)
+---@return DecisionPeriod[]
 function Result:weeks() end
 
 ---@class RunStore
----@field path string where the store is: a SQLite file, or a postgres:// URL (without its password)
+---@field location string where the store is: a SQLite file, or a postgres:// URL (without its password)
+---@field path string deprecated: the old name of location (a warning on first use; gone in the next release)
 local RunStore = {}
 
 ---store:annotations(id) -> {{kind, text, user, created_at}, ...}: every tag put on or taken off run id and every note, oldest first

@@ -136,30 +136,3 @@ public struct FunctionScorer: Scorer {
         return result
     }
 }
-
-/// Why a walk-forward cannot run.
-public enum BacktestError: Error, Equatable, CustomStringConvertible {
-    case config(ConfigError)
-    case noPeriods(String)
-    case unknownFeature(String, [String])
-    case noUsableHorizon(weights: [Int: Double], horizons: [Int])
-    case scoreCount(label: String, expected: Int, got: Int)
-    case unknownUniverse(String, [String])
-
-    public var description: String {
-        switch self {
-        case .config(let e): e.description
-        case .noPeriods(let why): why
-        case .unknownFeature(let name, let valid):
-            "unknown feature '\(name)'" + (closestMatch(to: name, in: valid).map { " (did you mean '\($0)'?)" } ?? "")
-        case .noUsableHorizon(let weights, let horizons):
-            "horizon_weights \(weights.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) give no weight to the model's horizons \(horizons)"
-        case .scoreCount(let label, let expected, let got):
-            "scorer '\(label)' returned \(got) scores for \(expected) tickers"
-        case .unknownUniverse(let name, let valid):
-            "config field 'universe': '\(name)' is not a universe of this data"
-                + (closestMatch(to: name, in: valid).map { " (did you mean '\($0)'?)" } ?? "")
-                + "; it has: \(valid.joined(separator: ", ")) (import one with `alphalab import membership FILE --universe NAME`)"
-        }
-    }
-}

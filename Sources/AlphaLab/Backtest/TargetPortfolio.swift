@@ -55,15 +55,15 @@ public struct TargetPortfolio: Sendable {
                                held: Set<String> = [], equityMarks: [EquityMark]? = nil) throws -> TargetPortfolio {
         do { try config.validate() } catch { throw BacktestError.config(error) }
         guard config.signalTiming == .priorClose else {
-            throw BacktestError.noPeriods("picks score at the last close before the decision: signal_timing must be prior_close")
+            throw BacktestError.lookAheadTiming
         }
-        guard capital > 0, capital.isFinite else { throw BacktestError.noPeriods("capital must be positive, got \(capital)") }
+        guard capital > 0, capital.isFinite else { throw BacktestError.invalidCapital(capital) }
         let calendar = full.panel.calendar
-        guard let dataEnd = calendar.last else { throw BacktestError.noPeriods("the data has no trading days") }
+        guard let dataEnd = calendar.last else { throw BacktestError.noData("the data has no trading days") }
         let last = full.panel.stocksLastBar >= 0 ? calendar[full.panel.stocksLastBar] : dataEnd
         let decision = date ?? NYSEHolidays.nextTradingDay(after: last)
         guard let scoringIndex = calendar.lastIndex(onOrBefore: decision.adding(days: -1)), scoringIndex >= 1 else {
-            throw BacktestError.noPeriods("\(decision): the data has no close before it (it starts \(calendar[0]))")
+            throw BacktestError.noData("\(decision): the data has no close before it (it starts \(calendar[0]))")
         }
         let dataset = scoringIndex == calendar.count - 1 ? full
             : Dataset(panel: full.panel.sliced(from: calendar[0], through: calendar[scoringIndex]), trainingCache: full.trainingCache,

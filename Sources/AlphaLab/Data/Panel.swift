@@ -142,11 +142,6 @@ public final class Panel: Sendable {
         columns[field.index][ticker * dayCount + day]
     }
 
-    /// Calls `body` with a field's whole column block (ticker-major) without copying.
-    public func withColumn<R>(_ field: PriceField, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
-        try columns[field.index].withUnsafeBufferPointer(body)
-    }
-
     /// The sector of a ticker ("" when unknown).
     public func sector(ofTicker t: Int) -> String { info[t].sector }
 

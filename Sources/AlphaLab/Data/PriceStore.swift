@@ -236,11 +236,6 @@ public final class PriceStore: Sendable {
         }
     }
 
-    /// Names and sectors of every ticker that has them.
-    public func tickerInfo() throws -> [TickerInfo] {
-        try database.read { try Self.readInfo($0) }
-    }
-
     /// Counts, span and sectors of what is stored.
     public func summary() throws -> StoreSummary {
         try database.read { db in

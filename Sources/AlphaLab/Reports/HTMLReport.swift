@@ -120,7 +120,8 @@ public struct HTMLReport {
     }
 
     /// The point-in-time universe's price coverage by year, for the runs that have one:
-    /// the share of members with a bar on the decision days (below 95% in red).
+    /// the share of members with a bar on the decision days (below
+    /// ``ExperimentResult/coverageWarningShare`` in red).
     private func coverage() -> String {
         let covered = results.filter { $0.coverage != nil }
         guard !covered.isEmpty else { return "" }

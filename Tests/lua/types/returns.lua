@@ -64,6 +64,8 @@ lab.run({ name = "ctx", start_year = 2015, end_year = 2015 }, data, { score = fu
 end })
 check("Result:equity", result:equity())
 check("Result:drawdowns", result:drawdowns())
+check("Result:decision_periods", result:decision_periods())
+check("Result:retrain_periods", result:retrain_periods())
 check("Result:weeks", result:weeks())
 check("Result:periods", result:periods())
 check("Result:importance", result:importance())
