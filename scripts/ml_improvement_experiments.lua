@@ -34,8 +34,7 @@ local data, description = cli.dataset(options)
 log("data: " .. description)
 
 local only = cli.only(options)
-local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"],
-  retrain_weeks = options["retrain-weeks"], signal_timing = options.timing, execution = options.execution, universe = options.universe }, only)
+local configs = experiment.phase_one_with(cli.config(options), only)
 log(string.format("phase 1: %d experiments, %d-%d, retraining every %d weeks, %s, %s execution", #configs, options.start,
   options["end"], options["retrain-weeks"], options.timing, options.execution))
 

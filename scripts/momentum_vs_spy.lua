@@ -14,8 +14,7 @@ local options = cli.parse(arg, cli.with_data_options{
 }, "usage: alphalab scripts/momentum_vs_spy.lua [options]")
 
 local data, description = cli.dataset(options)
-local r = lab.run({ name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly",
-  start_year = options.start, end_year = options["end"], top_n = options.top, execution = options.execution, universe = options.universe }, data)
+local r = lab.run(cli.config(options, { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top }), data)
 
 local format = require "format"
 local pct = format.pct

@@ -22,8 +22,7 @@ local options = cli.parse(arg, cli.with_data_options{
   runs = cli.runs_option(),
 }, "usage: alphalab scripts/phase2_validation.lua [options]")
 
-local changes = { start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
-  execution = options.execution, universe = options.universe }
+local changes = cli.config(options)
 local configs, chosen = {}, {}
 local only = cli.only(options)
 local phase1 = not only and lab.load_results(options.from) or nil

@@ -27,9 +27,7 @@ if not chunk then error("--grid is not a Lua table: " .. problem, 0) end
 local grid = chunk()
 
 local base = experiment.best(lab.load_results(options.from))
-local config = experiment.with(base.config, { name = "grid", start_year = options.start or base.config.start_year,
-  end_year = options["end"] or base.config.end_year, execution = options.execution,
-  universe = options.universe })
+local config = experiment.with(base.config, cli.config(options, { name = "grid" }))
 if grid.stop_loss_pct then config.use_stop_loss = true end
 local data, description = cli.dataset(options)
 local log = cli.logger(options)

@@ -18,7 +18,7 @@ local options = cli.parse(arg, cli.with_data_options{
 local data, description = cli.dataset(options)
 print("data: " .. description)
 
-local base = { strategy = "momentum_12_1", rebalance = "weekly", start_year = options.start, end_year = options["end"], top_n = 10 }
+local base = cli.config(options, { strategy = "momentum_12_1", rebalance = "weekly", top_n = 10 })
 local function with(fields)
   local c = {}
   for k, v in pairs(base) do c[k] = v end

@@ -30,8 +30,7 @@ local options = cli.parse(arg, cli.with_data_options{
 local data, description = cli.dataset(options)
 local log = cli.logger(options)
 log("data: " .. description)
-local configs = experiment.phase_one_with({ start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
-  retrain_mode = "warm", full_refit_weeks = options["full-refit-weeks"], execution = options.execution, universe = options.universe },
+local configs = experiment.phase_one_with(cli.config(options, { retrain_mode = "warm", full_refit_weeks = options["full-refit-weeks"] }),
   cli.only(options))
 
 local rows, verdicts, details = {}, {}, {}

@@ -52,8 +52,8 @@ local synthetic = not options.store and not options.csv
 local only = cli.only(options)
 
 local function suite(universe)
-  local momentum = { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top,
-    start_year = options.start, end_year = options["end"], execution = options.execution, universe = universe }
+  local momentum = cli.config(options, { name = "Momentum_12_1", strategy = "momentum_12_1", rebalance = "monthly", top_n = options.top,
+    universe = universe })
   return audit.suite(data, options, { universe = universe },
     { log = log, label = "running with universe = " .. universe, first = { momentum }, phase_one = only ~= nil, only = only })
 end

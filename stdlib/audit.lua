@@ -10,6 +10,7 @@
 --     { what = "timing" })
 --   print(report.text)   -- report.changed, report.before, report.after as well
 
+local cli = require "cli"
 local decision = require "decision"
 local experiment = require "experiment"
 local tabulate = require "tabulate"
@@ -44,9 +45,7 @@ end
 ---@param settings {log: fun(line: string), label: string, only?: table<integer, boolean>, first?: Config[], phase_one?: boolean}
 ---@return Result[]
 function M.suite(data, options, changes, settings)
-  local base = { start_year = options.start, end_year = options["end"], retrain_weeks = options["retrain-weeks"],
-    execution = options.execution, universe = options.universe }
-  for k, v in pairs(changes) do base[k] = v end
+  local base = cli.config(options, changes)
   local configs = {}
   for _, c in ipairs(settings.first or {}) do configs[#configs + 1] = c end
   if settings.phase_one ~= false then

@@ -275,6 +275,26 @@ function M.membership_name(options)
   return name
 end
 
+--- The config fields the scripts' shared options stand for: `--start`, `--end`,
+--- `--retrain-weeks`, `--execution`, `--universe` and `--timing`. (`--top` is not
+--- among them: it is `top_n` in some scripts and a count of experiments in others.)
+M.config_keys = { start = "start_year", ["end"] = "end_year", ["retrain-weeks"] = "retrain_weeks",
+  execution = "execution", universe = "universe", timing = "signal_timing" }
+
+--- The config fields `options` sets through the shared options (`cli.config_keys`; an
+--- option the script lacks or left unset sets nothing), with `fields` on top.
+---@param options table the script's parsed options
+---@param fields? Config fields of the script's own
+---@return Config
+function M.config(options, fields)
+  local c = {}
+  for option, key in pairs(M.config_keys) do
+    if options[option] ~= nil then c[key] = options[option] end
+  end
+  for k, v in pairs(fields or {}) do c[k] = v end
+  return c
+end
+
 --- The options of a script running (a part of) the Phase 1 suite: the data options, the
 --- span (`--start`, `--end`, the seed's 2024-2025) and `--retrain-weeks` (4), plus `extra`
 --- (which may override any of them).

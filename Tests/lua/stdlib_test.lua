@@ -1,4 +1,5 @@
 local tabulate = require "tabulate"
+local cli = require "cli"
 local pretty = require "pretty"
 local repl = require "repl"
 local check = require "assert"
@@ -100,6 +101,20 @@ function tests.display_prints_text_outside_a_notebook_and_bundles_engine_objects
   display.clear()
   print = print_
   check.equal(table.concat(printed, "|"), "y|Verdict & card\ncosts\t2 < 3|[SVG drawing]", "HTML without its text shows its text, not its markup")
+end
+
+function tests.cli_config_maps_the_shared_options_to_config_fields()
+  local options = { start = 2017, ["end"] = 2021, ["retrain-weeks"] = 1, execution = "rebalance", timing = "prior_close", top = 3, out = "results" }
+  local c = cli.config(options, { name = "x", end_year = 2020 })
+  check.equal(c.start_year, 2017)
+  check.equal(c.end_year, 2020, "the script's own fields go on top")
+  check.equal(c.retrain_weeks, 1)
+  check.equal(c.execution, "rebalance")
+  check.equal(c.signal_timing, "prior_close")
+  check.equal(c.name, "x")
+  check.equal(c.top_n, nil, "--top is not a shared option: it means different things in different scripts")
+  check.equal(c.out, nil)
+  check.equal(c.universe, nil, "an option left unset sets nothing")
 end
 
 return tests
