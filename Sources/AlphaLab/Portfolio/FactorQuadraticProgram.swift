@@ -104,8 +104,12 @@ public struct FactorQuadraticProgram: Sendable {
 
     /// The objective at `x`.
     public func objective(_ x: [Double]) -> Double {
+        objective(x, FactorOperators(self))
+    }
+
+    private func objective(_ x: [Double], _ operators: FactorOperators) -> Double {
         var px = [Double](repeating: 0, count: variables)
-        FactorOperators(self).multiplyP(x, into: &px)
+        operators.multiplyP(x, into: &px)
         var value = 0.0
         for i in 0..<variables { value += 0.5 * x[i] * px[i] + q[i] * x[i] }
         return value
@@ -113,7 +117,7 @@ public struct FactorQuadraticProgram: Sendable {
 
     /// The largest amount by which `x` breaks a constraint or a norm bound (0 when it keeps all).
     public func violation(_ x: [Double]) -> Double {
-        max(0, bounds.violation(rowValues(x)))
+        bounds.violation(rowValues(x))
     }
 
     var bounds: RowBounds { RowBounds(lower: lower, upper: upper, names: names, balls: normBounds) }
@@ -142,9 +146,10 @@ public struct FactorQuadraticProgram: Sendable {
 
     /// Solves the program; `tolerance` is OSQP's absolute and relative tolerance.
     public func solve(tolerance: Double = 1e-8, maxIterations: Int = 20_000) -> QuadraticSolution {
-        let outcome = OperatorSplitting.solve(FactorOperators(self), q: q, bounds: bounds, tolerance: tolerance, maxIterations: maxIterations)
+        let operators = FactorOperators(self)
+        let outcome = OperatorSplitting.solve(operators, q: q, bounds: bounds, tolerance: tolerance, maxIterations: maxIterations)
         return QuadraticSolution(status: outcome.status, x: outcome.x, y: outcome.y,
-                                 objective: outcome.status == .infeasible ? .nan : objective(outcome.x),
+                                 objective: outcome.status == .infeasible ? .nan : objective(outcome.x, operators),
                                  iterations: outcome.iterations, polished: false, conflict: outcome.conflict)
     }
 }

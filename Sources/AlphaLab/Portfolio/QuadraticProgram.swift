@@ -48,11 +48,10 @@ public struct QuadraticProgram: Sendable {
 
     /// The largest amount by which `x` breaks a constraint (0 when it keeps all).
     public func violation(_ x: [Double]) -> Double {
-        a.indices.map { i in
-            let v = dot(a[i], x)
-            return max(0, lower[i] - v, v - upper[i])
-        }.max() ?? 0
+        bounds.violation(a.map { dot($0, x) })
     }
+
+    var bounds: RowBounds { RowBounds(lower: lower, upper: upper, names: names, balls: []) }
 }
 
 /// What a solve found.
@@ -81,7 +80,6 @@ extension QuadraticProgram: SplittingOperators {
     /// Solves the program (see the type's documentation); `tolerance` is OSQP's absolute
     /// and relative tolerance before polishing.
     public func solve(tolerance: Double = 1e-9, maxIterations: Int = 50_000) -> QuadraticSolution {
-        let bounds = RowBounds(lower: lower, upper: upper, names: names, balls: [])
         let outcome = OperatorSplitting.solve(self, q: q, bounds: bounds, tolerance: tolerance, maxIterations: maxIterations)
         switch outcome.status {
         case .solved:

@@ -71,26 +71,6 @@ public struct RiskModel: Sendable {
         return (factor, specific)
     }
 
-    /// The daily covariance of the stocks' returns, `X F Xᵀ + D` (row-major, ``tickers``
-    /// squared): what an optimizer weighs a book's risk with.
-    public func covariance() -> [Double] {
-        let n = tickers.count, k = factors.count
-        var out = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in i..<n {
-                var v = 0.0
-                for a in 0..<k where exposures[i * k + a] != 0 {
-                    for b in 0..<k where exposures[j * k + b] != 0 {
-                        v += exposures[i * k + a] * factorCovariance[a * k + b] * exposures[j * k + b]
-                    }
-                }
-                if i == j { v += specificVariance[i] }
-                (out[i * n + j], out[j * n + i]) = (v, v)
-            }
-        }
-        return out
-    }
-
     /// The predicted standard deviation of `weights`' return over `days` trading days.
     public func risk(_ weights: [Double], days: Int = 1) -> Double {
         let v = variance(weights)
