@@ -97,16 +97,21 @@ func serveBenchmark() throws {
     var weekly = ExperimentConfig.momentum12_1(startYear: 2010, endYear: 2019)
     weekly.rebalance = .weekly
     // As lab.run makes it: with its risk attribution.
-    let long = try store.save(try WalkForward(config: weekly, dataset: Dataset(panel: try SyntheticMarket.generate(market)), attributesRisk: true).run(), seconds: 0)
+    let longRun = try WalkForward(config: weekly, dataset: Dataset(panel: try SyntheticMarket.generate(market)), attributesRisk: true).run()
+    let long = try store.save(longRun, seconds: 0)
+    // Ten more of it, each seen first once: first views vary more than later ones.
+    let unseen = try (0..<10).map { _ in try store.save(longRun, seconds: 0) }
 
-    print("serve: 10,001 runs in SQLite, alphalab-serve on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    print("serve: 10,011 runs in SQLite, alphalab-serve on loopback, \(ProcessInfo.processInfo.activeProcessorCount) cores")
     // The pages computed in this process, without HTTP: what the server adds is the rest.
     let browser = RunBrowser(store: store)
     for (label, body) in [("in process: runs page", { _ = browser.respond(to: WebRequest(target: "/")) }),
                           ("in process: count", { _ = try? store.count(RunFilter()) }),
                           ("in process: list 50", { _ = try? store.list(RunFilter(limit: 50)) }),
                           ("in process: ten-year run page", { _ = browser.respond(to: WebRequest(target: "/runs/\(long)")) }),
-                          ("in process: ten-year run's load", { _ = try? store.load(id: long) })] as [(String, () -> Void)] {
+                          ("in process: ten-year run page, first view", { _ = RunBrowser(store: store).respond(to: WebRequest(target: "/runs/\(long)")) }),
+                          ("in process: ten-year run's load", { _ = try? store.load(id: long) }),
+                          ("in process: ten-year run's outline", { _ = try? ExperimentResult(outlineJSON: store.document(id: long)) })] as [(String, () -> Void)] {
         let clock = Stopwatch()
         for _ in 0..<50 { body() }
         figure(label, String(format: "%.2f ms", clock.seconds / 50 * 1000))
@@ -142,12 +147,14 @@ func serveBenchmark() throws {
     figure("runs page, 32 concurrent: p50", String(format: "%.1f ms", percentile(all, 0.5)))
     figure("runs page, 32 concurrent: p99", String(format: "%.1f ms", percentile(all, 0.99)), target: "target < 100 ms")
     figure("runs page, 32 concurrent: throughput", String(format: "%.0f requests/s", Double(clients * each) / clock.seconds))
-    // First views: the server decodes the stored result (later views reuse it, unless the run is deleted).
-    for (label, path, target) in [("a ten-year weekly run's page, first view", "/runs/\(long)", "target < 50 ms"),
-                                  ("10 runs compared, first view", "/compare?runs=1,2,3,4,5,6,7,8,9,\(long)", "target < 100 ms")] {
-        let first = timedGet(port: port, path: path)
-        guard first.status == 200 else { throw BenchmarkFailure(description: "\(path) did not answer 200") }
-        figure(label, String(format: "%.1f ms", first.milliseconds), target: target)
+    // First views: the server decodes the stored result (later views reuse it, unless the
+    // run is deleted), each of a run no page has shown yet.
+    for (label, paths, target) in [("10 runs compared, first view", ["/compare?runs=1,2,3,4,5,6,7,8,9,\(unseen[0])"], "target < 100 ms"),
+                                   ("a ten-year weekly run's page, first view (median, max of 9 runs)", unseen.dropFirst().map { "/runs/\($0)" }, "target < 50 ms")] {
+        let first = paths.map { timedGet(port: port, path: $0) }
+        guard first.allSatisfy({ $0.status == 200 }) else { throw BenchmarkFailure(description: "\(paths[0]) did not answer 200") }
+        let times = first.map(\.milliseconds)
+        figure(label, times.count == 1 ? String(format: "%.1f ms", times[0]) : String(format: "%.1f, %.1f ms", percentile(times, 0.5), times.max()!), target: target)
     }
     for (label, path, target) in [("a ten-year weekly run's page", "/runs/\(long)", "target < 50 ms"),
                                   ("a small run's page", "/runs/5000", "target < 50 ms"),

@@ -59,6 +59,20 @@ struct RunBrowserTests {
         #expect(weekly.body.contains("Periods 1-52 of") && weekly.body.contains("?periods=2#periods-heading"))
         #expect(Self.get(browser, "/runs/3?periods=2").body.contains("Periods 53-104 of"))
         #expect(Self.get(browser, "/runs/3?periods=99").status == 404)
+        // Only the shown periods' picks are decoded, and they are the run's: on a first view
+        // (with the outline) and for another window of a run already seen.
+        let full = try store.load(id: 3)
+        let json = try store.document(id: 3)
+        var outline = try ExperimentResult(outlineJSON: json, keepingPicksOf: 50..<60)
+        #expect(outline.periods[50..<60].map(\.picks) == full.periods[50..<60].map(\.picks) && outline.periods[49].picks.isEmpty && outline.periods[60].picks.isEmpty)
+        #expect(try ExperimentResult.picks(json: json, periods: 100..<1000) == full.periods[100...].map(\.picks))
+        for i in outline.periods.indices { outline.periods[i].picks = full.periods[i].picks }
+        #expect(try outline.json() == full.json(), "an outline is the result but its picks")
+        for (browser, page) in [(RunBrowser(store: store), 2), (browser, 3)] {
+            let body = Self.get(browser, "/runs/3?periods=\(page)").body
+            let rows = full.periods[(page - 1) * 52..<min(full.periods.count, page * 52)]
+            #expect(!rows.isEmpty && rows.allSatisfy { p in body.contains("<td>\(p.date)</td>") && body.contains(">\(p.picks.map(\.ticker).joined(separator: " "))</td></tr>") })
+        }
         // A family's trials link to their runs; a family of one trial draws no histogram.
         let monthly = try #require(try store.list(RunFilter()).first { $0.id == 1 }?.family)
         let family = Self.get(browser, "/trials?family=\(monthly)")

@@ -126,8 +126,16 @@ extension ExperimentResult.Period: Codable {
                   scoringDate: try c.decode(Day.self, forKey: .scoringDate), netReturn: n[0], picksReturn: n[1], spyReturn: n[2],
                   equity: n[3], cashReason: try c.decodeIfPresent(ExperimentResult.CashReason.self, forKey: .cashReason),
                   retrained: try c.decode(Bool.self, forKey: .retrained), ic: n[4],
-                  picks: try c.decode([ExperimentResult.Pick].self, forKey: .picks),
+                  picks: Self.decodesPicks(decoder) ? try c.decode([ExperimentResult.Pick].self, forKey: .picks) : [],
                   traded: n[5], turnover: n[6], costs: n[7], unfilled: n[8])
+    }
+
+    /// Whether the period `decoder` reads keeps its picks: always, unless the result is
+    /// read as an outline (``ExperimentResult/init(outlineJSON:keepingPicksOf:)``), which
+    /// keeps only a window's (the period's position is the last key of its coding path).
+    private static func decodesPicks(_ decoder: any Decoder) -> Bool {
+        guard let window = decoder.userInfo[.picksKept] as? Range<Int> else { return true }
+        return decoder.codingPath.last?.intValue.map(window.contains) ?? false
     }
 }
 
@@ -251,6 +259,47 @@ extension ExperimentResult: Codable {
     /// A result from its JSON text.
     public init(json: Data) throws {
         self = try JSONDecoder().decode(ExperimentResult.self, from: json)
+    }
+
+    /// A result from its JSON text without its picks, except those of the periods at
+    /// `window` (positions in ``periods``): every other period's `picks` is empty. Picks are
+    /// most of a long run's document (a ten-year weekly run holds 5,000) and of its decoding
+    /// time; a page that shows a few periods' picks reads the outline with theirs in one
+    /// pass, and another window's with ``picks(json:periods:)``.
+    public init(outlineJSON json: Data, keepingPicksOf window: Range<Int> = 0..<0) throws {
+        let decoder = JSONDecoder()
+        decoder.userInfo[.picksKept] = window
+        self = try decoder.decode(ExperimentResult.self, from: json)
+    }
+
+    /// The picks of the periods at `periods` (positions in ``periods``) of the result whose
+    /// JSON text is `json`, decoding no other period's.
+    public static func picks(json: Data, periods: Range<Int>) throws -> [[Pick]] {
+        try JSONDecoder().decode(PicksWindow.self, from: json, configuration: periods).picks
+    }
+}
+
+extension CodingUserInfoKey {
+    /// The periods whose picks an outline keeps (``ExperimentResult/init(outlineJSON:keepingPicksOf:)``).
+    static let picksKept = CodingUserInfoKey(rawValue: "alphalab.picksKept")!
+}
+
+/// The picks of a window of a result's periods, read from its JSON text.
+private struct PicksWindow: DecodableWithConfiguration {
+    private struct PeriodPicks: Decodable { let picks: [ExperimentResult.Pick] }
+    /// A period outside the window: read past, nothing decoded.
+    private struct Skipped: Decodable { init(from decoder: any Decoder) {} }
+
+    var picks: [[ExperimentResult.Pick]] = []
+
+    init(from decoder: any Decoder, configuration window: Range<Int>) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        var periods = try c.nestedUnkeyedContainer(forKey: ExperimentResult.StructuredKey.weeks.key)
+        var index = 0
+        while !periods.isAtEnd, index < window.upperBound {
+            if window.contains(index) { picks.append(try periods.decode(PeriodPicks.self).picks) } else { _ = try periods.decode(Skipped.self) }
+            index += 1
+        }
     }
 }
 

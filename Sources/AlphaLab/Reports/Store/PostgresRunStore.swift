@@ -212,10 +212,10 @@ public final class PostgresRunStore: RunStore {
         return Int(try connection.execute("SELECT COUNT(*) AS n FROM runs\(conditions)", values)[0, "n"]!)!
     }
 
-    public func load(id: Int64) throws -> ExperimentResult {
+    public func document(id: Int64) throws -> Data {
         let rows = try connection.execute("SELECT result FROM runs WHERE id = $1", ["\(id)"])
         guard rows.count == 1, let text = rows[0, "result"] else { throw noRun(id) }
-        return try ExperimentResult(json: Data(text.utf8))
+        return Data(text.utf8)
     }
 
     public func provenance(id: Int64) throws -> RunProvenance? {

@@ -17,8 +17,8 @@ public protocol RunStore: AnyObject, Sendable {
     func save(_ result: ExperimentResult, seconds: Double, provenance: RunProvenance?) throws -> Int64
     /// The runs matching `filter`.
     func list(_ filter: RunFilter) throws -> [RunSummary]
-    /// The stored result of run `id`.
-    func load(id: Int64) throws -> ExperimentResult
+    /// The stored result of run `id` as its JSON text (``ExperimentResult/json(pretty:)``).
+    func document(id: Int64) throws -> Data
     /// Where run `id` came from: nil for a run recorded without a script (the REPL) or
     /// before AlphaLab kept it.
     func provenance(id: Int64) throws -> RunProvenance?
@@ -68,6 +68,11 @@ public protocol RunStore: AnyObject, Sendable {
 }
 
 extension RunStore {
+    /// The stored result of run `id`.
+    public func load(id: Int64) throws -> ExperimentResult {
+        try ExperimentResult(json: try document(id: id))
+    }
+
     /// Deletes run `id` with no reason given.
     @discardableResult
     public func delete(id: Int64) throws -> Bool { try delete(id: id, reason: "") }

@@ -208,12 +208,11 @@ public final class SQLiteRunStore: RunStore {
         return try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM runs\(conditions)", arguments: StatementArguments(values)) ?? 0 }
     }
 
-    /// The stored result of run `id`.
-    public func load(id: Int64) throws -> ExperimentResult {
+    public func document(id: Int64) throws -> Data {
         guard let data = try database.read({ try Data.fetchOne($0, sql: "SELECT result FROM run_documents WHERE id = ?", arguments: [id]) }) else {
             throw noRun(id)
         }
-        return try ExperimentResult(json: data)
+        return data
     }
 
     /// Where run `id` came from: nil for a run recorded without a script (the REPL) or

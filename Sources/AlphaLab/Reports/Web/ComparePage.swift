@@ -13,7 +13,7 @@ struct ComparePage {
             throw WebError.badRequest("compare takes 2 to 10 different runs (/compare?runs=ID,ID), got \(ids.count)")
         }
         let results = try ids.map { id in
-            var r = try recent.load(id)
+            var r = try recent.outline(id)
             r.name = "\(id): \(r.name)" // names repeat across runs; ids do not
             return r
         }

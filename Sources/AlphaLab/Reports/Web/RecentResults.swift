@@ -1,15 +1,23 @@
+import Foundation
 import Synchronization
 
-/// The results the run browser decoded last, by run id. A stored result never changes (a
-/// run can only be deleted), so a page asked for again skips decoding its JSON, which is
-/// most of a long run's page; whether the run is still stored is asked on every hit.
+/// The results the run browser decoded last, by run id, as outlines: everything but the
+/// periods' picks (``ExperimentResult/init(outlineJSON:keepingPicksOf:)``), which are most
+/// of a long run's decoding and which only the run page's periods table shows, a page at a
+/// time; the windows of picks shown are kept beside. A stored result never changes (a run
+/// can only be deleted), so a page asked for again skips decoding; whether the run is
+/// still stored is asked on every hit.
 final class RecentResults: Sendable {
     let store: any RunStore
     /// Results kept at most (the least recently asked go first).
     let capacity: Int
 
+    private struct Entry {
+        var outline: ExperimentResult
+        var picks: [Range<Int>: [[ExperimentResult.Pick]]] = [:]
+    }
     private struct State {
-        var results: [Int64: ExperimentResult] = [:]
+        var entries: [Int64: Entry] = [:]
         var order: [Int64] = []
     }
     private let state = Mutex(State())
@@ -19,25 +27,46 @@ final class RecentResults: Sendable {
         self.capacity = capacity
     }
 
-    /// Run `id`'s result, or a 404 naming it.
-    func load(_ id: Int64) throws -> ExperimentResult {
-        if let hit = state.withLock({ s -> ExperimentResult? in
-            guard let r = s.results[id] else { return nil }
+    /// Run `id`'s result without its picks (every period's `picks` is empty), or a 404
+    /// naming it.
+    func outline(_ id: Int64) throws -> ExperimentResult {
+        try outline(id, picksOf: 0..<0).outline
+    }
+
+    /// Run `id`'s result without its picks, and the picks of its periods at `window`
+    /// (positions in its periods; the part of the window past its last period is empty), or
+    /// a 404 naming it. A first view decodes both in one pass.
+    func outline(_ id: Int64, picksOf window: Range<Int>) throws -> (outline: ExperimentResult, picks: [[ExperimentResult.Pick]]) {
+        if let hit = state.withLock({ s -> Entry? in
+            guard let entry = s.entries[id] else { return nil }
             s.order.removeAll { $0 == id }
             s.order.append(id)
-            return r
+            return entry
         }) {
             guard try store.contains(id: id) else {
-                state.withLock { s in s.results[id] = nil; s.order.removeAll { $0 == id } }
+                state.withLock { s in s.entries[id] = nil; s.order.removeAll { $0 == id } }
                 throw WebError.notFound("no run with id \(id) in this store")
             }
-            return hit
+            if let picks = hit.picks[window] { return (hit.outline, picks) }
+            let picks = try ExperimentResult.picks(json: try document(id), periods: window)
+            state.withLock { $0.entries[id]?.picks[window] = picks }
+            return (hit.outline, picks)
         }
-        let result = try store.webLoad(id)
+        var outline = try ExperimentResult(outlineJSON: try document(id), keepingPicksOf: window)
+        let kept = window.clamped(to: outline.periods.indices)
+        let picks = outline.periods[kept].map(\.picks)
+        for i in kept { outline.periods[i].picks = [] }
         state.withLock { s in
-            if s.results.updateValue(result, forKey: id) == nil { s.order.append(id) }
-            while s.order.count > capacity { s.results[s.order.removeFirst()] = nil }
+            if s.entries.updateValue(Entry(outline: outline, picks: [window: picks]), forKey: id) == nil { s.order.append(id) }
+            while s.order.count > capacity { s.entries[s.order.removeFirst()] = nil }
         }
-        return result
+        return (outline, picks)
+    }
+
+    /// Run `id`'s stored JSON, or a 404 naming it.
+    private func document(_ id: Int64) throws -> Data {
+        do { return try store.document(id: id) } catch StoreError.badQuery(let message) where message.hasPrefix("no run with id") {
+            throw WebError.notFound("no run with id \(id) in this store")
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class RunBrowser: Sendable {
             if s.count == 2, s[0] == "runs" { return html(try RunPage(store: store, results: results, id: try runID(s[1]), request: request).render()) }
             if s.count == 3, s[0] == "runs", s[2] == "report" {
                 let id = try runID(s[1])
-                let result = try results.load(id)
+                let result = try results.outline(id)
                 return html(HTMLReport(title: "Run \(id): \(result.name)", results: [result]).render())
             }
             if s == ["compare"] { return html(try ComparePage(store: store, recent: results, request: request).render()) }
@@ -42,15 +42,5 @@ public final class RunBrowser: Sendable {
     private func runID(_ text: String) throws(WebError) -> Int64 {
         guard let id = Int64(text), id > 0 else { throw .badRequest("'\(text)' is not a run id (a whole number)") }
         return id
-    }
-
-}
-
-extension RunStore {
-    /// Run `id`'s result, or a 404 naming it.
-    func webLoad(_ id: Int64) throws -> ExperimentResult {
-        do { return try load(id: id) } catch StoreError.badQuery(let message) where message.hasPrefix("no run with id") {
-            throw WebError.notFound("no run with id \(id) in this store")
-        }
     }
 }

@@ -12,7 +12,8 @@ struct RunPage {
 
     func render() throws -> String {
         let esc = WebLayout.esc
-        let result = try results.load(id)
+        let page = try request.integer("periods", default: 1, in: 1...1_000_000), per = Self.periodsPerPage
+        let (result, picks) = try results.outline(id, picksOf: (page - 1) * per..<page * per)
         var body = "<p class=\"meta\"><a href=\"/\">Runs</a> / run \(id)</p>"
         body += HTMLReport(title: "Run \(id): \(result.name)", results: [result]).body()
         body += "<p><a id=\"report-link\" href=\"/runs/\(id)/report\">The report alone (a page to save or send)</a> · "
@@ -27,7 +28,7 @@ struct RunPage {
         body += try annotations()
         let origin = try store.provenance(id: id)
         body += "<h2>Commands</h2><pre id=\"commands\">" + commands(origin).map(esc).joined(separator: "\n") + "</pre>"
-        body += config(result) + provenance(result, origin) + (try periods(result))
+        body += config(result) + provenance(result, origin) + (try periods(result, page: page, picks: picks))
         return WebLayout.page(title: "Run \(id): \(result.name)", store: store.location, body: body)
     }
 
@@ -105,11 +106,11 @@ struct RunPage {
     /// Decision periods shown on one page of the table (a ten-year weekly run has 521).
     static let periodsPerPage = 52
 
-    /// The periods, a page at a time (`?periods=N`), so that a long weekly run's page stays small.
-    private func periods(_ result: ExperimentResult) throws(WebError) -> String {
+    /// The periods, a page at a time (`?periods=N`), so that a long weekly run's page stays
+    /// small: `result` is an outline, `picks` the shown periods' picks.
+    private func periods(_ result: ExperimentResult, page: Int, picks: [[ExperimentResult.Pick]]) throws(WebError) -> String {
         let all = result.periods, per = Self.periodsPerPage
         let pageCount = max(1, (all.count + per - 1) / per)
-        let page = try request.integer("periods", default: 1, in: 1...1_000_000)
         guard page <= pageCount else { throw .notFound("no page \(page) of periods: the run's \(all.count) periods make \(pageCount) pages of \(per)") }
         let shown = all[min(all.count, (page - 1) * per)..<min(all.count, page * per)]
         var html = "<h2 id=\"periods-heading\">Periods</h2>"
@@ -121,8 +122,8 @@ struct RunPage {
         }
         html += "<table id=\"periods\"><thead><tr><th>Decision</th><th>Exit</th><th>Return</th><th>SPY</th><th>Equity</th>"
             + "<th>Turnover</th><th>Costs</th><th class=\"left\">Picks</th></tr></thead><tbody>"
-        for p in shown {
-            let picks = p.cashReason.map { "cash: \($0.rawValue)" } ?? p.picks.map(\.ticker).joined(separator: " ")
+        for (p, held) in zip(shown, picks) {
+            let picks = p.cashReason.map { "cash: \($0.rawValue)" } ?? held.map(\.ticker).joined(separator: " ")
             html += "<tr><td>\(p.date)</td><td>\(p.exitDate)</td><td>\(WebLayout.pct(p.netReturn))</td><td>\(WebLayout.pct(p.spyReturn))</td>"
                 + "<td>\(String(format: "%.0f", p.equity))</td><td>\(WebLayout.rate(p.turnover))</td><td>\(String(format: "%.0f", p.costs))</td>"
                 + "<td class=\"left\">\(WebLayout.esc(picks))</td></tr>"

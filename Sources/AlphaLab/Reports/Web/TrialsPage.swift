@@ -44,7 +44,7 @@ struct TrialsPage {
         }
         var marked: (sharpe: Double, name: String)?
         if let id = try request.ids("run").first {
-            let run = try results.load(id)
+            let run = try results.outline(id)
             guard TrialFamily(result: run).key == key else { throw WebError.badRequest("run \(id) is not in family \(key)") }
             let trial = Trial(result: run, scriptHash: nil, user: "", host: "")
             let verdict = TrialVerdict(trial, family: trials)
