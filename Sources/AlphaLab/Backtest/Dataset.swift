@@ -87,3 +87,10 @@ public final class Dataset: @unchecked Sendable {
     /// Positions of the tradable tickers: every ticker but the benchmark.
     public var tradableTickers: [Int] { panel.tradableTickers }
 }
+
+extension SyntheticMarket.Market {
+    /// The market as a dataset that knows its index as the universe `index`.
+    public func dataset(trainingCache: TrainingCache = TrainingCache(), source: [String]? = nil) -> Dataset {
+        Dataset(panel: panel, trainingCache: trainingCache, memberships: [index], source: source)
+    }
+}

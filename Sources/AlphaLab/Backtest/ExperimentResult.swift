@@ -115,18 +115,15 @@ public struct ExperimentResult: Sendable, Equatable {
     /// before it was kept, and for runs without a period the model could estimate).
     public var attribution: RiskAttribution? = nil
 
-    /// The share of a year's member-days below which a run's coverage is a warning.
-    public static let coverageWarningShare = 0.95
-
-    /// The warning a coverage below ``coverageWarningShare`` in some year earns, naming the worst year.
+    /// The warning a coverage below ``UniverseCoverage/warningShare`` in some year earns, naming the worst year.
     /// Under `--limit`, the warning says that the cut, not survivorship alone, left members out.
     public static func coverageWarning(_ coverage: UniverseCoverage, limit: TickerLimit? = nil) -> String? {
-        guard let worst = coverage.worst, worst.share < coverageWarningShare else { return nil }
+        guard let worst = coverage.worst, worst.share < UniverseCoverage.warningShare else { return nil }
         let cause = limit.map { "--limit kept \($0.kept) of \($0.available) tickers, so most members are missing for the limit's sake" }
             ?? "the run chose among the members that survived into the data"
         return String(format: "coverage: in %d only %.1f%% of %@'s members had a bar on the decision days (below %.0f%% in %d of %d years): %@",
-                      worst.year, worst.share * 100, coverage.universe, coverageWarningShare * 100,
-                      coverage.years.filter { $0.share < coverageWarningShare }.count, coverage.years.count, cause)
+                      worst.year, worst.share * 100, coverage.universe, UniverseCoverage.warningShare * 100,
+                      coverage.years.filter { $0.share < UniverseCoverage.warningShare }.count, coverage.years.count, cause)
     }
 
     /// The first decision date.

@@ -5,7 +5,7 @@ import Foundation
 /// caches in planning mode (``TrainingCache/init(directory:plan:)``): they record every
 /// request and answer with stand-in models, so nothing is trained and the script runs
 /// through in seconds.
-public final class TrainingPlan: @unchecked Sendable {
+public final class TrainingPlan: TrainingRecorder, @unchecked Sendable {
     // @unchecked: all mutable state is guarded by `lock`.
 
     /// One planned training, as a plan lists it.

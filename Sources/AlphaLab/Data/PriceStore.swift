@@ -363,10 +363,10 @@ public struct StoreSummary: Sendable, Equatable, CustomStringConvertible {
         guard let worst = coverage.worst else { return ["    coverage: -"] }
         let years = coverage.years
         let shown = years.enumerated().filter { $0.offset % 5 == 0 || $0.offset == years.count - 1 }.map(\.element)
-        let threshold = Format.num(ExperimentResult.coverageWarningShare * 100, "%.0f")
+        let threshold = Format.num(UniverseCoverage.warningShare * 100, "%.0f")
         var lines = ["    coverage (members with prices spanning each Wednesday, \(start) .. \(end)): "
             + shown.map { "\($0.year) \(Format.rate($0.share))" }.joined(separator: ", ")
-            + "; worst \(worst.year) \(Format.rate(worst.share))" + (worst.share < ExperimentResult.coverageWarningShare ? " (below \(threshold)%: members without prices, survivorship left in)" : "")]
+            + "; worst \(worst.year) \(Format.rate(worst.share))" + (worst.share < UniverseCoverage.warningShare ? " (below \(threshold)%: members without prices, survivorship left in)" : "")]
         var outside: [String] = []
         if first < stocks.lowerBound { outside.append("before \(stocks.lowerBound)") }
         if u.last.map({ $0 > stocks.upperBound }) ?? true, let last { outside.append("after \(stocks.upperBound)" + (last > stocks.upperBound ? " (the benchmark's bars go on to \(last))" : "")) }

@@ -14,15 +14,15 @@ import Foundation
 /// when two workers store the same key, the first rename wins and the other's copy
 /// is discarded (both are the same models).
 ///
-/// With a ``TrainingPlan``, the cache trains nothing: it records each request in the
-/// plan and answers with stand-in models that predict zero, so a script can be run
-/// through to learn which trainings it needs.
+/// With a plan (a ``TrainingRecorder``: the cluster's ``TrainingPlan``), the cache trains
+/// nothing: it records each request in the plan and answers with stand-in models that
+/// predict zero, so a script can be run through to learn which trainings it needs.
 public final class TrainingCache: @unchecked Sendable {
     // @unchecked: all mutable state is guarded by `condition`.
     /// The on-disk cache folder, if any.
     public let directory: String?
     /// The plan requests are recorded in instead of trained, if any.
-    public let plan: TrainingPlan?
+    public let plan: (any TrainingRecorder)?
     private let condition = NSCondition()
     private var memory: [TrainingKey: TrainedEnsemble] = [:]
     private var inFlight: Set<TrainingKey> = []
@@ -30,7 +30,7 @@ public final class TrainingCache: @unchecked Sendable {
 
     /// A cache; with `directory`, trainings are also stored there and found again by later
     /// runs; with `plan`, requests are recorded there and nothing is trained.
-    public init(directory: String? = nil, plan: TrainingPlan? = nil) {
+    public init(directory: String? = nil, plan: (any TrainingRecorder)? = nil) {
         self.directory = directory
         self.plan = plan
     }
@@ -155,4 +155,11 @@ public final class TrainingCache: @unchecked Sendable {
         }
         return TrainedEnsemble(members: members, featureNames: meta.features)
     }
+}
+
+/// Where a cache that plans instead of training records the requests it is asked
+/// (``TrainingPlan``, which sits above the models, with the cluster that runs plans).
+public protocol TrainingRecorder: AnyObject, Sendable {
+    /// Records `request`, which a cache with `cacheDirectory` was asked to answer.
+    func record(_ request: TrainingRequest, cacheDirectory: String?)
 }

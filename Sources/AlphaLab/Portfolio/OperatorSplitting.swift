@@ -191,3 +191,5 @@ enum OperatorSplitting {
         return weighed.map { bounds.names[$0] }.filter { seen.insert($0).inserted }
     }
 }
+
+extension Cholesky: ReducedFactor {}

@@ -121,7 +121,7 @@ public struct HTMLReport {
 
     /// The point-in-time universe's price coverage by year, for the runs that have one:
     /// the share of members with a bar on the decision days (below
-    /// ``ExperimentResult/coverageWarningShare`` in red).
+    /// ``UniverseCoverage/warningShare`` in red).
     private func coverage() -> String {
         let covered = results.filter { $0.coverage != nil }
         guard !covered.isEmpty else { return "" }
@@ -132,7 +132,7 @@ public struct HTMLReport {
         for year in years {
             body += "<tr><td>\(year)</td>" + covered.map { r -> String in
                 guard let y = r.coverage!.years.first(where: { $0.year == year }) else { return "<td></td>" }
-                let low = y.share < ExperimentResult.coverageWarningShare ? " style=\"color:#e15759;font-weight:bold\"" : ""
+                let low = y.share < UniverseCoverage.warningShare ? " style=\"color:#e15759;font-weight:bold\"" : ""
                 return "<td\(low)>\(Format.rate(y.share))</td>"
             }.joined() + "</tr>"
         }

@@ -60,7 +60,7 @@ struct Cholesky {
     }
 }
 
-extension Cholesky: ReducedFactor {
+extension Cholesky {
     /// Overwrites `y` with the solution of `A x = y`.
     func solve(_ y: inout [Double]) {
         for i in 0..<n {

@@ -19,10 +19,6 @@ public enum SyntheticMarket {
     public struct Market: Sendable {
         public let panel: Panel
         public let index: Membership
-        /// The market as a dataset that knows its index as the universe `index`.
-        public func dataset(trainingCache: TrainingCache = TrainingCache(), source: [String]? = nil) -> Dataset {
-            Dataset(panel: panel, trainingCache: trainingCache, memberships: [index], source: source)
-        }
     }
 
     /// The market a config describes, with its index membership.

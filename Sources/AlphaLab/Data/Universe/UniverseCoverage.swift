@@ -24,6 +24,9 @@ public struct UniverseCoverage: Sendable, Equatable, Codable {
         self.years = years
     }
 
+    /// The share of a year's member-days below which a run's coverage is a warning.
+    public static let warningShare = 0.95
+
     /// The universe's name.
     public var universe: String
     public var years: [Year]
