@@ -81,11 +81,12 @@ local function convert(name, value, o)
 end
 
 --- Parses `args` (a script's `arg`) against `spec` ({name = {default, type =
---- "integer"|"number"|"string", flag, choices, help}}). Returns the options (with
+--- "integer"|"number"|"string", flag, choices, help, ledger}}). Returns the options (with
 --- defaults) and the remaining positional arguments. A bad option raises an error
---- naming it; `--help` prints the usage and exits.
+--- naming it; `--help` prints the usage and exits. An option with `ledger` (the
+--- `--runs` of cli.runs_option), when given, is where the script's trials go (lab.ledger).
 ---@param args string[] the script's `arg`
----@param spec table<string, {default?: any, type?: "integer"|"number"|"string", flag?: boolean, choices?: string[], help?: string}>
+---@param spec table<string, {default?: any, type?: "integer"|"number"|"string", flag?: boolean, choices?: string[], help?: string, ledger?: boolean}>
 ---@param usage? string
 ---@return table options
 ---@return string[] positional
@@ -128,6 +129,11 @@ function M.parse(args, spec, usage)
     end
     i = i + 1
   end
+  -- A store option marked as the ledger (cli.runs_option) says where this process's
+  -- trials go: set once, here, for every script that takes one.
+  for name, o in pairs(spec) do
+    if o.ledger and options[name] ~= nil then lab.ledger(options[name]) end
+  end
   return options, rest
 end
 
@@ -150,13 +156,14 @@ M.data_options = {
   quiet = { flag = true, help = "no progress lines" },
 }
 
---- The `--runs` option: where results are recorded or read. No default here:
---- lab.runs(nil) takes $ALPHALAB_RUNS, else results/runs.db.
+--- The `--runs` option: where results are recorded or read, and where the script's trials
+--- go (cli.parse passes it to lab.ledger). No default here: lab.runs(nil) takes
+--- $ALPHALAB_RUNS, else results/runs.db.
 ---@param what? string what the store is for, in the help
 ---@return table
 function M.runs_option(what)
-  return { help = (what or "run store the results are recorded in") .. ": a SQLite file or a postgres://user@host:port/db URL "
-    .. "(default $ALPHALAB_RUNS, else results/runs.db; '' for none)" }
+  return { ledger = true, help = (what or "run store the results are recorded in") .. ": a SQLite file or a postgres://user@host:port/db URL "
+    .. "(default $ALPHALAB_RUNS, else results/runs.db; '' for none); the script's trials are recorded there too" }
 end
 
 --- The `--execution` option: the config field's choices, from the engine. With

@@ -74,6 +74,8 @@ extension LabModule {
           Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
           A score function's ctx has date, scoring_date, tickers, period, retrain,
           ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
+          A select function(candidates, ctx) orders each period's candidates its own way
+          (the stdlib's selection.topk_dropout is one); the config's filters admit its picks.
           Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
           dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
         \(LabOptionSet.run.help())
@@ -83,11 +85,12 @@ extension LabModule {
             let o = try LuaOptions(call, 3, .run)
             let score = try o.value("score").map { _ in try functionOption(call, 3, "score") }
             let progress = try o.value("progress").map { _ in try functionOption(call, 3, "progress") }
+            let select = try o.value("select").map { _ in try functionOption(call, 3, "select") }
             let L = call.L
             let session = call.state.session
-            // A run with the config's own scorer is stored by a sweep shard and found again
-            // by the script's ordinary run (a Lua scoring function cannot be keyed).
-            let stored = score == nil ? dataset.trainingCache.directory.map(ResultCache.init(trainingDirectory:)) : nil
+            // A run with the config's own scorer and selection is stored by a sweep shard and
+            // found again by the script's ordinary run (a Lua function cannot be keyed).
+            let stored = score == nil && select == nil ? dataset.trainingCache.directory.map(ResultCache.init(trainingDirectory:)) : nil
             let key = try stored.map { _ in try ResultCache.key(config: config, dataset: dataset) }
             // Dealt before looking for a stored result, so every shard deals alike whatever is stored already.
             let real = stored != nil && session.takeSweepRun()
@@ -119,7 +122,8 @@ extension LabModule {
             if let bar { walk.progress = { bar.update($0) } }
             defer { bar?.finish() }
             let clock = Stopwatch()
-            let result = try walk.run(scorer: scorer)
+            let rule = select.map { LuaPickRule.make($0, config: config, panel: walk.dataset.panel, on: L) }
+            let result = try walk.run(scorer: scorer, rule: rule)
             if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
             return call.result(object: ResultObject(result, seconds: clock.seconds, verdict: session.recordTrial(result), dataOptions: dataset.source))
         }),
@@ -337,6 +341,18 @@ extension LabModule {
           in the URL). Created and upgraded if needed; safe with several writers at once.
         """, { call in
             call.result(object: RunStoreObject(try call.state.session.runStore(location: try call.optionalString(1) ?? RunStores.defaultLocation())))
+        }),
+        ("ledger", """
+        lab.ledger([location]) -> location
+          Where this process's trials go: with `location`, a run store (a SQLite file or a
+          postgres:// URL, as lab.runs takes) from now on, or '' for the default; without,
+          where they go now ($ALPHALAB_RUNS, else ~/.local/share/alphalab/ledger.db, unless
+          set). cli.parse sets it from a script's --runs. A sandboxed script may name only
+          the store its command line names.
+        """, { call in
+            let session = call.state.session
+            if !call.isNil(1) { try session.setLedger(try call.string(1)) }
+            return call.results(.string(session.ledgerLocation()))
         }),
         ("load_results", """
         lab.load_results(path) -> {result, ...}

@@ -106,6 +106,7 @@ extension LabOptionSet {
 
     static let run = LabOptionSet("RunOptions", owner: "lab.run", """
         score?: fun(ctx: ScoringContext): table<string, number>|number[] -- function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+        select?: fun(candidates: {ticker: string, score: number, signal: number, momentum?: number, sector: string}[], ctx: {held: table<string, boolean>, period: integer, side: string, top_n: integer}): string[] -- function(candidates, ctx) returning the tickers it picks, best first, to replace the ranking by signal (the score as the side ranks it, higher better): ctx.held (the side's tickers held into the decision), ctx.period, ctx.side ("long" or "short"), ctx.top_n; the config's momentum filter and sector cap then admit them in order, top_n at most
         progress?: fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string, full: integer, updates: integer, full_left: integer, updates_left: integer, seconds_left: number}) -- function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
         """)
 

@@ -184,9 +184,10 @@ public final class LabSession {
         try AtomicFile.write(data, to: path)
     }
 
-    /// Where this process's trials go, when the host named it (a script's `--runs`);
-    /// otherwise ``ledgerLocation(environment:)`` decides.
-    public var ledgerOverride: String?
+    /// Where this process's trials go, when the script named it (`lab.ledger`, which
+    /// `cli.parse` calls for a script's `--runs`); otherwise ``ledgerLocation(environment:)``
+    /// decides.
+    public private(set) var ledgerOverride: String?
     /// Whether completed backtests are left out of the ledger (`--no-ledger`).
     public var ledgerOff = false
     /// The ledger, once opened.
@@ -199,6 +200,15 @@ public final class LabSession {
     public func ledgerLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let ledgerOverride, !ledgerOverride.isEmpty { return ledgerOverride }
         return RunStores.ledgerLocation(environment: environment)
+    }
+
+    /// Sends this process's trials to the store at `location` from now on ('' for the
+    /// default), checked as ``runStore(location:)`` checks a store it opens.
+    public func setLedger(_ location: String) throws {
+        if !location.isEmpty { try checkStoreAccess(location) }
+        guard location != (ledgerOverride ?? "") else { return }
+        ledgerOverride = location.isEmpty ? nil : location
+        ledger = nil
     }
 
     /// The ledger store (opened on first use).
@@ -255,16 +265,22 @@ public final class LabSession {
     /// store named on the command line (``Sandbox/checkStore(_:)``), and a file store only
     /// under its output folder.
     public func runStore(location: String) throws -> any RunStore {
-        if RunStores.isURL(location) {
-            try sandbox?.checkStore(location)
-        } else {
-            try checkWrite(location)
-        }
+        try checkStoreAccess(location)
         guard isDryRun else { return try RunStores.open(location) }
         if scratch == nil {
             scratch = NSTemporaryDirectory() + "alphalab-dry-run-\(getpid())-\(UUID().uuidString)"
             try FileManager.default.createDirectory(atPath: scratch!, withIntermediateDirectories: true)
         }
         return try SQLiteRunStore(path: scratch! + "/runs-\(UUID().uuidString).db")
+    }
+
+    /// Whether this script may use the store at `location`: in the sandbox, only the URL its
+    /// command line names, or a file under its output folder.
+    private func checkStoreAccess(_ location: String) throws {
+        if RunStores.isURL(location) {
+            try sandbox?.checkStore(location)
+        } else {
+            try checkWrite(location)
+        }
     }
 }

@@ -188,14 +188,9 @@ struct Interpreter {
         return 0
     }
 
-    /// Trials go to the store a script's `--runs` names (else `$ALPHALAB_RUNS`, else the
-    /// per-user ledger); `--no-ledger` turns them off, and says so.
+    /// `--no-ledger` turns trials off, and says so. Where they go otherwise is the script's
+    /// to say (`lab.ledger`, which `cli.parse` calls for its `--runs`).
     private func configureLedger(_ session: LabSession, _ request: Request) {
-        let arguments = request.scriptArguments
-        for (k, argument) in arguments.enumerated() {
-            if argument == "--runs", k + 1 < arguments.count { session.ledgerOverride = arguments[k + 1] }
-            if argument.hasPrefix("--runs=") { session.ledgerOverride = String(argument.dropFirst("--runs=".count)) }
-        }
         if request.noLedger {
             session.ledgerOff = true
             FileHandle.standardError.write(Data("alphalab: --no-ledger: this process's backtests are not recorded as trials\n".utf8))

@@ -189,16 +189,29 @@ struct LedgerCommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: home + "/alphalab/ledger.db"))
     }
 
-    @Test("A script's --runs store (here PostgreSQL) is its ledger too")
+    @Test("A script's --runs store (here PostgreSQL) is its ledger too, set once by cli.parse (lab.ledger); a script that takes no --runs records in the default ledger")
     func scriptStore() throws {
         let url = try Postgres.newDatabase()
         let folder = Fixtures.temporaryFolder()
         let script = Fixtures.write("""
+            local cli = require "cli"
+            local before = lab.ledger()
+            cli.parse(arg, { runs = cli.runs_option() })
+            print("ledger " .. (lab.ledger() ~= before and "moved" or "stayed"))
             lab.run({ strategy = "momentum_12_1", rebalance = "monthly", start_year = 2012, end_year = 2013 }, lab.synthetic({ tickers = 20 }))
             """, to: folder + "/run.lua")
         let r = try Fixtures.alphalab([script, "--runs", url], environment: ["XDG_DATA_HOME": folder + "/home"])
-        #expect(r.status == 0, "\(r.err)")
+        #expect(r.status == 0 && r.out.contains("ledger moved"), "\(r.err)")
         #expect(try Postgres.psql(url, "SELECT count(*) FROM trials") == "1")
         #expect(!FileManager.default.fileExists(atPath: folder + "/home/alphalab/ledger.db"))
+        // A --runs the script does not declare is not read behind its back: its trials go to the default ledger.
+        let plain = Fixtures.write("""
+            lab.run({ strategy = "momentum_12_1", rebalance = "monthly", start_year = 2012, end_year = 2013 }, lab.synthetic({ tickers = 20 }))
+            """, to: folder + "/plain.lua")
+        let other = try Postgres.newDatabase()
+        let q = try Fixtures.alphalab([plain, "--runs", other], environment: ["XDG_DATA_HOME": folder + "/home"])
+        #expect(q.status == 0, "\(q.err)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/home/alphalab/ledger.db"))
+        #expect(try Postgres.psql(other, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'trials'") == "0")
     }
 }

@@ -228,15 +228,17 @@ struct SafeToShareTests {
         withPassword.password = secret
         let folder = Fixtures.temporaryFolder()
         let script = Fixtures.write("""
+            local cli = require "cli"
+            local o = cli.parse(arg, { runs = cli.runs_option() })
             local r = lab.run({ name = "p", strategy = "momentum_12_1", rebalance = "monthly", start_year = 2012, end_year = 2013 },
               lab.synthetic({ tickers = 20 }))
-            local store = lab.runs(arg[2])
+            local store = lab.runs(o.runs)
             print(store, store:save(r))
             """, to: folder + "/p.lua")
         let environment = ["PGPASSWORD": secret, "XDG_DATA_HOME": folder + "/home"]
-        let refused = try Fixtures.alphalab([script, "--runs", withPassword.string!, withPassword.string!], environment: environment)
+        let refused = try Fixtures.alphalab([script, "--runs", withPassword.string!], environment: environment)
         #expect(refused.status != 0 && refused.err.contains("PGPASSWORD or ~/.pgpass"), "\(refused.err)")
-        let ran = try Fixtures.alphalab([script, "--runs", url, url], environment: environment, directory: folder)
+        let ran = try Fixtures.alphalab([script, "--runs", url], environment: environment, directory: folder)
         #expect(ran.status == 0, "\(ran.err)")
         let stored = try Postgres.psql(url, "SELECT provenance || result FROM runs") + (try Postgres.psql(url, "SELECT row_to_json(t)::text FROM trials t"))
         for text in [refused.out, refused.err, ran.out, ran.err, stored] { #expect(!text.contains(secret)) }

@@ -109,6 +109,7 @@
 ---lab.run's options
 ---@class RunOptions
 ---@field score? fun(ctx: ScoringContext): table<string, number>|number[] function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+---@field select? fun(candidates: {ticker: string, score: number, signal: number, momentum?: number, sector: string}[], ctx: {held: table<string, boolean>, period: integer, side: string, top_n: integer}): string[] function(candidates, ctx) returning the tickers it picks, best first, to replace the ranking by signal (the score as the side ranks it, higher better): ctx.held (the side's tickers held into the decision), ctx.period, ctx.side ("long" or "short"), ctx.top_n; the config's momentum filter and sector cap then admit them in order, top_n at most
 ---@field progress? fun(p: {experiment: string, period: integer, total: integer, retrains: integer, date: string, full: integer, updates: integer, full_left: integer, updates_left: integer, seconds_left: number}) function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
 
 ---lab.picks' options
@@ -979,6 +980,16 @@ function lab.features() end
 ---@return boolean
 function lab.is_terminal(stream) end
 
+---lab.ledger([location]) -> location
+---  Where this process's trials go: with `location`, a run store (a SQLite file or a
+---  postgres:// URL, as lab.runs takes) from now on, or '' for the default; without,
+---  where they go now ($ALPHALAB_RUNS, else ~/.local/share/alphalab/ledger.db, unless
+---  set). cli.parse sets it from a script's --runs. A sandboxed script may name only
+---  the store its command line names.
+---@param location? string
+---@return string
+function lab.ledger(location) end
+
 ---lab.load([path]) -> dataset
 ---  The price store at `path`, or else the configured one ($ALPHALAB_DB, then
 ---  ./data/market.db) if it exists, or else the embedded synthetic market.
@@ -1112,10 +1123,13 @@ function lab.risk_model(dataset, options) end
 ---  Runs a walk-forward backtest. `config` is a config table (see lab.config_fields).
 ---  A score function's ctx has date, scoring_date, tickers, period, retrain,
 ---  ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
+---  A select function(candidates, ctx) orders each period's candidates its own way
+---  (the stdlib's selection.topk_dropout is one); the config's filters admit its picks.
 ---  Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
 ---  dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
 ---  Options:
 ---    score     function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
+---    select    function(candidates, ctx) returning the tickers it picks, best first, to replace the ranking by signal (the score as the side ranks it, higher better): ctx.held (the side's tickers held into the decision), ctx.period, ctx.side ("long" or "short"), ctx.top_n; the config's momentum filter and sector cap then admit them in order, top_n at most
 ---    progress  function(p) called each period with p.experiment, p.period, p.total, p.retrains, p.date, the retrainings done and left by kind (p.full, p.updates, p.full_left, p.updates_left) and p.seconds_left, the run's estimated time left
 ---@param config Config
 ---@param dataset Dataset

@@ -61,11 +61,11 @@ public struct DecisionPipeline {
                                      tickers: members, universe: universe)
         let scores = try scorer.scores(context)
         let candidates = self.candidates(scores: scores, members: members, scoringDay: s, tradingDay: tradingDay)
-        let longs = rule.pick(candidates, held: held, period: period, side: .long)
+        let longs = try rule.pick(candidates, held: held, period: period, side: .long)
         var shorts: [Selection.Candidate] = []
         if config.book == .longShort {
             let taken = Set(longs.map(\.ticker))
-            shorts = rule.pick(candidates.filter { !taken.contains($0.ticker) }, held: shorted, period: period, side: .short)
+            shorts = try rule.pick(candidates.filter { !taken.contains($0.ticker) }, held: shorted, period: period, side: .short)
         }
         let tooFew = [longs] + (config.book == .longShort ? [shorts] : [])
         var picks = longs + shorts

@@ -1,12 +1,20 @@
 /// How one period's candidates become its picks. The config's ``Selection`` ranks by score;
-/// the verdict's placebo (``MatchedPlacebo``) draws at random with the run's turnover. A
-/// rule may keep state from period to period: periods are decided in order, once each.
+/// the verdict's placebo (``MatchedPlacebo``) draws at random with the run's turnover; a
+/// caller's rule (``FunctionPickRule``, Lua's `lab.run{select = ...}`) orders them its own
+/// way. A rule may keep state from period to period: periods are decided in order, once each.
 public protocol PickRule {
     /// The picks of period `period` for `side` of the book, best first, from `candidates`
     /// (the scored members that pass the universe filter, less the other side's picks);
     /// `held`: the tickers held on that side into the decision. A long-short book asks
     /// for its longs, then its shorts.
-    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int, side: Side) -> [Selection.Candidate]
+    mutating func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int, side: Side) throws -> [Selection.Candidate]
+    /// What a result's strategy says of the rule, or nil for one that stands in for the
+    /// config's selection (the config says it).
+    var label: String? { get }
+}
+
+extension PickRule {
+    public var label: String? { nil }
 }
 
 /// Turns scores into picks: rank (descending, or ascending when inverted), drop what

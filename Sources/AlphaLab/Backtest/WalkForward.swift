@@ -93,7 +93,7 @@ public struct WalkForward {
     public var defaultScorer: any Scorer { config.defaultScorer }
 
     /// Runs the walk-forward with the config's scorer, or with `scorer` (a caller's strategy),
-    /// and the config's selection, or `rule` (the verdict's placebo).
+    /// and the config's selection, or `rule` (the verdict's placebo, a caller's rule).
     ///
     /// Each period reads score -> select -> size (target weights) -> execute -> record:
     /// the ``DecisionPipeline`` decides, the config's ``PeriodExecution`` trades, a
@@ -145,7 +145,7 @@ public struct WalkForward {
                 try progress(report)
             }
         }
-        var result = recorder.result(holdingDays: execution.holdingDays, strategy: scorer.label, dataFingerprint: panel.fingerprint)
+        var result = recorder.result(holdingDays: execution.holdingDays, strategy: customRule?.label.map { "\(scorer.label), \($0)" } ?? scorer.label, dataFingerprint: panel.fingerprint)
         result.explanation = explaining?.finished()
         if let endsEarly { result.warnings.append(endsEarly) }
         if let first = keptBooks.first {

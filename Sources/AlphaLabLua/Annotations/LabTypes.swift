@@ -31,6 +31,7 @@ enum LabTypes {
         "lab.is_terminal": "(stream: \"stdout\"|\"stderr\") -> boolean",
         "lab.clock": "() -> number",
         "lab.runs": "(location?: string) -> RunStore",
+        "lab.ledger": "(location?: string) -> string",
         "lab.deflated_sharpe": "(sharpe: number, trials: number, variance: number, periods: integer, skew: number, kurtosis: number) -> number, number",
         "lab.normal_cdf": "(x: number) -> number",
         "lab.normal_quantile": "(p: number) -> number",
