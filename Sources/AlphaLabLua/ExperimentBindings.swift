@@ -76,7 +76,7 @@ extension LabModule {
           ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
           A select function(candidates, ctx) orders each period's candidates its own way
           (the stdlib's selection.topk_dropout is one); the config's filters admit its picks.
-          Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
+          Ctrl-C stops the run. Without `score` and `select`, a result that a sweep shard stored in the
           dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
         \(LabOptionSet.run.help())
         """, { call in
@@ -87,29 +87,6 @@ extension LabModule {
             let progress = try o.value("progress").map { _ in try functionOption(call, 3, "progress") }
             let select = try o.value("select").map { _ in try functionOption(call, 3, "select") }
             let L = call.L
-            let session = call.state.session
-            // A run with the config's own scorer and selection is stored by a sweep shard and
-            // found again by the script's ordinary run (a Lua function cannot be keyed).
-            let stored = score == nil && select == nil ? dataset.trainingCache.directory.map(ResultCache.init(trainingDirectory:)) : nil
-            let key = try stored.map { _ in try ResultCache.key(config: config, dataset: dataset) }
-            // Dealt before looking for a stored result, so every shard deals alike whatever is stored already.
-            let real = stored != nil && session.takeSweepRun()
-            if let stored, let key, let result = stored.load(key: key) {
-                return call.result(object: ResultObject(result, seconds: 0, verdict: session.recordTrial(result), dataOptions: dataset.source))
-            }
-            var walk = try WalkForward(config: config, dataset: session.sweep == nil || real ? dataset : session.standIn(for: dataset), attributesRisk: true)
-            if let progress {
-                walk.progress = { p in
-                    try progress.call(on: L, { stack in
-                        stack.push(.map(["experiment": .string(p.experiment), "period": .integer(Int64(p.period)),
-                                         "total": .integer(Int64(p.total)), "retrains": .integer(Int64(p.retrains)),
-                                         "date": .string(p.date.description), "full": .integer(Int64(p.full)),
-                                         "updates": .integer(Int64(p.updates)), "full_left": .integer(Int64(p.fullLeft)),
-                                         "updates_left": .integer(Int64(p.updatesLeft)), "seconds_left": .number(p.secondsLeft)]))
-                        return 1
-                    }, read: { _ in })
-                }
-            }
             let scorer = score.map { function in
                 FunctionScorer(label: "lua function") { context in
                     try function.call(on: L, { _ in
@@ -118,14 +95,19 @@ extension LabModule {
                     }, read: { stack in try ScoringContextObject.scores(from: stack, context: context) })
                 }
             }
-            let bar = progress == nil && session.drawsProgress ? TerminalProgress() : nil
-            if let bar { walk.progress = { bar.update($0) } }
-            defer { bar?.finish() }
-            let clock = Stopwatch()
-            let rule = select.map { LuaPickRule.make($0, config: config, panel: walk.dataset.panel, on: L) }
-            let result = try walk.run(scorer: scorer, rule: rule)
-            if session.sweep != nil, real, let stored, let key { try stored.store(result, key: key) }
-            return call.result(object: ResultObject(result, seconds: clock.seconds, verdict: session.recordTrial(result), dataOptions: dataset.source))
+            let run = try call.state.session.run(config, on: dataset, scorer: scorer,
+                                                 rule: select.map { function in { data in LuaPickRule.make(function, config: config, panel: data.panel, on: L) } },
+                                                 progress: progress.map { function in { p in
+                try function.call(on: L, { stack in
+                    stack.push(.map(["experiment": .string(p.experiment), "period": .integer(Int64(p.period)),
+                                     "total": .integer(Int64(p.total)), "retrains": .integer(Int64(p.retrains)),
+                                     "date": .string(p.date.description), "full": .integer(Int64(p.full)),
+                                     "updates": .integer(Int64(p.updates)), "full_left": .integer(Int64(p.fullLeft)),
+                                     "updates_left": .integer(Int64(p.updatesLeft)), "seconds_left": .number(p.secondsLeft)]))
+                    return 1
+                }, read: { _ in })
+            } })
+            return call.result(object: ResultObject(run.result, seconds: run.seconds, verdict: run.verdict, dataOptions: dataset.source))
         }),
         ("picks", """
         lab.picks(config, dataset [, options]) -> {decision_date, scoring_date, trained_for, capital,

@@ -1125,7 +1125,7 @@ function lab.risk_model(dataset, options) end
 ---  ctx:feature(name) and ctx:history(ticker, field, n), all ending at the scoring close.
 ---  A select function(candidates, ctx) orders each period's candidates its own way
 ---  (the stdlib's selection.topk_dropout is one); the config's filters admit its picks.
----  Ctrl-C stops the run. Without `score`, a result that a sweep shard stored in the
+---  Ctrl-C stops the run. Without `score` and `select`, a result that a sweep shard stored in the
 ---  dataset's disk cache (`alphalab SCRIPT --sweep-shard I/N`) is returned instead of running.
 ---  Options:
 ---    score     function(ctx) returning scores by ticker ({AAPL = 0.3, ...}, or a list aligned with ctx.tickers) to replace the model
