@@ -171,7 +171,7 @@ extension LabOptionSet {
         execution?: "rebalance"|"round_trip" -- runs with this execution model
         timing?: "prior_close"|"same_day_close" -- runs under this signal timing
         tag?: string -- runs carrying this tag (store:tag)
-        order?: "created"|"name"|"total_return"|"excess_return"|"sharpe"|"max_drawdown"|"turnover"|"cost_drag"|"execution"|"universe"|"timing"|"user"|"verdict"|"id" -- "created" (newest first, the default), figures best first, text alphabetical
+        order?: \(RunFilter.orders.map { "\"\($0.key)\"" }.joined(separator: "|")) -- "created" (newest first, the default), a stored figure by its key (best first), text alphabetical
         descending?: boolean -- reverse the order's own direction when it differs
         limit?: integer -- the most runs listed (default 1000)
         offset?: integer -- runs skipped first (paging)

@@ -9,21 +9,34 @@ final class RunStoreObject {
 
 /// The `RunStore` type's methods and fields.
 enum RunStoreBindings {
+    /// A stored run's summary as Lua sees it: the run's own fields, then every stored figure
+    /// (``ResultField/columns``) under its key (nil where the run lacks it).
     static func summary(_ s: RunSummary) -> LuaValue {
-        .map(["id": .integer(s.id), "name": .string(s.name), "created_at": .string(s.createdAt), "seconds": .number(s.seconds),
-              "alphalab_version": .string(s.version), "data_fingerprint": .string(s.dataFingerprint),
-              "start_date": s.startDate.map(LuaValue.string) ?? .nil, "end_date": s.endDate.map(LuaValue.string) ?? .nil,
-              "signal_timing": .string(s.signalTiming), "total_return": .finite(s.totalReturn), "sharpe": .finite(s.sharpe),
-              "max_drawdown": .finite(s.maxDrawdown), "excess_return": .finite(s.excessReturn),
-              "execution": .string(s.execution), "turnover": .finite(s.turnover), "cost_drag": .finite(s.costDrag),
-              "holding_days": .finite(s.holdingDays), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
-              "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil,
-              "universe": s.universe.map(LuaValue.string) ?? .nil, "user": s.user.map(LuaValue.string) ?? .nil,
-              "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil,
-              "rebalance": s.rebalance.map(LuaValue.string) ?? .nil, "config_hash": s.configHash.map(LuaValue.string) ?? .nil,
-              "tags": .array(s.tags.map(LuaValue.string)), "strategy": s.strategy.map(LuaValue.string) ?? .nil,
-              "parameters": s.parameters.map(LuaValue.string) ?? .nil])
+        var fields: [String: LuaValue] = [
+            "id": .integer(s.id), "created_at": .string(s.createdAt), "seconds": .number(s.seconds),
+            "alphalab_version": .string(s.version), "script_hash": s.scriptHash.map(LuaValue.string) ?? .nil,
+            "xgboost_version": s.xgboostVersion.map(LuaValue.string) ?? .nil, "verdict": s.verdict.map(LuaValue.string) ?? .nil,
+            "universe": s.universe.map(LuaValue.string) ?? .nil, "user": s.user.map(LuaValue.string) ?? .nil,
+            "script_path": s.scriptPath.map(LuaValue.string) ?? .nil, "family": s.family.map(LuaValue.string) ?? .nil,
+            "rebalance": s.rebalance.map(LuaValue.string) ?? .nil, "config_hash": s.configHash.map(LuaValue.string) ?? .nil,
+            "tags": .array(s.tags.map(LuaValue.string)), "strategy": s.strategy.map(LuaValue.string) ?? .nil,
+            "parameters": s.parameters.map(LuaValue.string) ?? .nil]
+        for (key, value) in s.figures {
+            switch value {
+            case .number(let x): fields[key] = .finite(x)
+            case .integer(let n): fields[key] = .integer(Int64(n))
+            case .text(let t): fields[key] = .string(t)
+            }
+        }
+        return .map(fields)
     }
+
+    /// The editor type of ``summary(_:)``'s fields, in LuaLS notation.
+    static let summaryFields = ["id: integer", "created_at: string", "seconds: number", "alphalab_version: string", "script_hash?: string",
+                                "xgboost_version?: string", "verdict?: string", "universe?: string", "user?: string", "script_path?: string",
+                                "family?: string", "rebalance?: string", "config_hash?: string", "tags: string[]", "strategy?: string",
+                                "parameters?: string"]
+        + ResultField.columns.map { "\($0.key)\($0.column!.required ? "" : "?"): \($0.kind.rawValue)" }
 
     static func define(in state: LuaState) {
         state.defineType(RunStoreObject.self, name: "RunStore", methods: [

@@ -19,7 +19,7 @@ struct RunStoreTests {
         #expect(try store.load(id: id).json() == Self.result.json())
         let listed = try store.list()
         #expect(listed.count == 1 && listed[0].id == id && listed[0].name == "Momentum_12_1" && listed[0].seconds == 1.5)
-        #expect(listed[0].sharpe == Self.result.metrics.sharpe && listed[0].dataFingerprint == Self.result.dataFingerprint)
+        #expect(listed[0].number("sharpe") == Self.result.metrics.sharpe && listed[0].text("data_fingerprint") == Self.result.dataFingerprint)
         #expect(listed[0].version == AlphaLabVersion.string)
     }
 
@@ -138,11 +138,11 @@ struct RunStoreTests {
 
         let store = try SQLiteRunStore(path: folder + "/runs.db")
         let listed = try store.list()
-        #expect(listed.count == 1 && listed[0].name == "old" && listed[0].execution == "round_trip" && listed[0].costDrag.isNaN)
+        #expect(listed.count == 1 && listed[0].name == "old" && listed[0].text("execution") == "round_trip" && listed[0].number("cost_drag").isNaN)
         #expect(try store.load(id: listed[0].id).config.execution == .roundTrip)
         let id = try store.save(Self.result)
         let saved = try store.list(.init(name: "Momentum%"))[0]
-        #expect(saved.execution == "rebalance" && id > listed[0].id && saved.universe == "all" && saved.family != nil)
+        #expect(saved.text("execution") == "rebalance" && id > listed[0].id && saved.universe == "all" && saved.family != nil)
         #expect(listed[0].universe == nil && listed[0].family == nil, "an old run's config named no universe; its family is unknown")
     }
 }

@@ -37,10 +37,12 @@ struct StoreBackendTests {
         let ids = try results.enumerated().map { i, r in try store.save(r, seconds: Double(i) + 0.25, provenance: i == 0 ? provenance : nil) }
         out.append("ids \(ids)")
         func line(_ s: RunSummary) -> String {
-            [String(s.id), s.name, String(s.seconds), s.version, s.dataFingerprint, s.startDate ?? "-", s.endDate ?? "-", s.signalTiming,
-             "\(s.totalReturn)", "\(s.sharpe)", "\(s.maxDrawdown)", "\(s.excessReturn)", s.execution, "\(s.turnover)", "\(s.costDrag)",
-             "\(s.holdingDays)", s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-", s.rebalance ?? "-", s.user == user ? "USER" : s.user ?? "-",
-             s.scriptPath ?? "-", s.family ?? "-", s.configHash ?? "-", s.strategy ?? "-", s.parameters ?? "-"].joined(separator: " ")
+            let run: [String] = [String(s.id), String(s.seconds), s.version, s.scriptHash ?? "-", s.xgboostVersion ?? "-", s.universe ?? "-",
+                                 s.rebalance ?? "-", s.user == user ? "USER" : s.user ?? "-", s.scriptPath ?? "-", s.family ?? "-",
+                                 s.configHash ?? "-", s.strategy ?? "-", s.parameters ?? "-"]
+            // Every stored figure, as the registry declares them.
+            let figures: [String] = ResultField.columns.map { field in s.figures[field.key].map { "\(field.key)=\($0)" } ?? "\(field.key)=-" }
+            return (run + figures).joined(separator: " ")
         }
         for filter in [RunFilter(), RunFilter(name: "MOM%"), RunFilter(minSharpe: 1), RunFilter(orderBy: "sharpe"),
                        RunFilter(orderBy: "total_return", limit: 2), RunFilter(since: "2999-01-01")] {
@@ -116,8 +118,40 @@ struct StoreBackendTests {
         }
         group.wait()
         #expect(failures.isEmpty, "\(failures)")
-        #expect(try PostgresRunStore(url: url).schemaVersions() == PostgresRunStore.migrations.map(\.version))
-        #expect(try Postgres.psql(url, "SELECT count(*) FROM alphalab_migrations") == "\(PostgresRunStore.migrations.count)")
+        #expect(try PostgresRunStore(url: url).schemaVersions().sorted() == PostgresRunStore.versions.sorted())
+        #expect(try Postgres.psql(url, "SELECT count(*) FROM alphalab_migrations") == "\(PostgresRunStore.versions.count)")
+    }
+
+    @Test("A figure given a column reaches stores made before it, in both backends: its generated migration adds the column and fills it from each stored result; it lists, sorts and reaches Lua")
+    func generatedFigureColumn() throws {
+        let field = try #require(ResultField.named("calmar"))
+        #expect(field.isColumn && RunFilter.orders.contains { $0.key == "calmar" })
+        let sqlitePath = Fixtures.temporaryFolder() + "/runs.db"
+        let url = try Postgres.newDatabase()
+        // Each store as a version without the figure's column left it: the column and its version gone.
+        let sqlite = try SQLiteRunStore(path: sqlitePath)
+        let postgres = try PostgresRunStore(url: url)
+        for store in [sqlite, postgres] as [any RunStore] { for r in Self.results { try store.save(r, seconds: 1) } }
+        let dropSQLite = Process()
+        dropSQLite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        dropSQLite.arguments = [sqlitePath, "ALTER TABLE runs DROP COLUMN calmar; DELETE FROM grdb_migrations WHERE identifier = 'figure: calmar';"]
+        try dropSQLite.run()
+        dropSQLite.waitUntilExit()
+        #expect(dropSQLite.terminationStatus == 0)
+        _ = try Postgres.psql(url, "ALTER TABLE runs DROP COLUMN calmar; DELETE FROM alphalab_migrations WHERE version = 'figure: calmar'")
+        for store in [try SQLiteRunStore(path: sqlitePath), try PostgresRunStore(url: url)] as [any RunStore] {
+            let listed = try store.list(RunFilter(orderBy: "calmar"))
+            let calmars = listed.map { $0.number("calmar") }
+            #expect(listed.count == Self.results.count && calmars.allSatisfy(\.isFinite), "\(store.location): \(calmars)")
+            for s in listed { #expect(s.number("calmar") == (try store.load(id: s.id)).metrics.calmar) }
+            #expect(calmars == calmars.sorted(by: >), "sorted best first")
+        }
+        // The runs list shows it under its header, and the Lua summary carries it.
+        let page = RunBrowser(store: sqlite).respond(to: WebRequest(target: "/?sort=calmar"))
+        #expect(page.status == 200 && page.body.contains("Calmar"))
+        let lua = try Fixtures.alphalab(["-e", "local s = lab.runs('\(sqlitePath)'):list{ order = 'calmar' }[1]; print(type(s.calmar), s.calmar ~= nil)"],
+                                        environment: ["XDG_DATA_HOME": Fixtures.temporaryFolder()])
+        #expect(lua.out.contains("number\ttrue"), "\(lua.out)\(lua.err)")
     }
 
     @Test("A URL with a password is refused without echoing it; a server that is not there is named")

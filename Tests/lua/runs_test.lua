@@ -22,7 +22,7 @@ function tests.record_list_load_compare_delete()
   check.contains(text, string.format("%+.1f%%", (b.total_return - a.total_return) * 100))
   check.contains(runs.list_text(store), "mom_5")
   check.equal(store:delete(ids[1]), true); check.equal(store:count(), 1)
-  check.contains(check.raises(store.list, store, { order = "speed" }), "order must be one of created, name, total_return")
+  check.contains(check.raises(store.list, store, { order = "speed" }), "order must be one of created, id, universe, user, verdict, name, total_return")
   -- A misspelt grid metric is an error naming it and the valid ones, and writes no report.
   local report = path .. ".html"
   local message = check.raises(lab.report, { a, b }, report, { grid = { rows = "top_n", columns = "name", metric = "sharp" } })

@@ -160,7 +160,7 @@
 ---@field execution? "rebalance"|"round_trip" runs with this execution model
 ---@field timing? "prior_close"|"same_day_close" runs under this signal timing
 ---@field tag? string runs carrying this tag (store:tag)
----@field order? "created"|"name"|"total_return"|"excess_return"|"sharpe"|"max_drawdown"|"turnover"|"cost_drag"|"execution"|"universe"|"timing"|"user"|"verdict"|"id" "created" (newest first, the default), figures best first, text alphabetical
+---@field order? "created"|"id"|"universe"|"user"|"verdict"|"name"|"total_return"|"cagr"|"sharpe"|"max_drawdown"|"calmar"|"win_rate"|"spy_return"|"excess_return"|"turnover"|"execution"|"cost_drag"|"holding_days"|"mean_ic"|"signal_timing"|"start_date"|"end_date"|"data_fingerprint" "created" (newest first, the default), a stored figure by its key (best first), text alphabetical
 ---@field descending? boolean reverse the order's own direction when it differs
 ---@field limit? integer the most runs listed (default 1000)
 ---@field offset? integer runs skipped first (paging)
@@ -472,22 +472,9 @@
 ---A stored run's headline
 ---@class RunSummary
 ---@field id integer
----@field name string
 ---@field created_at string
 ---@field seconds number
 ---@field alphalab_version string
----@field data_fingerprint string
----@field start_date? string
----@field end_date? string
----@field signal_timing string
----@field total_return? number
----@field sharpe? number
----@field max_drawdown? number
----@field excess_return? number
----@field execution string
----@field turnover? number
----@field cost_drag? number
----@field holding_days? number
 ---@field script_hash? string
 ---@field xgboost_version? string
 ---@field verdict? string
@@ -500,6 +487,24 @@
 ---@field tags string[]
 ---@field strategy? string
 ---@field parameters? string
+---@field name string
+---@field total_return? number
+---@field cagr? number
+---@field sharpe? number
+---@field max_drawdown? number
+---@field calmar? number
+---@field win_rate? number
+---@field spy_return? number
+---@field excess_return? number
+---@field turnover? number
+---@field execution string
+---@field cost_drag? number
+---@field holding_days? number
+---@field mean_ic? number
+---@field signal_timing string
+---@field start_date? string
+---@field end_date? string
+---@field data_fingerprint string
 
 ---A tag put on or taken off a run, or a note about it
 ---@class RunAnnotation
@@ -796,7 +801,7 @@ function RunStore:delete(id, reason) end
 ---    execution   runs with this execution model
 ---    timing      runs under this signal timing
 ---    tag         runs carrying this tag (store:tag)
----    order       "created" (newest first, the default), figures best first, text alphabetical
+---    order       "created" (newest first, the default), a stored figure by its key (best first), text alphabetical
 ---    descending  reverse the order's own direction when it differs
 ---    limit       the most runs listed (default 1000)
 ---    offset      runs skipped first (paging)

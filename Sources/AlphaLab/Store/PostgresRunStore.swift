@@ -150,20 +150,53 @@ public final class PostgresRunStore: RunStore {
             }
             let applied = Set(try connection.execute("SELECT version FROM alphalab_migrations").values.compactMap { $0[0] })
             let pending = Self.migrations.filter { !applied.contains($0.version) }
-            if !pending.isEmpty, try connection.execute("SELECT to_regclass('alphalab_team') IS NOT NULL AS team")[0, "team"] == "t",
+            let figures = ResultField.columns.filter { !applied.contains(FigureColumns.version($0)) }
+            let versions = pending.map(\.version) + figures.map(FigureColumns.version)
+            if !versions.isEmpty, try connection.execute("SELECT to_regclass('alphalab_team') IS NOT NULL AS team")[0, "team"] == "t",
                try connection.execute("SELECT pg_has_role(current_user, (SELECT owner FROM alphalab_team), 'USAGE') AS admin")[0, "admin"] != "t" {
                 throw StoreError.badQuery("""
-                    the team store at \(location) needs schema \(pending.map(\.version).joined(separator: ", ")) for this AlphaLab: \
+                    the team store at \(location) needs schema \(versions.joined(separator: ", ")) for this AlphaLab: \
                     its administrator brings it up to date with `alphalab store init URL --team ROLE` (analysts may not change the schema)
                     """)
             }
             for migration in pending {
                 try connection.execute(migration.sql)
-                try connection.execute("INSERT INTO alphalab_migrations (version, applied_at) VALUES ($1, $2)",
-                                       [migration.version, ISO8601DateFormatter().string(from: Date())])
+                try markApplied(migration.version)
+            }
+            for field in figures {
+                try addFigureColumn(field)
+                try markApplied(FigureColumns.version(field))
             }
         }
     }
+
+    private func markApplied(_ version: String) throws {
+        try connection.execute("INSERT INTO alphalab_migrations (version, applied_at) VALUES ($1, $2)", [version, ISO8601DateFormatter().string(from: Date())])
+    }
+
+    /// The generated migration of `field`'s column (``FigureColumns``): added when the runs
+    /// table lacks it, and filled from the stored results, a page of runs at a time.
+    private func addFigureColumn(_ field: ResultField) throws {
+        let exists = try connection.execute("SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'runs' AND column_name = $1",
+                                            [field.key])[0, "n"] != "0"
+        guard !exists else { return }
+        try connection.execute("ALTER TABLE runs ADD COLUMN \(field.key) \(FigureColumns.sqlType(field, real: "DOUBLE PRECISION"))")
+        var last: Int64 = 0
+        while true {
+            let rows = try connection.execute("SELECT id, result FROM runs WHERE id > $1 ORDER BY id LIMIT 200", ["\(last)"])
+            guard rows.count > 0 else { return }
+            for i in 0..<rows.count {
+                let id = rows[i, "id"]!
+                let result = try ExperimentResult(json: Data((rows[i, "result"] ?? "").utf8))
+                try connection.execute("UPDATE runs SET \(field.key) = $1 WHERE id = $2", [FigureColumns.text(FigureColumns.value(field, of: result)), id])
+                last = Int64(id)!
+            }
+        }
+    }
+
+    /// Every schema version this AlphaLab applies, in order: the written migrations, then
+    /// the generated columns of the stored figures.
+    public static var versions: [String] { migrations.map(\.version) + FigureColumns.versions }
 
     /// The schema versions applied, in order.
     public func schemaVersions() throws -> [String] {
@@ -176,14 +209,7 @@ public final class PostgresRunStore: RunStore {
         let origin = try provenance.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
         let figures = Self.columnValues(of: result)
-        var values: [String?] = figures.map { figure in
-            switch figure.value {
-            case .number(let x)?: "\(x)"
-            case .integer(let n)?: "\(n)"
-            case .text(let s)?: s
-            case nil: nil
-            }
-        }
+        var values: [String?] = figures.map { FigureColumns.text($0.value) }
         let browse = RunSummary.browseValues(result, provenance: provenance)
         values += [ISO8601DateFormatter().string(from: Date()), "\(seconds)", AlphaLabVersion.string, config, json, origin,
                    provenance?.scriptHash, XGBoostModel.libraryVersion] + browse.map(\.value)

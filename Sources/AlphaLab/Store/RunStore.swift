@@ -287,11 +287,7 @@ extension RunStore {
     /// The headline columns of a run, from the result fields that have one, as the
     /// backends store them (NaN as NULL).
     static func columnValues(of result: ExperimentResult) -> [(column: String, value: ResultField.Value?)] {
-        ResultField.all.filter(\.isColumn).map { field in
-            let value = field.value(of: result)
-            if case .number(let x)? = value, !x.isFinite { return (field.key, nil) }
-            return (field.key, value)
-        }
+        ResultField.columns.map { field in (field.key, FigureColumns.value(field, of: result)) }
     }
 
     /// The error for a run id the store does not hold.
@@ -308,26 +304,12 @@ extension RunStore {
 /// One stored run's headline (without its curves).
 public struct RunSummary: Sendable, Equatable {
     public var id: Int64
-    public var name: String
     public var createdAt: String
     public var seconds: Double
     public var version: String
-    public var dataFingerprint: String
-    public var startDate: String?
-    public var endDate: String?
-    public var signalTiming: String
-    public var totalReturn: Double
-    public var sharpe: Double
-    public var maxDrawdown: Double
-    public var excessReturn: Double
-    /// `rebalance` or `round_trip`.
-    public var execution: String
-    /// Mean traded notional per period as a fraction of equity.
-    public var turnover: Double
-    /// Costs as a fraction of equity per year.
-    public var costDrag: Double
-    /// Mean trading days a position was held.
-    public var holdingDays: Double
+    /// The stored figures (``ResultField/columns``) by key; a figure the run lacks (a NaN,
+    /// a run without periods has no dates) is absent.
+    public var figures: [String: ResultField.Value]
     /// The hash of the script that recorded it (nil: no script, so no `alphalab rerun`).
     public var scriptHash: String?
     /// The XGBoost version that computed it (nil for runs recorded before it was kept).
@@ -350,16 +332,37 @@ public struct RunSummary: Sendable, Equatable {
     public var strategy: String? = nil
     public var parameters: String? = nil
 
+    /// The stored figure `key` as a number: NaN when absent or not a number.
+    public func number(_ key: String) -> Double {
+        switch figures[key] {
+        case .number(let x)?: x
+        case .integer(let n)?: Double(n)
+        default: .nan
+        }
+    }
+
+    /// The stored figure `key` as text, nil when absent.
+    public func text(_ key: String) -> String? {
+        if case .text(let t)? = figures[key] { return t }
+        return nil
+    }
+
+    /// The run's name.
+    public var name: String { text("name") ?? "" }
+
     /// The tags in a tags column (",a,b,").
     static func tags(_ column: String?) -> [String] {
         (column ?? "").split(separator: ",").map(String.init)
     }
 
-    /// The columns a summary reads, in this order, in both backends.
-    static let columns = ["id", "name", "created_at", "seconds", "alphalab_version", "data_fingerprint", "start_date", "end_date",
-                          "signal_timing", "total_return", "sharpe", "max_drawdown", "excess_return", "execution", "turnover",
-                          "cost_drag", "holding_days", "script_hash", "xgboost_version", "verdict_headline", "universe", "rebalance",
-                          "user_name", "script_path", "family", "config_hash", "tags", "strategy", "parameters"]
+    /// The columns of a run that are not figures of its result: who and when, versions,
+    /// the verdict's headline, and what the run browser filters on.
+    static let runColumns = ["id", "created_at", "seconds", "alphalab_version", "script_hash", "xgboost_version", "verdict_headline",
+                             "universe", "rebalance", "user_name", "script_path", "family", "config_hash", "tags", "strategy", "parameters"]
+
+    /// The columns a summary reads, in this order, in both backends: the run's, then every
+    /// stored figure's.
+    static let columns = runColumns + ResultField.columns.map(\.key)
 
     /// Each of ``columns`` by its position in a row that selects them in order.
     private static let position = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1, $0) })
@@ -369,15 +372,20 @@ public struct RunSummary: Sendable, Equatable {
     static func read(text column: (Int) -> String?, number figure: (Int) -> Double?) -> RunSummary {
         func text(_ name: String) -> String? { column(position[name]!) }
         func number(_ name: String) -> Double? { figure(position[name]!) }
-        return RunSummary(id: Int64(number("id") ?? 0), name: text("name") ?? "", createdAt: text("created_at") ?? "", seconds: number("seconds") ?? .nan,
-                   version: text("alphalab_version") ?? "", dataFingerprint: text("data_fingerprint") ?? "", startDate: text("start_date"),
-                   endDate: text("end_date"), signalTiming: text("signal_timing") ?? "", totalReturn: number("total_return") ?? .nan,
-                   sharpe: number("sharpe") ?? .nan, maxDrawdown: number("max_drawdown") ?? .nan, excessReturn: number("excess_return") ?? .nan,
-                   execution: text("execution") ?? "", turnover: number("turnover") ?? .nan, costDrag: number("cost_drag") ?? .nan,
-                   holdingDays: number("holding_days") ?? .nan, scriptHash: text("script_hash"), xgboostVersion: text("xgboost_version"),
-                   verdict: text("verdict_headline"), universe: text("universe"), rebalance: text("rebalance"), user: text("user_name"),
-                   scriptPath: text("script_path"), family: text("family"), configHash: text("config_hash"), tags: tags(text("tags")),
-                   strategy: text("strategy"), parameters: text("parameters"))
+        var figures: [String: ResultField.Value] = [:]
+        for (offset, field) in ResultField.columns.enumerated() {
+            let at = runColumns.count + offset
+            switch field.kind {
+            case .number: if let x = figure(at), x.isFinite { figures[field.key] = .number(x) }
+            case .integer: if let x = figure(at) { figures[field.key] = .integer(Int(x)) }
+            case .string: if let t = column(at) { figures[field.key] = .text(t) }
+            }
+        }
+        return RunSummary(id: Int64(number("id") ?? 0), createdAt: text("created_at") ?? "", seconds: number("seconds") ?? .nan,
+                          version: text("alphalab_version") ?? "", figures: figures, scriptHash: text("script_hash"),
+                          xgboostVersion: text("xgboost_version"), verdict: text("verdict_headline"), universe: text("universe"),
+                          rebalance: text("rebalance"), user: text("user_name"), scriptPath: text("script_path"), family: text("family"),
+                          configHash: text("config_hash"), tags: tags(text("tags")), strategy: text("strategy"), parameters: text("parameters"))
     }
 
     /// The browse columns of a run about to be saved: universe, rebalance, user, script, family,
@@ -438,18 +446,20 @@ public struct RunFilter: Sendable, Equatable {
     }
 
     /// What a list can be ordered by: the key, its column, whether it sorts descending by
-    /// default, and whether the column may be NULL.
+    /// default, and whether the column may be NULL: the run's own columns, then every stored
+    /// figure (``ResultField/columns``) under its key.
     public static let orders: [(key: String, column: String, descending: Bool, nullable: Bool)] = [
-        ("created", "created_at", true, false), ("name", "name", false, false), ("total_return", "total_return", true, true),
-        ("excess_return", "excess_return", true, true), ("sharpe", "sharpe", true, true), ("max_drawdown", "max_drawdown", false, true),
-        ("turnover", "turnover", false, true), ("cost_drag", "cost_drag", false, true), ("execution", "execution", false, false),
-        ("universe", "universe", false, true), ("timing", "signal_timing", false, false), ("user", "user_name", false, true),
-        ("verdict", "verdict_headline", false, true), ("id", "id", true, false),
-    ]
+        ("created", "created_at", true, false), ("id", "id", true, false), ("universe", "universe", false, true),
+        ("user", "user_name", false, true), ("verdict", "verdict_headline", false, true),
+    ] + ResultField.columns.map { field in (field.key, field.key, field.column!.descending, !field.column!.required) }
+
+    /// Order keys older links and scripts use, and the key each now is.
+    static let orderAliases = ["timing": "signal_timing"]
 
     /// The SQL ORDER BY clause: runs without the figure come last (SQLite sorts NULL lowest,
     /// PostgreSQL highest unless told: `nullsLast`), ties by id, newest first.
     func orderClause(nullsLast: Bool = false) throws -> String {
+        let orderBy = Self.orderAliases[orderBy] ?? orderBy
         guard let order = Self.orders.first(where: { $0.key == orderBy }) else {
             throw StoreError.badQuery("order must be one of \(Self.orders.map(\.key).joined(separator: ", ")), got '\(orderBy)'")
         }

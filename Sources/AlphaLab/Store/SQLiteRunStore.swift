@@ -27,7 +27,23 @@ public final class SQLiteRunStore: RunStore {
         for migration in Self.migrations {
             migrator.registerMigration(migration.version) { db in try db.execute(sql: migration.sql) }
         }
+        for field in ResultField.columns {
+            migrator.registerMigration(FigureColumns.version(field)) { db in try Self.addFigureColumn(field, in: db) }
+        }
         try Self.migrate(migrator, database)
+    }
+
+    /// The generated migration of `field`'s column (``FigureColumns``): added when the runs
+    /// table lacks it, and filled from the stored results.
+    private static func addFigureColumn(_ field: ResultField, in db: Database) throws {
+        guard try !db.columns(in: "runs").contains(where: { $0.name == field.key }) else { return }
+        try db.execute(sql: "ALTER TABLE runs ADD COLUMN \(field.key) \(FigureColumns.sqlType(field, real: "REAL"))")
+        let documents = try Row.fetchCursor(db, sql: "SELECT id, result FROM run_documents")
+        while let row = try documents.next() {
+            let result = try ExperimentResult(json: row["result"])
+            let id: Int64 = row["id"]
+            try db.execute(sql: "UPDATE runs SET \(field.key) = ? WHERE id = ?", arguments: [FigureColumns.text(FigureColumns.value(field, of: result)), id])
+        }
     }
 
     /// The schema's versions, in order; each runs once, in its own transaction.

@@ -60,7 +60,7 @@ struct RunsPage {
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
             + "<span class=\"meta\">\(total) run\(total == 1 ? "" : "s") match</span></p>"
         body += "<div class=\"wide\"><table id=\"runs\"><thead><tr><th></th>"
-            + Self.columns.enumerated().map { header($0.element, left: Self.leftColumns.contains($0.offset)) }.joined() + "</tr></thead><tbody>"
+            + Self.columns.map { header((header: $0.header, sort: $0.sort), left: $0.left) }.joined() + "</tr></thead><tbody>"
         for (run, verdict) in runs { body += row(run, deflated: verdict) }
         body += "</tbody></table></div></form>" + pages(total: total, filter: filter)
         return WebLayout.page(title: "Runs", store: store.location, body: body)
@@ -68,7 +68,7 @@ struct RunsPage {
 
     /// The sort key of the deflated Sharpe ratio, and every key `sort` takes.
     static let deflatedKey = "dsr"
-    static let sortKeys = RunFilter.orders.map(\.key) + [deflatedKey]
+    static let sortKeys = RunFilter.orders.map(\.key) + RunFilter.orderAliases.keys.sorted() + [deflatedKey]
 
     /// The runs of the page `filter` asks for, each with its trial judged against its family.
     /// Runs of one config share their trial: judged once. Ranked by the deflated Sharpe
@@ -110,15 +110,16 @@ struct RunsPage {
         return Array(ranked.dropFirst(filter.offset).prefix(filter.limit))
     }
 
-    /// The table's columns: header, sort key (nil: not sortable).
-    static let columns: [(header: String, sort: String?)] = [
-        ("Run", "id"), ("Name", "name"), ("Strategy", nil), ("Tags", nil), ("Recorded", "created"), ("User", "user"), ("Return", "total_return"), ("Excess", "excess_return"),
-        ("Sharpe", "sharpe"), ("Deflated Sharpe (trials)", deflatedKey), ("Max DD", "max_drawdown"), ("Turnover", "turnover"),
-        ("Cost drag", "cost_drag"), ("Execution", "execution"), ("Universe", "universe"), ("Timing", "timing"), ("Verdict", "verdict"),
-    ]
+    /// The stored figures the list shows (those with a header), in ``ResultField/all``'s order.
+    static let figureColumns = ResultField.columns.filter { $0.column?.header != nil }
 
-    /// The columns of text, aligned left (figures right), headers with their cells.
-    static let leftColumns: Set<Int> = [1, 2, 3, 4, 5, 13, 14, 15, 16]
+    /// The table's columns: header, sort key (nil: not sortable), and whether it holds text
+    /// (aligned left, figures right, headers with their cells): the run's, every listed
+    /// figure, then its deflated Sharpe ratio, universe and verdict.
+    static let columns: [(header: String, sort: String?, left: Bool)] =
+        [("Run", "id", false), ("Name", "name", true), ("Strategy", nil, true), ("Tags", nil, true), ("Recorded", "created", true), ("User", "user", true)]
+        + figureColumns.map { ($0.column!.header!, $0.key, $0.column!.style == .text) }
+        + [("Deflated Sharpe (trials)", deflatedKey, false), ("Universe", "universe", true), ("Verdict", "verdict", true)]
 
     private func header(_ column: (header: String, sort: String?), left: Bool) -> String {
         let open = left ? "<th class=\"left\">" : "<th>"
@@ -138,12 +139,10 @@ struct RunsPage {
         let verdict = r.verdict.map { "<span class=\"\(esc($0))\">\(esc($0))</span>" } ?? ""
         let tags = r.tags.map { "<a class=\"tag\" href=\"/?tag=\(esc($0))\">\(esc($0))</a>" }.joined(separator: " ")
         let strategy = (r.strategy.map(esc) ?? "") + (r.parameters.map { $0.isEmpty ? "" : "<br><span class=\"meta params\">\(esc($0))</span>" } ?? "")
-        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), strategy, tags, esc(WebLayout.minute(r.createdAt)),
-                     esc(r.user ?? ""), WebLayout.pct(r.totalReturn), WebLayout.pct(r.excessReturn), WebLayout.num(r.sharpe), dsr,
-                     WebLayout.rate(r.maxDrawdown), WebLayout.rate(r.turnover), WebLayout.rate(r.costDrag), esc(r.execution),
-                     esc(r.universe ?? ""), esc(r.signalTiming), verdict]
+        let cells = ["<a href=\"/runs/\(r.id)\">\(r.id)</a>", esc(r.name), strategy, tags, esc(WebLayout.minute(r.createdAt)), esc(r.user ?? "")]
+            + Self.figureColumns.map { esc($0.column!.format(r.figures[$0.key])) } + [dsr, esc(r.universe ?? ""), verdict]
         return "<tr><td><input type=\"checkbox\" name=\"runs\" value=\"\(r.id)\" aria-label=\"select run \(r.id)\"></td>"
-            + cells.enumerated().map { "<td\(Self.leftColumns.contains($0.offset) ? " class=\"left\"" : "")>\($0.element)</td>" }.joined() + "</tr>"
+            + zip(cells, Self.columns).map { "<td\($0.1.left ? " class=\"left\"" : "")>\($0.0)</td>" }.joined() + "</tr>"
     }
 
     /// The filter form: a GET to `/`, so the filtered list has a URL.
