@@ -91,27 +91,15 @@ final class ResultObject {
         .array(points.map { .map(["date": .string($0.date.description), "value": .finite($0.value)]) })
     }
 
-    /// `r:decision_periods()`: one table per decision period, its picks within.
-    static func decisionPeriods(_ result: ExperimentResult) -> LuaValue {
-        .array(result.periods.map { p in
-            .map(["date": .string(p.date.description), "exit_date": .string(p.exitDate.description),
-                  "scoring_date": .string(p.scoringDate.description), "return": .finite(p.netReturn),
-                  "picks_return": .finite(p.picksReturn), "spy_return": .finite(p.spyReturn), "equity": .finite(p.equity),
-                  "cash_reason": p.cashReason.map { .string($0.rawValue) } ?? .nil, "retrained": .boolean(p.retrained),
-                  "ic": .finite(p.ic), "traded": .finite(p.traded), "turnover": .finite(p.turnover),
-                  "costs": .finite(p.costs), "unfilled": .finite(p.unfilled),
-                  "picks": .array(p.picks.map { .map(["ticker": .string($0.ticker), "sector": .string($0.sector), "score": .finite($0.score),
-                                                      "weight": .finite($0.weight),
-                                                      "return": .finite($0.netReturn), "stopped": .boolean($0.stopped)]) })])
-        })
+    /// `r:decision_periods()`: one table per decision period, its picks within, in the
+    /// shape of the results JSON's `weeks` (the same Codable record).
+    static func decisionPeriods(_ result: ExperimentResult) throws -> LuaValue {
+        try LuaValueEncoder().encode(result.periods)
     }
 
-    /// `r:retrain_periods()`: one table per retraining period.
-    static func retrainPeriods(_ result: ExperimentResult) -> LuaValue {
-        .array(result.retrainPeriods.map {
-            .map(["start": .string($0.start.description), "end": .string($0.end.description), "periods": .integer(Int64($0.periods)),
-                  "total_return": .finite($0.totalReturn), "sharpe": .finite($0.sharpe), "mean_ic": .finite($0.meanIC)])
-        })
+    /// `r:retrain_periods()`: one table per retraining period, as the JSON's `retrain_periods`.
+    static func retrainPeriods(_ result: ExperimentResult) throws -> LuaValue {
+        try LuaValueEncoder().encode(result.retrainPeriods)
     }
 
     typealias Method = (name: String, help: String, body: (ResultObject, LuaCall) throws -> Int32)
@@ -145,18 +133,18 @@ final class ResultObject {
             ]))
         }),
         ("decision_periods", "r:decision_periods() -> {{date, exit_date, scoring_date, return, spy_return, equity, cash_reason, retrained, ic, traded, turnover, costs, unfilled, picks = {{ticker, sector, score, weight, return, stopped}, ...}}, ...} one per decision (weekly or monthly)", { o, call in
-            call.results(decisionPeriods(o.result))
+            call.results(try decisionPeriods(o.result))
         }),
         ("weeks", "r:weeks() -> deprecated: the old name of r:decision_periods() (a warning on first use; gone in the next release)", { o, call in
             Deprecation.warn("r:weeks()", renamed: "r:decision_periods()")
-            return call.results(decisionPeriods(o.result))
+            return call.results(try decisionPeriods(o.result))
         }),
         ("retrain_periods", "r:retrain_periods() -> {{start, end, periods, total_return, sharpe, mean_ic}, ...} one per retraining", { o, call in
-            call.results(retrainPeriods(o.result))
+            call.results(try retrainPeriods(o.result))
         }),
         ("periods", "r:periods() -> deprecated: the old name of r:retrain_periods() (a warning on first use; gone in the next release)", { o, call in
             Deprecation.warn("r:periods()", renamed: "r:retrain_periods()")
-            return call.results(retrainPeriods(o.result))
+            return call.results(try retrainPeriods(o.result))
         }),
         ("importance", "r:importance([horizon]) -> {{date, horizon, rows, features = {{name, gain, shap}, ...}}, ...} per retraining, features by mean |SHAP| (runs with explain = true)", { o, call in
             guard let explanation = o.result.explanation else { throw LuaError("result '\(o.result.name)' kept no importance: run it with explain = true") }

@@ -16,7 +16,7 @@ final class VerdictObject {
         ("details", "string", "every check with its supporting figures"),
         ("break_even_bps", "number", "the cost per traded dollar at which the excess return reaches zero, in basis points"),
         ("placebo", "VerdictPlacebo", "the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, gross_actual"),
-        ("twins", "VerdictTwin[]", "the run as given, then its twins: label, total_return, excess_return, sharpe, turnover, cost_drag, new_trainings"),
+        ("twins", "VerdictTwin[]", "the run as given, then its twins: label, total_return, excess_return, excess_t_stat, sharpe, turnover, cost_drag, new_trainings, and the equity curve (dates, equity)"),
         ("costs", "VerdictCost[]", "excess return at 0x, 1x, 2x and 3x the costs: multiple, bps, excess_return"),
         ("years", "VerdictSpan[]", "excess return over SPY and its t-statistic by year: label, periods, excess_return, t"),
         ("halves", "VerdictSpan[]", "the same for the first and second half of the run"),
@@ -55,11 +55,9 @@ final class VerdictObject {
                          "limit": e.limit.map { .map(["kept": .integer(Int64($0.kept)), "available": .integer(Int64($0.available))]) } ?? .nil,
                          "leavers": .integer(Int64(e.leavers))])
         case "twins":
-            return .array(v.twins.map { t in
-                .map(["label": .string(t.label), "total_return": .finite(t.totalReturn), "excess_return": .finite(t.excessReturn),
-                      "sharpe": .finite(t.sharpe), "turnover": .finite(t.turnover), "cost_drag": .finite(t.costDrag),
-                      "new_trainings": .integer(Int64(t.newTrainings))])
-            })
+            // The twin's Codable record, as the verdict's JSON keeps it (keys in snake_case);
+            // nothing in it can fail to encode.
+            return (try? LuaValueEncoder(snakeCaseKeys: true).encode(v.twins)) ?? .nil
         case "costs":
             return .array(v.costs.map { .map(["multiple": .number($0.multiple), "bps": .finite($0.bps), "excess_return": .finite($0.excessReturn)]) })
         case "years": return .array(v.years.map(Self.span))

@@ -415,10 +415,13 @@
 ---@field label string
 ---@field total_return? number
 ---@field excess_return? number
+---@field excess_t_stat? number
 ---@field sharpe? number
 ---@field turnover? number
 ---@field cost_drag? number
 ---@field new_trainings integer
+---@field dates string[]
+---@field equity number[]
 
 ---A verdict's run at a multiple of its costs
 ---@class VerdictCost
@@ -877,7 +880,7 @@ function ScoringContext:history(ticker, field, n) end
 ---@field placebo VerdictPlacebo the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, gross_actual
 ---@field reasons string[] the checks that decided the headline
 ---@field seconds number wall time of the whole verdict
----@field twins VerdictTwin[] the run as given, then its twins: label, total_return, excess_return, sharpe, turnover, cost_drag, new_trainings
+---@field twins VerdictTwin[] the run as given, then its twins: label, total_return, excess_return, excess_t_stat, sharpe, turnover, cost_drag, new_trainings, and the equity curve (dates, equity)
 ---@field years VerdictSpan[] excess return over SPY and its t-statistic by year: label, periods, excess_return, t
 local Verdict = {}
 
