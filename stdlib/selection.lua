@@ -16,17 +16,20 @@ local function better(a, b)
   return a.ticker < b.ticker
 end
 
+--- `candidates` ranked best first, as the list of their tickers a rule returns.
+local function ranked_tickers(candidates)
+  table.sort(candidates, better)
+  local tickers = {}
+  for i, c in ipairs(candidates) do tickers[i] = c.ticker end
+  return tickers
+end
+
 --- The plain ranking: every candidate by signal, best first; the config's filters then
 --- take the first top_n they admit, which is what the config's own selection does (but
 --- for its hold buffer). A rule to start from.
 ---@return fun(candidates: table[], ctx: table): string[]
 function M.by_signal()
-  return function(candidates)
-    table.sort(candidates, better)
-    local picks = {}
-    for i, c in ipairs(candidates) do picks[i] = c.ticker end
-    return picks
-  end
+  return ranked_tickers
 end
 
 --- Qlib's top-k with dropout (TopkDropoutStrategy, selling the bottom and buying the top):
@@ -63,10 +66,7 @@ function M.topk_dropout(options)
     local keep = {}
     for _, c in ipairs(last) do if not sell[c.ticker] then keep[#keep + 1] = c end end
     for i = 1, math.min(#today, math.max(0, sold + k - #last)) do keep[#keep + 1] = today[i] end
-    table.sort(keep, better)
-    local picks = {}
-    for i, c in ipairs(keep) do picks[i] = c.ticker end
-    return picks
+    return ranked_tickers(keep)
   end
 end
 
