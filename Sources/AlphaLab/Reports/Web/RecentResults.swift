@@ -48,6 +48,9 @@ final class RecentResults: Sendable {
                 throw WebError.notFound("no run with id \(id) in this store")
             }
             if let picks = hit.picks[window] { return (hit.outline, picks) }
+            // A window past the run's periods holds nothing (its page is a 404): not kept,
+            // so that asking for any number of them keeps memory flat.
+            guard window.lowerBound < hit.outline.periods.count else { return (hit.outline, []) }
             let picks = try ExperimentResult.picks(json: try document(id), periods: window)
             state.withLock { $0.entries[id]?.picks[window] = picks }
             return (hit.outline, picks)
@@ -57,7 +60,8 @@ final class RecentResults: Sendable {
         let picks = outline.periods[kept].map(\.picks)
         for i in kept { outline.periods[i].picks = [] }
         state.withLock { s in
-            if s.entries.updateValue(Entry(outline: outline, picks: [window: picks]), forKey: id) == nil { s.order.append(id) }
+            let entry = Entry(outline: outline, picks: kept.isEmpty ? [:] : [window: picks])
+            if s.entries.updateValue(entry, forKey: id) == nil { s.order.append(id) }
             while s.order.count > capacity { s.entries[s.order.removeFirst()] = nil }
         }
         return (outline, picks)
