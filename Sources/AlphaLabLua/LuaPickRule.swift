@@ -9,10 +9,12 @@ import AlphaLab
 /// "short"; `top_n`), and returns the tickers it picks, best first. The config's momentum
 /// filter and sector cap then admit them in that order, `top_n` at most.
 enum LuaPickRule {
-    /// The rule that calls `function` on thread `L`, for `config` on `panel`.
+    /// The rule that calls `function` on thread `L`, for `config` on `panel`. The engine's
+    /// rule checks the tickers it returns; here they are only read from Lua.
     static func make(_ function: LuaFunctionRef, config: ExperimentConfig, panel: Panel, on L: OpaquePointer?) -> FunctionPickRule {
         let selection = Selection(config: config)
-        return FunctionPickRule(label: "selected by a lua function", selection: selection) { candidates, held, period, side in
+        return FunctionPickRule(label: "selected by a lua function", name: "select function", tickers: panel.tickers,
+                                selection: selection) { candidates, held, period, side in
             let ranking = side == .long ? selection : selection.shorting
             return try function.call(on: L, { stack in
                 stack.push(.array(candidates.map { c in
@@ -25,13 +27,12 @@ enum LuaPickRule {
                                  "period": .integer(Int64(period + 1)), "side": .string(side == .long ? "long" : "short"),
                                  "top_n": .integer(Int64(config.topN))]))
                 return 2
-            }, read: { stack in try picks(from: stack, candidates: candidates, panel: panel, period: period + 1) })
+            }, read: { stack in try tickers(from: stack, period: period + 1) })
         }
     }
 
-    /// The tickers (positions in the panel) a rule's result names, each checked against the
-    /// period's candidates.
-    static func picks(from stack: LuaStack, candidates: [Selection.Candidate], panel: Panel, period: Int) throws -> [Int] {
+    /// The tickers a rule's result lists.
+    static func tickers(from stack: LuaStack, period: Int) throws -> [String] {
         let value: LuaValue
         do { value = try stack.value(at: -1) } catch { throw LuaError("select function: \(error)") }
         let items: [LuaValue]
@@ -40,15 +41,9 @@ enum LuaPickRule {
         case .map(let m) where m.isEmpty: items = []
         default: throw LuaError("select function must return a list of tickers, best first, got \(value.typeName)")
         }
-        let offered = Set(candidates.map(\.ticker))
-        var seen = Set<Int>()
         return try items.map { item in
             guard case .string(let name) = item else { throw LuaError("select function returned a \(item.typeName) among its tickers in period \(period)") }
-            guard let t = panel.tickerIndex[name], offered.contains(t) else {
-                throw LuaError("select function picked '\(name)' in period \(period), which is not among the period's candidates")
-            }
-            guard seen.insert(t).inserted else { throw LuaError("select function picked '\(name)' twice in period \(period)") }
-            return t
+            return name
         }
     }
 }

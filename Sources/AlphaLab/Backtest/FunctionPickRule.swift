@@ -7,17 +7,24 @@
 public struct FunctionPickRule: PickRule {
     /// What the period's rule is asked: the candidates (the scored members that pass the
     /// universe filter), the tickers held on that side into the decision, the period and
-    /// the side.
-    public typealias Function = (_ candidates: [Selection.Candidate], _ held: Set<Int>, _ period: Int, _ side: Side) throws -> [Int]
+    /// the side. It answers with the tickers it picks, by name, best first.
+    public typealias Function = (_ candidates: [Selection.Candidate], _ held: Set<Int>, _ period: Int, _ side: Side) throws -> [String]
 
     /// The config's selection, whose filters admit the rule's picks.
     public let selection: Selection
     public let label: String?
+    /// What the rule is called in its errors ("select function").
+    public let name: String
+    /// The panel's tickers, by position: what the rule's names are read against.
+    private let tickers: [String]
     private let function: Function
 
-    /// A rule that returns the tickers (positions in the panel) it picks, best first.
-    public init(label: String, selection: Selection, _ function: @escaping Function) {
+    /// A rule named `name` in its errors that returns the tickers it picks from `tickers`
+    /// (the panel's), best first.
+    public init(label: String, name: String, tickers: [String], selection: Selection, _ function: @escaping Function) {
         self.label = label
+        self.name = name
+        self.tickers = tickers
         self.selection = selection
         self.function = function
     }
@@ -25,11 +32,11 @@ public struct FunctionPickRule: PickRule {
     /// The rule's picks, checked (each a candidate, none twice), then admitted in its order
     /// by the side's filters (``Selection/shorting`` for shorts), `top_n` at most.
     public func pick(_ candidates: [Selection.Candidate], held: Set<Int>, period: Int, side: Side) throws -> [Selection.Candidate] {
-        let byTicker = Dictionary(uniqueKeysWithValues: candidates.map { ($0.ticker, $0) })
-        var seen = Set<Int>(), picks: [Selection.Candidate] = []
+        let byName = Dictionary(uniqueKeysWithValues: candidates.map { (tickers[$0.ticker], $0) })
+        var seen = Set<String>(), picks: [Selection.Candidate] = []
         for ticker in try function(candidates, held, period, side) {
-            guard let candidate = byTicker[ticker] else { throw PickRuleError.notACandidate(ticker: ticker, period: period) }
-            guard seen.insert(ticker).inserted else { throw PickRuleError.pickedTwice(ticker: ticker, period: period) }
+            guard let candidate = byName[ticker] else { throw PickRuleError.notACandidate(rule: name, ticker: ticker, period: period) }
+            guard seen.insert(ticker).inserted else { throw PickRuleError.pickedTwice(rule: name, ticker: ticker, period: period) }
             picks.append(candidate)
         }
         let filters = side == .long ? selection : selection.shorting
@@ -39,15 +46,15 @@ public struct FunctionPickRule: PickRule {
 
 /// A caller's selection rule that picked what it may not.
 public enum PickRuleError: Error, Equatable, CustomStringConvertible {
-    /// A ticker (position in the panel) that is not among the period's candidates.
-    case notACandidate(ticker: Int, period: Int)
+    /// A ticker that is not among the period's candidates (`period` counts from 0).
+    case notACandidate(rule: String, ticker: String, period: Int)
     /// A ticker picked twice in one period.
-    case pickedTwice(ticker: Int, period: Int)
+    case pickedTwice(rule: String, ticker: String, period: Int)
 
     public var description: String {
         switch self {
-        case .notACandidate(let t, let p): "the selection rule picked ticker #\(t) in period \(p + 1), which is not among the period's candidates"
-        case .pickedTwice(let t, let p): "the selection rule picked ticker #\(t) twice in period \(p + 1)"
+        case .notACandidate(let rule, let t, let p): "\(rule) picked '\(t)' in period \(p + 1), which is not among the period's candidates"
+        case .pickedTwice(let rule, let t, let p): "\(rule) picked '\(t)' twice in period \(p + 1)"
         }
     }
 }

@@ -29,7 +29,7 @@ enum FigureColumns {
         return value
     }
 
-    /// The value as SQL text, as both backends bind it (nil: NULL).
+    /// The value as SQL text, as PostgreSQL binds it (nil: NULL).
     static func text(_ value: ResultField.Value?) -> String? {
         switch value {
         case .number(let x)?: "\(x)"

@@ -42,7 +42,17 @@ public final class SQLiteRunStore: RunStore {
         while let row = try documents.next() {
             let result = try ExperimentResult(json: row["result"])
             let id: Int64 = row["id"]
-            try db.execute(sql: "UPDATE runs SET \(field.key) = ? WHERE id = ?", arguments: [FigureColumns.text(FigureColumns.value(field, of: result)), id])
+            try db.execute(sql: "UPDATE runs SET \(field.key) = ? WHERE id = ?", arguments: [bound(FigureColumns.value(field, of: result)), id])
+        }
+    }
+
+    /// A figure as SQLite binds it, by its type (nil: NULL).
+    private static func bound(_ value: ResultField.Value?) -> (any DatabaseValueConvertible)? {
+        switch value {
+        case .number(let x)?: x
+        case .integer(let n)?: n
+        case .text(let s)?: s
+        case nil: nil
         }
     }
 
@@ -185,14 +195,7 @@ public final class SQLiteRunStore: RunStore {
         let config = String(decoding: try JSONEncoder().encode(result.config), as: UTF8.self)
         let created = ISO8601DateFormatter().string(from: Date())
         let figures = Self.columnValues(of: result)
-        var arguments: [(any DatabaseValueConvertible)?] = figures.map { figure in
-            switch figure.value {
-            case .number(let x)?: x
-            case .integer(let n)?: n
-            case .text(let s)?: s
-            case nil: nil
-            }
-        }
+        var arguments: [(any DatabaseValueConvertible)?] = figures.map { Self.bound($0.value) }
         let browse = RunSummary.browseValues(result, provenance: provenance)
         arguments += [created, seconds, AlphaLabVersion.string, provenance?.scriptHash, XGBoostModel.libraryVersion]
         arguments += browse.map(\.value)

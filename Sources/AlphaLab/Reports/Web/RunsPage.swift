@@ -60,7 +60,7 @@ struct RunsPage {
         body += "<form id=\"compare-form\" action=\"/compare\" method=\"get\"><p><button id=\"compare-button\" type=\"submit\">Compare selected</button> "
             + "<span class=\"meta\">\(total) run\(total == 1 ? "" : "s") match</span></p>"
         body += "<div class=\"wide\"><table id=\"runs\"><thead><tr><th></th>"
-            + Self.columns.map { header((header: $0.header, sort: $0.sort), left: $0.left) }.joined() + "</tr></thead><tbody>"
+            + Self.columns.map(header).joined() + "</tr></thead><tbody>"
         for (run, verdict) in runs { body += row(run, deflated: verdict) }
         body += "</tbody></table></div></form>" + pages(total: total, filter: filter)
         return WebLayout.page(title: "Runs", store: store.location, body: body)
@@ -121,8 +121,8 @@ struct RunsPage {
         + figureColumns.map { ($0.column!.header!, $0.key, $0.column!.style == .text) }
         + [("Deflated Sharpe (trials)", deflatedKey, false), ("Universe", "universe", true), ("Verdict", "verdict", true)]
 
-    private func header(_ column: (header: String, sort: String?), left: Bool) -> String {
-        let open = left ? "<th class=\"left\">" : "<th>"
+    private func header(_ column: (header: String, sort: String?, left: Bool)) -> String {
+        let open = column.left ? "<th class=\"left\">" : "<th>"
         guard let key = column.sort else { return open + "\(column.header)</th>" }
         let current = (request.value("sort") ?? "created") == key
         let descending = request.value("dir").map { $0 == "desc" } ?? RunFilter.orders.first { $0.key == key }?.descending ?? true
