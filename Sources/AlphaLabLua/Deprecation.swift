@@ -5,6 +5,13 @@ import Synchronization
 /// stderr the first time a process uses it (once per name, so a loop does not flood the
 /// output).
 enum Deprecation {
+    /// Keys of the tables the engine returns that were renamed: old, new. Reading the old
+    /// key reads the new one, with the same note (installed in every state).
+    static let renamedKeys: KeyValuePairs<String, String> = [
+        // A verdict span's t-statistic and the placebo's gross actual, named as the verdict's JSON names them.
+        "t": "t_stat", "gross_actual": "actual_gross",
+    ]
+
     private static let warned = Mutex<Set<String>>([])
 
     /// Tells, once per process, that `old` is now `new`.

@@ -24,6 +24,7 @@ public final class LuaState {
         guard let state = alab_newstate() else { fatalError("cannot create a Lua state: out of memory") }
         L = state
         luaL_openlibs(L)
+        for (old, renamed) in Deprecation.renamedKeys { alab_renamekey(L, old, renamed) }
     }
 
     deinit {

@@ -77,12 +77,11 @@ final class ResultObject {
         return .map(fields)
     }
 
-    /// A universe's coverage as a Lua table: its years in order, and the worst year with its share.
+    /// A universe's coverage as a Lua table: its Codable record (the results JSON's
+    /// `coverage`), and the worst year with its share.
     static func table(_ c: UniverseCoverage) -> LuaValue {
-        var fields: [String: LuaValue] = ["universe": .string(c.universe), "years": .array(c.years.map { y in
-            .map(["year": .integer(Int64(y.year)), "member_days": .integer(Int64(y.memberDays)), "covered": .integer(Int64(y.covered)),
-                  "share": .number(y.share)])
-        })]
+        // Nothing in a coverage can fail to encode.
+        guard case .map(var fields)? = try? LuaValueEncoder().encode(c) else { return .nil }
         if let worst = c.worst { fields["worst_year"] = .integer(Int64(worst.year)); fields["worst_share"] = .number(worst.share) }
         return .map(fields)
     }

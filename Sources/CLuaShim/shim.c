@@ -1,6 +1,7 @@
 #include "CLuaShim.h"
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -240,6 +241,47 @@ static int alab_enginetable_tostring(lua_State *L) {
     return 1;
 }
 
+/* __index of the tables the engine returns: a key renamed in a release (registered by
+   alab_renamekey) reads the new key, and says so on stderr the first time a process uses
+   it, as a renamed function does; any other missing key is nil. */
+static int alab_enginetable_index(lua_State *L) {
+    if (lua_type(L, 2) != LUA_TSTRING) return 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_keys") != LUA_TTABLE) return 0;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TSTRING) return 0;
+    const char *renamed = lua_tostring(L, -1);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, 1) == LUA_TNIL) return 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_warned") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_warned");
+    }
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+        const char *old = lua_tostring(L, 2);
+        fprintf(stderr, "the field %s is deprecated: it is now %s; %s goes in the next release\n", old, renamed, old);
+        lua_pushvalue(L, 2);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -4);
+    }
+    lua_pop(L, 2);
+    return 1;
+}
+
+void alab_renamekey(lua_State *L, const char *old, const char *renamed) {
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_keys") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_keys");
+    }
+    lua_pushstring(L, renamed);
+    lua_setfield(L, -2, old);
+    lua_pop(L, 1);
+}
+
 /* The shared metatable `name` (created on first use with `index`, when given, as __index),
    given to the table at `index`. Not luaL_newmetatable: its __name would make tostring()
    show these plain tables as objects. __engine_table tells the pretty printer that the
@@ -268,5 +310,5 @@ void alab_setintegerkeys(lua_State *L, int index) {
 }
 
 void alab_setenginetable(lua_State *L, int index) {
-    alab_setsharedmetatable(L, index, "alphalab.engine_table", NULL);
+    alab_setsharedmetatable(L, index, "alphalab.engine_table", alab_enginetable_index);
 }

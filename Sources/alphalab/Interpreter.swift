@@ -116,13 +116,15 @@ struct Interpreter {
         return request
     }
 
-    /// `--shard` and `--sweep-shard` belong to AlphaLab wherever they stand, so a batch
-    /// template can append them after the script's arguments; checks what goes with them.
+    /// Checks what goes with `--shard` and `--sweep-shard`. They are the interpreter's options,
+    /// before the script; after the script's arguments (where batch templates put them
+    /// before this release) they are still taken, with a deprecation message.
     private func takeWorkerOptions(_ request: inout Request) throws(UsageError) {
         var k = 0
         while k < request.scriptArguments.count {
             guard let role = WorkerRole(option: request.scriptArguments[k]) else { k += 1; continue }
             guard let found = role.take(from: &request.scriptArguments, at: k) else { throw UsageError(problem: "'\(role.option)' needs I/N or auto") }
+            FileHandle.standardError.write(Data("\(role.option) after the script's arguments is deprecated: it is now an option before the script (alphalab \(role.option) I/N SCRIPT [ARGS...]); the old place goes in the next release\n".utf8))
             request.worker = (role, found)
         }
         if let option = request.confinement.sandboxOnlyOption, !request.confinement.sandboxed {
@@ -131,7 +133,7 @@ struct Interpreter {
         guard let worker = request.worker else { return }
         guard !request.confinement.sandboxed else { throw UsageError(problem: "\(worker.role.option) runs a script for real on the cluster and cannot be sandboxed") }
         guard let script = request.script, script != "-", request.actions.isEmpty, !request.interactive else {
-            throw UsageError(problem: "\(worker.role.option) needs a script file (alphalab SCRIPT [ARGS...] \(worker.role.option) I/N)")
+            throw UsageError(problem: "\(worker.role.option) needs a script file (alphalab \(worker.role.option) I/N SCRIPT [ARGS...])")
         }
     }
 
@@ -261,7 +263,7 @@ struct Interpreter {
           --output-limit MB   most bytes the sandboxed script may write under DIR (1024)
           --env NAME          let the sandboxed script read $NAME (os.getenv sees only
                               ALPHALAB_* variables and those named; repeatable)
-          --shard I/N  train shard I of N of the script's trainings and exit (or auto)
+          --shard I/N  train shard I of N of the script's trainings and exit (or auto), before the script
           --sweep-shard I/N  run shard I of N of the script's runs, store their results, exit
           --         stop handling options
           -          run stdin

@@ -84,6 +84,36 @@ struct LuaCommandLineTests {
         #expect(lines[4] == "true\tsectors\ttrue", "lab.run's results carry their attribution: \(lines[4])")
     }
 
+    @Test("A verdict's records reach Lua in their JSON's shape, and the two keys that shape renamed (a span's t, the placebo's gross_actual) still read, each with one deprecation message")
+    func verdictRecordsInTheirJSONShape() throws {
+        let r = try Fixtures.alphalab(["--no-ledger", "-e", """
+            local data = lab.synthetic{tickers = 20, start = "2012-01-03", ["end"] = "2016-12-30"}
+            local v = lab.verdict({name = "v", strategy = "momentum_12_1", start_year = 2014, end_year = 2016}, data, {permutations = 5})
+            for _, span in ipairs(v.years) do
+              for _ = 1, 2 do assert(span.t == span.t_stat) end
+              print(span.label, string.format("%.17g", span.t_stat), string.format("%.17g", span.excess_return))
+            end
+            assert(v.placebo.gross_actual == v.placebo.actual_gross and v.nothing == nil)
+            print(string.format("%.17g", v.placebo.actual_gross), #v.placebo.gross_excess_returns, v:check("placebo").outcome, v.evidence.calendar_years)
+            local c = v.coverage
+            print(c.universe, #c.years, c.years[1].member_days, c.years[1].covered, string.format("%.6f", c.years[1].share), c.worst_year)
+            print(v:json())
+            """])
+        #expect(r.status == 0, "\(r.err)")
+        var lines = r.out.split(separator: "\n").map(String.init)
+        let last = lines.popLast()
+        let verdict = try Verdict(json: Data(try #require(last).utf8))
+        let expected = verdict.years.map { "\($0.label)\t\(String(format: "%.17g", $0.tStat))\t\(String(format: "%.17g", $0.excessReturn))" }
+            + ["\(String(format: "%.17g", try #require(verdict.placebo.actualGross)))\t5\t\(try #require(verdict.check(.placebo)).outcome.rawValue)\t"
+               + "\(try #require(verdict.evidence).calendarYears)"]
+            + [try #require(verdict.coverage).lua]
+        #expect(lines == expected)
+        for (old, new) in [("t", "t_stat"), ("gross_actual", "actual_gross")] {
+            let message = "the field \(old) is deprecated: it is now \(new); \(old) goes in the next release"
+            #expect(r.err.components(separatedBy: message).count == 2, "\(old): \(r.err)")
+        }
+    }
+
     @Test("Renamed names keep working for a release: r:weeks(), r:periods() and store.path answer as r:decision_periods(), r:retrain_periods() and store.location, each with one deprecation message")
     func deprecatedNames() throws {
         let folder = Fixtures.temporaryFolder()
@@ -107,5 +137,13 @@ struct LuaCommandLineTests {
     func stdin() throws {
         let r = try Fixtures.alphalab(["-"], input: "print(1 + 2)\n")
         #expect(r.out == "3\n")
+    }
+}
+
+private extension UniverseCoverage {
+    /// The line the verdict test prints of a coverage: universe, years, the first year's figures, the worst year.
+    var lua: String {
+        let first = years[0]
+        return "\(universe)\t\(years.count)\t\(first.memberDays)\t\(first.covered)\t\(String(format: "%.6f", first.share))\t\(worst.map { String($0.year) } ?? "nil")"
     }
 }

@@ -175,20 +175,6 @@
 ---@field universe? string the stocks it covers (default "all"; a point-in-time universe's members at the date)
 ---@field weights? table<string, number> ticker = weight: adds the portfolio's predicted_risk, factor_risk, specific_part and exposure
 
----A point-in-time universe's price coverage on a run's decision days
----@class Coverage
----@field universe string
----@field years CoverageYear[]
----@field worst_year integer
----@field worst_share number
-
----One year of a universe's coverage
----@class CoverageYear
----@field year integer
----@field member_days integer
----@field covered integer
----@field share number
-
 ---Where a run's risk and return came from (r:attribution())
 ---@class Attribution
 ---@field factors string[]
@@ -377,101 +363,6 @@
 ---@field haircut table<string, number>
 ---@field summary string
 
----One check of a verdict
----@class VerdictCheck
----@field kind string
----@field outcome "pass"|"insufficient"|"warn"|"fail"
----@field figure string
----@field rule string
----@field limited boolean
----@field details string[]
-
----A verdict's placebo: random books with the run's turnover
----@class VerdictPlacebo
----@field permutations integer
----@field seed integer
----@field p_value number
----@field percentile? number
----@field actual? number
----@field excess_returns number[]
----@field mean_turnover? number
----@field run_turnover? number
----@field gross_p_value? number
----@field gross_actual? number
-
----How much a verdict's run could show
----@class VerdictEvidence
----@field universe string
----@field tickers integer
----@field mean_members? number
----@field periods integer
----@field years? number
----@field calendar_years integer
----@field limit? table
----@field leavers integer
-
----A run behind a verdict
----@class VerdictTwin
----@field label string
----@field total_return? number
----@field excess_return? number
----@field excess_t_stat? number
----@field sharpe? number
----@field turnover? number
----@field cost_drag? number
----@field new_trainings integer
----@field dates string[]
----@field equity number[]
-
----A verdict's run at a multiple of its costs
----@class VerdictCost
----@field multiple number
----@field bps? number
----@field excess_return? number
-
----Excess return over one span
----@class VerdictSpan
----@field label string
----@field periods integer
----@field excess_return? number
----@field t? number
-
----The figures of one retraining period
----@class RetrainPeriod
----@field start string
----@field end string
----@field periods integer
----@field total_return number
----@field sharpe number
----@field mean_ic number
-
----One decision period of a result
----@class DecisionPeriod
----@field date string
----@field exit_date string
----@field scoring_date string
----@field return number
----@field picks_return number
----@field spy_return number
----@field equity number
----@field cash_reason? string
----@field retrained boolean
----@field ic? number
----@field traded number
----@field turnover number
----@field costs number
----@field unfilled number
----@field picks Pick[]
-
----One position of one period
----@class Pick
----@field ticker string
----@field sector string
----@field score number
----@field weight number
----@field return number
----@field stopped boolean
-
 ---A stored run's headline
 ---@class RunSummary
 ---@field id integer
@@ -515,6 +406,121 @@
 ---@field text string
 ---@field user string
 ---@field created_at string
+
+---One decision period of a result
+---@class DecisionPeriod
+---@field return? number
+---@field picks_return? number
+---@field spy_return? number
+---@field equity? number
+---@field ic? number
+---@field traded? number
+---@field turnover? number
+---@field costs? number
+---@field unfilled? number
+---@field date string
+---@field exit_date string
+---@field scoring_date string
+---@field cash_reason? "too_few_picks"|"circuit_breaker"
+---@field retrained boolean
+---@field picks Pick[]
+
+---One position of one period
+---@class Pick
+---@field score? number
+---@field return? number
+---@field weight? number
+---@field ticker string
+---@field sector string
+---@field stopped boolean
+
+---The figures of one retraining period
+---@class RetrainPeriod
+---@field total_return? number
+---@field sharpe? number
+---@field mean_ic? number
+---@field start string
+---@field end string
+---@field periods integer
+
+---A point-in-time universe's price coverage on a run's decision days
+---@class Coverage
+---@field universe string
+---@field years CoverageYear[]
+---@field worst_year? integer
+---@field worst_share? number
+
+---One year of a universe's coverage
+---@class CoverageYear
+---@field member_days integer
+---@field year integer
+---@field covered integer
+---@field share number
+
+---One check of a verdict
+---@class VerdictCheck
+---@field kind "timing"|"costs"|"universe"|"selection"|"placebo"|"stability"|"retraining"
+---@field outcome "pass"|"insufficient"|"warn"|"fail"
+---@field figure string
+---@field rule string
+---@field limited boolean
+---@field details string[]
+
+---A verdict's placebo: random books with the run's turnover
+---@class VerdictPlacebo
+---@field permutations integer
+---@field seed integer
+---@field excess_returns number[]
+---@field mean_turnover? number
+---@field actual? number
+---@field percentile? number
+---@field p_value? number
+---@field run_turnover? number
+---@field gross_excess_returns? number[]
+---@field actual_gross? number
+---@field gross_p_value? number
+
+---How much a verdict's run could show
+---@class VerdictEvidence
+---@field universe string
+---@field tickers integer
+---@field mean_members? number
+---@field periods integer
+---@field years? number
+---@field calendar_years integer
+---@field limit? TickerLimit
+---@field leavers integer
+
+---Tickers a --limit kept, of those the source held
+---@class TickerLimit
+---@field kept integer
+---@field available integer
+
+---A run behind a verdict
+---@class VerdictTwin
+---@field label string
+---@field total_return? number
+---@field excess_return? number
+---@field excess_t_stat? number
+---@field sharpe? number
+---@field turnover? number
+---@field cost_drag? number
+---@field new_trainings integer
+---@field dates string[]
+---@field equity number[]
+
+---A verdict's run at a multiple of its costs
+---@class VerdictCost
+---@field multiple? number
+---@field bps? number
+---@field excess_return? number
+
+---Excess return over one span
+---@class VerdictSpan
+---@field label string
+---@field periods integer
+---@field excess_return? number
+---@field t_stat? number
 
 ---@class Dataset
 ---@field benchmark string|nil
@@ -873,19 +879,20 @@ function ScoringContext:history(ticker, field, n) end
 ---@field card string the card the terminal shows
 ---@field checks VerdictCheck[] each check: kind, outcome (pass, insufficient, warn, fail), figure, rule, limited (a caveat, not evidence), details
 ---@field costs VerdictCost[] excess return at 0x, 1x, 2x and 3x the costs: multiple, bps, excess_return
+---@field coverage Coverage|nil on a point-in-time universe: per year, the share of its members with a bar on the run's decision days
 ---@field details string every check with its supporting figures
 ---@field evidence VerdictEvidence|nil how much the run could show: universe, tickers, mean_members, periods, years, calendar_years, limit, leavers
 ---@field halves VerdictSpan[] the same for the first and second half of the run
 ---@field headline "credible"|"fragile"|"artefact"|"inconclusive" the one-word answer
----@field placebo VerdictPlacebo the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, gross_actual
+---@field placebo VerdictPlacebo the placebo (random books with the run's turnover): permutations, seed, p_value, percentile, actual, excess_returns, mean_turnover, run_turnover, gross_p_value, actual_gross, gross_excess_returns
 ---@field reasons string[] the checks that decided the headline
 ---@field seconds number wall time of the whole verdict
 ---@field twins VerdictTwin[] the run as given, then its twins: label, total_return, excess_return, excess_t_stat, sharpe, turnover, cost_drag, new_trainings, and the equity curve (dates, equity)
----@field years VerdictSpan[] excess return over SPY and its t-statistic by year: label, periods, excess_return, t
+---@field years VerdictSpan[] excess return over SPY and its t-statistic by year: label, periods, excess_return, t_stat
 local Verdict = {}
 
----v:check(kind) -> the check of that kind (timing, costs, universe, selection, placebo, stability)
----@param kind "timing"|"costs"|"universe"|"selection"|"placebo"|"stability"
+---v:check(kind) -> the check of that kind (timing, costs, universe, selection, placebo, stability, retraining)
+---@param kind "timing"|"costs"|"universe"|"selection"|"placebo"|"stability"|"retraining"
 ---@return VerdictCheck
 function Verdict:check(kind) end
 

@@ -28,14 +28,20 @@ done
 [ -n "$image" ] && [ $# -ge 1 ] || { echo "usage: run.sh --image IMAGE [--shards N] [--cpus C] [--volume CLAIM] [--name NAME] [--dry-run] -- SCRIPT [options]" >&2; exit 2; }
 case "$shards" in ''|*[!0-9]*|0) echo "run.sh: --shards must be a positive number, got '$shards'" >&2; exit 2 ;; esac
 
-# The command as a YAML flow sequence of double-quoted strings. (Replacements are quoted:
+# The commands as YAML flow sequences of double-quoted strings: the script's, and a shard
+# pod's (--shard, an interpreter option, before the script). (Replacements are quoted:
 # bash 5.2 would read an unquoted & in them as the matched text.)
-command=""
-for word in alphalab "$@"; do
-    word=${word//'\'/'\\'}
-    word=${word//'"'/'\"'}
-    command+="${command:+, }\"$word\""
-done
+flow() {
+    local words="" word
+    for word in "$@"; do
+        word=${word//'\'/'\\'}
+        word=${word//'"'/'\"'}
+        words+="${words:+, }\"$word\""
+    done
+    printf '%s' "$words"
+}
+command=$(flow alphalab "$@")
+shard_command=$(flow alphalab --shard auto "$@")
 render() {
     local text
     text=$(<"$1")
@@ -44,6 +50,7 @@ render() {
     text=${text//@SHARDS@/"$shards"}
     text=${text//@CPUS@/"$cpus"}
     text=${text//@VOLUME@/"$volume"}
+    text=${text//@SHARD_COMMAND@/"$shard_command"}
     text=${text//@COMMAND@/"$command"}
     printf '%s\n' "$text"
 }

@@ -17,7 +17,7 @@ public struct ExperimentResult: Sendable, Equatable {
     }
 
     /// Why a period held cash.
-    public enum CashReason: String, Sendable, Codable {
+    public enum CashReason: String, Sendable, Codable, CaseIterable {
         /// Fewer than min_stocks / 2 picks.
         case tooFewPicks = "too_few_picks"
         /// The drawdown circuit breaker was tripped.

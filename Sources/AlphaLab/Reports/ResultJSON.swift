@@ -188,32 +188,7 @@ extension ExperimentResult: Codable {
         try c.encodeIfPresent(explanation, forKey: StructuredKey.explanation.key)
         try c.encodeIfPresent(universeSize, forKey: StructuredKey.universeSize.key)
         try c.encodeIfPresent(attribution, forKey: StructuredKey.attribution.key)
-        if let coverage {
-            var nested = c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.coverage.key)
-            try nested.encode(coverage.universe, forKey: AnyKey("universe"))
-            var years = nested.nestedUnkeyedContainer(forKey: AnyKey("years"))
-            for y in coverage.years {
-                var year = years.nestedContainer(keyedBy: AnyKey.self)
-                try year.encode(y.year, forKey: AnyKey("year"))
-                try year.encode(y.memberDays, forKey: AnyKey("member_days"))
-                try year.encode(y.covered, forKey: AnyKey("covered"))
-                try year.encodeNumber(y.share, forKey: AnyKey("share"))
-            }
-        }
-    }
-
-    /// The coverage a result's JSON keeps (``ExperimentResult/coverage``), if any.
-    private static func decodeCoverage(_ c: KeyedDecodingContainer<AnyKey>) throws -> UniverseCoverage? {
-        guard c.contains(StructuredKey.coverage.key) else { return nil }
-        let nested = try c.nestedContainer(keyedBy: AnyKey.self, forKey: StructuredKey.coverage.key)
-        var years = try nested.nestedUnkeyedContainer(forKey: AnyKey("years"))
-        var list: [UniverseCoverage.Year] = []
-        while !years.isAtEnd {
-            let year = try years.nestedContainer(keyedBy: AnyKey.self)
-            list.append(.init(year: try year.decode(Int.self, forKey: AnyKey("year")), memberDays: try year.decode(Int.self, forKey: AnyKey("member_days")),
-                              covered: try year.decode(Int.self, forKey: AnyKey("covered"))))
-        }
-        return UniverseCoverage(universe: try nested.decode(String.self, forKey: AnyKey("universe")), years: list)
+        try c.encodeIfPresent(coverage, forKey: StructuredKey.coverage.key)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -235,7 +210,7 @@ extension ExperimentResult: Codable {
             retrainPeriods: try c.decode([RetrainPeriod].self, forKey: StructuredKey.retrainPeriods.key),
             retrains: 0, warnings: try c.decode([String].self, forKey: StructuredKey.warnings.key), dataFingerprint: "",
             explanation: try c.decodeIfPresent(Explanation.self, forKey: StructuredKey.explanation.key))
-        coverage = try Self.decodeCoverage(c)
+        coverage = try c.decodeIfPresent(UniverseCoverage.self, forKey: StructuredKey.coverage.key)
         universeSize = try c.decodeIfPresent(UniverseSize.self, forKey: StructuredKey.universeSize.key)
         attribution = try c.decodeIfPresent(RiskAttribution.self, forKey: StructuredKey.attribution.key)
         for field in ResultField.all {

@@ -24,7 +24,7 @@ public struct VerdictCheck: Sendable, Equatable, Codable {
         }
     }
 
-    public enum Outcome: String, Sendable, Codable, Comparable {
+    public enum Outcome: String, Sendable, Codable, Comparable, CaseIterable {
         /// The evidence supports the strategy.
         case pass
         /// The check had too little to go on (no ledger, too few years or periods, a

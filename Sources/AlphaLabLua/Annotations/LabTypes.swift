@@ -102,7 +102,7 @@ enum LabTypes {
         "RunStore:annotations": "(id: integer) -> RunAnnotation[]",
         "Verdict:html": "() -> string",
         "Verdict:json": "() -> string",
-        "Verdict:check": "(kind: \"timing\"|\"costs\"|\"universe\"|\"selection\"|\"placebo\"|\"stability\") -> VerdictCheck",
+        "Verdict:check": "(kind: \(VerdictCheck.Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: "|"))) -> VerdictCheck",
     ]
 
     /// The type of each engine object's fields.
@@ -122,9 +122,6 @@ enum LabTypes {
 
     /// Table shapes the signatures name: class name, then its fields (`name?: type` for optional ones).
     static let classes: [(name: String, summary: String, fields: [String])] = LabOptionSet.all.map(\.annotationClass) + [
-        ("Coverage", "A point-in-time universe's price coverage on a run's decision days", ["universe: string", "years: CoverageYear[]",
-                                                                                                 "worst_year: integer", "worst_share: number"]),
-        ("CoverageYear", "One year of a universe's coverage", ["year: integer", "member_days: integer", "covered: integer", "share: number"]),
         ("Attribution", "Where a run's risk and return came from (r:attribution())", ["factors: string[]", "predicted_risk: number",
                                                                                         "realised_risk: number", "contributions: table<string, number>",
                                                                                         "specific_return: number", "mean_exposures: table<string, number>",
@@ -173,29 +170,36 @@ enum LabTypes {
         ("FamilyTests", "The multiple-testing tests over a family of trials",
          ["spa_p?: number", "reality_check_p?: number", "lower_p?: number", "statistic?: number", "resamples: integer", "block_size: integer",
           "stepm_superior: integer", "stepm_includes_this: boolean", "pbo?: number", "haircut: table<string, number>", "summary: string"]),
-        ("VerdictCheck", "One check of a verdict", ["kind: string", "outcome: \"pass\"|\"insufficient\"|\"warn\"|\"fail\"", "figure: string",
-                                                    "rule: string", "limited: boolean", "details: string[]"]),
-        ("VerdictPlacebo", "A verdict's placebo: random books with the run's turnover",
-         ["permutations: integer", "seed: integer", "p_value: number", "percentile?: number", "actual?: number", "excess_returns: number[]",
-          "mean_turnover?: number", "run_turnover?: number", "gross_p_value?: number", "gross_actual?: number"]),
-        ("VerdictEvidence", "How much a verdict's run could show",
-         ["universe: string", "tickers: integer", "mean_members?: number", "periods: integer", "years?: number", "calendar_years: integer",
-          "limit?: table", "leavers: integer"]),
-        ("VerdictTwin", "A run behind a verdict", ["label: string", "total_return?: number", "excess_return?: number", "excess_t_stat?: number",
-                                                  "sharpe?: number", "turnover?: number", "cost_drag?: number", "new_trainings: integer",
-                                                  "dates: string[]", "equity: number[]"]),
-        ("VerdictCost", "A verdict's run at a multiple of its costs", ["multiple: number", "bps?: number", "excess_return?: number"]),
-        ("VerdictSpan", "Excess return over one span", ["label: string", "periods: integer", "excess_return?: number", "t?: number"]),
-        ("RetrainPeriod", "The figures of one retraining period", ["start: string", "end: string", "periods: integer", "total_return: number",
-                                                                  "sharpe: number", "mean_ic: number"]),
-        ("DecisionPeriod", "One decision period of a result", ["date: string", "exit_date: string", "scoring_date: string", "return: number",
-                                                      "picks_return: number", "spy_return: number", "equity: number", "cash_reason?: string",
-                                                      "retrained: boolean", "ic?: number", "traded: number", "turnover: number", "costs: number",
-                                                      "unfilled: number", "picks: Pick[]"]),
-        ("Pick", "One position of one period", ["ticker: string", "sector: string", "score: number", "weight: number", "return: number",
-                                                 "stopped: boolean"]),
         ("RunSummary", "A stored run's headline", RunStoreBindings.summaryFields),
         ("RunAnnotation", "A tag put on or taken off a run, or a note about it", ["kind: \"tag\"|\"untag\"|\"note\"", "text: string",
                                                                                   "user: string", "created_at: string"]),
-    ]
+    ] + recordClasses.map { ($0.name, $0.summary, $0.fields) }
+
+    /// The nested records that reach Lua through their Codable shape (``LuaValueEncoder``):
+    /// their fields are read from the same shape (``CodableShape``), plus those only written
+    /// (a figure derived from the others, or one a binding adds).
+    static let recordClasses: [(name: String, summary: String, fields: [String])] = {
+        let records: [(name: String, summary: String, type: any Decodable.Type, added: [String])] = [
+            ("DecisionPeriod", "One decision period of a result", ExperimentResult.Period.self, []),
+            ("Pick", "One position of one period", ExperimentResult.Pick.self, []),
+            ("RetrainPeriod", "The figures of one retraining period", ExperimentResult.RetrainPeriod.self, []),
+            ("Coverage", "A point-in-time universe's price coverage on a run's decision days", UniverseCoverage.self,
+             ["worst_year?: integer", "worst_share?: number"]),
+            ("CoverageYear", "One year of a universe's coverage", UniverseCoverage.Year.self, ["share: number"]),
+            ("VerdictCheck", "One check of a verdict", VerdictCheck.self, []),
+            ("VerdictPlacebo", "A verdict's placebo: random books with the run's turnover", Verdict.Placebo.self, []),
+            ("VerdictEvidence", "How much a verdict's run could show", VerdictEvidence.self, []),
+            ("TickerLimit", "Tickers a --limit kept, of those the source held", TickerLimit.self, []),
+            ("VerdictTwin", "A run behind a verdict", Verdict.Twin.self, []),
+            ("VerdictCost", "A verdict's run at a multiple of its costs", Verdict.CostPoint.self, []),
+            ("VerdictSpan", "Excess return over one span", Verdict.Span.self, []),
+        ]
+        let shape = CodableShape(names: Dictionary(uniqueKeysWithValues: records.map { (ObjectIdentifier($0.type), $0.name) }))
+        return records.map { record in
+            func fields<T: Decodable>(_ type: T.Type) -> [String] {
+                do { return try shape.fields(of: type) } catch { preconditionFailure("the Codable shape of \(record.name) cannot be read: \(error)") }
+            }
+            return (record.name, record.summary, fields(record.type) + record.added)
+        }
+    }()
 }

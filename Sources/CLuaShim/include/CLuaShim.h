@@ -47,6 +47,9 @@ void alab_setintegerkeys(lua_State *L, int index);
 /* Gives the table at `index` the shared metatable of the tables the engine returns: they
    print as the pretty printer lays them out. */
 void alab_setenginetable(lua_State *L, int index);
+/* Registers a renamed key of the engine's tables: reading `old` from one reads `renamed`,
+   with a deprecation note on stderr the first time. */
+void alab_renamekey(lua_State *L, const char *old, const char *renamed);
 
 /// Pushes the message handler used for protected calls: it turns an error into its
 /// message plus a traceback (as lua.c does), leaving non-string errors with a

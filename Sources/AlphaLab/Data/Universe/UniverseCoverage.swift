@@ -56,3 +56,26 @@ public struct UniverseCoverage: Sendable, Equatable, Codable {
     /// The year with the lowest share, if any.
     public var worst: Year? { years.min { $0.share < $1.share } }
 }
+
+// One shape wherever coverage is kept (a result's JSON, a verdict's, Lua): each year's
+// `member_days`, `covered` and the `share` they give.
+extension UniverseCoverage.Year {
+    enum CodingKeys: String, CodingKey { case year, memberDays = "member_days", covered, share }
+    /// The key verdicts kept before the shape was shared.
+    private enum EarlierKeys: String, CodingKey { case memberDays }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(year, forKey: .year)
+        try c.encode(memberDays, forKey: .memberDays)
+        try c.encode(covered, forKey: .covered)
+        try c.encode(share, forKey: .share)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let memberDays = c.contains(.memberDays) ? try c.decode(Int.self, forKey: .memberDays)
+            : try decoder.container(keyedBy: EarlierKeys.self).decode(Int.self, forKey: .memberDays)
+        self.init(year: try c.decode(Int.self, forKey: .year), memberDays: memberDays, covered: try c.decode(Int.self, forKey: .covered))
+    }
+}
