@@ -4,8 +4,9 @@ import CLuaShim
 import Foundation
 
 extension LabModule {
-    /// A config from a Lua table: an error names the field (and suggests one for a typo).
-    static func config(_ call: LuaCall, _ i: Int32) throws -> ExperimentConfig {
+    /// A config from a Lua table, read and checked once: an error names the field (and
+    /// suggests one for a typo).
+    static func config(_ call: LuaCall, _ i: Int32) throws -> CheckedConfig {
         let fields: [String: LuaValue]
         switch try call.table(i) {
         case .map(let named): fields = named
@@ -13,7 +14,7 @@ extension LabModule {
         default: throw call.argumentError(i, "config table with named fields expected")
         }
         do {
-            return try ExperimentConfig(values: fields.compactMapValues(\.configValue))
+            return try CheckedConfig(values: fields.compactMapValues(\.configValue))
         } catch {
             throw LuaError(error.description)
         }
@@ -47,7 +48,7 @@ extension LabModule {
           reads a config file: JSON of config fields (as runs.promote writes) or a .lua file
           returning a table of them; its errors name the file, line and column.
         """, { call in
-            call.results(LuaValue(.map(try configOrFile(call, 1, owner: "lab.config").values)))
+            call.results(LuaValue(.map(try configOrFile(call, 1, owner: "lab.config").config.values)))
         }),
         ("config_fields", """
         lab.config_fields() -> {{key, type, default, summary}, ...}
@@ -96,7 +97,7 @@ extension LabModule {
                 }
             }
             let run = try call.state.session.run(config, on: dataset, scorer: scorer,
-                                                 rule: select.map { function in { data in LuaPickRule.make(function, config: config, panel: data.panel, on: L) } },
+                                                 rule: select.map { function in { data in LuaPickRule.make(function, config: config.config, panel: data.panel, on: L) } },
                                                  progress: progress.map { function in { p in
                 try function.call(on: L, { stack in
                     stack.push(.map(["experiment": .string(p.experiment), "period": .integer(Int64(p.period)),
@@ -131,7 +132,7 @@ extension LabModule {
                 do throws(ImportError) { holdings = try Holding.read(path: path) } catch { throw LuaError(error.description) }
             }
             // What is held decides with the rank buffer (hold_buffer), as in the backtest.
-            let target = try TargetPortfolio.compute(config: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000,
+            let target = try TargetPortfolio.compute(checked: config, dataset: dataset, date: date, capital: try o.number("capital") ?? 100_000,
                                                      held: Set(holdings?.filter { $0.shares > 0 }.map(\.ticker) ?? []),
                                                      equityMarks: try equityMarks(o.value("equity"), call: call))
             let orders = holdings.map { target.orders(from: $0) }
@@ -205,7 +206,7 @@ extension LabModule {
             let log = try o.value("log").map { _ in try functionOption(call, 3, "log") }
             let L = call.L
             let session = call.state.session
-            let runner = VerdictRunner(config: config, dataset: dataset, options: options,
+            let runner = VerdictRunner(checked: config, dataset: dataset, options: options,
                                        ledger: { session.recordedFamily($0) },
                                        log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
             let (verdict, result) = try runner.run()
@@ -229,7 +230,7 @@ extension LabModule {
             let o = try LuaOptions(call, 3, .audit)
             let log = try o.value("log").map { _ in try functionOption(call, 3, "log") }
             let L = call.L
-            let audit = try RetrainingAudit.run(config: config, dataset: dataset, recorded: { call.state.session.recordTrial($0) },
+            let audit = try RetrainingAudit.run(config: config.config, dataset: dataset, recorded: { call.state.session.recordTrial($0) },
                                                 log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
             var table: [String: LuaValue] = ["mode": .string(audit.mode), "summary": .string(audit.summary),
                                              "details": .array(audit.details.map { .string($0) }), "decides_the_same": .boolean(audit.decidesTheSame)]
@@ -372,7 +373,7 @@ extension LabModule {
     /// The function stored under `key` in the options table at `position`.
     /// Argument `i`: a config table, or the path of a config file: JSON of config fields (as
     /// runs.promote writes) or, ending in .lua, a Lua chunk returning a table of them.
-    static func configOrFile(_ call: LuaCall, _ i: Int32, owner: String) throws -> ExperimentConfig {
+    static func configOrFile(_ call: LuaCall, _ i: Int32, owner: String) throws -> CheckedConfig {
         guard case .string(let path) = try call.value(i) else { return try config(call, i) }
         guard let data = try call.state.session.read(path) else { throw LuaError("\(owner): cannot read config file '\(path)'") }
         do throws(ConfigFileError) {

@@ -9,7 +9,7 @@ public struct SessionRun {
 }
 
 extension LabSession {
-    /// The one door for running a config in a session (`lab.run`, and so every script, the
+    /// The one door for running a config (read and checked where it came in) in a session (`lab.run`, and so every script, the
     /// REPL, the kernel, `alphalab rerun` and the cluster's workers): a result a sweep shard
     /// stored is returned instead of running; in a sweep, runs are dealt to shards and the
     /// others run on stand-ins (no training); the walk-forward runs with its risk attribution
@@ -18,8 +18,9 @@ extension LabSession {
     ///
     /// `scorer` and `rule` replace the config's model and selection (a Lua function each):
     /// such a run cannot be keyed, so it is never stored or found in the result cache.
-    public func run(_ config: ExperimentConfig, on dataset: Dataset, scorer: (any Scorer)? = nil, rule: ((Dataset) -> any PickRule)? = nil,
+    public func run(_ checked: CheckedConfig, on dataset: Dataset, scorer: (any Scorer)? = nil, rule: ((Dataset) -> any PickRule)? = nil,
                     progress: ((WalkForwardProgress) throws -> Void)? = nil) throws -> SessionRun {
+        let config = checked.config
         // A run with the config's own scorer and selection is stored by a sweep shard and
         // found again by the script's ordinary run.
         let stored = scorer == nil && rule == nil ? dataset.trainingCache.directory.map(ResultCache.init(trainingDirectory:)) : nil
@@ -30,7 +31,7 @@ extension LabSession {
             return SessionRun(result: result, seconds: 0, verdict: recordTrial(result))
         }
         let data = sweep == nil || real ? dataset : standIn(for: dataset)
-        var walk = try WalkForward(config: config, dataset: data, attributesRisk: true)
+        var walk = WalkForward(checked: checked, dataset: data, attributesRisk: true)
         let bar = progress == nil && drawsProgress ? TerminalProgress() : nil
         walk.progress = progress ?? bar.map { bar in { bar.update($0) } }
         defer { bar?.finish() }

@@ -5,7 +5,7 @@ import Foundation
 /// problem, and say what is wrong in the config's own terms.
 public enum ConfigFile {
     /// The config in `data`, the JSON text of the file at `path`.
-    public static func decode(json data: Data, path: String) throws(ConfigFileError) -> ExperimentConfig {
+    public static func decode(json data: Data, path: String) throws(ConfigFileError) -> CheckedConfig {
         let text = String(decoding: data, as: UTF8.self)
         do {
             _ = try JSONSerialization.jsonObject(with: data)
@@ -26,15 +26,15 @@ public enum ConfigFile {
     }
 
     /// The config from named `values` read out of the Lua file at `path` (whose text is `text`).
-    public static func decode(lua values: [String: ConfigValue], text: String, path: String) throws(ConfigFileError) -> ExperimentConfig {
+    public static func decode(lua values: [String: ConfigValue], text: String, path: String) throws(ConfigFileError) -> CheckedConfig {
         try config(values, text: text, path: path, keyPattern: { $0 })
     }
 
     /// The config from `values`; a field's error is placed where `keyPattern(key)` first stands in `text`.
     private static func config(_ values: [String: ConfigValue], text: String, path: String,
-                               keyPattern: (String) -> String) throws(ConfigFileError) -> ExperimentConfig {
+                               keyPattern: (String) -> String) throws(ConfigFileError) -> CheckedConfig {
         do {
-            return try ExperimentConfig(values: values)
+            return try CheckedConfig(values: values)
         } catch {
             let position = error.key.isEmpty ? nil : SourcePosition(of: keyPattern(error.key), in: text)
             // An unknown field with a close match says only the match; the whole list is for when nothing is close.

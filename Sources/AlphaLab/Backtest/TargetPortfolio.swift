@@ -53,7 +53,15 @@ public struct TargetPortfolio: Sendable {
     /// `equityMarks`: the account's equity at past decisions' opens, for the circuit breaker.
     public static func compute(config: ExperimentConfig, dataset full: Dataset, date: Day? = nil, capital: Double,
                                held: Set<String> = [], equityMarks: [EquityMark]? = nil) throws -> TargetPortfolio {
-        do { try config.validate() } catch { throw BacktestError.config(error) }
+        let checked: CheckedConfig
+        do { checked = try CheckedConfig(config) } catch { throw BacktestError.config(error) }
+        return try compute(checked: checked, dataset: full, date: date, capital: capital, held: held, equityMarks: equityMarks)
+    }
+
+    /// ``compute(config:dataset:date:capital:held:equityMarks:)`` for a config checked where it came in.
+    public static func compute(checked: CheckedConfig, dataset full: Dataset, date: Day? = nil, capital: Double,
+                               held: Set<String> = [], equityMarks: [EquityMark]? = nil) throws -> TargetPortfolio {
+        let config = checked.config
         guard config.signalTiming == .priorClose else {
             throw BacktestError.lookAheadTiming
         }

@@ -39,15 +39,22 @@ public struct WalkForward {
     /// (`lab.run`, a verdict's own run), the thousands behind a verdict or a family do not.
     public var attributesRisk: Bool
 
-    /// A run of `config` on `dataset`; the config is validated here.
-    public init(config: ExperimentConfig, dataset: Dataset, measuresQuality: Bool = true, attributesRisk: Bool = false,
-                progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
-        do { try config.validate() } catch { throw .config(error) }
-        self.config = config
+    /// A run of a checked config on `dataset`.
+    public init(checked: CheckedConfig, dataset: Dataset, measuresQuality: Bool = true, attributesRisk: Bool = false,
+                progress: ((WalkForwardProgress) throws -> Void)? = nil) {
+        config = checked.config
         self.dataset = dataset
         self.measuresQuality = measuresQuality
         self.attributesRisk = attributesRisk
         self.progress = progress
+    }
+
+    /// A run of `config` on `dataset`; the config is checked here.
+    public init(config: ExperimentConfig, dataset: Dataset, measuresQuality: Bool = true, attributesRisk: Bool = false,
+                progress: ((WalkForwardProgress) throws -> Void)? = nil) throws(BacktestError) {
+        let checked: CheckedConfig
+        do { checked = try CheckedConfig(config) } catch { throw .config(error) }
+        self.init(checked: checked, dataset: dataset, measuresQuality: measuresQuality, attributesRisk: attributesRisk, progress: progress)
     }
 
     /// The decision days: first trading day of each week or month from January 1 of

@@ -104,7 +104,7 @@ public struct VerdictCalibration: Sendable {
         verdictOptions.familyResamples = options.familyResamples
         verdictOptions.seed = seed
         let family = ledger
-        let runner = VerdictRunner(config: judged, dataset: dataset, options: verdictOptions, ledger: { result in
+        let runner = try VerdictRunner(config: judged, dataset: dataset, options: verdictOptions, ledger: { result in
             let own = Trial(result: result, scriptHash: nil, user: "calibration", host: "").sample
             return family.contains { $0.configHash == own.configHash } ? family : family + [own]
         })

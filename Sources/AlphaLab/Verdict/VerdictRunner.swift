@@ -29,10 +29,11 @@ public struct VerdictRunner {
     /// Told what is running, one line at a time.
     public var log: ((String) -> Void)?
 
-    public init(config: ExperimentConfig, dataset: Dataset, options: VerdictOptions = VerdictOptions(),
+    /// A runner for a checked config.
+    public init(checked: CheckedConfig, dataset: Dataset, options: VerdictOptions = VerdictOptions(),
                 scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> [TrialSample]?)? = nil,
                 log: ((String) -> Void)? = nil) {
-        self.config = config
+        config = checked.config
         self.dataset = dataset
         self.options = options
         self.scorer = scorer
@@ -40,10 +41,16 @@ public struct VerdictRunner {
         self.log = log
     }
 
+    /// A runner for `config`, checked here.
+    public init(config: ExperimentConfig, dataset: Dataset, options: VerdictOptions = VerdictOptions(),
+                scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> [TrialSample]?)? = nil,
+                log: ((String) -> Void)? = nil) throws(ConfigError) {
+        self.init(checked: try CheckedConfig(config), dataset: dataset, options: options, scorer: scorer, ledger: ledger, log: log)
+    }
+
     /// The verdict, and the result of the config as given.
     public func run() throws -> (verdict: Verdict, result: ExperimentResult) {
         let clock = Stopwatch()
-        try config.validate()
         let tape = ScoreTape()
         var twins: [Verdict.Twin] = []
         let given = try run(config, label: "as given", scorer: tape.recording(makeScorer()), twins: &twins)
