@@ -34,11 +34,7 @@ public struct VerdictRunner {
                 scorer: (() -> any Scorer)? = nil, ledger: ((ExperimentResult) throws -> [TrialSample]?)? = nil,
                 log: ((String) -> Void)? = nil) {
         config = checked.config
-        self.dataset = dataset
-        self.options = options
-        self.scorer = scorer
-        self.ledger = ledger
-        self.log = log
+        (self.dataset, self.options, self.scorer, self.ledger, self.log) = (dataset, options, scorer, ledger, log)
     }
 
     /// A runner for `config`, checked here.

@@ -66,9 +66,7 @@ extension UniverseCoverage.Year {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(year, forKey: .year)
-        try c.encode(memberDays, forKey: .memberDays)
-        try c.encode(covered, forKey: .covered)
+        for (key, count) in [(CodingKeys.year, year), (.memberDays, memberDays), (.covered, covered)] { try c.encode(count, forKey: key) }
         try c.encode(share, forKey: .share)
     }
 
