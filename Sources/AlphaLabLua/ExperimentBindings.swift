@@ -230,7 +230,8 @@ extension LabModule {
             let o = try LuaOptions(call, 3, .audit)
             let log = try o.value("log").map { _ in try functionOption(call, 3, "log") }
             let L = call.L
-            let audit = try RetrainingAudit.run(config: config.config, dataset: dataset, recorded: { call.state.session.recordTrial($0) },
+            let audit = try RetrainingAudit.run(config: config.config, dataset: dataset, floor: try o.boolean("floor") ?? false,
+                                                recorded: { call.state.session.recordTrial($0) },
                                                 log: log.map { function in { line in try? function.call(on: L, { stack in stack.push(.string(line)); return 1 }, read: { _ in }) } })
             var table: [String: LuaValue] = ["mode": .string(audit.mode), "summary": .string(audit.summary),
                                              "details": .array(audit.details.map { .string($0) }), "decides_the_same": .boolean(audit.decidesTheSame)]
@@ -243,6 +244,7 @@ extension LabModule {
             let counts: [(String, Int)] = [("periods", audit.periods), ("full_run_trainings", audit.fullRunTrainings),
                                            ("fast_run_trainings", audit.fastRunTrainings), ("fast_run_updates", audit.fastRunUpdates)]
             for (key, n) in counts { table[key] = .integer(Int64(n)) }
+            table["floor"] = try audit.floor.map { try LuaValueEncoder(snakeCaseKeys: true).encode($0) }
             return call.results(.map(table))
         }),
         ("write_file", """

@@ -132,6 +132,7 @@ extension LabOptionSet {
 
     static let audit = LabOptionSet("AuditOptions", owner: "lab.retraining_audit", """
         log?: fun(line: string) -- called with a line as each run starts
+        floor?: boolean -- true: a third run, full retraining on a window one trading day shorter, held against full retraining (the audit's floor: how far the exact method itself moves)
         """)
 
     static let report = LabOptionSet("ReportOptions", owner: "lab.report", """

@@ -154,9 +154,9 @@ struct ScriptTests {
         #expect(bad.status == 1 && bad.err.contains("--buffers: '0.5' is not a hold_buffer (a number of at least 1)"), "\(bad.err)")
     }
 
-    @Test("The retraining audit: warm against full retraining, weekly, per experiment: IC, picks both held, excess difference and its error, trainings")
+    @Test("The retraining audit: warm against full retraining, weekly, per experiment: IC, picks both held, excess difference and its error, trainings; with --floor, full against a one-day shorter window")
     func retrainingAudit() throws {
-        let r = try Self.script("retraining_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--only", "2", "--full-refit-weeks", "8"])
+        let r = try Self.script("retraining_audit.lua", Self.small + ["--start", "2016", "--end", "2016", "--only", "2", "--full-refit-weeks", "8", "--floor"])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("RETRAINING AUDIT: warm (full refit every 8 weeks) against full retraining") && r.out.contains("\n2_Momentum_Features "),
                 "\(r.out)")
@@ -166,6 +166,8 @@ struct ScriptTests {
         #expect(r.out.contains("experiments decide the same under warm retraining"))
         let text = try String(contentsOfFile: Self.out + "/retraining_audit.txt", encoding: .utf8)
         #expect(text.contains("score rank correlation per period: mean "))
+        #expect(text.contains("FLOOR: full retraining against full retraining on a window one trading day shorter") && text.contains("floor (full retraining"),
+                "\(text)")
     }
 
     @Test("The survivorship audit: survivors against point-in-time members, on the synthetic market")

@@ -116,4 +116,23 @@ struct WarmRetrainingTests {
         let fullVerdict = try VerdictRunner(config: ClusterTests.weekly[1], dataset: dataset, options: options).run().verdict
         #expect(fullVerdict.check(.retraining) == nil, "full retraining needs no audit")
     }
+
+    @Test("The audit's floor: full retraining held against full retraining on a window one trading day shorter, the same comparison on those two runs; absent unless asked")
+    func auditFloor() throws {
+        let dataset = Dataset(panel: ClusterTests.panel, trainingCache: TrainingCache())
+        let config = Self.warm[1]
+        #expect(try RetrainingAudit.run(config: config, dataset: dataset).floor == nil)
+        let audit = try RetrainingAudit.run(config: config, dataset: dataset, floor: true)
+        let floor = try #require(audit.floor)
+        // The two full runs, made here on their own: the floor is their comparison.
+        let full = config.with { $0.retrainMode = .full }
+        let a = try WalkForward(config: full, dataset: dataset).run()
+        let b = try WalkForward(config: full.with { $0.embargoDays += 1 }, dataset: dataset).run()
+        let expected = RetrainingAudit(full: a, fast: b, fullScores: [], fastScores: [])
+        #expect(floor.identicalPicks == expected.identicalPicks && floor.icDifference == expected.icDifference)
+        #expect(floor.excessDifference == expected.excessDifference && floor.excessStandardError == expected.excessStandardError)
+        #expect(floor.scoreRankCorrelation > 0.5 && floor.scoreRankCorrelation <= 1, "\(floor.summary)")
+        #expect(expected.periods == audit.periods && b.periods.map(\.date) == a.periods.map(\.date), "the same decisions, one day less of rows")
+        #expect(audit.details.last == floor.summary, "\(audit.details)")
+    }
 }

@@ -321,6 +321,7 @@
 ---@field decides_the_same boolean
 ---@field summary string
 ---@field details string[]
+---@field floor? RetrainingFloor
 
 ---One point of a curve
 ---@class CurvePoint
@@ -521,6 +522,15 @@
 ---@field periods integer
 ---@field excess_return? number
 ---@field t_stat? number
+
+---Full retraining held against itself on a window one trading day shorter
+---@class RetrainingFloor
+---@field perturbation string
+---@field ic_difference? number
+---@field identical_picks? number
+---@field excess_difference? number
+---@field excess_standard_error? number
+---@field score_rank_correlation? number
 
 ---@class Dataset
 ---@field benchmark string|nil
@@ -1113,7 +1123,8 @@ function lab.report(results, path, options) end
 ---  |IC difference| < 0.005, at least 90% of picks identical, the excess difference
 ---  within one standard error. Both runs count as trials in the ledger.
 ---  Options:
----    log  called with a line as each run starts
+---    log    called with a line as each run starts
+---    floor  true: a third run, full retraining on a window one trading day shorter, held against full retraining (the audit's floor: how far the exact method itself moves)
 ---@param config Config|string
 ---@param dataset Dataset
 ---@param options? AuditOptions

@@ -25,6 +25,9 @@ public struct RetrainingAudit: Sendable, Equatable {
     public var scoreRankCorrelation: Double
     public var lowestRankCorrelation: Double
     public var periods: Int
+    /// Full retraining held against itself with its window one trading day shorter, when
+    /// asked for: how far the exact method moves when nothing but one day of rows changes.
+    public var floor: Floor?
     /// Trainings each run needed beyond what was in the cache before it (the fast run's
     /// full refits are the full run's trainings at the same dates when it ran first).
     public var fullRunTrainings: Int
@@ -34,6 +37,34 @@ public struct RetrainingAudit: Sendable, Equatable {
     /// Wall time of each run, seconds.
     public var fullSeconds: Double
     public var fastSeconds: Double
+
+    /// Full retraining against full retraining on a window one trading day shorter
+    /// (`embargo_days` + 1): the same comparison as the audit's, for two runs of the exact
+    /// method that an analyst could equally have chosen. A fast mode that disagrees with
+    /// full retraining no more than this disagrees for no reason the model's own
+    /// instability does not already give.
+    public struct Floor: Sendable, Equatable, Codable {
+        /// What the second full run changed.
+        public var perturbation: String
+        public var icDifference: Double
+        public var identicalPicks: Double
+        public var excessDifference: Double
+        public var excessStandardError: Double
+        public var scoreRankCorrelation: Double
+
+        init(_ comparison: RetrainingAudit, perturbation: String) {
+            self.perturbation = perturbation
+            (icDifference, identicalPicks) = (comparison.icDifference, comparison.identicalPicks)
+            (excessDifference, excessStandardError) = (comparison.excessDifference, comparison.excessStandardError)
+            scoreRankCorrelation = comparison.scoreRankCorrelation
+        }
+
+        /// One line of the floor's figures.
+        public var summary: String {
+            "floor (\(perturbation)): IC difference \(Format.num(icDifference, "%+.4f")), \(Format.rate(identicalPicks)) of picks identical, "
+                + "excess difference \(Format.pct(excessDifference)) a year (standard error \(Format.rate(excessStandardError))), score rank correlation \(Format.num(scoreRankCorrelation, "%.3f"))"
+        }
+    }
 
     /// The targets, from the issue that introduced fast modes.
     public static let icTolerance = 0.005
@@ -51,7 +82,9 @@ public struct RetrainingAudit: Sendable, Equatable {
     /// scores. The runs share the dataset's training cache: the fast mode's full refits
     /// are the full run's trainings at the same dates.
     /// `recorded` is told each run's result (a session records its trial).
-    public static func run(config: ExperimentConfig, dataset: Dataset, recorded: ((ExperimentResult) -> Void)? = nil,
+    /// With `floor`, a third run, full retraining on a window one trading day shorter, gives
+    /// the audit's ``floor``.
+    public static func run(config: ExperimentConfig, dataset: Dataset, floor: Bool = false, recorded: ((ExperimentResult) -> Void)? = nil,
                            log: ((String) -> Void)? = nil) throws -> RetrainingAudit {
         let fastConfig = config.with { if $0.retrainMode == .full { $0.retrainMode = .warm } }
         let fullConfig = config.with { $0.retrainMode = .full }
@@ -71,6 +104,11 @@ public struct RetrainingAudit: Sendable, Equatable {
         var audit = RetrainingAudit(full: full.result, fast: fast.result, fullScores: full.scores, fastScores: fast.scores)
         (audit.fullRunTrainings, audit.fastRunTrainings) = (full.trainings, fast.trainings)
         (audit.fullSeconds, audit.fastSeconds) = (full.seconds, fast.seconds)
+        if floor {
+            let shifted = try run(fullConfig.with { $0.embargoDays += 1 }, "full retraining, window one day shorter")
+            audit.floor = Floor(RetrainingAudit(full: full.result, fast: shifted.result, fullScores: full.scores, fastScores: shifted.scores),
+                                perturbation: "full retraining on a window one trading day shorter")
+        }
         return audit
     }
 
@@ -132,6 +170,6 @@ public struct RetrainingAudit: Sendable, Equatable {
         ["score rank correlation per period: mean \(Format.num(scoreRankCorrelation, "%.3f")), lowest \(Format.num(lowestRankCorrelation, "%.3f")) over \(periods) periods",
          "excess return over SPY: full \(Format.pct(fullExcess)), \(mode) \(Format.pct(fastExcess))",
          "trainings: full run \(fullRunTrainings) new; fast run \(fastRunTrainings) new, \(fastRunUpdates) of its retrainings warm updates; "
-            + "\(Format.num(fullSeconds, "%.1f")) s against \(Format.num(fastSeconds, "%.1f")) s"]
+            + "\(Format.num(fullSeconds, "%.1f")) s against \(Format.num(fastSeconds, "%.1f")) s"] + (floor.map { [$0.summary] } ?? [])
     }
 }

@@ -160,7 +160,7 @@ enum LabTypes {
           "excess_difference?: number", "excess_standard_error?: number", "full_excess?: number", "fast_excess?: number",
           "score_rank_correlation?: number", "lowest_rank_correlation?: number", "periods: integer", "full_run_trainings: integer",
           "fast_run_trainings: integer", "fast_run_updates: integer", "full_seconds: number", "fast_seconds: number",
-          "decides_the_same: boolean", "summary: string", "details: string[]"]),
+          "decides_the_same: boolean", "summary: string", "details: string[]", "floor?: RetrainingFloor"]),
         ("CurvePoint", "One point of a curve", ["date: string", "value: number"]),
         ("TrialVerdict", "A result judged against its family of trials in the ledger",
          ["trials: integer", "effective_trials: number", "mean_correlation?: number", "variance: number", "sharpe: number",
@@ -193,6 +193,7 @@ enum LabTypes {
             ("VerdictTwin", "A run behind a verdict", Verdict.Twin.self, []),
             ("VerdictCost", "A verdict's run at a multiple of its costs", Verdict.CostPoint.self, []),
             ("VerdictSpan", "Excess return over one span", Verdict.Span.self, []),
+            ("RetrainingFloor", "Full retraining held against itself on a window one trading day shorter", RetrainingAudit.Floor.self, []),
         ]
         let shape = CodableShape(names: Dictionary(uniqueKeysWithValues: records.map { (ObjectIdentifier($0.type), $0.name) }))
         return records.map { record in

@@ -83,6 +83,10 @@ check("lab.picks", lab.picks(config, data, { holdings = holdings }))
 check("lab.picks", lab.picks(folder .. "/config.json", data))
 check("lab.config", lab.config(folder .. "/config.json"))
 
+-- A retraining audit with its floor (a small model, one year).
+check("lab.retraining_audit", lab.retraining_audit({ name = "audit", use_momentum_features = true, start_year = 2015, end_year = 2015,
+  retrain_weeks = 4, retrain_mode = "warm", full_refit_weeks = 3 }, data, { floor = true }))
+
 -- A verdict (a small placebo: the types, not the statistics).
 local verdict, judged = lab.verdict({ name = "verdict", strategy = "momentum_12_1", start_year = 2014, end_year = 2016 }, data,
   { permutations = 5, rules = { placebo_pass = 0.1 } })
