@@ -25,6 +25,11 @@ public final class LuaState {
         L = state
         luaL_openlibs(L)
         for (old, renamed) in Deprecation.renamedKeys { alab_renamekey(L, old, renamed) }
+        push(function: "deprecated key") { call in
+            Deprecation.warn(try call.string(1), renamed: try call.string(2), kind: "the field ")
+            return 0
+        }
+        lua_setfield(L, alab_registryindex(), "alphalab.deprecated_key")
     }
 
     deinit {

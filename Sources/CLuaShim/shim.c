@@ -1,7 +1,6 @@
 #include "CLuaShim.h"
 #include <signal.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -242,31 +241,24 @@ static int alab_enginetable_tostring(lua_State *L) {
 }
 
 /* __index of the tables the engine returns: a key renamed in a release (registered by
-   alab_renamekey) reads the new key, and says so on stderr the first time a process uses
-   it, as a renamed function does; any other missing key is nil. */
+   alab_renamekey) reads the new key, after the registry's "alphalab.deprecated_key"
+   function (the host's: it says so once per process, as for a renamed function) is told
+   the old and the new name; any other missing key is nil. */
 static int alab_enginetable_index(lua_State *L) {
     if (lua_type(L, 2) != LUA_TSTRING) return 0;
     if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_keys") != LUA_TTABLE) return 0;
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TSTRING) return 0;
-    const char *renamed = lua_tostring(L, -1);
-    lua_pushvalue(L, -1);
+    int renamed = lua_gettop(L);
+    lua_pushvalue(L, renamed);
     if (lua_rawget(L, 1) == LUA_TNIL) return 0;
-    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_warned") != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, LUA_REGISTRYINDEX, "alphalab.renamed_warned");
-    }
-    lua_pushvalue(L, 2);
-    if (lua_rawget(L, -2) == LUA_TNIL) {
-        const char *old = lua_tostring(L, 2);
-        fprintf(stderr, "the field %s is deprecated: it is now %s; %s goes in the next release\n", old, renamed, old);
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "alphalab.deprecated_key") == LUA_TFUNCTION) {
         lua_pushvalue(L, 2);
-        lua_pushboolean(L, 1);
-        lua_rawset(L, -4);
+        lua_pushvalue(L, renamed);
+        lua_call(L, 2, 0);
+    } else {
+        lua_pop(L, 1);
     }
-    lua_pop(L, 2);
     return 1;
 }
 

@@ -125,26 +125,22 @@ struct CodableShape {
         func contains(_ key: Key) -> Bool { true }
         func decodeNil(forKey key: Key) -> Bool { false }
 
-        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try shape.value(type, into: node.field(name(key), optional: false))
+        /// A value for `key`, its type noted and whether it may be absent.
+        private func field<T: Decodable>(_ type: T.Type, _ key: Key, optional: Bool) throws -> T {
+            try shape.value(type, into: node.field(name(key), optional: optional))
         }
 
-        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-            try shape.value(type, into: node.field(name(key), optional: true))
-        }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try field(type, key, optional: false) }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try field(type, key, optional: true) }
 
         // The leaves' own overloads, which would otherwise read a key as always present.
-        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decodeIfPresent(Optional(type), key) }
-        func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try decodeIfPresent(Optional(type), key) }
-
-        private func decodeIfPresent<T: Decodable>(_ type: T.Type?, _ key: Key) throws -> T? {
-            try shape.value(T.self, into: node.field(name(key), optional: true))
-        }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try field(type, key, optional: true) }
+        func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try field(type, key, optional: true) }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) -> KeyedDecodingContainer<NestedKey> {
             Recorder(node: node.field(name(key), optional: false), shape: shape).container(keyedBy: type)

@@ -48,7 +48,7 @@ void alab_setintegerkeys(lua_State *L, int index);
    print as the pretty printer lays them out. */
 void alab_setenginetable(lua_State *L, int index);
 /* Registers a renamed key of the engine's tables: reading `old` from one reads `renamed`,
-   with a deprecation note on stderr the first time. */
+   after calling the registry's "alphalab.deprecated_key" function with both names. */
 void alab_renamekey(lua_State *L, const char *old, const char *renamed);
 
 /// Pushes the message handler used for protected calls: it turns an error into its
